@@ -1,0 +1,31 @@
+# Everyday commands. `make run` and `make test` do all the set-up they need.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	touch $(STAMP)
+
+run: $(STAMP)  ## load the bundled official data into ./parity.db and print the national overview
+	$(BIN)/parity import workforce
+	$(BIN)/parity overview
+
+test: $(STAMP)  ## the whole test suite, on SQLite and PostgreSQL
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP)
+	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) parity.db

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything Parity and its tests need: the Python virtual environment with the
+# package and its development tools, and the Debian packages used by the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+
+# Debian packages (browser tests and PDF checks). Installed only where missing; root only.
+need=()
+for pkg in $(cat scripts/debian-packages.txt 2>/dev/null | grep -v '^#'); do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages (install as root): ${need[*]}" >&2
+  fi
+fi

@@ -1,0 +1,126 @@
+"""The command-line app, its shared groups, and what every command needs.
+
+Domains add their commands in ``parity/<domain>/cli.py`` (found and imported by
+`parity.cli`) onto `app` or onto the shared groups below. Command modules import heavy
+libraries (pandas, statsmodels ...) inside the command functions, so that ``parity --help``
+and ``parity import workforce`` start fast.
+
+Conventions (DESIGN.md): ``--json`` prints one JSON document on stdout and nothing else there;
+exit status 0 success, 2 bad usage or input (one-line reason on stderr, then details), 1 an
+internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import typer
+
+from parity.errors import InputError
+
+app = typer.Typer(
+    name="parity",
+    help="Parity: measure, track and report gender equality in UK police forces.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Import data files (all-or-nothing; the same file twice changes nothing).",
+                         no_args_is_help=True)
+synth_app = typer.Typer(help="Generate realistic synthetic extracts (deterministic for a seed).",
+                        no_args_is_help=True)
+paygap_app = typer.Typer(help="Gender pay gap: compute, check and look up returns.",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(synth_app, name="synth")
+app.add_typer(paygap_app, name="paygap")
+
+JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+
+
+def engine():  # noqa: ANN201
+    """The engine for PARITY_DATABASE_URL (default ./parity.db), with the schema up to date."""
+    from parity.store import make_engine, upgrade
+
+    eng = make_engine()
+    upgrade(eng)
+    return eng
+
+
+def session():  # noqa: ANN201
+    from parity.store import open_session
+
+    return open_session(engine())
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def emit_json(payload: Any) -> None:
+    """Print `payload` as one JSON document (NaN and infinities become null)."""
+    sys.stdout.write(json.dumps(_clean(payload), ensure_ascii=False, indent=2) + "\n")
+
+
+def fail(error: InputError) -> None:
+    """Report bad input on stderr (reason, then details) and exit with status 2."""
+    sys.stderr.write(f"error: {error.reason}\n")
+    for line in error.details():
+        sys.stderr.write(f"  {line}\n")
+    raise typer.Exit(2)
+
+
+def handles_input_errors(func: Callable) -> Callable:
+    """Turn `InputError` into the exit-2 contract."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return func(*args, **kwargs)
+        except InputError as error:
+            fail(error)
+
+    return wrapper
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """A share (fraction) shown as a percentage, or an em dash for none."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def points(value: float | None) -> str:
+    """A change of share shown in percentage points with its sign."""
+    return "—" if value is None else f"{value * 100:+.1f} pts"
+
+
+def bar(value: float | None, width: int = 20) -> str:
+    """A horizontal bar for a share in [0, 1]."""
+    if value is None:
+        return ""
+    full = value * width
+    blocks = "▏▎▍▌▋▊▉"
+    whole = int(full)
+    rest = int((full - whole) * 8)
+    return "█" * whole + (blocks[rest - 1] if rest else "")
+
+
+def console():  # noqa: ANN201
+    from rich.console import Console
+
+    return Console()

@@ -1,0 +1,92 @@
+"""Schema migrations with Alembic, run from code.
+
+Each domain owns a branch of migrations in ``migrations/versions`` (file names start with the
+domain, ``branch_labels`` name it); `upgrade` brings every branch to its head. Commands call it
+before they touch the database, so a fresh database needs no separate step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection=None):  # noqa: ANN001, ANN202
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def _script():  # noqa: ANN202
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config())
+
+
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str]:
+    """Every branch's head, read from the migration files."""
+    return frozenset(_script().get_heads())
+
+
+@lru_cache(maxsize=32)
+def applied_closure(current: frozenset[str]) -> frozenset[str]:
+    """The revisions `current` implies: each one and everything it revises or depends on."""
+    script, seen, todo = _script(), set(), list(current)
+    while todo:
+        rev = todo.pop()
+        if rev in seen:
+            continue
+        seen.add(rev)
+        revision = script.get_revision(rev)
+        if revision is not None:
+            todo.extend(revision._all_down_revisions)
+    return frozenset(seen)
+
+
+def is_current(engine: Engine) -> bool:
+    """True when every branch head is applied (directly or as a dependency of another)."""
+    return head_revisions() <= applied_closure(current_revisions(engine))
+
+
+def current_revisions(engine: Engine) -> frozenset[str]:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version")))
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database at `engine` to the latest schema (a no-op when it is there already)."""
+    if is_current(engine):
+        return
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "heads")
+
+
+def import_all_models() -> None:
+    """Import every domain's ``models`` module so that `Base.metadata` knows every table."""
+    import parity
+
+    importlib.import_module("parity.store.models")
+    for info in pkgutil.iter_modules(parity.__path__):
+        if info.ispkg:
+            try:
+                importlib.import_module(f"parity.{info.name}.models")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"parity.{info.name}.models":
+                    raise

@@ -1,0 +1,100 @@
+"""Reading spreadsheets and CSV files into plain rows, for every importer.
+
+ODS, XLSX and XLS are read with calamine (fast, and it returns cell values, not the
+formatted text); CSV with the standard library. Row numbers are the ones a person sees in a
+spreadsheet program: the first row is 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from parity.errors import InputError, Problem
+
+SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+@dataclass
+class Sheet:
+    """One sheet's rows (lists of cell values); ``name`` is None for a CSV file."""
+
+    name: str | None
+    rows: list[list]
+
+    def numbered(self, start: int = 1) -> Iterator[tuple[int, list]]:
+        """(row number, cells) from row `start` (1-based) on."""
+        for index in range(start - 1, len(self.rows)):
+            yield index + 1, self.rows[index]
+
+
+def sheet_names(path: Path) -> list[str]:
+    return _workbook(path).sheet_names
+
+
+def read_sheets(path: Path | str, *, only: list[str] | None = None) -> list[Sheet]:
+    """Every sheet of a spreadsheet (or those named in `only`), or a CSV file as one sheet.
+
+    Raises `InputError` naming the file when it is missing, of an unknown kind, or unreadable
+    (a truncated or corrupt file).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return [Sheet(None, read_csv_rows(path))]
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise InputError(
+            f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "
+            f"{', '.join(sorted(SPREADSHEET_SUFFIXES | CSV_SUFFIXES))}"
+        )
+    workbook = _workbook(path)
+    sheets = []
+    for name in workbook.sheet_names:
+        if only is not None and name not in only:
+            continue
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own error types
+            raise InputError(f"{path.name}: sheet {name!r} cannot be read ({exc})") from exc
+        sheets.append(Sheet(name, rows))
+    return sheets
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _workbook(path: Path):  # noqa: ANN202
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise InputError(
+            f"{path.name}: not a readable spreadsheet (truncated or corrupt?)",
+            [Problem(file=path.name, message=f"the reader said: {exc}")],
+        ) from exc
+
+
+def header_key(value: object) -> str:
+    """A header cell compared loosely: case and runs of white space do not matter."""
+    return " ".join(str(value).split()).casefold()
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())

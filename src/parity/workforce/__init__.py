@@ -1,0 +1,1 @@
+"""Official workforce tables (Home Office open data): import and representation metrics."""

@@ -1,0 +1,175 @@
+"""Commands: import workforce, representation, trend, league, overview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parity.commands import (
+    JsonOption, app, bar, console, emit_json, handles_input_errors, import_app, pct, points,
+    session,
+)
+
+MEASURE = typer.Option("fte", "--measure", help="fte or headcount.")
+GROUP = typer.Option("all", "--group",
+                     help="all, middle, senior, superintending, chief_officer, or a rank.")
+WORKER = typer.Option("officer", "--worker-type",
+                      help="officer, staff, pcso, special, designated or volunteer.")
+BTP = typer.Option(False, "--include-btp", help="Add British Transport Police to national figures.")
+
+
+@import_app.command("workforce")
+@handles_input_errors
+def import_workforce_cmd(
+    path: Path = typer.Argument(None, help="The open data table (ODS, XLSX or CSV); default: the "
+                                "bundled Home Office table, 31 March 2007 to 2023."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Import the Home Office police workforce open data table."""
+    from parity.workforce.importer import DEFAULT_FILE, import_workforce
+
+    with session() as s:
+        result = import_workforce(s, path=path or DEFAULT_FILE)
+        s.commit()
+    if as_json:
+        emit_json(result.__dict__)
+    elif result.status == "unchanged":
+        console().print(f"{result.file}: already imported, nothing changed.")
+    else:
+        span = f"{result.years[0]}–{result.years[-1]}" if result.years else ""
+        console().print(
+            f"{result.file}: imported {result.rows:,} rows ({result.forces} forces, {span})"
+            + (f", replacing {result.replaced_rows:,} earlier rows." if result.replaced_rows else ".")
+        )
+
+
+@app.command("representation")
+@handles_input_errors
+def representation_cmd(
+    area: str = typer.Option("England and Wales", "--area", help="A force, region, or "
+                             "'England and Wales'."),
+    year: int = typer.Option(None, "--year", help="As at 31 March of this year (default: latest)."),
+    group: str = GROUP, measure: str = MEASURE, worker_type: str = WORKER,
+    include_btp: bool = BTP, as_json: bool = JsonOption,
+) -> None:
+    """The share of women for an area, year, rank group and worker type."""
+    from parity.workforce import service
+
+    with session() as s:
+        year = year or service.latest_year(s)
+        r = service.representation(s, area=area, year=year, group=group, measure=measure,
+                                   worker_type=worker_type, include_btp=include_btp)
+    if as_json:
+        emit_json(r)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{r['area']}, 31 March {r['year']}: {worker_type}s, {group} ({measure})")
+    for col in ("women", "men", "other", "total", "share of women", "95% CI (headcount)",
+                "on year", "on 5 years"):
+        table.add_column(col, justify="right")
+    ci = (f"{pct(r['share_female_ci_low'])}–{pct(r['share_female_ci_high'])}"
+          if r["share_female_ci_low"] is not None else "—")
+    table.add_row(f"{r['female']:,.1f}", f"{r['male']:,.1f}", f"{sum(r['other'].values()):,.1f}",
+                  f"{r['total']:,.1f}", pct(r["share_female"]), ci,
+                  points(r["share_female_change_1y"]), points(r["share_female_change_5y"]))
+    console().print(table)
+    console().print(f"women {bar(r['share_female'], 40)} {pct(r['share_female'])}")
+
+
+@app.command("trend")
+@handles_input_errors
+def trend_cmd(
+    area: str = typer.Option("England and Wales", "--area"),
+    group: str = GROUP, measure: str = MEASURE, worker_type: str = WORKER,
+    include_btp: bool = BTP, as_json: bool = JsonOption,
+) -> None:
+    """The share of women year by year."""
+    from parity.workforce import service
+
+    with session() as s:
+        t = service.trend(s, area=area, group=group, measure=measure, worker_type=worker_type,
+                          include_btp=include_btp)
+    if as_json:
+        emit_json(t)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{t['area']}: women among {worker_type}s, {group} ({measure})")
+    for col, just in (("31 March", "right"), ("women", "right"), ("total", "right"),
+                      ("share", "right"), ("change", "right"), ("", "left")):
+        table.add_column(col, justify=just)
+    for y in t["years"]:
+        table.add_row(str(y["year"]), f"{y['female']:,.1f}", f"{y['total']:,.1f}",
+                      pct(y["share_female"]), points(y["share_female_change_1y"]),
+                      bar(y["share_female"], 30))
+    console().print(table)
+
+
+@app.command("league")
+@handles_input_errors
+def league_cmd(
+    year: int = typer.Option(None, "--year", help="Default: the latest year held."),
+    group: str = GROUP, measure: str = MEASURE, worker_type: str = WORKER,
+    include_btp: bool = BTP, as_json: bool = JsonOption,
+) -> None:
+    """Forces ranked by their share of women."""
+    from parity.workforce import service
+
+    with session() as s:
+        year = year or service.latest_year(s)
+        result = service.league(s, year=year, group=group, measure=measure,
+                                worker_type=worker_type, include_btp=include_btp)
+    if as_json:
+        emit_json(result)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Forces by share of women, 31 March {year}: {worker_type}s, {group} "
+                        f"({measure})")
+    for col, just in (("#", "right"), ("force", "left"), ("women", "right"), ("total", "right"),
+                      ("share", "right"), ("senior gap", "right"), ("", "left")):
+        table.add_column(col, justify=just)
+    for r in result["forces"]:
+        table.add_row(str(r["position"]), r["force"], f"{r['female']:,.1f}", f"{r['total']:,.1f}",
+                      pct(r["share_female"]), points(r["senior_gap"]), bar(r["share_female"], 25))
+    n = result["england_and_wales"]
+    table.add_row("", "England and Wales", f"{n['female']:,.1f}", f"{n['total']:,.1f}",
+                  pct(n["share_female"]), "", bar(n["share_female"], 25), style="bold")
+    console().print(table)
+
+
+@app.command("overview")
+@handles_input_errors
+def overview_cmd(
+    year: int = typer.Option(None, "--year", help="Default: the latest year held."),
+    include_btp: bool = BTP, as_json: bool = JsonOption,
+) -> None:
+    """The national picture for a year."""
+    from parity.workforce import service
+
+    with session() as s:
+        o = service.overview(s, year=year, include_btp=include_btp)
+    if as_json:
+        emit_json(o)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}")
+    for col, just in (("", "left"), ("women", "right"), ("of", "right"), ("share", "right"),
+                      ("on year", "right"), ("", "left")):
+        table.add_column(col, justify=just)
+    for line in o["lines"]:
+        unit = "" if line["measure"] == "fte" else " (headcount)"
+        table.add_row(line["label"] + unit, f"{line['female']:,.0f}", f"{line['total']:,.0f}",
+                      pct(line["share_female"]), points(line["share_female_change_1y"]),
+                      bar(line["share_female"], 25))
+    out = console()
+    out.print(table)
+    for title, key in (("Highest senior share", "senior_highest"),
+                       ("Lowest senior share", "senior_lowest")):
+        names = ", ".join(f"{r['force']} {pct(r['share_female'])}" for r in o[key])
+        out.print(f"[bold]{title}[/bold] (FTE, Chief Inspector and above): {names}")
+    out.print("[dim]Source: Home Office, Police workforce open data table. Contains public "
+              "sector information licensed under the Open Government Licence v3.0.[/dim]")

@@ -1,0 +1,259 @@
+"""Importer for the Home Office *Police workforce, England and Wales* open data table.
+
+Reads the table as published (ODS, sheet ``Data``) or saved as CSV or XLSX, validates every
+row, and stores it all-or-nothing. A file already imported (same SHA-256) changes nothing;
+a file covering years already held replaces those force-years (a newer edition wins).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError, Problem
+from parity.forces import registry
+from parity.store.provenance import add_source, find_source, sha256_of
+from parity.tabular import Sheet, cell_text, header_key, read_sheets
+from parity.workforce import vocabulary as v
+from parity.workforce.models import WorkforceCount
+
+KIND = "workforce"
+COLUMNS = (
+    "As at 31 March...", "Geo code", "Force Name", "Region", "Sex", "Rank description",
+    "Worker type", "Total (headcount)", "Total (FTE)",
+)
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / (
+    "open-data-table-police-workforce-260723.ods"
+)
+MAX_PROBLEMS = 200
+_NOT_APPLICABLE = {"", "n/a", "na", ".."}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # imported | unchanged
+    rows: int = 0
+    years: list[int] = field(default_factory=list)
+    forces: int = 0
+    replaced_rows: int = 0
+    source_id: int | None = None
+
+
+class _Problems:
+    def __init__(self, file: str, sheet: str | None):
+        self.file, self.sheet, self.items = file, sheet, []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(self.file, message, self.sheet, row, column))
+
+    def raise_if_any(self, reason: str) -> None:
+        if self.items:
+            count = len(self.items)
+            more = "+" if count >= MAX_PROBLEMS else ""
+            raise InputError(f"{self.file}: {reason} ({count}{more} problems)", self.items)
+
+
+def find_table(path: Path, sheets: list[Sheet]) -> Sheet:
+    """The sheet whose first row is the open data table's header, or a clear refusal."""
+    wanted = [header_key(c) for c in COLUMNS]
+    best: tuple[int, Sheet] | None = None
+    for sheet in sheets:
+        first = next((r for r in sheet.rows if any(cell_text(c) for c in r)), None)
+        if first is None:
+            continue
+        found = [header_key(c) for c in first[: len(COLUMNS)]]
+        if found == wanted:
+            return sheet
+        score = sum(1 for a, b in zip(found, wanted, strict=False) if a == b)
+        if best is None or score > best[0]:
+            best = (score, sheet)
+    if best and best[0] >= len(COLUMNS) // 2:
+        sheet = best[1]
+        problems = _Problems(path.name, sheet.name)
+        first_index = next(i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r))
+        first = list(sheet.rows[first_index]) + [""] * len(COLUMNS)
+        for i, name in enumerate(COLUMNS):
+            if header_key(first[i]) != header_key(name):
+                problems.add(first_index + 1, _col(i),
+                             f"expected the column {name!r}, found {cell_text(first[i])!r}")
+        problems.raise_if_any("the header row is not the workforce open data table's")
+    names = ", ".join(repr(s.name) for s in sheets if s.name) or "(CSV)"
+    raise InputError(
+        f"{path.name}: not a Home Office workforce open data table",
+        [Problem(path.name, "no sheet starts with the columns " + ", ".join(COLUMNS)
+                 + f"; sheets found: {names}")],
+    )
+
+
+def _col(index: int) -> str:
+    return f"{chr(ord('A') + index)} ({COLUMNS[index]})"
+
+
+def _number(value: object) -> float | None:
+    """A count cell: a number, '-' for zero (as printed in the tables), or None if not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = cell_text(value).replace(",", "")
+    if text == "-":
+        return 0.0
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
+    """Validate the whole file; return the rows to store and the (year, force) pairs covered.
+
+    Raises `InputError` listing every problem found (up to 200), naming file, sheet, row and
+    column.
+    """
+    path = Path(path)
+    sheet = find_table(path, read_sheets(path))
+    problems = _Problems(path.name, sheet.name)
+    reg = registry()
+    force_cache: dict[str, str | None] = {}
+    label_cache: dict[tuple[str, str], str | None] = {}
+
+    def label(table_name: str, table: dict[str, str], value: object) -> str | None:
+        key = (table_name, str(value))
+        if key not in label_cache:
+            label_cache[key] = v.lookup(table, cell_text(value))
+        return label_cache[key]
+
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
+    start = next(i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)) + 2
+    for number, cells in sheet.numbered(start):
+        if not any(cell_text(c) for c in cells[: len(COLUMNS)]):
+            continue
+        if len(cells) < len(COLUMNS):
+            problems.add(number, _col(len(cells)),
+                         f"the row ends after {len(cells)} columns; expected {len(COLUMNS)}")
+            continue
+        year_v, code_v, force_v, _region, sex_v, rank_v, type_v, head_v, fte_v = cells[:9]
+        year = _number(year_v)
+        if year is None or not year.is_integer() or not 1990 <= year <= 2100:
+            problems.add(number, _col(0), f"expected a year such as 2023, found {cell_text(year_v)!r}")
+            continue
+        name = cell_text(force_v)
+        if name not in force_cache:
+            found = reg.find_force(name) if name else None
+            force_cache[name] = found.id if found else None
+        force_id = force_cache[name]
+        if force_id is None:
+            try:
+                reg.force(name)
+            except InputError as exc:
+                problems.add(number, _col(2), exc.reason)
+            continue
+        code = cell_text(code_v)
+        expected_code = reg.get(force_id).code
+        if code and code.upper() not in {"N/A", ""} and expected_code and code != expected_code:
+            problems.add(number, _col(1),
+                         f"geo code {code!r} does not match {name!r} (expected {expected_code})")
+        sex = label("sex", v.SEXES, sex_v)
+        if sex is None:
+            problems.add(number, _col(4), f"unknown sex category {cell_text(sex_v)!r}; expected "
+                         + ", ".join(v.SEXES.values()))
+            continue
+        worker_type = label("type", v.WORKER_TYPES, type_v)
+        if worker_type is None:
+            problems.add(number, _col(6), f"unknown worker type {cell_text(type_v)!r}; expected "
+                         + ", ".join(v.WORKER_TYPES.values()))
+            continue
+        rank = label(worker_type, v.ROLES[worker_type], rank_v)
+        if rank is None:
+            problems.add(number, _col(5), f"unknown rank {cell_text(rank_v)!r} for "
+                         f"{v.WORKER_TYPES[worker_type]}; expected "
+                         + ", ".join(v.ROLES[worker_type].values()))
+            continue
+        headcount = _number(head_v)
+        if headcount is None or headcount < 0:
+            problems.add(number, _col(7),
+                         f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
+            continue
+        fte = _number(fte_v)
+        if fte is None:
+            if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
+                fte = None  # not applicable: headcount only, never zero
+            else:
+                problems.add(number, _col(8),
+                             f"expected an FTE of 0 or more, found {cell_text(fte_v)!r}")
+                continue
+        elif fte < 0:
+            problems.add(number, _col(8), f"expected an FTE of 0 or more, found {fte:g}")
+            continue
+        key = (int(year), force_id, worker_type, rank, sex)
+        if key in seen:
+            problems.add(number, None, f"duplicates row {seen[key]} (same year, force, sex, "
+                         "rank and worker type)")
+            continue
+        seen[key] = number
+        out.append({
+            "source_row": number, "year": int(year), "force_id": force_id,
+            "worker_type": worker_type, "rank": rank, "sex": sex,
+            "headcount": headcount, "fte": fte,
+        })
+    if not out and not problems.items:
+        problems.add(None, None, "the table has a header but no data rows")
+    problems.raise_if_any("refused; nothing was imported")
+    _check_complete(path.name, sheet.name, out)
+    return out, {(r["year"], r["force_id"]) for r in out}
+
+
+def _check_complete(file: str, sheet: str | None, rows: list[dict]) -> None:
+    """Every force in a year must have the same rows as the others (a truncated file fails)."""
+    combos: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    last_row: dict[tuple[int, str], int] = {}
+    for r in rows:
+        combos[r["year"]][r["force_id"]].add((r["worker_type"], r["rank"], r["sex"]))
+        last_row[(r["year"], r["force_id"])] = r["source_row"]
+    problems = _Problems(file, sheet)
+    for year, by_force in sorted(combos.items()):
+        full = set().union(*by_force.values())
+        for force_id, have in by_force.items():
+            missing = full - have
+            if missing:
+                sample = ", ".join(f"{s} {r} ({t})" for t, r, s in sorted(missing)[:3])
+                problems.add(last_row[(year, force_id)], None,
+                             f"{registry().get(force_id).name} {year} lacks {len(missing)} of the "
+                             f"{len(full)} rows the other forces have ({sample}...): "
+                             "is the file truncated?")
+    problems.raise_if_any("refused as incomplete; nothing was imported")
+
+
+def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> ImportResult:
+    """Validate and store the table at `path` in the session's transaction (caller commits)."""
+    path = Path(path)
+    sha = sha256_of(path) if path.exists() else ""
+    if sha and find_source(session, kind=KIND, sha256=sha):
+        return ImportResult(file=path.name, status="unchanged")
+    rows, covered = parse(path)
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for year, force_id in covered:
+        by_year[year].add(force_id)
+    replaced = 0
+    for year, force_ids in sorted(by_year.items()):
+        result = session.execute(
+            delete(WorkforceCount).where(
+                WorkforceCount.year == year, WorkforceCount.force_id.in_(sorted(force_ids))
+            )
+        )
+        replaced += result.rowcount or 0
+    source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows))
+    for r in rows:
+        r["source_id"] = source.id
+    session.execute(insert(WorkforceCount), rows)
+    return ImportResult(
+        file=path.name, status="imported", rows=len(rows), years=sorted(by_year),
+        forces=len({f for _, f in covered}), replaced_rows=replaced, source_id=source.id,
+    )

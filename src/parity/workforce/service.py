@@ -1,0 +1,256 @@
+"""Reads of the workforce tables, and the representation figures built on them.
+
+Every front end (CLI, API, dashboard, report) and every other domain asks here; none reads
+``workforce_counts`` directly. Functions take the session first and keyword-only arguments.
+`area` is anything `parity.forces.Registry.area` resolves: a force, a region, "England",
+"Wales" or "England and Wales" (the 43 territorial forces; BTP only with ``include_btp``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+from parity.forces import Area, registry
+from parity.workforce import metrics
+from parity.workforce import vocabulary as v
+from parity.workforce.models import WorkforceCount as W
+
+
+def _check(group: str, measure: str, worker_type: str) -> tuple[str, ...] | None:
+    if measure not in v.MEASURES:
+        raise InputError(f"unknown measure {measure!r}; expected fte or headcount")
+    if worker_type not in v.WORKER_TYPES:
+        raise InputError(
+            f"unknown worker type {worker_type!r}; expected one of {', '.join(v.WORKER_TYPES)}"
+        )
+    if measure == "fte" and worker_type in v.HEADCOUNT_ONLY:
+        raise InputError(
+            f"{v.WORKER_TYPES[worker_type].lower()}s are counted by headcount only; "
+            "use --measure headcount"
+        )
+    try:
+        return v.ranks_in(group, worker_type)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def _filters(force_ids, worker_type: str, ranks: tuple[str, ...] | None) -> list:  # noqa: ANN001
+    conds = [W.force_id.in_(list(force_ids)), W.worker_type == worker_type]
+    if ranks is not None:
+        conds.append(W.rank.in_(list(ranks)))
+    return conds
+
+
+def counts_by_year_and_sex(
+    session: Session, *, force_ids, worker_type: str = "officer",  # noqa: ANN001
+    ranks: tuple[str, ...] | None = None, years: list[int] | None = None,
+) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
+    """({year: {sex: FTE}}, {year: {sex: headcount}}) summed over the forces and ranks given."""
+    query = select(W.year, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(
+        *_filters(force_ids, worker_type, ranks)
+    )
+    if years is not None:
+        query = query.where(W.year.in_(years))
+    fte: dict[int, dict[str, float]] = defaultdict(dict)
+    head: dict[int, dict[str, float]] = defaultdict(dict)
+    for year, sex, fte_sum, head_sum in session.execute(query.group_by(W.year, W.sex)):
+        if fte_sum is not None:
+            fte[year][sex] = float(fte_sum)
+        head[year][sex] = float(head_sum)
+    return dict(fte), dict(head)
+
+
+def counts_by_force_and_sex(
+    session: Session, *, year: int, worker_type: str = "officer",
+    ranks: tuple[str, ...] | None = None, force_ids=None,  # noqa: ANN001
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """({force_id: {sex: FTE}}, {force_id: {sex: headcount}}) for one year."""
+    conds = [W.year == year, W.worker_type == worker_type]
+    if ranks is not None:
+        conds.append(W.rank.in_(list(ranks)))
+    if force_ids is not None:
+        conds.append(W.force_id.in_(list(force_ids)))
+    query = select(W.force_id, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(*conds)
+    fte: dict[str, dict[str, float]] = defaultdict(dict)
+    head: dict[str, dict[str, float]] = defaultdict(dict)
+    for force_id, sex, fte_sum, head_sum in session.execute(query.group_by(W.force_id, W.sex)):
+        if fte_sum is not None:
+            fte[force_id][sex] = float(fte_sum)
+        head[force_id][sex] = float(head_sum)
+    return dict(fte), dict(head)
+
+
+def stock_by_rank_and_sex(
+    session: Session, *, force_ids, year: int, worker_type: str = "officer",  # noqa: ANN001
+    measure: str = "headcount",
+) -> dict[str, dict[str, float]]:
+    """{rank: {sex: value}} for one year, summed over the forces given (for flows/projections)."""
+    column = W.headcount if measure == "headcount" else W.fte
+    query = (
+        select(W.rank, W.sex, func.sum(column))
+        .where(W.year == year, W.worker_type == worker_type, W.force_id.in_(list(force_ids)))
+        .group_by(W.rank, W.sex)
+    )
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for rank, sex, value in session.execute(query):
+        out[rank][sex] = float(value or 0.0)
+    return dict(out)
+
+
+def years_available(session: Session) -> list[int]:
+    return list(session.scalars(select(W.year).distinct().order_by(W.year)))
+
+
+def latest_year(session: Session, *, on_or_before: int | None = None) -> int | None:
+    query = select(func.max(W.year))
+    if on_or_before is not None:
+        query = query.where(W.year <= on_or_before)
+    return session.scalar(query)
+
+
+def forces_with_data(session: Session) -> list[str]:
+    return list(session.scalars(select(W.force_id).distinct().order_by(W.force_id)))
+
+
+def resolve_area(area: str | Area, *, include_btp: bool = False) -> Area:
+    if isinstance(area, Area):
+        return area
+    return registry().area(area, include_btp=include_btp)
+
+
+def _pick(measure: str, fte: dict, head: dict) -> dict:
+    return fte if measure == "fte" else head
+
+
+def representation(
+    session: Session, *, area: str | Area, year: int, group: str = "all",
+    measure: str = "fte", worker_type: str = "officer", include_btp: bool = False,
+) -> dict:
+    """The share of women for an area, year, worker type and rank group, on FTE or headcount.
+
+    Returns the counts of women, men and other recorded categories, the total, ``share_female``
+    (women over all recorded), a 95% Wilson interval computed on headcount, and the change in
+    the share on the previous year and on five years before (None where a year is missing).
+    Raises `InputError` for an unknown area, group, measure or worker type, or a year with no
+    data.
+    """
+    ranks = _check(group, measure, worker_type)
+    resolved = resolve_area(area, include_btp=include_btp)
+    fte, head = counts_by_year_and_sex(
+        session, force_ids=resolved.force_ids, worker_type=worker_type, ranks=ranks,
+        years=[year, year - 1, year - 5],
+    )
+    values = _pick(measure, fte, head)
+    if year not in head:
+        years = years_available(session)
+        span = f"{years[0]} to {years[-1]}" if years else "none: run `parity import workforce`"
+        raise InputError(f"no workforce data for {resolved.name} in {year} (years held: {span})")
+    result = {
+        "area": resolved.name, "area_kind": resolved.kind, "year": year, "group": group,
+        "worker_type": worker_type, "measure": measure, "includes_btp": resolved.includes_btp,
+        **metrics.summarise(values.get(year, {}), head.get(year)),
+    }
+    previous = metrics.summarise(values[year - 1])["share_female"] if year - 1 in values else None
+    earlier = metrics.summarise(values[year - 5])["share_female"] if year - 5 in values else None
+    result["share_female_previous_year"] = previous
+    result["share_female_five_years_before"] = earlier
+    result["share_female_change_1y"] = metrics.change(result["share_female"], previous)
+    result["share_female_change_5y"] = metrics.change(result["share_female"], earlier)
+    return result
+
+
+def trend(
+    session: Session, *, area: str | Area, group: str = "all", measure: str = "fte",
+    worker_type: str = "officer", include_btp: bool = False,
+) -> dict:
+    """The share of women year by year (every year held), with each year's change."""
+    ranks = _check(group, measure, worker_type)
+    resolved = resolve_area(area, include_btp=include_btp)
+    fte, head = counts_by_year_and_sex(
+        session, force_ids=resolved.force_ids, worker_type=worker_type, ranks=ranks
+    )
+    return {
+        "area": resolved.name, "area_kind": resolved.kind, "group": group,
+        "worker_type": worker_type, "measure": measure,
+        "years": metrics.series(_pick(measure, fte, head), head),
+    }
+
+
+def league(
+    session: Session, *, year: int, group: str = "all", measure: str = "fte",
+    worker_type: str = "officer", include_btp: bool = False,
+) -> dict:
+    """Forces ranked by their share of women (highest first), with each force's senior gap
+    (senior share minus all-officer share, for officers) and the England and Wales figure."""
+    ranks = _check(group, measure, worker_type)
+    ids = [f.id for f in registry().forces if f.territorial or (include_btp and f.kind == "national")]
+    fte, head = counts_by_force_and_sex(
+        session, year=year, worker_type=worker_type, ranks=ranks, force_ids=ids
+    )
+    values = _pick(measure, fte, head)
+    if not head:
+        raise InputError(f"no workforce data for {year}")
+    summaries = {fid: metrics.summarise(values.get(fid, {}), head.get(fid)) for fid in head}
+    gaps = senior_gaps(session, year=year, measure=measure, force_ids=list(head)) \
+        if worker_type == "officer" else {}
+    rows = []
+    for position, fid, value in metrics.rank_table({k: s["share_female"] for k, s in summaries.items()}):
+        force = registry().get(fid)
+        rows.append({
+            "position": position, "force_id": fid, "force": force.name, "region": force.region,
+            **summaries[fid], "senior_gap": gaps.get(fid),
+        })
+    national = representation(session, area="England and Wales", year=year, group=group,
+                              measure=measure, worker_type=worker_type, include_btp=include_btp)
+    return {"year": year, "group": group, "measure": measure, "worker_type": worker_type,
+            "forces": rows, "england_and_wales": national}
+
+
+def senior_gaps(session: Session, *, year: int, measure: str = "fte",
+                force_ids: list[str] | None = None) -> dict[str, float | None]:
+    """{force_id: senior share of women minus all-officer share} for one year."""
+    out = {}
+    fte_s, head_s = counts_by_force_and_sex(session, year=year, ranks=v.RANK_GROUPS["senior"],
+                                            force_ids=force_ids)
+    fte_a, head_a = counts_by_force_and_sex(session, year=year, ranks=v.RANK_GROUPS["all"],
+                                            force_ids=force_ids)
+    senior, everyone = _pick(measure, fte_s, head_s), _pick(measure, fte_a, head_a)
+    for fid in everyone:
+        s = metrics.summarise(senior.get(fid, {}))["share_female"]
+        a = metrics.summarise(everyone[fid])["share_female"]
+        out[fid] = metrics.change(s, a)
+    return out
+
+
+OVERVIEW_LINES: tuple[tuple[str, str, str, str], ...] = (
+    # (label, worker type, group, measure)
+    ("Police officers, all ranks", "officer", "all", "fte"),
+    ("Middle management (Sergeant, Inspector)", "officer", "middle", "fte"),
+    ("Senior leadership (Chief Inspector and above)", "officer", "senior", "fte"),
+    ("Police staff", "staff", "all", "fte"),
+    ("PCSOs", "pcso", "all", "fte"),
+    ("Special constables", "special", "all", "headcount"),
+)
+
+
+def overview(session: Session, *, year: int | None = None, include_btp: bool = False) -> dict:
+    """The national picture for a year: women among officers (all, middle, senior), staff,
+    PCSOs and specials with the change on the previous year, and the forces with the highest
+    and lowest senior share. Defaults to the latest year held."""
+    year = year or latest_year(session)
+    if year is None:
+        raise InputError("no workforce data: run `parity import workforce` first")
+    lines = []
+    for label, worker_type, group, measure in OVERVIEW_LINES:
+        item = representation(session, area="England and Wales", year=year, group=group,
+                              measure=measure, worker_type=worker_type, include_btp=include_btp)
+        lines.append({"label": label, **item})
+    table = league(session, year=year, group="senior", measure="fte")["forces"]
+    keep = ("position", "force_id", "force", "share_female", "female", "total")
+    ranked = [{k: r[k] for k in keep} for r in table if r["share_female"] is not None]
+    return {"area": "England and Wales", "year": year, "lines": lines,
+            "senior_highest": ranked[:5], "senior_lowest": ranked[-5:][::-1]}

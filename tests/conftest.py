@@ -22,7 +22,18 @@ from sqlalchemy.orm import Session
 from parity.store import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def _find_shared_data() -> Path:
+    if os.environ.get("PARITY_SHARED_DATA"):
+        return Path(os.environ["PARITY_SHARED_DATA"])
+    for parent in ROOT.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+SHARED_DATA = _find_shared_data()
 PG_ADMIN_URL = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ENGINES = ["sqlite", "postgresql"]
 

@@ -254,3 +254,17 @@ def overview(session: Session, *, year: int | None = None, include_btp: bool = F
     ranked = [{k: r[k] for k in keep} for r in table if r["share_female"] is not None]
     return {"area": "England and Wales", "year": year, "lines": lines,
             "senior_highest": ranked[:5], "senior_lowest": ranked[-5:][::-1]}
+
+
+def ensure_loaded(session: Session) -> bool:
+    """Import the bundled Home Office table if no workforce data are held; True if it did.
+
+    For commands and generators that need the official figures on a fresh database.
+    """
+    if latest_year(session) is not None:
+        return False
+    from parity.workforce.importer import import_workforce
+
+    import_workforce(session)
+    session.flush()
+    return True

@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError, Problem
 from parity.forces import registry
+from parity.store.bulk import insert_rows
 from parity.store.provenance import add_source, find_source, sha256_of
 from parity.tabular import Sheet, cell_text, header_key, read_sheets
 from parity.workforce import vocabulary as v
@@ -120,7 +121,7 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     sheet = find_table(path, read_sheets(path))
     problems = _Problems(path.name, sheet.name)
     reg = registry()
-    force_cache: dict[str, str | None] = {}
+    force_cache: dict[object, str | None] = {}
     label_cache: dict[tuple[str, str], str | None] = {}
 
     def label(table_name: str, table: dict[str, str], value: object) -> str | None:
@@ -131,35 +132,42 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
 
     out: list[dict] = []
     seen: dict[tuple, int] = {}
+    years: dict[object, int | None] = {}
     start = next(i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)) + 2
+    width = len(COLUMNS)
     for number, cells in sheet.numbered(start):
-        if not any(cell_text(c) for c in cells[: len(COLUMNS)]):
+        if len(cells) < width:
+            if any(cell_text(c) for c in cells):
+                problems.add(number, _col(len(cells)),
+                             f"the row ends after {len(cells)} columns; expected {width}")
             continue
-        if len(cells) < len(COLUMNS):
-            problems.add(number, _col(len(cells)),
-                         f"the row ends after {len(cells)} columns; expected {len(COLUMNS)}")
-            continue
-        year_v, code_v, force_v, _region, sex_v, rank_v, type_v, head_v, fte_v = cells[:9]
-        year = _number(year_v)
-        if year is None or not year.is_integer() or not 1990 <= year <= 2100:
+        year_v, code_v, force_v, _region, sex_v, rank_v, type_v, head_v, fte_v = cells[:width]
+        if year_v == "" and force_v == "" and sex_v == "" and head_v == "":
+            if not any(cell_text(c) for c in cells[:width]):
+                continue
+        if year_v not in years:
+            y = _number(year_v)
+            years[year_v] = int(y) if y is not None and y.is_integer() and 1990 <= y <= 2100 \
+                else None
+        year = years[year_v]
+        if year is None:
             problems.add(number, _col(0), f"expected a year such as 2023, found {cell_text(year_v)!r}")
             continue
-        name = cell_text(force_v)
-        if name not in force_cache:
+        if force_v not in force_cache:
+            name = cell_text(force_v)
             found = reg.find_force(name) if name else None
-            force_cache[name] = found.id if found else None
-        force_id = force_cache[name]
+            force_cache[force_v] = found.id if found else None
+            if found and cell_text(code_v) not in {"", "N/A"} and found.code \
+                    and cell_text(code_v) != found.code:
+                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
+                             f"{name!r} (expected {found.code})")
+        force_id = force_cache[force_v]
         if force_id is None:
             try:
-                reg.force(name)
+                reg.force(cell_text(force_v))
             except InputError as exc:
                 problems.add(number, _col(2), exc.reason)
             continue
-        code = cell_text(code_v)
-        expected_code = reg.get(force_id).code
-        if code and code.upper() not in {"N/A", ""} and expected_code and code != expected_code:
-            problems.add(number, _col(1),
-                         f"geo code {code!r} does not match {name!r} (expected {expected_code})")
         sex = label("sex", v.SEXES, sex_v)
         if sex is None:
             problems.add(number, _col(4), f"unknown sex category {cell_text(sex_v)!r}; expected "
@@ -176,12 +184,12 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                          f"{v.WORKER_TYPES[worker_type]}; expected "
                          + ", ".join(v.ROLES[worker_type].values()))
             continue
-        headcount = _number(head_v)
+        headcount = head_v if type(head_v) is float else _number(head_v)
         if headcount is None or headcount < 0:
             problems.add(number, _col(7),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
-        fte = _number(fte_v)
+        fte = fte_v if type(fte_v) is float else _number(fte_v)
         if fte is None:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
                 fte = None  # not applicable: headcount only, never zero
@@ -192,14 +200,14 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
         elif fte < 0:
             problems.add(number, _col(8), f"expected an FTE of 0 or more, found {fte:g}")
             continue
-        key = (int(year), force_id, worker_type, rank, sex)
+        key = (year, force_id, worker_type, rank, sex)
         if key in seen:
             problems.add(number, None, f"duplicates row {seen[key]} (same year, force, sex, "
                          "rank and worker type)")
             continue
         seen[key] = number
         out.append({
-            "source_row": number, "year": int(year), "force_id": force_id,
+            "source_row": number, "year": year, "force_id": force_id,
             "worker_type": worker_type, "rank": rank, "sex": sex,
             "headcount": headcount, "fte": fte,
         })
@@ -250,9 +258,10 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> Im
         )
         replaced += result.rowcount or 0
     source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows))
-    for r in rows:
-        r["source_id"] = source.id
-    session.execute(insert(WorkforceCount), rows)
+    columns = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
+               "headcount", "fte")
+    insert_rows(session.connection(), WorkforceCount.__table__, columns,
+                [(source.id, *(r[c] for c in columns[1:])) for r in rows])
     return ImportResult(
         file=path.name, status="imported", rows=len(rows), years=sorted(by_year),
         forces=len({f for _, f in covered}), replaced_rows=replaced, source_id=source.id,

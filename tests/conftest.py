@@ -16,10 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from parity.store import make_engine, upgrade
+
+# No per-example deadlines: CI machines are shared and timings vary; speed is measured in bench/.
+settings.register_profile("parity", deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("parity")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -38,7 +38,8 @@ def wilson_interval(successes: float, trials: float, *, z: float = Z_95) -> tupl
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # Rounding can put a bound a hair past p when p is 0 or 1; the interval always contains p.
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
 def summarise(by_sex: Mapping[str, float], headcount_by_sex: Mapping[str, float] | None = None) -> dict:

@@ -1,0 +1,61 @@
+"""Project conventions: every command documented, every --json valid, fast start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer.main
+
+from parity.cli import load_commands
+from parity.commands import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def command_paths() -> list[str]:
+    load_commands()
+    group = typer.main.get_command(app)
+    paths: list[str] = []
+
+    def walk(cmd, prefix):  # noqa: ANN001, ANN202
+        for name, sub in getattr(cmd, "commands", {}).items():
+            if hasattr(sub, "commands"):
+                walk(sub, f"{prefix} {name}")
+            else:
+                paths.append(f"{prefix} {name}")
+
+    walk(group, "parity")
+    return sorted(paths)
+
+
+def docs_text() -> str:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+def test_every_command_is_documented():
+    text = docs_text()
+    missing = [p for p in command_paths() if p not in text]
+    assert not missing, f"commands missing from README.md or docs/: {missing}"
+
+
+def test_every_setting_is_documented():
+    text = docs_text()
+    for setting in ("PARITY_DATABASE_URL",):
+        assert setting in text
+
+
+def test_help_starts_without_heavy_libraries():
+    code = (
+        "import sys; sys.argv=['parity','--help']\n"
+        "from parity.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'statsmodels', 'duckdb', 'trafilatura', 'scipy',"
+        " 'pyarrow', 'fastapi', 'matplotlib') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert "HEAVY []" in proc.stderr, proc.stderr[-2000:]

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from parity.commands import (
-    JsonOption, app, bar, console, emit_json, handles_input_errors, import_app, pct, points,
+    JsonOption,
+    app,
+    bar,
+    console,
+    emit_json,
+    handles_input_errors,
+    import_app,
+    pct,
+    points,
     session,
 )
 

@@ -198,7 +198,7 @@ def league(
     gaps = senior_gaps(session, year=year, measure=measure, force_ids=list(head)) \
         if worker_type == "officer" else {}
     rows = []
-    for position, fid, value in metrics.rank_table({k: s["share_female"] for k, s in summaries.items()}):
+    for position, fid, _share in metrics.rank_table({k: s["share_female"] for k, s in summaries.items()}):
         force = registry().get(fid)
         rows.append({
             "position": position, "force_id": fid, "force": force.name, "region": force.region,

@@ -1,0 +1,92 @@
+"""Benchmark: the whole `parity import workforce` command against reading the table with pandas.
+
+Prints, for the bundled 2007-2023 table (29,304 rows):
+- the wall time of the whole command (process start, parse, validate, store) on a fresh SQLite
+  file, best and median of several runs;
+- the time pandas + odfpy take merely to read the same sheet;
+- the ratio; and the time of one representation query (the function, not the process start)
+  on SQLite with the full table loaded, median and 95th percentile over many areas and groups.
+
+Floors from the foundation issue: the command at most 1.5 s; at least 15 times less than the
+pandas read; a representation query under 20 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def time_import_command(tmp: Path) -> list[float]:
+    times = []
+    for i in range(RUNS):
+        db = tmp / f"bench{i}.db"
+        env = {**os.environ, "PARITY_DATABASE_URL": f"sqlite:///{db}"}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "parity", "import", "workforce"], env=env,
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def time_pandas_read() -> float:
+    import pandas as pd
+
+    from parity.workforce.importer import DEFAULT_FILE
+
+    start = time.perf_counter()
+    frame = pd.read_excel(DEFAULT_FILE, sheet_name="Data", engine="odf")
+    elapsed = time.perf_counter() - start
+    assert len(frame) == 29304, len(frame)
+    return elapsed
+
+
+def time_queries(db: Path) -> list[float]:
+    from parity.store import make_engine, open_session
+    from parity.workforce import service
+
+    engine = make_engine(f"sqlite:///{db}")
+    areas = ["England and Wales", "Wales", "Metropolitan Police", "Kent", "Eastern", "Dyfed-Powys"]
+    groups = ["all", "middle", "senior", "superintending", "chief_officer"]
+    times = []
+    with open_session(engine) as session:
+        service.representation(session, area="Kent", year=2023)  # warm the connection
+        for year in (2012, 2019, 2023):
+            for area in areas:
+                for group in groups:
+                    start = time.perf_counter()
+                    service.representation(session, area=area, year=year, group=group,
+                                           measure="fte")
+                    times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        command = time_import_command(tmp_path)
+        best, median = min(command), statistics.median(command)
+        print(f"parity import workforce (whole command, fresh SQLite, {RUNS} runs): "
+              f"best {best:.2f} s, median {median:.2f} s  [floor: <= 1.5 s]")
+        queries = time_queries(tmp_path / "bench0.db")
+        q_median = statistics.median(queries) * 1000
+        q_p95 = sorted(queries)[int(len(queries) * 0.95)] * 1000
+        print(f"representation query on SQLite ({len(queries)} queries): median {q_median:.1f} ms, "
+              f"p95 {q_p95:.1f} ms  [floor: < 20 ms]")
+    pandas_time = time_pandas_read()
+    print(f"pandas.read_excel(engine='odf') of the same sheet: {pandas_time:.2f} s")
+    print(f"ratio pandas read / parity import: {pandas_time / median:.1f}x (median), "
+          f"{pandas_time / best:.1f}x (best)  [floor: >= 15x]")
+    print(f"machine load average while measuring: {os.getloadavg()[0]:.2f} "
+          f"(on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -199,3 +199,23 @@ def test_copy_with_other_name_is_same_file(db, tmp_path):
     assert import_workforce(db, path=DEFAULT_FILE).status == "imported"
     db.commit()
     assert import_workforce(db, path=copy).status == "unchanged"
+
+
+def test_other_uk_forces_load_in_the_same_layout_and_appear(wf_db, table_rows, tmp_path):
+    from .conftest import write_csv
+
+    national_before = service.representation(wf_db, area="England and Wales", year=2023)
+    rows = [table_rows[0]]
+    for row in table_rows[1:]:
+        if row[0] == 2023 and row[2] == "Kent":
+            rows.append([2023, "", "Police Scotland", "", *row[4:]])
+    import_workforce(wf_db, path=write_csv(tmp_path / "scotland.csv", rows))
+    wf_db.commit()
+    kent = service.representation(wf_db, area="Kent", year=2023, group="senior")
+    scotland = service.representation(wf_db, area="Police Scotland", year=2023, group="senior")
+    assert scotland["area_kind"] == "force"
+    assert scotland["share_female"] == kent["share_female"]
+    national = service.representation(wf_db, area="England and Wales", year=2023)
+    assert national == national_before
+    assert "police-scotland" in service.forces_with_data(wf_db)
+    assert len(service.league(wf_db, year=2023)["forces"]) == 43

@@ -8,8 +8,12 @@ PY=${PY:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+echo "setup: installing Python packages into .venv (log: .venv/pip.log)" >&2
+if ! { .venv/bin/python -m pip install --quiet --upgrade pip &&
+       .venv/bin/python -m pip install --quiet -e '.[dev]'; } >.venv/pip.log 2>&1; then
+  cat .venv/pip.log >&2
+  exit 1
+fi
 
 # Debian packages (browser tests and PDF checks). Installed only where missing; root only.
 need=()

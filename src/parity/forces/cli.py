@@ -36,5 +36,6 @@ def forces_cmd(
     for col in ("id", "name", "code", "region", "kind"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["name"], r["code"] or "", r["region"] or "", r["kind"])
+        table.add_row(str(r["id"]), str(r["name"]), str(r["code"] or ""), str(r["region"] or ""),
+                      str(r["kind"]))
     console().print(table)

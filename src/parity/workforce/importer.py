@@ -47,7 +47,8 @@ class ImportResult:
 
 class _Problems:
     def __init__(self, file: str, sheet: str | None):
-        self.file, self.sheet, self.items = file, sheet, []
+        self.file, self.sheet = file, sheet
+        self.items: list[Problem] = []
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         if len(self.items) < MAX_PROBLEMS:
@@ -256,11 +257,11 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> Im
                 WorkforceCount.year == year, WorkforceCount.force_id.in_(sorted(force_ids))
             )
         )
-        replaced += result.rowcount or 0
+        replaced += getattr(result, "rowcount", 0) or 0
     source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows))
     columns = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
                "headcount", "fte")
-    insert_rows(session.connection(), WorkforceCount.__table__, columns,
+    insert_rows(session.connection(), WorkforceCount.__table__, columns,  # type: ignore[arg-type]
                 [(source.id, *(r[c] for c in columns[1:])) for r in rows])
     return ImportResult(
         file=path.name, status="imported", rows=len(rows), years=sorted(by_year),

@@ -107,7 +107,7 @@ def trend_cmd(
     table = Table(title=f"{t['area']}: women among {worker_type}s, {group} ({measure})")
     for col, just in (("31 March", "right"), ("women", "right"), ("total", "right"),
                       ("share", "right"), ("change", "right"), ("", "left")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
     for y in t["years"]:
         table.add_row(str(y["year"]), f"{y['female']:,.1f}", f"{y['total']:,.1f}",
                       pct(y["share_female"]), points(y["share_female_change_1y"]),
@@ -138,7 +138,7 @@ def league_cmd(
                         f"({measure})")
     for col, just in (("#", "right"), ("force", "left"), ("women", "right"), ("total", "right"),
                       ("share", "right"), ("senior gap", "right"), ("", "left")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
     for r in result["forces"]:
         table.add_row(str(r["position"]), r["force"], f"{r['female']:,.1f}", f"{r['total']:,.1f}",
                       pct(r["share_female"]), points(r["senior_gap"]), bar(r["share_female"], 25))
@@ -167,7 +167,7 @@ def overview_cmd(
     table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}")
     for col, just in (("", "left"), ("women", "right"), ("of", "right"), ("share", "right"),
                       ("on year", "right"), ("", "left")):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
     for line in o["lines"]:
         unit = "" if line["measure"] == "fte" else " (headcount)"
         table.add_row(line["label"] + unit, f"{line['female']:,.0f}", f"{line['total']:,.0f}",

@@ -7,10 +7,17 @@ from parity.store import Base
 from parity.store.migrate import import_all_models, is_current
 
 
+def _not_full_text_index(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN202
+    # SQLite FTS5 virtual tables (and their shadow tables) are made by raw SQL in a migration
+    # and have no model; by convention their names contain "_fts".
+    return not (type_ == "table" and name and "_fts" in name)
+
+
 def test_models_match_migrations(db):
     import_all_models()
     conn = db.connection()
-    diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    context = MigrationContext.configure(conn, opts={"include_object": _not_full_text_index})
+    diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parity.store import models as _store_models  # noqa: F401 - the sources table, for FKs
 from parity.store.base import Base
 
 

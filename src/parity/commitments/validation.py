@@ -115,13 +115,14 @@ def _choice(data: dict, key: str, choices: tuple[str, ...], default: str, where:
 
 
 def parse_params(value: Any) -> dict:
-    """Parameters as a mapping, or from ``key=value;key=value`` text (CSV and CLI)."""
+    """Parameters as a mapping, or from ``key=value;key=value`` text (CSV and CLI); values may
+    hold commas but not semicolons."""
     if _blank(value):
         return {}
     if isinstance(value, dict):
         return {str(k): str(v) for k, v in value.items()}
     params = {}
-    for part in re.split(r"[;,]", str(value)):
+    for part in str(value).split(";"):
         if not part.strip():
             continue
         if "=" not in part:

@@ -149,7 +149,8 @@ class Representation(Provider):
         values = _cut(values, ctx.last_year)
         reason = None
         if not values:
-            where = "England and Wales" if ctx.force_id is None else ctx.force_id
+            where = "England and Wales" if ctx.force_id is None else \
+                registry().get(ctx.force_id).name
             reason = (f"no workforce figures are held for {where}"
                       + ("" if expected else ": run `parity import workforce`"))
         return Series(values=values, expected_years=expected, reason=reason)

@@ -141,7 +141,7 @@ def import_commitments(session: Session, *, path: Path | str, fmt: str | None = 
             added = service.add_commitment(session, data=item, by=by, at=at,
                                            source_id=source.id, where=where)
             result.added.append(added["ref"])
-            held[added["ref"]] = session.get(Commitment, added["id"])
+            held[added["ref"]] = session.get_one(Commitment, added["id"])
     return result
 
 

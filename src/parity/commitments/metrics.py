@@ -58,6 +58,7 @@ class Assessment:
     projected: float | None = None
     missing_years: list[int] = field(default_factory=list)
     values: dict[int, float] = field(default_factory=dict)
+    fitted: dict[int, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -67,6 +68,7 @@ class Assessment:
             "trend_per_year": self.slope, "projected": self.projected,
             "missing_years": list(self.missing_years),
             "values": {int(y): v for y, v in sorted(self.values.items())},
+            "fitted": {int(y): v for y, v in sorted(self.fitted.items())},
         }
 
 
@@ -191,7 +193,8 @@ def assess(
         result.reason = f"No figure is held after the baseline year ({start})."
         return result
 
-    latest_year, latest = result.latest_year, result.latest
+    latest_year: int = max(later)
+    latest: float = later[latest_year]
     points = {y: v for y, v in series.items() if y >= start}
     points[start] = baseline
     expected = set(expected_years) if expected_years is not None else set()
@@ -200,6 +203,7 @@ def assess(
     line = fit_line(points)
     assert line is not None  # two distinct years at least: the baseline and a later one
     result.slope = line.slope
+    result.fitted = {y: line.at(y) for y in range(start, latest_year + 1)}
     scale = max(abs(baseline), abs(target_value) if target_value is not None else 0.0)
     tol = flat_tolerance if flat_tolerance is not None else FLAT_FRACTION * (scale or 1.0)
     rate = fmt_rate(line.slope, unit)
@@ -208,12 +212,13 @@ def assess(
     moving = sign * line.slope
     two_back = points.get(latest_year - 2)
     stalled = two_back is not None and sign * (latest - two_back) <= 2 * tol
+    projected: float | None = None
 
     if target_value is not None and target_value != baseline:
         result.progress = (latest - baseline) / (target_value - baseline)
     if target_value is not None and target_date is not None:
         deadline = year_of(target_date)
-        result.projected = _clamp(line.at(deadline), unit)
+        projected = result.projected = _clamp(line.at(deadline), unit)
     if target_value is None:
         if moving > tol:
             status, reason = "on_track", (f"No numeric target is set, so the direction decides: "
@@ -243,7 +248,7 @@ def assess(
                                        f"and the latest figure, {v(latest)}, is short of the "
                                        f"target of {v(target_value)}")
     else:
-        projected = result.projected
+        assert projected is not None
         by = _fmt_date(target_date)
         remaining = sign * (target_value - latest)
         if sign * (projected - target_value) >= 0:

@@ -222,7 +222,8 @@ class External(Provider):
             module = importlib.import_module(self.module)
         except ModuleNotFoundError as exc:
             if exc.name and self.module.startswith(exc.name):
-                return f"{self.module} is not installed in this build of Parity"
+                domain = self.module.split(".")[1]
+                return f"the {domain} domain ({self.module}) is not installed in this build"
             return f"{self.module} could not be imported ({exc})"
         except ImportError as exc:
             return f"{self.module} could not be imported ({exc})"

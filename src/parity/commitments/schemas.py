@@ -8,6 +8,8 @@ A snapshot is the normalised commitment of `validation.check_commitment` plus th
 
 from __future__ import annotations
 
+from typing import Any
+
 from parity.commitments.models import Commitment
 
 CSV_COLUMNS = (
@@ -98,7 +100,7 @@ def from_csv_rows(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dic
     for number, row in rows:
         key = (row.get("ref") or "").strip() or f"#row{number}"
         if key not in grouped:
-            commitment = {k: row.get(k) for k in _COMMITMENT_COLUMNS}
+            commitment: dict[str, Any] = {k: row.get(k) for k in _COMMITMENT_COLUMNS}
             commitment["links"] = row.get("links") or ""
             commitment["indicators"] = []
             grouped[key] = (number, commitment)

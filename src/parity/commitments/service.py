@@ -169,6 +169,7 @@ def _describe(before: dict | None, after: dict) -> tuple[str, str]:
     for position in sorted(set(old) | set(new)):
         a, b = old.get(position), new.get(position)
         if a is None:
+            assert b is not None
             parts.append(f"indicator {position} added: {b['label']}")
             kinds.add("indicator added")
         elif b is None:
@@ -346,7 +347,7 @@ def record_value(
     if not 1990 <= int(year) <= 2100:
         problems.append(Problem("command line", f"expected a 31 March snapshot year, got {year}",
                                 column="year"))
-    if problems:
+    if problems or indicator is None:
         raise InputError(f"cannot record a value for {ref}", problems)
     at = _utc(at or now())
     row = ManualValue(indicator_id=indicator.id, force_id=force_id, year=int(year),

@@ -78,7 +78,7 @@ def _number(data: dict, key: str, where: Where, problems: list, *, integer: bool
     if _blank(value):
         return None
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         problems.append(where.problem(key, f"expected a number, got {value!r}"))
         return None
@@ -208,18 +208,18 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         if force_name is None:
             problems.append(where.problem("force", "a force commitment needs its force"))
         else:
-            found = registry().find_force(force_name)
-            if found is None:
+            known = registry().find_force(force_name)
+            if known is None:
                 problems.append(where.problem("force", f"unknown force {force_name!r}"))
             else:
-                force_id = found.id
+                force_id = known.id
     elif force_name is not None:
         problems.append(where.problem("force", "a national commitment has no force"))
     ref = _text(data, "ref", where, problems, required=False, limit=80)
     if ref is not None and not REF_PATTERN.match(ref):
         problems.append(where.problem("ref", "expected lower-case letters, digits and hyphens"))
     made = _date(data, "made", where, problems, required=True)
-    out = {
+    out: dict[str, Any] = {
         "ref": ref,
         "scope": scope,
         "force": force_id,

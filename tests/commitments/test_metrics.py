@@ -168,3 +168,12 @@ def test_direction_down_mirrors_direction_up(values, start, target):
                   target_date=date(2027, 3, 31), direction="down", unit="value",
                   flat_tolerance=0.001)
     assert up.status == down.status
+
+
+def test_a_target_met_needs_no_baseline_but_gaps_still_count():
+    yes = assess({2022: 1.0, 2023: 1.0}, baseline_year=2022, target_value=1, unit="value")
+    assert yes.status == "on_track" and "is met" in yes.reason
+    gap = assess({2021: 1.0, 2023: 1.0}, baseline_year=2019, target_value=1, unit="value")
+    assert gap.status == "at_risk" and gap.missing_years == [2019, 2020, 2022]
+    no = assess({2022: 0.0}, baseline_year=2022, target_value=1, unit="value")
+    assert no.status == "no_data"

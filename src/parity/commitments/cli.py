@@ -38,6 +38,13 @@ def _force_id(name: str | None) -> str | None:
     return registry().force(name).id
 
 
+def esc(text: str) -> str:
+    """User text made safe for Rich markup (titles may hold square brackets)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def _area_name(force: str | None) -> str:
     if force is None:
         return "England and Wales"
@@ -87,8 +94,9 @@ def list_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption)
         table.add_column(col)
     for c in items:
         scope = "national (adopted)" if c["adopted"] else (c["force"] or "national")
-        table.add_row(c["ref"], c["made"], scope, c["theme"], c["title"],
-                      "; ".join(i["label"] for i in c["indicators"]) or "—", c["owner"] or "")
+        table.add_row(c["ref"], c["made"], scope, esc(c["theme"]), esc(c["title"]),
+                      esc("; ".join(i["label"] for i in c["indicators"])) or "—",
+                      esc(c["owner"] or ""))
     console().print(table)
 
 
@@ -106,18 +114,19 @@ def show_cmd(ref: str = typer.Argument(..., help="The commitment's ref (e.g. nat
         emit_json(c)
         return
     out = console()
-    out.print(f"[bold]{c['ref']}[/] (version {c['version']}): {c['title']}")
-    out.print(f"theme {c['theme']}; made {c['made']}; owner {c['owner'] or '—'}; "
-              f"{'force ' + c['force'] if c['force'] else 'national'}; state {c['state']}")
+    out.print(f"[bold]{c['ref']}[/] (version {c['version']}): {esc(c['title'])}")
+    out.print(esc(f"theme {c['theme']}; made {c['made']}; owner {c['owner'] or '—'}; "
+                  f"{'force ' + c['force'] if c['force'] else 'national'}; state {c['state']}"))
     if c["summary"]:
-        out.print(c["summary"])
+        out.print(esc(c["summary"]))
     for i in c["indicators"]:
         target = (f"target {i['target_value']:g} by {i['target_date'] or 'no date'}"
                   if i["target_value"] is not None else "no numeric target")
-        out.print(f"  {i['position']}. {i['label']} [{i['kind']}, {i['role']}, {i['direction']}]"
-                  f"; baseline {i['baseline_year'] or '—'}; {target}")
+        out.print(esc(f"  {i['position']}. {i['label']} [{i['kind']}, {i['role']}, "
+                      f"{i['direction']}]; baseline {i['baseline_year'] or '—'}; {target}"))
     for link in c["links"]:
-        out.print(f"  action: {link['article']}" + (f" ({link['note']})" if link["note"] else ""))
+        out.print(esc(f"  action: {link['article']}"
+                      + (f" ({link['note']})" if link["note"] else "")))
 
 
 @commitments_app.command("add")
@@ -182,7 +191,7 @@ def add_cmd(
     if as_json:
         emit_json(added)
     else:
-        console().print(f"added {added['ref']}: {added['title']}")
+        console().print(esc(f"added {added['ref']}: {added['title']}"))
 
 
 @commitments_app.command("set-target")
@@ -204,7 +213,7 @@ def set_target_cmd(
     if as_json:
         emit_json(change)
     else:
-        console().print(change["summary"] if change else "nothing changed")
+        console().print(esc(change["summary"]) if change else "nothing changed")
 
 
 @commitments_app.command("record")
@@ -244,7 +253,7 @@ def link_cmd(ref: str = typer.Argument(...),
     if as_json:
         emit_json(change)
     else:
-        console().print(change["summary"] if change else "already linked")
+        console().print(esc(change["summary"]) if change else "already linked")
 
 
 @commitments_app.command("withdraw")
@@ -260,7 +269,7 @@ def withdraw_cmd(ref: str = typer.Argument(...), note: str = typer.Option(None, 
     if as_json:
         emit_json(change)
     else:
-        console().print(change["summary"] if change else "already withdrawn")
+        console().print(esc(change["summary"]) if change else "already withdrawn")
 
 
 @commitments_app.command("status")
@@ -294,14 +303,14 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
                       if i["latest"] is not None else "—")
             target = (f"{_fmt(i['target'], i['unit'])} by {i['target_date'] or '—'}"
                       if i["target"] is not None else "—")
-            head = f"[bold]{item['ref']}[/] {item['title']}\n" if n == 0 else ""
-            table.add_row(f"{head}[dim]{i['label']}[/]",
+            head = f"[bold]{item['ref']}[/] {esc(item['title'])}\n" if n == 0 else ""
+            table.add_row(f"{head}[dim]{esc(i['label'])}[/]",
                           _status(item["status"] if n == 0 else i["status"]), base, latest,
                           target, sparkline(i["values"]),
-                          item["reason"] if n == 0 else i["reason"])
+                          esc(item["reason"] if n == 0 else i["reason"]))
         if not shown:
-            table.add_row(f"[bold]{item['ref']}[/] {item['title']}", _status(item["status"]),
-                          "—", "—", "—", "", item["reason"])
+            table.add_row(f"[bold]{item['ref']}[/] {esc(item['title'])}",
+                          _status(item["status"]), "—", "—", "—", "", esc(item["reason"]))
     console().print(table)
 
 
@@ -329,11 +338,11 @@ def review_cmd(force: str = FORCE,
         table.add_column(col)
     for r in items:
         table.add_row(
-            r["ref"], r["title"], "new" if r["new"] else _status(r["previous_status"]),
+            r["ref"], esc(r["title"]), "new" if r["new"] else _status(r["previous_status"]),
             _status(r["status"]), _fmt(r["previous_latest"], r["unit"]),
             _fmt(r["latest"], r["unit"]),
-            "\n".join(f"{c['effective_at']:%Y-%m-%d} {c['action']} ({c['changed_by']})"
-                      for c in r["changes"]) or "—",
+            esc("\n".join(f"{c['effective_at']:%Y-%m-%d} {c['action']} ({c['changed_by']})"
+                           for c in r["changes"])) or "—",
         )
     console().print(table)
 
@@ -358,7 +367,7 @@ def history_cmd(ref: str = typer.Argument(..., help="The commitment's ref."),
         table.add_column(col)
     for e in entries:
         table.add_row(str(e["version"] or ""), f"{e['effective_at']:%Y-%m-%d %H:%M}",
-                      e["changed_by"], e["action"], e["summary"])
+                      esc(e["changed_by"]), e["action"], esc(e["summary"]))
     console().print(table)
 
 

@@ -182,15 +182,19 @@ def assess(
     baseline = baseline_value if baseline_value is not None else series.get(start)
     result.baseline = baseline
     later = {y: v for y, v in series.items() if y > start}
-    if later:
-        result.latest_year = max(later)
-        result.latest = later[result.latest_year]
-    if baseline is None:
+    held = {y: v for y, v in series.items() if y >= start}
+    if held:
+        result.latest_year = max(held)
+        result.latest = held[result.latest_year]
+    if baseline is None or not later:
+        # Without a trend, a target already met is still a fact (a report published, say);
+        # anything else cannot be judged.
+        if result.latest is not None and target_value is not None \
+                and sign * (result.latest - target_value) >= 0:
+            return _met_without_trend(result, held, target_value, unit, expected_years)
         result.reason = (f"No baseline: there is no figure for 31 March {start} and none was "
-                         "entered.")
-        return result
-    if not later:
-        result.reason = f"No figure is held after the baseline year ({start})."
+                         "entered." if baseline is None
+                         else f"No figure is held after the baseline year ({start}).")
         return result
 
     latest_year: int = max(later)
@@ -275,14 +279,32 @@ def assess(
             status, reason = "off_track", (f"The trend is too slow ({rate} {since}): it projects "
                                            f"{v(projected)} by {by} against a target of "
                                            f"{v(target_value)}")
-    if result.missing_years:
-        missing = _years_text(result.missing_years)
+    result.status, result.reason = _with_missing(status, reason, result.missing_years)
+    return result
+
+
+def _with_missing(status: str, reason: str, missing_years: list[int]) -> tuple[str, str]:
+    """A missing year never leaves on_track standing, and every reason names it."""
+    if missing_years:
+        missing = _years_text(missing_years)
         if status == "on_track":
             status = "at_risk"
             reason += f", but there is no figure for {missing}, so it cannot be confirmed"
         else:
             reason += f" (no figure for {missing})"
-    result.status, result.reason = status, reason + "."
+    return status, reason + "."
+
+
+def _met_without_trend(result: Assessment, held: dict[int, float], target: float, unit: str,
+                       expected_years: Iterable[int] | None) -> Assessment:
+    start, latest_year = result.baseline_year, result.latest_year
+    assert start is not None and latest_year is not None
+    expected = set(expected_years) if expected_years is not None else set()
+    expected |= set(range(start, latest_year + 1))
+    result.missing_years = sorted(y for y in expected if y >= start and y not in held)
+    reason = (f"The target of {fmt_value(target, unit)} is met: the latest figure is "
+              f"{fmt_value(result.latest, unit)} (31 March {latest_year})")
+    result.status, result.reason = _with_missing("on_track", reason, result.missing_years)
     return result
 
 

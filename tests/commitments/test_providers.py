@@ -69,11 +69,11 @@ def _fake(monkeypatch, module: str, function: str, answer) -> list:  # noqa: ANN
 def test_a_pay_gap_indicator_is_measured_through_the_context_service(db, monkeypatch):
     calls = _fake(monkeypatch, "parity.context.service", "paygap_series",
                   {2018: 16.0, 2019: 15.0, 2020: 14.0, 2021: 13.0, 2022: 12.0})
-    data = _commitment("paygap", {"field": "median_hourly_gap_pct"}, target_value=9.0,
+    data = _commitment("paygap", {"field": "DiffMedianHourlyPercent"}, target_value=9.0,
                        target_date="2025-03-31")
     added = service.add_commitment(db, data=data, at=at(2019, 6, 1))
     item = next(i for i in service.status(db, force_id="kent") if i["ref"] == added["ref"])
-    assert calls[0] == {"force_id": "kent", "field": "median_hourly_gap_pct"}
+    assert calls[0] == {"force_id": "kent", "field": "DiffMedianHourlyPercent"}
     assert item["status"] == "on_track" and item["unit"] == "pct"
     assert (item["baseline"], item["latest"], item["target"]) == (16.0, 12.0, 9.0)
     old = next(i for i in service.status(db, force_id="kent", as_of=date(2020, 12, 31))
@@ -95,6 +95,6 @@ def test_a_domain_answering_nothing_or_refusing_is_no_data(db, monkeypatch):
 
 def test_national_figures_are_not_asked_of_force_only_providers(db, monkeypatch):
     _fake(monkeypatch, "parity.context.service", "crime_rate_series", {2019: 1.0, 2020: 1.1})
-    context = providers.Context({"params": {"offence": "sexual offences"}}, None, None, None)
+    context = providers.Context({"params": {"offence": "sexual_offences"}}, None, None, None)
     series = providers.get("crime_rate").series(db, context)
     assert series.values == {} and "force by force" in series.reason

@@ -113,9 +113,12 @@ def test_manual_values_with_evidence_and_their_as_of(wf_db):
     essex = next(i for i in service.status(wf_db, force_id="essex")
                  if i["ref"] == "national-2019-3")
     assert essex["status"] == "no_data"
-    early = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2020, 1, 1))
+    first = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2020, 1, 1))
                  if i["ref"] == "national-2019-3")
-    assert early["status"] == "no_data"
+    assert first["status"] == "on_track" and first["latest_year"] == 2019
+    before = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2019, 6, 1))
+                  if i["ref"] == "national-2019-3")
+    assert before["status"] == "no_data"
     log = service.history(wf_db, ref="national-2019-3")
     assert [e["action"] for e in log].count("value recorded") == 3
 

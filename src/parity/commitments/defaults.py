@@ -34,9 +34,9 @@ def _indicators(theme: str, year: int) -> list[dict]:
     if theme == "domestic and sexual abuse":
         return [
             {"kind": "crime_rate", "role": "context", "direction": "down", "baseline_year": year,
-             "params": {"offence": "sexual offences"}},
+             "params": {"offence": "sexual_offences"}},
             {"kind": "crime_rate", "role": "context", "direction": "down", "baseline_year": year,
-             "params": {"offence": "stalking and harassment"}},
+             "params": {"offence": "stalking_and_harassment"}},
         ]
     if theme == "annual reporting":
         return [{**_REPORT_SECTION, "baseline_year": year}]

@@ -246,7 +246,8 @@ class External(Provider):
             return Series(reason=exc.reason)
         values = {int(y): float(v) for y, v in (raw or {}).items() if v is not None}
         values = _cut(values, ctx.last_year)
-        reason = None if values else f"{self.function}() holds no figures for {ctx.force_id}"
+        reason = None if values else (f"{self.module}.{self.function}() holds no figures for "
+                                      f"{ctx.force_id} (is its data imported?)")
         return Series(values=values, reason=reason)
 
 
@@ -258,7 +259,7 @@ register(External(
 ))
 register(External(
     "crime_rate", "parity.context.service", "crime_rate_series", ("offence",), "per_1000",
-    lambda p: f"recorded {p.get('offence', '?')} per 1,000 people",
+    lambda p: f"recorded {str(p.get('offence', '?')).replace('_', ' ')} per 1,000 people",
 ))
 register(External(
     "flow_rate", "parity.flows.service", "rate_series", ("rate", "sex", "rank"), "rate",

@@ -142,6 +142,14 @@ def test_links_and_withdrawal_are_kept_in_history(wf_db, kent):
         "created", "article linked", "withdrawn"]
 
 
+def test_as_of_accepts_dates_datetimes_and_text(db):
+    assert service.cutoff("2024-03-31") == service.cutoff(date(2024, 3, 31))
+    assert service.cutoff("2024-03-31T10:00:00+00:00") == at(2024, 3, 31, 10)
+    assert service.cutoff(at(2024, 3, 31, 10)) < service.cutoff(date(2024, 3, 31))
+    with pytest.raises(InputError, match="expected a date"):
+        service.status(db, as_of="31/03/2024")
+
+
 def test_bad_commitments_report_every_problem_and_write_nothing(db):
     service.ensure_defaults(db)
     bad = kent_senior(target_value=35, kind="representation", target_date="2018-01-01")

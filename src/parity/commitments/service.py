@@ -70,7 +70,11 @@ def cutoff(as_of: date | datetime | str | None) -> datetime | None:
         return None
     if isinstance(as_of, str):
         text = as_of.strip()
-        as_of = datetime.fromisoformat(text) if "T" in text or " " in text else parse_date(text)
+        try:
+            as_of = datetime.fromisoformat(text) if "T" in text or " " in text \
+                else parse_date(text)
+        except ValueError:
+            raise InputError(f"as of {text!r}: expected a date, YYYY-MM-DD") from None
     if isinstance(as_of, datetime):
         return _utc(as_of)
     return datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC) - timedelta(

@@ -46,6 +46,20 @@ def test_baselines_come_from_the_official_figures(wf_db):
         assert item["unit"] == "share"
 
 
+def test_every_territorial_force_has_its_official_senior_baseline(wf_db):
+    from parity.forces import registry
+    from parity.workforce import metrics as wm
+    from parity.workforce import vocabulary as v
+
+    fte, _ = ws.counts_by_force_and_sex(wf_db, year=2019, ranks=v.RANK_GROUPS["senior"])
+    for force in registry().territorial():
+        item = next(i for i in service.status(wf_db, force_id=force.id)
+                    if i["ref"] == "national-2019-1")
+        assert item["area"] == force.name
+        assert item["baseline"] == pytest.approx(wm.summarise(fte[force.id])["share_female"])
+        assert item["status"] != "no_data", (force.id, item["reason"])
+
+
 def test_national_figures_use_england_and_wales(wf_db):
     item = next(i for i in service.status(wf_db) if i["ref"] == "national-2019-1")
     official = ws.representation(wf_db, area="England and Wales", year=2019, group="senior")

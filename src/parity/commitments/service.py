@@ -417,6 +417,12 @@ def _select(snaps: list[dict], force_id: str | None, include_withdrawn: bool
     return [(s, force_id) for s in national + own]
 
 
+def _area_name(force_id: str | None) -> str:
+    from parity.forces import registry
+
+    return "England and Wales" if force_id is None else registry().get(force_id).name
+
+
 def _resolve_force(force_id: str | None) -> str | None:
     if force_id is None:
         return None
@@ -505,7 +511,7 @@ def _commitment_status(session: Session, snap: dict, *, force_id: str | None,
         "ref": snap["ref"], "title": snap["title"], "theme": snap["theme"],
         "scope": snap["scope"], "owner": snap["owner"], "made": snap["made"],
         "refines": snap["refines"], "version": snap["version"],
-        "force_id": force_id, "area": force_id or "England and Wales",
+        "force_id": force_id, "area": _area_name(force_id),
         "adopted": snap["scope"] == "national" and force_id is not None,
         "links": [dict(link) for link in snap["links"]],
     }

@@ -189,3 +189,11 @@ def test_reviews_show_what_changed_since_the_last_one(wf_db, kent):
                                                  as_of=date(2023, 5, 31))}
     assert [c["action"] for c in three["kent-1"]["changes"]] == ["created", "target moved"]
     assert three["national-2022-1"]["new"] is True
+
+
+def test_the_overview_counts_each_force_s_statuses(wf_db, kent):
+    rows = {r["force_id"]: r for r in service.overview(wf_db)}
+    assert len(rows) == 44 and "british-transport-police" in rows
+    for row in rows.values():
+        assert sum(row["counts"].values()) == len(row["commitments"]) == 6
+    assert "kent-1" in [c["ref"] for c in rows["kent"]["commitments"]]

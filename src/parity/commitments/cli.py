@@ -314,6 +314,35 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
     console().print(table)
 
 
+@commitments_app.command("overview")
+@handles_input_errors
+def overview_cmd(as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
+    """Force by force: how many commitments are on track, at risk, off track or without data."""
+    from parity.commitments import service
+    from parity.workforce.service import ensure_loaded
+
+    with session() as s:
+        ensure_loaded(s)
+        rows = service.overview(s, as_of=as_of)
+        s.commit()
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title="Commitments, force by force" + (f", as of {as_of}" if as_of else ""))
+    table.add_column("force")
+    for status in STATUS_STYLE:
+        table.add_column(status, justify="right")
+    table.add_column("senior / middle")
+    for row in rows:
+        by_ref = {c["refines"] or c["ref"]: c["status"] for c in row["commitments"]}
+        table.add_row(row["force"], *(str(row["counts"][k]) for k in STATUS_STYLE),
+                      f"{_status(by_ref.get('national-2019-1'))} / "
+                      f"{_status(by_ref.get('national-2022-1'))}")
+    console().print(table)
+
+
 @commitments_app.command("review")
 @handles_input_errors
 def review_cmd(force: str = FORCE,

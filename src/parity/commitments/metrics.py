@@ -211,7 +211,7 @@ def assess(
     scale = max(abs(baseline), abs(target_value) if target_value is not None else 0.0)
     tol = flat_tolerance if flat_tolerance is not None else FLAT_FRACTION * (scale or 1.0)
     rate = fmt_rate(line.slope, unit)
-    since = f"since {start}"
+    since = f"since {start}" + ("" if len(points) > 2 else ", from two figures only")
     v = lambda x: fmt_value(x, unit)  # noqa: E731
     moving = sign * line.slope
     two_back = points.get(latest_year - 2)

@@ -17,6 +17,7 @@ then, manual values entered by then, and 31 March snapshots up to then):
 - `get_commitment(session, *, ref, as_of=None)`
 - `status(session, *, force_id=None, as_of=None) -> list[dict]`
 - `review(session, *, force_id=None, years=1, as_of=None) -> list[dict]`
+- `overview(session, *, as_of=None, include_btp=True) -> list[dict]` (force by force)
 - `history(session, *, ref) -> list[dict]`
 
 With a force, lists and statuses cover the national commitments (adopted by every force,
@@ -623,5 +624,30 @@ def review(session: Session, *, force_id: str | None = None, years: int = 1,
             "previous_latest_year": before["latest_year"] if before else None,
             "change": change, "unit": item["unit"], "reason": item["reason"],
             "new": before is None, "changes": changes,
+        })
+    return out
+
+
+def overview(session: Session, *, as_of: date | datetime | str | None = None,
+             include_btp: bool = True) -> list[dict]:
+    """Force by force (the 43 territorial forces, and BTP unless told not to): the status of
+    each commitment that applies to it and how many are in each status, for the national
+    picture of the annual report."""
+    from parity.forces import registry
+
+    forces = [f for f in registry().forces
+              if f.territorial or (include_btp and f.kind == "national")]
+    out = []
+    for force in forces:
+        items = status(session, force_id=force.id, as_of=as_of)
+        counts = {s: 0 for s in metrics.STATUSES}
+        for item in items:
+            counts[item["status"]] += 1
+        out.append({
+            "force_id": force.id, "force": force.name, "region": force.region,
+            "counts": counts,
+            "commitments": [{k: item[k] for k in ("ref", "refines", "title", "status", "reason",
+                                                  "baseline", "latest", "target",
+                                                  "target_date", "unit")} for item in items],
         })
     return out

@@ -1,0 +1,171 @@
+"""Import and export of commitments as YAML or CSV.
+
+YAML holds ``commitments:``, a list in the export form (`schemas.export_form`); CSV holds one
+row per indicator with the commitment's columns repeated (`schemas.CSV_COLUMNS`). An import is
+all-or-nothing: every row is checked first and all problems are reported together (file, row,
+column); then commitments are added, or, for a ``ref`` already held, updated (a new version in
+history when anything differs). The same file imported twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parity.commitments import schemas, service
+from parity.commitments.models import Commitment
+from parity.commitments.validation import Where, check_commitment
+from parity.errors import InputError, Problem
+from parity.store.provenance import add_source, find_source, sha256_of
+
+KIND = "commitments"
+FORMATS = ("yaml", "csv")
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # imported | unchanged
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    source_id: int | None = None
+
+
+def format_of(path: Path, fmt: str | None = None) -> str:
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = "yaml" if fmt == "yml" else fmt
+    if fmt not in FORMATS:
+        raise InputError(f"{path.name}: expected a .yaml, .yml or .csv file (or --format)")
+    return fmt
+
+
+def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
+    """The commitments a file holds, each with where it was found."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read the file ({exc})") from exc
+    if fmt == "csv":
+        reader = csv.DictReader(io.StringIO(text))
+        header = reader.fieldnames or []
+        missing = [c for c in ("title", "theme", "made") if c not in header]
+        unknown = [c for c in header if c not in schemas.CSV_COLUMNS]
+        if missing or unknown:
+            problems = [Problem(name, "missing column", row=1, column=c) for c in missing]
+            problems += [Problem(name, f"unknown column (expected: "
+                                       f"{', '.join(schemas.CSV_COLUMNS)})", row=1, column=c)
+                         for c in unknown]
+            raise InputError(f"{name}: not a commitments CSV", problems)
+        rows = [(number, row) for number, row in enumerate(reader, start=2)]
+        return [(Where(name, number), item) for number, item in schemas.from_csv_rows(rows)]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{name}: not valid YAML ({exc})") from exc
+    items = data.get("commitments") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputError(f"{name}: expected a list under 'commitments:'",
+                         [Problem(name, "expected 'commitments:' holding a list")])
+    out = []
+    for number, item in enumerate(items, start=1):
+        where = Where(name, None, f"commitments[{number}].")
+        if not isinstance(item, dict):
+            raise InputError(f"{name}: commitment {number} is not a mapping",
+                             [where.problem(None, "expected a mapping of fields")])
+        out.append((where, item))
+    return out
+
+
+def import_commitments(session: Session, *, path: Path | str, fmt: str | None = None,
+                       by: str | None = None, at: datetime | None = None) -> ImportResult:
+    """Import commitments from a YAML or CSV file (see the module docstring)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = format_of(path, fmt)
+    digest = sha256_of(path)
+    result = ImportResult(file=path.name, status="unchanged")
+    if find_source(session, kind=KIND, sha256=digest) is not None:
+        return result
+    service.ensure_defaults(session)
+    items = read_items(path, fmt)
+    problems: list[Problem] = []
+    held = {c.ref: c for c in session.scalars(select(Commitment))}
+    in_file_national = set()
+    specs = []
+    for where, item in items:
+        spec, found = check_commitment(item, where=where)
+        problems += found
+        specs.append((where, item, spec))
+        if spec["ref"] and spec["scope"] == "national":
+            in_file_national.add(spec["ref"])
+    seen: set[str] = set()
+    for where, _, spec in specs:
+        ref = spec["ref"]
+        if ref:
+            if ref in seen:
+                problems.append(where.problem("ref", f"{ref!r} appears twice in the file"))
+            seen.add(ref)
+        existing = held.get(ref) if ref else None
+        if existing is not None and (existing.scope, existing.force_id) != (spec["scope"],
+                                                                          spec["force"]):
+            problems.append(where.problem("scope", f"{ref} is held as a {existing.scope} "
+                                                   "commitment of another force or scope"))
+        parent = spec["refines"]
+        if parent and parent not in in_file_national and not (
+                parent in held and held[parent].scope == "national"):
+            problems.append(where.problem("refines", f"no national commitment {parent!r}"))
+    if problems:
+        raise InputError(f"{path.name}: {len(problems)} problems; nothing was imported", problems)
+    # Everything was checked above; the caller commits (or rolls back) the whole import.
+    source = add_source(session, kind=KIND, path=path, sha256=digest, row_count=len(specs))
+    result.source_id, result.status = source.id, "imported"
+    note = f"imported from {path.name}"
+    # National commitments first, so that force commitments in the file can refine them.
+    for where, item, spec in sorted(specs, key=lambda s: s[2]["scope"] != "national"):
+        ref = spec["ref"]
+        if ref and ref in held:
+            change = service.update_commitment(session, ref=ref, data=item, by=by, at=at,
+                                               note=note, where=where)
+            (result.updated if change else result.unchanged).append(ref)
+        else:
+            added = service.add_commitment(session, data=item, by=by, at=at,
+                                           source_id=source.id, where=where)
+            result.added.append(added["ref"])
+            held[added["ref"]] = session.get_one(Commitment, added["id"])
+    return result
+
+
+def export_commitments(session: Session, *, force_id: str | None = None) -> list[dict]:
+    """Current commitments in the export form (a force's own with `force_id`; else all,
+    national first), withdrawn ones included with their state."""
+    items = service.list_commitments(session, include_withdrawn=True)
+    if force_id is not None:
+        from parity.forces import registry
+
+        force_id = registry().force(force_id).id
+        items = [c for c in items if c["force"] == force_id]
+    return [{k: v for k, v in c.items() if k not in ("id", "version", "adopted")} for c in items]
+
+
+def render(items: list[dict], fmt: str) -> str:
+    """The export file's text."""
+    if fmt == "yaml":
+        header = ("# Parity commitments export (parity commitments export --format yaml).\n"
+                  "# Shares are fractions in [0, 1]; years are 31 March snapshot years.\n")
+        return header + yaml.safe_dump({"commitments": items}, sort_keys=False,
+                                       allow_unicode=True)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=schemas.CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(schemas.to_csv_rows(items))
+    return buffer.getvalue()

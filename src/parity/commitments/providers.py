@@ -1,0 +1,275 @@
+"""Indicator providers: one per indicator kind, each turning an indicator into yearly values.
+
+A provider knows its parameters (`check` returns what is wrong with them), its unit, a label,
+and how to get ``{31 March snapshot year: value}`` for a force (or nationally, force_id None).
+`REGISTRY` maps a kind to its provider; `register` adds one.
+
+Kinds: ``representation`` (the share of women for a rank group and worker type, from the
+workforce domain), ``manual`` (values entered by hand with their evidence), and three served by
+other domains, imported only when asked for: ``paygap`` (`parity.context.service.paygap_series`),
+``crime_rate`` (`parity.context.service.crime_rate_series`) and ``flow_rate``
+(`parity.flows.service.rate_series`). When such a domain is not installed, or holds nothing for
+the force, the provider answers with no values and a reason, so the status is ``no_data``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+
+
+@dataclass
+class Series:
+    """Yearly values, the years the source holds (to notice a missing one), and, when there
+    are no values, why."""
+
+    values: dict[int, float] = field(default_factory=dict)
+    expected_years: list[int] | None = None
+    reason: str | None = None
+    evidence: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a provider is asked for: the indicator (as stored in a snapshot), the force (None:
+    England and Wales), the last snapshot year a report may use, and the moment of the report
+    (values entered later are left out)."""
+
+    indicator: dict
+    force_id: str | None
+    last_year: int | None
+    as_of: datetime | None
+
+
+class Provider:
+    kind: str = ""
+    unit: str = "value"
+    params: tuple[str, ...] = ()
+    national: bool = False  # True when it can measure England and Wales as a whole
+
+    def check(self, params: dict) -> list[str]:
+        """What is wrong with `params` (empty when they are fine)."""
+        return [f"unknown parameter {k!r} for {self.kind}" for k in params if k not in self.params]
+
+    def label(self, params: dict) -> str:
+        return self.kind
+
+    def series(self, session: Session, ctx: Context) -> Series:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    REGISTRY[provider.kind] = provider
+    return provider
+
+
+def get(kind: str) -> Provider:
+    try:
+        return REGISTRY[kind]
+    except KeyError:
+        raise InputError(f"unknown indicator kind {kind!r}; expected one of "
+                         f"{', '.join(sorted(REGISTRY))}") from None
+
+
+def _cut(values: dict[int, float], last_year: int | None) -> dict[int, float]:
+    return {y: v for y, v in values.items() if last_year is None or y <= last_year}
+
+
+class Representation(Provider):
+    """The share of women (women over all recorded) for a rank group and worker type, on FTE
+    or headcount, for the force or England and Wales (the 43 territorial forces)."""
+
+    kind, unit, national = "representation", "share", True
+    params = ("group", "worker_type", "measure")
+    DEFAULTS = {"group": "all", "worker_type": "officer", "measure": "fte"}
+
+    def _full(self, params: dict) -> dict:
+        return {**self.DEFAULTS, **params}
+
+    def check(self, params: dict) -> list[str]:
+        from parity.workforce import vocabulary as v
+
+        problems = super().check(params)
+        p = self._full(params)
+        if p["measure"] not in v.MEASURES:
+            problems.append(f"measure must be fte or headcount, not {p['measure']!r}")
+        if p["worker_type"] not in v.WORKER_TYPES:
+            problems.append(f"worker_type must be one of {', '.join(v.WORKER_TYPES)}, "
+                            f"not {p['worker_type']!r}")
+        else:
+            if p["measure"] == "fte" and p["worker_type"] in v.HEADCOUNT_ONLY:
+                problems.append(f"{p['worker_type']} is counted by headcount only")
+            try:
+                v.ranks_in(p["group"], p["worker_type"])
+            except ValueError as exc:
+                problems.append(str(exc))
+        return problems
+
+    def label(self, params: dict) -> str:
+        from parity.workforce import vocabulary as v
+
+        p = self._full(params)
+        who = v.WORKER_TYPES.get(p["worker_type"], p["worker_type"]).lower() + "s"
+        group = v.GROUP_LABELS.get(p["group"], p["group"])
+        measure = "FTE" if p["measure"] == "fte" else p["measure"]
+        return f"share of women among {who}, {group} ({measure})"
+
+    def series(self, session: Session, ctx: Context) -> Series:
+        from parity.forces import registry
+        from parity.workforce import metrics as wm
+        from parity.workforce import service as ws
+        from parity.workforce import vocabulary as v
+
+        p = self._full(ctx.indicator.get("params") or {})
+        if ctx.force_id is None:
+            force_ids = registry().area("England and Wales").force_ids
+        else:
+            force_ids = (ctx.force_id,)
+        ranks = v.ranks_in(p["group"], p["worker_type"])
+        fte, head = ws.counts_by_year_and_sex(session, force_ids=force_ids,
+                                              worker_type=p["worker_type"], ranks=ranks)
+        chosen = fte if p["measure"] == "fte" else head
+        values = {}
+        for year, by_sex in chosen.items():
+            share = wm.summarise(by_sex)["share_female"]
+            if share is not None:
+                values[year] = share
+        expected = [y for y in ws.years_available(session)
+                    if ctx.last_year is None or y <= ctx.last_year]
+        values = _cut(values, ctx.last_year)
+        reason = None
+        if not values:
+            where = "England and Wales" if ctx.force_id is None else \
+                registry().get(ctx.force_id).name
+            reason = (f"no workforce figures are held for {where}"
+                      + ("" if expected else ": run `parity import workforce`"))
+        return Series(values=values, expected_years=expected, reason=reason)
+
+
+class Manual(Provider):
+    """Values entered by hand (`parity commitments record`), each with its evidence. For a
+    national commitment each force enters its own; the newest entry made on or before the
+    report's moment wins for each year."""
+
+    kind, unit, national = "manual", "value", True
+    params = ("unit", "description")
+
+    def check(self, params: dict) -> list[str]:
+        from parity.commitments.metrics import UNITS
+
+        problems = super().check(params)
+        if params.get("unit", "value") not in UNITS:
+            problems.append(f"unit must be one of {', '.join(UNITS)}")
+        return problems
+
+    def label(self, params: dict) -> str:
+        return params.get("description") or "value entered by hand with its evidence"
+
+    def series(self, session: Session, ctx: Context) -> Series:
+        from parity.commitments.models import ManualValue as M
+
+        indicator_id = ctx.indicator.get("id")
+        query = select(M).where(M.indicator_id == indicator_id)
+        query = query.where(M.force_id.is_(None) if ctx.force_id is None
+                            else M.force_id == ctx.force_id)
+        if ctx.as_of is not None:
+            query = query.where(M.entered_at <= ctx.as_of)
+        values: dict[int, float] = {}
+        evidence: dict[int, str] = {}
+        for row in session.scalars(query.order_by(M.entered_at, M.id)):
+            if ctx.last_year is None or row.year <= ctx.last_year:
+                values[row.year], evidence[row.year] = row.value, row.evidence
+        reason = None if values else "no value has been entered (use `parity commitments record`)"
+        return Series(values=values, reason=reason, evidence=evidence)
+
+
+class External(Provider):
+    """A series served by another domain's service function, imported only when asked for.
+
+    The function is called as ``function(session, force_id=..., <param>=...)`` and returns
+    {31 March snapshot year: value}. A missing domain, a missing function, or its `InputError`
+    all become no values with the reason."""
+
+    national = False
+
+    def __init__(self, kind: str, module: str, function: str, params: tuple[str, ...],
+                 unit: str, describe: Callable[[dict], str]):
+        self.kind, self.module, self.function = kind, module, function
+        self.params, self.unit, self._describe = params, unit, describe
+
+    def check(self, params: dict) -> list[str]:
+        problems = super().check(params)
+        problems += [f"{self.kind} needs the parameter {k!r}" for k in self.params
+                     if not params.get(k)]
+        return problems
+
+    def label(self, params: dict) -> str:
+        return self._describe(params)
+
+    def load(self) -> Callable | str:
+        """The service function, or why it cannot be had."""
+        try:
+            module = importlib.import_module(self.module)
+        except ModuleNotFoundError as exc:
+            if exc.name and self.module.startswith(exc.name):
+                domain = self.module.split(".")[1]
+                return f"the {domain} domain ({self.module}) is not installed in this build"
+            return f"{self.module} could not be imported ({exc})"
+        except ImportError as exc:
+            return f"{self.module} could not be imported ({exc})"
+        function = getattr(module, self.function, None)
+        if function is None:
+            return f"{self.module} has no {self.function}() in this build of Parity"
+        return function
+
+    def series(self, session: Session, ctx: Context) -> Series:
+        if ctx.force_id is None:
+            return Series(reason=f"{self.kind} indicators are measured force by force; there "
+                                 "is no England and Wales figure")
+        function = self.load()
+        if isinstance(function, str):
+            return Series(reason=function)
+        params = {k: (ctx.indicator.get("params") or {}).get(k) for k in self.params}
+        try:
+            raw = function(session, force_id=ctx.force_id, **params)
+        except InputError as exc:
+            return Series(reason=exc.reason)
+        values = {int(y): float(v) for y, v in (raw or {}).items() if v is not None}
+        values = _cut(values, ctx.last_year)
+        reason = None if values else (f"{self.module}.{self.function}() holds no figures for "
+                                      f"{ctx.force_id} (is its data imported?)")
+        return Series(values=values, reason=reason)
+
+
+register(Representation())
+register(Manual())
+register(External(
+    "paygap", "parity.context.service", "paygap_series", ("field",), "pct",
+    lambda p: f"published gender pay gap: {p.get('field', '?')}",
+))
+register(External(
+    "crime_rate", "parity.context.service", "crime_rate_series", ("offence",), "per_1000",
+    lambda p: f"recorded {str(p.get('offence', '?')).replace('_', ' ')} per 1,000 people",
+))
+register(External(
+    "flow_rate", "parity.flows.service", "rate_series", ("rate", "sex", "rank"), "rate",
+    lambda p: f"{p.get('rate', '?')} rate, {p.get('sex', '?')}, {p.get('rank', '?')}",
+))
+
+
+def unit_of(indicator: dict) -> str:
+    """The unit of an indicator: its provider's, or for manual ones the unit entered."""
+    provider = REGISTRY.get(indicator.get("kind", ""))
+    if indicator.get("kind") == "manual":
+        return (indicator.get("params") or {}).get("unit", "value")
+    return provider.unit if provider else "value"

@@ -1,0 +1,29 @@
+"""Fixtures of the commitments tests: moments in UTC and a force commitment to work on."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+
+def at(year: int, month: int = 1, day: int = 1, hour: int = 12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def kent_senior(**indicator) -> dict:
+    """A force commitment on the senior share of women among Kent's officers."""
+    return {
+        "scope": "force", "force": "Kent", "refines": "national-2019-1",
+        "title": "Women are 35% of senior officers by 2025", "theme": "senior representation",
+        "owner": "ACC People", "made": "2020-06-01",
+        "indicators": [{"kind": "representation",
+                        "params": {"group": "senior", "worker_type": "officer", "measure": "fte"},
+                        "baseline_year": 2019, "target_value": 0.35,
+                        "target_date": "2025-03-31", "direction": "up", **indicator}],
+    }
+
+
+@pytest.fixture
+def kent(wf_db):
+    from parity.commitments import service
+
+    return service.add_commitment(wf_db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))

@@ -1,0 +1,121 @@
+"""Import and export of commitments as YAML and CSV: round trips, updates with history,
+all-or-nothing rejection, and the same file twice changing nothing."""
+
+import csv
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parity.commitments import importer, schemas, service
+from parity.commitments.validation import Where, check_commitment
+from parity.errors import InputError
+from parity.store import make_engine, open_session, upgrade
+
+from .conftest import at, kent_senior
+
+
+def _fresh(tmp_path, name="fresh.db"):  # noqa: ANN001, ANN202
+    engine = make_engine(f"sqlite:///{tmp_path / name}")
+    upgrade(engine)
+    return engine, open_session(engine)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+def test_export_then_import_elsewhere_gives_the_same_commitments(db, tmp_path, fmt):
+    service.add_commitment(db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+    service.link_article(db, ref="kent-1", article="https://example.org/a, b", note="note")
+    text = importer.render(importer.export_commitments(db), fmt)
+    path = tmp_path / f"out.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    engine, other = _fresh(tmp_path)
+    try:
+        result = importer.import_commitments(other, path=path, by="importer")
+        assert result.added == ["kent-1"] and len(result.unchanged) == 6
+        assert importer.render(importer.export_commitments(other), fmt) == text
+        again = importer.import_commitments(other, path=path)
+        assert again.status == "unchanged"
+    finally:
+        other.close()
+        engine.dispose()
+
+
+def test_an_imported_change_is_a_new_version_with_its_history(db, tmp_path):
+    service.add_commitment(db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+    rows = list(csv.DictReader(io.StringIO(importer.render(
+        importer.export_commitments(db, force_id="Kent"), "csv"))))
+    assert len(rows) == 1
+    rows[0]["target_value"] = "0.4"
+    path = tmp_path / "kent.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=schemas.CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = importer.import_commitments(db, path=path, by="hr", at=at(2022, 2, 2))
+    assert result.updated == ["kent-1"]
+    last = service.history(db, ref="kent-1")[-1]
+    assert last["action"] == "target moved" and last["changed_by"] == "hr"
+    assert "imported from kent.csv" in last["summary"]
+    assert service.get_commitment(db, ref="kent-1")["indicators"][0]["target_value"] == 0.4
+
+
+def test_a_bad_file_reports_every_problem_and_imports_nothing(db, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "ref,scope,force,title,theme,made,kind,params,target_value,target_date\n"
+        "x-1,force,Atlantis,One,culture,2021-01-01,manual,,,\n"
+        "x-2,force,Kent,,culture,not a date,representation,group=senior,1.5,2024-03-31\n"
+        "x-3,force,Kent,Three,culture,2021-01-01,paygap,,10,2020-01-01\n",
+        encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        importer.import_commitments(db, path=path)
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert {(2, "force"), (3, "title"), (3, "made"), (3, "indicators[1].target_value"),
+            (4, "indicators[1].params"), (4, "indicators[1].target_date")} <= found
+    assert [c["ref"] for c in service.list_commitments(db) if c["scope"] == "force"] == []
+
+
+def test_a_file_that_is_not_a_commitments_file_is_refused(db, shared_data, tmp_path):
+    with pytest.raises(InputError, match="not a commitments CSV"):
+        importer.import_commitments(db, path=shared_data / "heforshe" / "commitments.csv")
+    path = tmp_path / "list.yaml"
+    path.write_text("just: a mapping\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a list"):
+        importer.import_commitments(db, path=path)
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
+                                       blacklist_characters=";|"), min_size=1, max_size=30
+                ).filter(lambda s: s.strip())
+indicator = st.fixed_dictionaries({
+    "kind": st.just("manual"),
+    "label": texts,
+    "params": st.fixed_dictionaries({"unit": st.sampled_from(["value", "pct", "share"])}),
+    "direction": st.sampled_from(["up", "down"]),
+    "baseline_year": st.integers(2010, 2020),
+    "baseline_value": st.one_of(st.none(), st.floats(0, 1000, allow_nan=False)),
+    "target_value": st.floats(-1000, 1000, allow_nan=False),
+    "target_date": st.dates(min_value=__import__("datetime").date(2022, 1, 1)).map(str),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=texts, theme=texts, indicators=st.lists(indicator, min_size=1, max_size=3),
+       links=st.lists(st.from_regex(r"https://example\.org/[a-z]{1,8}", fullmatch=True),
+                      unique=True, max_size=3))
+def test_the_csv_form_round_trips(title, theme, indicators, links):
+    data = {"ref": "kent-9", "force": "Kent", "title": title, "theme": theme,
+            "made": "2021-05-05", "indicators": indicators, "links": links}
+    spec, problems = check_commitment(data, where=Where("test"))
+    assert problems == []
+    rows = schemas.to_csv_rows([spec])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=schemas.CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    read = list(csv.DictReader(io.StringIO(buffer.getvalue())))
+    [(_, back)] = schemas.from_csv_rows(list(enumerate(read, start=2)))
+    again, problems = check_commitment(back, where=Where("test"))
+    assert problems == []
+    assert again == spec

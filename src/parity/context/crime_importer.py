@@ -176,7 +176,9 @@ def _columns(sheet: Sheet, header: int) -> dict[str, int]:
 
 def resolve_area(code: str, name: str) -> tuple[str, str] | None:
     """(area id, kind) for an ONS area code and name; None when they do not resolve or
-    disagree. Forces by code and name (BTP has no code); regions and nations by name."""
+    disagree. Forces by code and name, which must agree (BTP has no code): the force's id.
+    Regions, nations and England and Wales by name and the kind of code: ``region:<id>``,
+    ``nation:england``, ``nation:wales``, ``national:england-and-wales``."""
     reg = registry()
     if code[:3] in {"E23", "W15"}:
         by_code = reg.find_force(code)
@@ -191,12 +193,16 @@ def resolve_area(code: str, name: str) -> tuple[str, str] | None:
         area = reg.area(name)
     except InputError:
         return None
+    # Regions and nations get ids of their own ("region:west-midlands"): the West Midlands
+    # region must not take the West Midlands force's id.
     if code.startswith("E12") and area.kind == "region":
-        return area.id, "region"
-    if code[:3] in {"K04", "E92", "W92"}:
-        if code.startswith("W92"):
-            return "wales", "nation"
-        return area.id, "nation" if area.kind != "national" else "national"
+        return f"region:{area.id}", "region"
+    if code.startswith("W92"):
+        return "nation:wales", "nation"
+    if code.startswith("E92") and area.kind == "nation":
+        return f"nation:{area.id}", "nation"
+    if code.startswith("K04") and area.kind == "national":
+        return f"national:{area.id}", "national"
     return None
 
 

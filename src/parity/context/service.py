@@ -327,7 +327,7 @@ def crime_league(session: Session, *, offence: str = "sexual_offences",
                      **metrics.position(r.rate, rates.values())} for r in rows),
                    key=lambda i: (i["rate"] is None, i["rate"] or 0, i["force_id"]))
     national = session.scalar(select(C).where(C.period_end == period, C.offence == offence,
-                                              C.area_id == "england-and-wales"))
+                                              C.area_id == "national:england-and-wales"))
     return {"period_end": period, "offence": offence, "label": OFFENCE_LABELS[offence],
             "forces": items, "distribution": metrics.distribution(rates.values()),
             "england_and_wales": {"count": national.count, "rate": national.rate,

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from parity.context.bulk import bulk_insert
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
@@ -322,8 +323,8 @@ def import_crime(session: Session, *, path: Path | str = DEFAULT_DIR,
         source = add_source(session, kind=KIND, path=edition.path, sha256=digest,
                             row_count=len(edition.records),
                             note=f"year ending {edition.period_end.isoformat()}")
-        session.execute(insert(CrimeFigure.__table__),
-                        [{**r, "source_id": source.id} for r in edition.records])
+        bulk_insert(session, CrimeFigure.__table__,
+                    [{**r, "source_id": source.id} for r in edition.records])
         results.append(ImportResult(
             file=edition.path.name, status="imported", period_end=edition.period_end,
             rows=len(edition.records), replaced_rows=replaced, source_id=source.id,

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parity.context.returns_importer import FIGURES
 
@@ -90,6 +91,7 @@ class Failure:
     numbers: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=1 << 16)
 def decimals(value: float) -> int:
     """The decimal places a published figure needs (trailing zeros do not count)."""
     for places in range(6):
@@ -98,6 +100,7 @@ def decimals(value: float) -> int:
     return 6
 
 
+@lru_cache(maxsize=1 << 16)
 def half_unit(value: float | None) -> float:
     """How far the true value may be from a published figure: half a unit in its last
     decimal place (at least one place: figures are meant to be given to one decimal)."""

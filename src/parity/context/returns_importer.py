@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from parity.context.bulk import bulk_insert
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
@@ -130,13 +131,12 @@ def parse_number(value: object) -> float | None:
 
     Raises ValueError for anything else."""
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
+        if not value or value.isspace():
             return None
         try:
-            return float(text)
+            return float(value)  # float() itself ignores surrounding white space and tabs
         except ValueError:
-            return float(text.replace("%", ""))
+            return float(value.strip().replace("%", ""))
     if value is None:
         return None
     if isinstance(value, bool):
@@ -268,70 +268,81 @@ def read_returns(path: Path | str) -> ReturnsFile:
             + [Problem(path.name, "the first row must be the service's header: "
                        + ", ".join(REQUIRED[:3]) + ", ...", None, 1, None)],
         )
-    col = {name: index.get(name) for name in (*REQUIRED, *OPTIONAL)}
     width = len(header)
+    # Missing optional columns read from one blank cell added past the end of every row.
+    col = {name: index.get(name, width) for name in (*REQUIRED, *OPTIONAL)}
+    figure_cols = [(col[n], n, c) for n, c in FIGURES.items()]
+    memo: dict = {}
 
-    def cell(row: list, name: str) -> object:
-        i = col[name]
-        return row[i] if i is not None and i < len(row) else None
+    def cached(fn, value):  # noqa: ANN001, ANN202
+        """Size bands, flags, SIC lists and due dates repeat: parse each text once."""
+        key = (fn, value)
+        if key not in memo:
+            memo[key] = fn(value)
+        return memo[key]
 
     records: list[dict] = []
     for number, row in enumerate(rows[1:], start=2):
-        if len(row) < width:
-            row = list(row) + [None] * (width - len(row))
-        name = " ".join(_text(cell(row, "EmployerName")).split())
+        row = list(row) + [None] * (width + 1 - len(row))
+        name = " ".join(_text(row[col["EmployerName"]]).split())
         if not name and not any(_text(c) for c in row):
             continue
         if not name:
             problems.add(number, "EmployerName", "the employer name is blank")
         rec: dict = {"source_row": number, "employer_name": name}
-        for service_name, column in FIGURES.items():
+        for i, service_name, column in figure_cols:
+            value = row[i]
+            if value.__class__ is float:
+                rec[column] = value
+                continue
             try:
-                rec[column] = parse_number(cell(row, service_name))
+                rec[column] = parse_number(value)
             except ValueError:
-                found = _text(cell(row, service_name))
                 problems.add(number, service_name,
-                             f"expected a number (percent), found {found!r}")
+                             f"expected a number (percent), found {_text(value)!r}")
                 rec[column] = None
-        codes = parse_sic_codes(cell(row, "SicCodes"))
+        sic = row[col["SicCodes"]]
+        codes = cached(parse_sic_codes, sic) if isinstance(sic, str | float) else []
         rec["sic_codes"] = ",".join(codes)
         rec["public_administration"] = is_public_administration(codes)
+        size = _text(row[col["EmployerSize"]])
         try:
-            rec["size_min"], rec["size_max"] = parse_size(cell(row, "EmployerSize"))
+            rec["size_min"], rec["size_max"] = cached(parse_size, size)
         except ValueError:
             problems.add(number, "EmployerSize",
-                         f"expected a size band such as '250 to 499', found "
-                         f"{_text(cell(row, 'EmployerSize'))!r}")
+                         f"expected a size band such as '250 to 499', found {size!r}")
             rec["size_min"] = rec["size_max"] = None
-        rec["employer_size"] = _text(cell(row, "EmployerSize")) or None
+        rec["employer_size"] = size or None
         for column, target in (("DueDate", "due_date"), ("DateSubmitted", "date_submitted")):
+            value = row[col[column]]
             try:
-                stamp = parse_timestamp(cell(row, column))
-            except ValueError:
+                stamp = (cached(parse_timestamp, value) if target == "due_date"
+                         else parse_timestamp(value))
+            except (ValueError, TypeError):
                 problems.add(number, column, "expected a date such as 31/03/2018 00:00:00 or "
-                             f"2020/03/31 00:00:00, found {_text(cell(row, column))!r}")
+                             f"2020/03/31 00:00:00, found {_text(value)!r}")
                 stamp = None
             rec[target] = stamp.date() if (stamp and target == "due_date") else stamp
-        if rec["due_date"] is None and _text(cell(row, "DueDate")) == "":
+        if rec["due_date"] is None and _text(row[col["DueDate"]]) == "":
             problems.add(number, "DueDate", "the due date is blank")
+        late = _text(row[col["SubmittedAfterTheDeadline"]])
         try:
-            rec["submitted_late"] = parse_bool(cell(row, "SubmittedAfterTheDeadline"))
+            rec["submitted_late"] = cached(parse_bool, late)
         except ValueError:
             problems.add(number, "SubmittedAfterTheDeadline",
-                         f"expected True or False, found "
-                         f"{_text(cell(row, 'SubmittedAfterTheDeadline'))!r}")
+                         f"expected True or False, found {late!r}")
             rec["submitted_late"] = None
-        employer_id = _text(cell(row, "EmployerId"))
+        employer_id = _text(row[col["EmployerId"]])
         if employer_id and not employer_id.isdigit():
             problems.add(number, "EmployerId", f"expected a whole number, found {employer_id!r}")
             employer_id = ""
         rec["employer_id"] = int(employer_id) if employer_id else None
-        current = " ".join(_text(cell(row, "CurrentName")).split())
+        current = " ".join(_text(row[col["CurrentName"]]).split())
         rec["current_name"] = current or None
-        rec["post_code"] = _text(cell(row, "PostCode"))[:32] or None
-        rec["company_number"] = _text(cell(row, "CompanyNumber"))[:32] or None
-        rec["link"] = _text(cell(row, "CompanyLinkToGPGInfo")) or None
-        rec["responsible_person"] = _text(cell(row, "ResponsiblePerson")) or None
+        rec["post_code"] = _text(row[col["PostCode"]])[:32] or None
+        rec["company_number"] = _text(row[col["CompanyNumber"]])[:32] or None
+        rec["link"] = _text(row[col["CompanyLinkToGPGInfo"]]) or None
+        rec["responsible_person"] = _text(row[col["ResponsiblePerson"]]) or None
         rec["force_id"] = match_force(name, current)
         records.append(rec)
 
@@ -401,10 +412,11 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
 
     Every file is read and validated before anything is written. A file already imported
     (same SHA-256) changes nothing; a file for a snapshot year already held from another file
-    (a later download of the same year) replaces that year's returns. After writing, returns
-    without an ``EmployerId`` (the XLSX years) are linked to it by name, and a force matched
-    under one of an employer's names is given to all its returns. `progress`, if given, is
-    called with each file's name as it is read.
+    (a later download of the same year) replaces that year's returns. Returns without an
+    ``EmployerId`` (the XLSX years) are linked to it by name, and a force matched under one of
+    an employer's names is given to all its returns (`link_employers`), across the new files
+    and those held. Rows are written with COPY on PostgreSQL. `progress`, if given, is called
+    with each file's name as it is read.
     """
     files = return_files(path)
     parsed: list[tuple[ReturnsFile, str]] = []
@@ -417,28 +429,42 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
             results.append(ImportResult(file=file.name, status="unchanged"))
             continue
         parsed.append((read_returns(file), digest))
-    from parity.context.models import PaygapReturn
+    from parity.context.models import PaygapReturn as R
 
-    for returns, digest in parsed:
-        replaced = session.execute(
-            delete(PaygapReturn).where(PaygapReturn.snapshot_year == returns.snapshot_year)
-        ).rowcount or 0
-        source = add_source(session, kind=KIND, path=returns.path, sha256=digest,
-                            row_count=len(returns.records),
-                            note=f"snapshot year {returns.snapshot_year}"
-                            + (" (partial download)" if returns.partial else ""))
-        rows = [{**r, "source_id": source.id} for r in returns.records]
-        # Core executemany: one statement for the whole file (the ORM would split it by
-        # which columns are blank).
-        session.execute(insert(PaygapReturn.__table__), rows)
-        results.append(ImportResult(
-            file=returns.path.name, status="imported", snapshot_year=returns.snapshot_year,
-            partial=returns.partial, rows=len(rows),
-            forces=len({r["force_id"] for r in rows if r["force_id"]} & _police_ids()),
-            replaced_rows=replaced, source_id=source.id,
-        ))
     if parsed:
-        link_employers(session)
+        years = [returns.snapshot_year for returns, _ in parsed]
+        replaced = dict(session.execute(
+            select(R.snapshot_year, func.count()).where(R.snapshot_year.in_(years))
+            .group_by(R.snapshot_year)).all())
+        session.execute(delete(R).where(R.snapshot_year.in_(years)))
+        # Link names to employer ids and forces across the new files and the returns held,
+        # before writing: the new rows go in complete, and only held rows that gain a link
+        # are updated.
+        held = [dict(row._mapping) for row in session.execute(
+            select(R.id, R.employer_id, R.employer_name, R.current_name, R.force_id))]
+        new = [rec for returns, _ in parsed for rec in returns.records]
+        updates = link_employers(held + new)
+        for returns, digest in parsed:
+            source = add_source(session, kind=KIND, path=returns.path, sha256=digest,
+                                row_count=len(returns.records),
+                                note=f"snapshot year {returns.snapshot_year}"
+                                + (" (partial download)" if returns.partial else ""))
+            rows = [{**r, "source_id": source.id} for r in returns.records]
+            bulk_insert(session, R.__table__, rows)
+            results.append(ImportResult(
+                file=returns.path.name, status="imported",
+                snapshot_year=returns.snapshot_year, partial=returns.partial, rows=len(rows),
+                forces=len({r["force_id"] for r in rows if r["force_id"]} & _police_ids()),
+                replaced_rows=replaced.get(returns.snapshot_year, 0), source_id=source.id,
+            ))
+        if updates:
+            table = R.__table__
+            session.execute(
+                update(table).where(table.c.id == bindparam("row_id"))
+                .values(employer_id=bindparam("new_employer_id"),
+                        force_id=bindparam("new_force_id")),
+                updates,
+            )
     if len(results) == 1:
         return results[0]
     imported = [r for r in results if r.status == "imported"]
@@ -453,57 +479,41 @@ def _key(name: str | None) -> str:
     return " ".join(re.sub(r"[^a-z0-9&]+", " ", (name or "").casefold()).split())
 
 
-def link_employers(session: Session) -> dict[str, int]:
-    """Give returns without an ``EmployerId`` the id their name has in other years, and give
-    every return of an employer the force matched under any of its names.
+def link_employers(rows: list[dict]) -> list[dict]:
+    """Link returns across years, in place: a return without an ``EmployerId`` (the XLSX
+    years) gets the id its name (or current name) has elsewhere, and every return of an
+    employer gets the force matched under any of its names.
 
-    A name shared by two employer ids is ambiguous and left unlinked. Returns counts of the
-    rows changed."""
-    from parity.context.models import PaygapReturn as R
-
-    rows = session.execute(select(R.id, R.employer_id, R.employer_name, R.current_name,
-                                  R.force_id)).all()
+    `rows` are dicts with ``employer_id``, ``employer_name``, ``current_name`` and
+    ``force_id``, and ``id`` for rows already stored. A name shared by two employer ids, or an
+    employer matched to two forces, is ambiguous and left alone. Returns the changes to stored
+    rows, as ``{"row_id", "new_employer_id", "new_force_id"}``; new rows are changed in place.
+    """
     ids_by_name: dict[str, set[int]] = defaultdict(set)
-    for _, employer_id, name, current, _force in rows:
-        if employer_id is not None:
-            for n in (name, current):
-                if n:
-                    ids_by_name[_key(n)].add(employer_id)
-    linked = []
-    employer_of: dict[int, int | None] = {}
-    for row_id, employer_id, name, current, _force in rows:
-        if employer_id is None:
-            for n in (current, name):
-                found = ids_by_name.get(_key(n))
+    for row in rows:
+        if row["employer_id"] is not None:
+            for name in (row["employer_name"], row["current_name"]):
+                if name:
+                    ids_by_name[_key(name)].add(row["employer_id"])
+    changed: dict[int, dict] = {}
+    for row in rows:
+        if row["employer_id"] is None:
+            for name in (row["current_name"], row["employer_name"]):
+                found = ids_by_name.get(_key(name))
                 if found and len(found) == 1:
-                    employer_id = next(iter(found))
-                    linked.append({"row_id": row_id, "employer_id": employer_id})
+                    row["employer_id"] = next(iter(found))
+                    if row.get("id") is not None:
+                        changed[row["id"]] = row
                     break
-        employer_of[row_id] = employer_id
-    force_of_employer: dict[int, set[str]] = defaultdict(set)
-    for row_id, _, _, _, force_id in rows:
-        if force_id and employer_of[row_id] is not None:
-            force_of_employer[employer_of[row_id]].add(force_id)
-    forced = []
-    for row_id, _, _, _, force_id in rows:
-        employer_id = employer_of[row_id]
-        if force_id is None and employer_id is not None:
-            forces = force_of_employer.get(employer_id)
-            if forces and len(forces) == 1:
-                forced.append({"row_id": row_id, "force_id": next(iter(forces))})
-    table = R.__table__
-    if linked:
-        session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(employer_id=bindparam("employer_id")),
-            linked,
-            execution_options={"synchronize_session": False},
-        )
-    if forced:
-        session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(force_id=bindparam("force_id")),
-            forced,
-            execution_options={"synchronize_session": False},
-        )
-    return {"linked": len(linked), "forces": len(forced)}
+    forces: dict[int, set[str]] = defaultdict(set)
+    for row in rows:
+        if row["force_id"] and row["employer_id"] is not None:
+            forces[row["employer_id"]].add(row["force_id"])
+    for row in rows:
+        found = forces.get(row["employer_id"]) if row["employer_id"] is not None else None
+        if row["force_id"] is None and found and len(found) == 1:
+            row["force_id"] = next(iter(found))
+            if row.get("id") is not None:
+                changed[row["id"]] = row
+    return [{"row_id": i, "new_employer_id": r["employer_id"], "new_force_id": r["force_id"]}
+            for i, r in changed.items()]

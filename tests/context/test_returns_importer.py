@@ -205,3 +205,16 @@ def test_a_later_download_of_a_year_replaces_it(db, tmp_path):
     assert service.paygap_series(db, force_id="kent", field="DiffMedianHourlyPercent") == \
         {2021: 12.0}
     assert service.paygap_history(db, force_id="surrey")[0]["due_date"] == date(2022, 3, 31)
+
+
+def test_returns_held_are_linked_when_a_later_year_brings_the_employer_id(db):
+    # The 2017/18 XLSX has no EmployerId; importing 2019/20 afterwards links the held rows.
+    import_paygap_returns(db, path=RETURNS_DIR / "UK Gender Pay Gap Data - 2017 to 2018.xlsx")
+    ipcc = select(PaygapReturn.employer_id).where(
+        PaygapReturn.employer_name == "The Independent Police Complaints Commission")
+    assert db.scalar(ipcc) is None
+    import_paygap_returns(db, path=RETURNS_DIR / "UK Gender Pay Gap Data - 2019 to 2020.csv")
+    assert db.scalar(ipcc) == 12409
+    kent = db.scalars(select(PaygapReturn.employer_id).where(
+        PaygapReturn.force_id == "kent").order_by(PaygapReturn.snapshot_year)).all()
+    assert kent == [7200, 7200]

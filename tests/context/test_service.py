@@ -60,6 +60,17 @@ def test_comparison_with_police_forces_and_public_sector(ctx_db):
     assert values == sorted(values)
 
 
+def test_benchmarks_and_checks_on_stored_returns(ctx_db):
+    bench = service.paygap_benchmarks(ctx_db)
+    assert list(bench) == list(range(2017, 2024))
+    assert bench[2019]["police_forces"]["n"] == 38
+    assert bench[2023]["partial"] is True
+    checks = service.paygap_checks(ctx_db, force_id="north-wales")
+    rules = {(f["snapshot_year"], f["rule"]) for f in checks["failures"]}
+    assert (2020, "median_gap_not_positive_when_women_hold_upper_half") in rules
+    assert checks["summary"]["returns"] == 6  # not yet filed in the partial 2023/24
+
+
 def test_force_context_puts_three_sources_on_one_timeline(ctx_db):
     ctx = service.force_context(ctx_db, force_id="kent")
     years = {t["year"]: t for t in ctx["timeline"]}

@@ -14,8 +14,9 @@ Functions other domains rely on (signatures kept stable):
   oldest first, with ``reported`` False for a year the force has no return.
 - ``crime_rate_series(session, *, force_id, offence) -> dict[int, float]``: year -> offences
   per 1,000 population for the 12 months ending March of that year.
-- ``paygap_comparison``, ``paygap_league``, ``reporting_gaps``, ``crime_history``,
-  ``crime_league``, ``force_context``, ``national_context`` as documented below.
+- ``paygap_comparison``, ``paygap_league``, ``paygap_benchmarks``, ``paygap_checks``,
+  ``reporting_gaps``, ``late_submissions``, ``crime_history``, ``crime_league``,
+  ``force_context``, ``national_context`` as documented below.
 
 Police forces here are the 43 territorial forces and British Transport Police. Where an
 employer published twice for one year, the latest submission counts.
@@ -156,8 +157,8 @@ def paygap_history(session: Session, *, force_id: str) -> list[dict]:
 
 def paygap_series(session: Session, *, force_id: str, field: str) -> dict[int, float]:
     """{snapshot year: value} of one service field (e.g. ``"DiffMedianHourlyPercent"``) for
-    the years the force reported and gave that figure. Raises `InputError` for an unknown
-    field or force."""
+    the years the force reported and gave that figure (the partial latest year included for a
+    force that had filed). Raises `InputError` for an unknown field or force."""
     column = _field(field)
     force = _force(force_id)
     returns = _force_returns(session, force_ids=[force.id])
@@ -244,6 +245,42 @@ def paygap_league(session: Session, *, snapshot_year: int | None = None,
         "public_administration": metrics.distribution(
             _public_administration_values(session, snapshot_year=year, column=column)),
     }
+
+
+def paygap_benchmarks(session: Session, *,
+                      field: str = "DiffMedianHourlyPercent") -> dict[int, dict]:
+    """{snapshot year: {"police_forces": distribution, "public_administration":
+    distribution, "partial": bool}} of one service field, for every year held: the lines a
+    chart draws a force's series against (count, median, quartiles, min, max)."""
+    column = _field(field)
+    partial = set(partial_years(session))
+    out = {}
+    for year in snapshot_years(session):
+        returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
+        out[year] = {
+            "partial": year in partial,
+            "police_forces": metrics.distribution(getattr(r, column) for r in returns.values()),
+            "public_administration": metrics.distribution(
+                _public_administration_values(session, snapshot_year=year, column=column)),
+        }
+    return out
+
+
+def paygap_checks(session: Session, *, force_id: str | None = None,
+                  snapshot_year: int | None = None) -> dict:
+    """The checker's rules re-run on the returns held (a force's, a year's, or all):
+    ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
+    from parity.context.returns_checks import check_returns, summarise
+
+    query = select(R)
+    if force_id is not None:
+        query = query.where(R.force_id == _force(force_id).id)
+    if snapshot_year is not None:
+        query = query.where(R.snapshot_year == snapshot_year)
+    columns = [c.name for c in R.__table__.columns]
+    records = [{c: getattr(row, c) for c in columns} for row in session.scalars(query)]
+    failures = check_returns(records)
+    return {"summary": summarise(records, failures), "failures": [f.__dict__ for f in failures]}
 
 
 def late_submissions(session: Session, *, force_id: str) -> list[int]:

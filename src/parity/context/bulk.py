@@ -19,6 +19,7 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
         columns = [c for c in columns if c != "id"]
         quoted = ", ".join(f'"{c}"' for c in columns)
         driver = connection.connection.driver_connection
+        assert driver is not None
         with driver.cursor() as cursor, cursor.copy(
             f'COPY "{table.name}" ({quoted}) FROM STDIN'
         ) as copy:

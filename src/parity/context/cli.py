@@ -166,8 +166,9 @@ def check_cmd(
     table = Table(title=f"Failing returns ({len(shown):,}; first {min(limit, len(shown))})")
     for col in ("year", "employer", "rule", "numbers"):
         table.add_column(col)
-    for f in shown[:limit]:
-        table.add_row(f"{f.snapshot_year}", f.employer_name[:40], f.rule, f.message)
+    for failure in shown[:limit]:
+        table.add_row(f"{failure.snapshot_year}", failure.employer_name[:40], failure.rule,
+                      failure.message)
     out.print(table)
     totals = Table(title="Failing returns per rule and snapshot year")
     years = list(summary["by_year"])

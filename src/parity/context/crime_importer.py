@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from parity.context.bulk import bulk_insert
@@ -317,13 +318,13 @@ def import_crime(session: Session, *, path: Path | str = DEFAULT_DIR,
             continue
         parsed.append((read_crime(file), digest))
     for edition, digest in parsed:
-        replaced = session.execute(
-            delete(CrimeFigure).where(CrimeFigure.period_end == edition.period_end)
-        ).rowcount or 0
+        replaced = session.scalar(select(func.count()).select_from(CrimeFigure).where(
+            CrimeFigure.period_end == edition.period_end)) or 0
+        session.execute(delete(CrimeFigure).where(CrimeFigure.period_end == edition.period_end))
         source = add_source(session, kind=KIND, path=edition.path, sha256=digest,
                             row_count=len(edition.records),
                             note=f"year ending {edition.period_end.isoformat()}")
-        bulk_insert(session, CrimeFigure.__table__,
+        bulk_insert(session, cast(Table, CrimeFigure.__table__),
                     [{**r, "source_id": source.id} for r in edition.records])
         results.append(ImportResult(
             file=edition.path.name, status="imported", period_end=edition.period_end,

@@ -82,10 +82,10 @@ class Failure:
     """One rule a return breaks, with the numbers that break it."""
 
     rule: str
-    snapshot_year: int
+    snapshot_year: int | None
     employer_name: str
     employer_id: int | None
-    source_row: int
+    source_row: int | None
     force_id: str | None
     message: str
     numbers: dict = field(default_factory=dict)
@@ -115,18 +115,18 @@ def _get(record: dict, name: str) -> float | None:
 
 def _failures(record: dict) -> list[tuple[str, str, dict]]:
     out: list[tuple[str, str, dict]] = []
-    v = {name: _get(record, name) for name in COLUMN}
+    v: dict[str, float | None] = {name: _get(record, name) for name in COLUMN}
 
     missing = [n for n in REQUIRED if v[n] is None]
     if missing:
         out.append(("required_figures_present", "blank: " + ", ".join(missing),
                     {n: None for n in missing}))
-    bad = {n: v[n] for n in SHARES if v[n] is not None and not (-_EPS <= v[n] <= 100 + _EPS)}
+    bad = {n: x for n in SHARES if (x := v[n]) is not None and not (-_EPS <= x <= 100 + _EPS)}
     if bad:
         out.append(("percentages_between_0_and_100",
                     ", ".join(f"{n} = {x:g}" for n, x in bad.items()) + " (expected 0 to 100)",
                     bad))
-    over = {n: v[n] for n in GAPS if v[n] is not None and v[n] > 100 + _EPS}
+    over = {n: x for n in GAPS if (x := v[n]) is not None and x > 100 + _EPS}
     if over:
         out.append(("gaps_at_most_100",
                     ", ".join(f"{n} = {x:g}" for n, x in over.items()) + " (above 100%)", over))
@@ -240,8 +240,8 @@ def summarise(records: list[dict], failures: list[Failure]) -> dict:
     ``by_rule[rule]`` counts the returns that break the rule; ``by_year[year]`` has the
     returns checked, the returns failing any rule and each rule's count for that year."""
     checked = Counter(r["snapshot_year"] for r in records)
-    failing_rows: dict[int, set] = defaultdict(set)
-    per_year_rule: dict[int, Counter] = defaultdict(Counter)
+    failing_rows: dict[int | None, set] = defaultdict(set)
+    per_year_rule: dict[int | None, Counter] = defaultdict(Counter)
     per_rule: Counter = Counter()
     for f in failures:
         failing_rows[f.snapshot_year].add(f.source_row)

@@ -31,8 +31,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from parity.context.bulk import bulk_insert
@@ -108,7 +109,8 @@ class ImportResult:
 
 class _Problems:
     def __init__(self, file: str):
-        self.file, self.items, self.count = file, [], 0
+        self.file, self.count = file, 0
+        self.items: list[Problem] = []
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.count += 1
@@ -195,12 +197,14 @@ def parse_size(value: object) -> tuple[int | None, int | None]:
     m = _SIZE.match(text)
     if not m:
         raise ValueError(text)
-    num = [int(g.replace(",", "")) if g and g[0].isdigit() else g for g in m.groups()]
+    def whole(group: int) -> int:
+        return int(m.group(group).replace(",", ""))
+
     if m.group(1):
-        return 0, num[1] - 1
+        return 0, whole(2) - 1
     if m.group(3):
-        return num[2], num[3]
-    return num[4], None
+        return whole(3), whole(4)
+    return whole(5), None
 
 
 def parse_bool(value: object) -> bool | None:
@@ -431,6 +435,7 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
         parsed.append((read_returns(file), digest))
     from parity.context.models import PaygapReturn as R
 
+    PAYGAP_TABLE = cast(Table, R.__table__)  # noqa: N806
     if parsed:
         years = [returns.snapshot_year for returns, _ in parsed]
         replaced = dict(session.execute(
@@ -450,7 +455,7 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
                                 note=f"snapshot year {returns.snapshot_year}"
                                 + (" (partial download)" if returns.partial else ""))
             rows = [{**r, "source_id": source.id} for r in returns.records]
-            bulk_insert(session, R.__table__, rows)
+            bulk_insert(session, PAYGAP_TABLE, rows)
             results.append(ImportResult(
                 file=returns.path.name, status="imported",
                 snapshot_year=returns.snapshot_year, partial=returns.partial, rows=len(rows),
@@ -458,7 +463,7 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
                 replaced_rows=replaced.get(returns.snapshot_year, 0), source_id=source.id,
             ))
         if updates:
-            table = R.__table__
+            table = PAYGAP_TABLE
             session.execute(
                 update(table).where(table.c.id == bindparam("row_id"))
                 .values(employer_id=bindparam("new_employer_id"),
@@ -510,9 +515,9 @@ def link_employers(rows: list[dict]) -> list[dict]:
         if row["force_id"] and row["employer_id"] is not None:
             forces[row["employer_id"]].add(row["force_id"])
     for row in rows:
-        found = forces.get(row["employer_id"]) if row["employer_id"] is not None else None
-        if row["force_id"] is None and found and len(found) == 1:
-            row["force_id"] = next(iter(found))
+        matched = forces.get(row["employer_id"]) if row["employer_id"] is not None else None
+        if row["force_id"] is None and matched and len(matched) == 1:
+            row["force_id"] = next(iter(matched))
             if row.get("id") is not None:
                 changed[row["id"]] = row
     return [{"row_id": i, "new_employer_id": r["employer_id"], "new_force_id": r["force_id"]}

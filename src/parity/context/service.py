@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -321,19 +322,19 @@ def crime_history(session: Session, *, force_id: str,
                for o in offences}
     out = []
     for period in sorted({r.period_end for r in rows}):
-        item = {"period_end": period, "year_ending": period.strftime("%B %Y"),
-                "population": None, "offences": {}}
+        item: dict = {"period_end": period, "year_ending": period.strftime("%B %Y"),
+                      "population": None, "offences": {}}
         for o in offences:
-            row = by_offence[o].get(period)
+            fig = by_offence[o].get(period)
             diff, pct = changes[o].get(period, (None, None))
             item["offences"][o] = {
                 "label": OFFENCE_LABELS[o],
-                "count": row.count if row else None, "rate": row.rate if row else None,
-                "change_pct": row.change_pct if row else None,
+                "count": fig.count if fig else None, "rate": fig.rate if fig else None,
+                "change_pct": fig.change_pct if fig else None,
                 "count_change": diff, "count_change_pct": pct,
             }
-            if row and row.population is not None:
-                item["population"] = row.population
+            if fig and fig.population is not None:
+                item["population"] = fig.population
         out.append(item)
     return out
 
@@ -353,7 +354,8 @@ def crime_league(session: Session, *, offence: str = "sexual_offences",
     """Police force areas side by side for one period (default: the latest held), lowest
     rate first, with the distribution of rates over the forces."""
     _offence(offence)
-    period = period_end or (crime_periods(session) or [None])[-1]
+    held = crime_periods(session)
+    period = period_end or (held[-1] if held else None)
     if period is None:
         raise InputError("no recorded crime held: run `parity import crime`")
     rows = list(session.scalars(select(C).where(C.period_end == period, C.offence == offence,
@@ -436,7 +438,7 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     year = year or _latest_complete_year(session) or date.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
-    pay_year = _closest(complete, year)
+    pay_year = cast(int | None, _closest(complete, year))
     march = [p for p in crime_periods(session) if p.month == 3]
     crime_period = _closest(march, date(year, 3, 31))
     shares: dict[str, dict] = defaultdict(dict)
@@ -455,7 +457,7 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
             crime[row.area_id][row.offence] = row.rate
     rows = []
     for fid in police_force_ids():
-        ret = returns.get((fid, pay_year))
+        ret = returns.get((fid, pay_year)) if pay_year is not None else None
         rows.append({
             "force_id": fid, "force": registry().get(fid).name,
             "share_female_officers_all": shares.get(fid, {}).get("all"),

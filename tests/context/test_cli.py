@@ -82,6 +82,13 @@ def test_crime_for_a_force(ctx_sqlite_url):
     assert periods[0]["offences"]["sexual_offences"]["count"] == 9550
     unknown = parity("crime", "--force", "Gotham", db_url=ctx_sqlite_url)
     assert unknown.code == 2 and "unknown force" in unknown.stderr
+    national = parity("crime", "--offence", "stalking_and_harassment", "--json",
+                      db_url=ctx_sqlite_url)
+    assert national.code == 0, national.stderr
+    assert national.json()["period_end"] == "2019-12-31"
+    assert len(national.json()["forces"]) == 44
+    bad = parity("crime", "--offence", "burglary", db_url=ctx_sqlite_url)
+    assert bad.code == 2 and "unknown offence" in bad.stderr
 
 
 def test_context_for_a_force_and_nationally(ctx_sqlite_url):

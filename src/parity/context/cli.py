@@ -265,29 +265,52 @@ def compare_cmd(
 
 @app.command("crime")
 @handles_input_errors
-def crime_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
+def crime_cmd(
+    force: str = typer.Option(None, "--force", help="A force; without it, every force area "
+                              "side by side for the latest period."),
+    offence: str = typer.Option("sexual_offences", "--offence", help="For the national view: "
+                                "sexual_offences, stalking_and_harassment, "
+                                "violence_with_injury, violence_without_injury, total."),
+    as_json: bool = JsonOption,
+) -> None:
     """Police recorded crime in a force's area: counts, rates per 1,000, change on the year."""
     from parity.context import service
 
-    force_id = _force_id(force)
+    force_id = _force_id(force) if force else None
     with session() as s:
         service.ensure_loaded(s)
         s.commit()
-        history = service.crime_history(s, force_id=force_id)
+        if force_id is None:
+            league = service.crime_league(s, offence=offence)
+        else:
+            history = service.crime_history(s, force_id=force_id)
+    from rich.table import Table
+
+    if force_id is None:
+        if as_json:
+            emit_json(league)
+            return
+        table = Table(title=f"{league['label']}, 12 months ending "
+                      f"{league['period_end']:%B %Y}: force areas, lowest rate first")
+        for col in ("force", "offences", "per 1,000", "change on year"):
+            table.add_column(col, justify="left" if col == "force" else "right")
+        for row in league["forces"]:
+            table.add_row(row["force"], _num(row["count"], 0), _num(row["rate"], 2),
+                          _num(row["change_pct"], 1, "%"))
+        console().print(table)
+        return
     if as_json:
         emit_json({"force_id": force_id, "periods": history})
         return
-    from rich.table import Table
-
     table = Table(title=f"{force}: police recorded crime (12 months ending ...)")
     table.add_column("offence")
     for item in history:
         table.add_column(item["year_ending"], justify="right")
     table.add_column("trend")
-    for offence in service.CONTEXT_OFFENCES:
-        cells = [item["offences"][offence] for item in history]
+    for name in service.CONTEXT_OFFENCES:
+        cells = [item["offences"][name] for item in history]
         table.add_row(
-            cells[0]["label"] if cells else offence,
+            cells[0]["label"] if cells else name,
             *(f"{_num(c['count'], 0)}\n{_num(c['rate'], 2)}/1,000\n"
               f"{_num(c['change_pct'], 1, '%')} on year" for c in cells),
             _spark([c["count"] for c in cells]),

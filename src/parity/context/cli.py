@@ -53,6 +53,19 @@ def _progress(total: int, label: str):  # noqa: ANN202
     return progress, progress.add_task("", total=total)
 
 
+def _ensure_loaded(s) -> None:  # noqa: ANN001
+    """Import the bundled downloads and ONS tables on first use, saying so on stderr."""
+    from parity.context import service
+
+    done = service.ensure_loaded(s)
+    s.commit()
+    if any(done.values()):
+        from rich.console import Console
+
+        what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
+        Console(stderr=True).print(f"first use: imported the bundled {what}")
+
+
 def _force_id(name: str) -> str:
     from parity.forces import registry
 
@@ -195,8 +208,7 @@ def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
 
     force_id = _force_id(force)
     with session() as s:
-        service.ensure_loaded(s)
-        s.commit()
+        _ensure_loaded(s)
         history = service.paygap_history(s, force_id=force_id)
     if as_json:
         emit_json(history)
@@ -242,8 +254,7 @@ def compare_cmd(
 
     force_id = _force_id(force)
     with session() as s:
-        service.ensure_loaded(s)
-        s.commit()
+        _ensure_loaded(s)
         result = service.paygap_comparison(s, force_id=force_id, field=field, snapshot_year=year)
     if as_json:
         emit_json(result)
@@ -278,8 +289,7 @@ def crime_cmd(
 
     force_id = _force_id(force) if force else None
     with session() as s:
-        service.ensure_loaded(s)
-        s.commit()
+        _ensure_loaded(s)
         if force_id is None:
             league = service.crime_league(s, offence=offence)
         else:
@@ -336,8 +346,7 @@ def context_cmd(
     force_id = _force_id(force) if force else None
     with session() as s:
         workforce.ensure_loaded(s)
-        service.ensure_loaded(s)
-        s.commit()
+        _ensure_loaded(s)
         result = (service.force_context(s, force_id=force_id) if force_id
                   else service.national_context(s, year=year))
     if as_json:

@@ -1,0 +1,474 @@
+"""Reads of the context tables: every force's published pay gap history, recorded crime in
+its area, comparisons with its peers, and the joined views.
+
+Other domains and every front end call these (session first, keyword-only arguments); none
+reads ``paygap_returns`` or ``crime_figures`` directly.
+
+Functions other domains rely on (signatures kept stable):
+
+- ``paygap_series(session, *, force_id, field) -> dict[int, float]``: snapshot year -> a
+  service field of the force's return (e.g. ``"DiffMedianHourlyPercent"``), for the years it
+  reported and gave that figure. Snapshot year = the year of the 31 March snapshot date (2022
+  for the 2022/23 return).
+- ``paygap_history(session, *, force_id) -> list[dict]``: one item per snapshot year held,
+  oldest first, with ``reported`` False for a year the force has no return.
+- ``crime_rate_series(session, *, force_id, offence) -> dict[int, float]``: year -> offences
+  per 1,000 population for the 12 months ending March of that year.
+- ``paygap_comparison``, ``paygap_league``, ``paygap_benchmarks``, ``paygap_checks``,
+  ``reporting_gaps``, ``late_submissions``, ``crime_history``, ``crime_league``,
+  ``force_context``, ``national_context`` as documented below.
+
+Police forces here are the 43 territorial forces and British Transport Police. Where an
+employer published twice for one year, the latest submission counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import cast
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from parity.context import metrics
+from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
+from parity.context.models import CrimeFigure as C
+from parity.context.models import PaygapReturn as R
+from parity.context.returns_importer import FIGURES
+from parity.errors import InputError
+from parity.forces import registry
+
+SERVICE_FIELDS: tuple[str, ...] = tuple(FIGURES)
+SIX_FIGURES = SERVICE_FIELDS  # the six published figures, as the service's 14 numbers
+CONTEXT_OFFENCES = ("sexual_offences", "stalking_and_harassment", "violence_with_injury",
+                    "violence_without_injury", "total")
+
+
+def police_force_ids() -> list[str]:
+    """The 43 territorial forces and British Transport Police."""
+    return [f.id for f in registry().forces if f.kind in ("territorial", "national")]
+
+
+def _force(force_id: str):  # noqa: ANN202
+    try:
+        return registry().get(force_id)
+    except KeyError:
+        return registry().force(force_id)
+
+
+def _field(field: str) -> str:
+    if field not in FIGURES:
+        raise InputError(f"unknown pay gap field {field!r}; expected one of "
+                         + ", ".join(SERVICE_FIELDS))
+    return FIGURES[field]
+
+
+def reporting_year(snapshot_year: int) -> str:
+    """'2022/23' for snapshot year 2022."""
+    return f"{snapshot_year}/{(snapshot_year + 1) % 100:02d}"
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def ensure_loaded(session: Session) -> dict[str, bool]:
+    """Import the bundled pay gap downloads and ONS crime tables if none are held.
+
+    For commands that need the published figures on a fresh database; returns which were
+    imported."""
+    done = {"paygap_returns": False, "crime": False}
+    if session.scalar(select(func.count()).select_from(R)) == 0:
+        from parity.context.returns_importer import import_paygap_returns
+
+        import_paygap_returns(session)
+        done["paygap_returns"] = True
+    if session.scalar(select(func.count()).select_from(C)) == 0:
+        from parity.context.crime_importer import import_crime
+
+        import_crime(session)
+        done["crime"] = True
+    session.flush()
+    return done
+
+
+# --- pay gap -----------------------------------------------------------------------------
+
+def snapshot_years(session: Session) -> list[int]:
+    return list(session.scalars(select(R.snapshot_year).distinct().order_by(R.snapshot_year)))
+
+
+def partial_years(session: Session) -> list[int]:
+    return list(session.scalars(select(R.snapshot_year).where(R.partial.is_(True)).distinct()
+                                .order_by(R.snapshot_year)))
+
+
+def _latest(rows: list[R], key) -> dict:  # noqa: ANN001
+    """The latest submission for each key (later date submitted, then later row)."""
+    best: dict = {}
+    for row in rows:
+        k = key(row)
+        held = best.get(k)
+        stamp = (row.date_submitted or datetime.min, row.id)
+        if held is None or stamp > (held.date_submitted or datetime.min, held.id):
+            best[k] = row
+    return best
+
+
+def _force_returns(session: Session, *, force_ids: list[str] | None = None,
+                   snapshot_year: int | None = None) -> dict[tuple[str, int], R]:
+    query = select(R).where(R.force_id.is_not(None))
+    if force_ids is not None:
+        query = query.where(R.force_id.in_(force_ids))
+    if snapshot_year is not None:
+        query = query.where(R.snapshot_year == snapshot_year)
+    return _latest(list(session.scalars(query)), lambda r: (r.force_id, r.snapshot_year))
+
+
+def _figures(row: R | None) -> dict:
+    return {name: (getattr(row, column) if row is not None else None)
+            for name, column in FIGURES.items()}
+
+
+def paygap_history(session: Session, *, force_id: str) -> list[dict]:
+    """The force's published returns, one item per snapshot year held, oldest first.
+
+    Each item: ``snapshot_year``, ``reporting_year`` ('2022/23'), ``reported`` (False for a
+    year with no return from the force: a gap, or not yet filed in a partial year),
+    ``partial`` (the year's download was taken before its deadline), the employer name and
+    id, ``submitted_late``, ``due_date``, ``date_submitted``, and the fourteen figures under
+    the service's field names (percent, as published; None if blank or not reported)."""
+    force = _force(force_id)
+    returns = _force_returns(session, force_ids=[force.id])
+    partial = set(partial_years(session))
+    out = []
+    for year in snapshot_years(session):
+        row = returns.get((force.id, year))
+        out.append({
+            "snapshot_year": year, "reporting_year": reporting_year(year),
+            "reported": row is not None, "partial": year in partial,
+            "employer_name": row.employer_name if row else None,
+            "employer_id": row.employer_id if row else None,
+            "submitted_late": row.submitted_late if row else None,
+            "due_date": row.due_date if row else None,
+            "date_submitted": row.date_submitted if row else None,
+            **_figures(row),
+        })
+    return out
+
+
+def paygap_series(session: Session, *, force_id: str, field: str) -> dict[int, float]:
+    """{snapshot year: value} of one service field (e.g. ``"DiffMedianHourlyPercent"``) for
+    the years the force reported and gave that figure (the partial latest year included for a
+    force that had filed). Raises `InputError` for an unknown field or force."""
+    column = _field(field)
+    force = _force(force_id)
+    returns = _force_returns(session, force_ids=[force.id])
+    return {year: getattr(row, column) for (_, year), row in sorted(returns.items(),
+                                                                     key=lambda kv: kv[0][1])
+            if getattr(row, column) is not None}
+
+
+def reporting_gaps(session: Session) -> dict[int, list[str]]:
+    """{snapshot year: ids of police forces with no return that year}, for every year held
+    (in a partial year, those that had not filed when the download was taken)."""
+    held = {(f, y) for f, y in session.execute(
+        select(R.force_id, R.snapshot_year).where(R.force_id.is_not(None)).distinct())}
+    return {year: [f for f in police_force_ids() if (f, year) not in held]
+            for year in snapshot_years(session)}
+
+
+def _latest_complete_year(session: Session) -> int | None:
+    partial = set(partial_years(session))
+    years = [y for y in snapshot_years(session) if y not in partial]
+    return years[-1] if years else None
+
+
+def _public_administration_values(session: Session, *, snapshot_year: int,
+                                  column: str) -> list[float]:
+    rows = list(session.scalars(select(R).where(R.snapshot_year == snapshot_year,
+                                                R.public_administration.is_(True))))
+    latest = _latest(rows, lambda r: r.employer_id if r.employer_id is not None
+                     else r.employer_name.casefold())
+    return [getattr(r, column) for r in latest.values() if getattr(r, column) is not None]
+
+
+def paygap_comparison(session: Session, *, force_id: str,
+                      field: str = "DiffMedianHourlyPercent",
+                      snapshot_year: int | None = None) -> dict:
+    """The force's figure for a year against all police forces and against the public
+    sector (employers with a public-administration SIC code, division 84, police forces
+    among them): count, median, quartiles, min, max, and the force's ``position`` (1 = lowest
+    figure, e.g. the smallest gap), ``of`` and ``percentile`` (0 lowest, 1 highest).
+
+    The year defaults to the latest complete (not partial) year held."""
+    column = _field(field)
+    force = _force(force_id)
+    year = snapshot_year or _latest_complete_year(session)
+    if year is None:
+        raise InputError("no pay gap returns held: run `parity import paygap-returns`")
+    returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
+    by_force = {f: getattr(r, column) for (f, _), r in returns.items()}
+    value = None
+    if (force.id, year) in returns:
+        value = getattr(returns[(force.id, year)], column)
+    public = _public_administration_values(session, snapshot_year=year, column=column)
+    return {
+        "force_id": force.id, "force": force.name, "snapshot_year": year,
+        "reporting_year": reporting_year(year), "field": field, "value": value,
+        "reported": (force.id, year) in returns,
+        "police_forces": metrics.compare(value, by_force.values()),
+        "public_administration": metrics.compare(value, public),
+    }
+
+
+def paygap_league(session: Session, *, snapshot_year: int | None = None,
+                  field: str = "DiffMedianHourlyPercent") -> dict:
+    """Police forces side by side for one year, lowest figure first, with the forces that
+    did not report listed apart, and the police and public-sector distributions."""
+    column = _field(field)
+    year = snapshot_year or _latest_complete_year(session)
+    if year is None:
+        raise InputError("no pay gap returns held: run `parity import paygap-returns`")
+    returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
+    values = {f: getattr(r, column) for (f, _), r in returns.items()}
+    rows = []
+    for fid, value in sorted(values.items(), key=lambda kv: (kv[1] is None, kv[1] or 0, kv[0])):
+        force = registry().get(fid)
+        row = returns[(fid, year)]
+        rows.append({"force_id": fid, "force": force.name, "value": value,
+                     **metrics.position(value, values.values()),
+                     "submitted_late": row.submitted_late, **_figures(row)})
+    return {
+        "snapshot_year": year, "reporting_year": reporting_year(year), "field": field,
+        "forces": rows,
+        "not_reported": [f for f in police_force_ids() if f not in values],
+        "police_forces": metrics.distribution(values.values()),
+        "public_administration": metrics.distribution(
+            _public_administration_values(session, snapshot_year=year, column=column)),
+    }
+
+
+def paygap_benchmarks(session: Session, *,
+                      field: str = "DiffMedianHourlyPercent") -> dict[int, dict]:
+    """{snapshot year: {"police_forces": distribution, "public_administration":
+    distribution, "partial": bool}} of one service field, for every year held: the lines a
+    chart draws a force's series against (count, median, quartiles, min, max)."""
+    column = _field(field)
+    partial = set(partial_years(session))
+    out = {}
+    for year in snapshot_years(session):
+        returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
+        out[year] = {
+            "partial": year in partial,
+            "police_forces": metrics.distribution(getattr(r, column) for r in returns.values()),
+            "public_administration": metrics.distribution(
+                _public_administration_values(session, snapshot_year=year, column=column)),
+        }
+    return out
+
+
+def paygap_checks(session: Session, *, force_id: str | None = None,
+                  snapshot_year: int | None = None) -> dict:
+    """The checker's rules re-run on the returns held (a force's, a year's, or all):
+    ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
+    from parity.context.returns_checks import check_returns, summarise
+
+    query = select(R)
+    if force_id is not None:
+        query = query.where(R.force_id == _force(force_id).id)
+    if snapshot_year is not None:
+        query = query.where(R.snapshot_year == snapshot_year)
+    columns = [c.name for c in R.__table__.columns]
+    records = [{c: getattr(row, c) for c in columns} for row in session.scalars(query)]
+    failures = check_returns(records)
+    return {"summary": summarise(records, failures), "failures": [f.__dict__ for f in failures]}
+
+
+def late_submissions(session: Session, *, force_id: str) -> list[int]:
+    """Snapshot years in which the force's return was flagged as submitted after the
+    deadline."""
+    return [h["snapshot_year"] for h in paygap_history(session, force_id=force_id)
+            if h["submitted_late"]]
+
+
+# --- recorded crime ----------------------------------------------------------------------
+
+def _offence(offence: str) -> str:
+    if offence not in OFFENCES:
+        raise InputError(f"unknown offence {offence!r}; expected one of " + ", ".join(OFFENCES))
+    return offence
+
+
+def crime_periods(session: Session) -> list[date]:
+    return list(session.scalars(select(C.period_end).distinct().order_by(C.period_end)))
+
+
+def crime_history(session: Session, *, force_id: str,
+                  offences: tuple[str, ...] = CONTEXT_OFFENCES) -> list[dict]:
+    """Recorded crime in the force's area, one item per period held (12 months ending
+    ``period_end``), oldest first: for each offence the ``count``, the ``rate`` per 1,000
+    population, the ONS ``change_pct`` on the same period a year before, and the
+    ``count_change`` / ``count_change_pct`` computed here where that earlier period is held.
+    Missing figures (not published, suppressed) are None."""
+    force = _force(force_id)
+    for o in offences:
+        _offence(o)
+    rows = list(session.scalars(select(C).where(C.area_id == force.id, C.offence.in_(offences))
+                                .order_by(C.period_end)))
+    by_offence: dict[str, dict[date, C]] = defaultdict(dict)
+    for row in rows:
+        by_offence[row.offence][row.period_end] = row
+    changes = {o: metrics.year_on_year({p: r.count for p, r in by_offence[o].items()})
+               for o in offences}
+    out = []
+    for period in sorted({r.period_end for r in rows}):
+        item: dict = {"period_end": period, "year_ending": period.strftime("%B %Y"),
+                      "population": None, "offences": {}}
+        for o in offences:
+            fig = by_offence[o].get(period)
+            diff, pct = changes[o].get(period, (None, None))
+            item["offences"][o] = {
+                "label": OFFENCE_LABELS[o],
+                "count": fig.count if fig else None, "rate": fig.rate if fig else None,
+                "change_pct": fig.change_pct if fig else None,
+                "count_change": diff, "count_change_pct": pct,
+            }
+            if fig and fig.population is not None:
+                item["population"] = fig.population
+        out.append(item)
+    return out
+
+
+def crime_rate_series(session: Session, *, force_id: str, offence: str) -> dict[int, float]:
+    """{year: offences per 1,000 population in the 12 months ending March of that year} for
+    the force's area, where the ONS published a rate (none for BTP, none for the City of
+    London, whose rates are suppressed)."""
+    force = _force(force_id)
+    rows = session.execute(select(C.period_end, C.rate).where(
+        C.area_id == force.id, C.offence == _offence(offence))).all()
+    return {p.year: rate for p, rate in sorted(rows) if p.month == 3 and rate is not None}
+
+
+def crime_league(session: Session, *, offence: str = "sexual_offences",
+                 period_end: date | None = None) -> dict:
+    """Police force areas side by side for one period (default: the latest held), lowest
+    rate first, with the distribution of rates over the forces."""
+    _offence(offence)
+    held = crime_periods(session)
+    period = period_end or (held[-1] if held else None)
+    if period is None:
+        raise InputError("no recorded crime held: run `parity import crime`")
+    rows = list(session.scalars(select(C).where(C.period_end == period, C.offence == offence,
+                                                C.area_kind == "force")))
+    rates = {r.area_id: r.rate for r in rows}
+    items = sorted(({"force_id": r.area_id, "force": registry().get(r.area_id).name,
+                     "count": r.count, "rate": r.rate, "change_pct": r.change_pct,
+                     **metrics.position(r.rate, rates.values())} for r in rows),
+                   key=lambda i: (i["rate"] is None, i["rate"] or 0, i["force_id"]))
+    national = session.scalar(select(C).where(C.period_end == period, C.offence == offence,
+                                              C.area_id == "national:england-and-wales"))
+    return {"period_end": period, "offence": offence, "label": OFFENCE_LABELS[offence],
+            "forces": items, "distribution": metrics.distribution(rates.values()),
+            "england_and_wales": {"count": national.count, "rate": national.rate,
+                                  "change_pct": national.change_pct} if national else None}
+
+
+# --- joined views ------------------------------------------------------------------------
+
+def _workforce_by_year(session: Session, *, area: str) -> dict[int, dict]:
+    from parity.workforce import service as workforce
+
+    out: dict[int, dict] = defaultdict(dict)
+    for group in ("all", "senior"):
+        for item in workforce.trend(session, area=area, group=group, measure="fte")["years"]:
+            out[item["year"]][f"share_female_officers_{group}"] = item["share_female"]
+    return dict(out)
+
+
+def force_context(session: Session, *, force_id: str) -> dict:
+    """A force on one timeline of 31 March years: its workforce representation (share of
+    women among officers, all ranks and Chief Inspector and above, on FTE, as at 31 March),
+    its published pay gap (snapshot 31 March of the year) and recorded crime in its area
+    (the 12 months ending March of the year: rates per 1,000 and counts). Years span the
+    pay gap and crime years held (and the workforce years in between)."""
+    force = _force(force_id)
+    workforce = _workforce_by_year(session, area=force.name)
+    history = {h["snapshot_year"]: h for h in paygap_history(session, force_id=force.id)}
+    crime = {item["period_end"].year: item for item in crime_history(session, force_id=force.id)
+             if item["period_end"].month == 3}
+    years = sorted(set(history) | set(crime))
+    if years:
+        years = sorted(set(range(years[0], years[-1] + 1)))
+    timeline = []
+    for year in years:
+        h = history.get(year)
+        c = crime.get(year)
+        timeline.append({
+            "year": year,
+            "workforce": workforce.get(year),
+            "paygap": None if h is None else {
+                "reported": h["reported"], "partial": h["partial"],
+                "submitted_late": h["submitted_late"],
+                **{k: h[k] for k in SERVICE_FIELDS},
+            },
+            "crime": None if c is None else {
+                o: {"count": v["count"], "rate": v["rate"], "change_pct": v["change_pct"]}
+                for o, v in c["offences"].items()
+            },
+        })
+    comparison = None
+    if _latest_complete_year(session) is not None:
+        comparison = paygap_comparison(session, force_id=force.id)
+    return {"force_id": force.id, "force": force.name, "timeline": timeline,
+            "paygap_comparison": comparison}
+
+
+def _closest(available: list, wanted) -> object | None:  # noqa: ANN001
+    earlier = [a for a in available if a <= wanted]
+    return earlier[-1] if earlier else None
+
+
+def national_context(session: Session, *, year: int | None = None) -> dict:
+    """Every police force side by side for a 31 March year (default: the latest year with a
+    complete pay gap download): share of women among officers (all ranks and senior, FTE),
+    the median and mean hourly pay gap, and recorded crime rates per 1,000 (year ending
+    March). Each source uses its latest year at or before `year`, named in ``years``."""
+    from parity.workforce import service as workforce
+
+    year = year or _latest_complete_year(session) or date.today().year
+    wf_year = workforce.latest_year(session, on_or_before=year)
+    complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
+    pay_year = cast(int | None, _closest(complete, year))
+    march = [p for p in crime_periods(session) if p.month == 3]
+    crime_period = _closest(march, date(year, 3, 31))
+    shares: dict[str, dict] = defaultdict(dict)
+    if wf_year is not None:
+        for group in ("all", "senior"):
+            table = workforce.league(session, year=wf_year, group=group, measure="fte",
+                                     include_btp=True)
+            for row in table["forces"]:
+                shares[row["force_id"]][group] = row["share_female"]
+    returns = (_force_returns(session, force_ids=police_force_ids(), snapshot_year=pay_year)
+               if pay_year is not None else {})
+    crime: dict[str, dict] = defaultdict(dict)
+    if crime_period is not None:
+        for row in session.scalars(select(C).where(C.period_end == crime_period,
+                                                   C.area_kind == "force")):
+            crime[row.area_id][row.offence] = row.rate
+    rows = []
+    for fid in police_force_ids():
+        ret = returns.get((fid, pay_year)) if pay_year is not None else None
+        rows.append({
+            "force_id": fid, "force": registry().get(fid).name,
+            "share_female_officers_all": shares.get(fid, {}).get("all"),
+            "share_female_officers_senior": shares.get(fid, {}).get("senior"),
+            "paygap_reported": ret is not None,
+            "median_hourly_gap_pct": ret.diff_median_hourly_percent if ret else None,
+            "mean_hourly_gap_pct": ret.diff_mean_hourly_percent if ret else None,
+            "female_top_quartile_pct": ret.female_top_quartile if ret else None,
+            **{f"{o}_rate": crime.get(fid, {}).get(o) for o in CONTEXT_OFFENCES},
+        })
+    return {"year": year,
+            "years": {"workforce": wf_year, "paygap_snapshot": pay_year,
+                      "crime_year_ending": crime_period},
+            "forces": rows}

@@ -52,9 +52,9 @@ def test_a_domain_views_module_is_mounted(tmp_path, sqlite_templates):
         demo = [e for e in found if e.domain == "zz_demo"]
         assert demo and demo[0].nav == (extensions.NavEntry("Demo", "/demo"),)
 
-        from parity.web.app import create_app
-
         import shutil
+
+        from parity.web.app import create_app
 
         shutil.copy(sqlite_templates["workforce"], tmp_path / "web.db")
         url = f"sqlite:///{tmp_path / 'web.db'}"

@@ -50,7 +50,8 @@ def groups_trend_chart(groups: list[dict], *, area: str = "England and Wales",
 
 
 def league_chart(table: dict, *, highlight: str | None = None,
-                 href: Callable[[str], str] | None = None, width: int = 720) -> Markup:
+                 href: Callable[[str], str] | None = None, width: int = 720,
+                 bar_height: int = 16) -> Markup:
     """Every force's share in a `workforce.service.league` result, highest first, with the
     England and Wales figure as a reference line."""
     bars = [Bar(r["force"], r["share_female"], highlight=r["force_id"] == highlight,
@@ -62,7 +63,7 @@ def league_chart(table: dict, *, highlight: str | None = None,
              "volunteer": "police support volunteers"}.get(who, who)
     group = "" if table["group"] == "all" else f", {table['group']}"
     return bar_chart(
-        bars, width=width, reference=("England and Wales", national),
+        bars, width=width, reference=("England and Wales", national), bar_height=bar_height,
         title=(f"Share of women among {label}{group} by force, 31 March {table['year']} "
                f"({table['measure'].upper() if table['measure'] == 'fte' else 'headcount'})"),
     )

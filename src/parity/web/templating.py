@@ -16,12 +16,13 @@ from parity.reports import format as fmt
 from parity.reports import visuals
 
 HERE = Path(__file__).parent / "templates"
+REPORT_TEMPLATES = Path(__file__).parent.parent / "reports" / "templates"
 
 
 def templates_for(*folders: Path | str) -> Jinja2Templates:
     """Templates from `folders` (searched first), then the site's own (``base.html`` ...)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(f) for f in folders]),
-                                  jinja2.FileSystemLoader(str(HERE))])
+                                  jinja2.FileSystemLoader([str(HERE), str(REPORT_TEMPLATES)])])
     env = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(
         enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True),
         trim_blocks=True, lstrip_blocks=True)

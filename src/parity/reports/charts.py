@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +54,14 @@ class Bar:
     href: str | None = None
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _t(text: object) -> Markup:
+    """Text escaped for SVG, without the control characters XML forbids."""
+    return escape(_NOT_XML.sub("", str(text)))
+
+
 def _chart_id(*parts: object) -> str:
     digest = hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
     return f"chart-{digest}"
@@ -88,8 +97,8 @@ def _open_svg(cid: str, width: int, height: int, title: str, desc: str) -> list[
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{cid}-title {cid}-desc" font-family="{FONT}" font-size="12" '
         f'fill="{INK}">',
-        f'<title id="{cid}-title">{escape(title)}</title>',
-        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
+        f'<title id="{cid}-title">{_t(title)}</title>',
+        f'<desc id="{cid}-desc">{_t(desc)}</desc>',
     ]
 
 
@@ -155,7 +164,7 @@ def line_chart(
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 22:.1f}" y2="{ly - 4}" '
                    f'stroke="{colour}" stroke-width="3"{dash}/>')
-        out.append(f'<text x="{lx + 28:.1f}" y="{ly}">{escape(s.label)}</text>')
+        out.append(f'<text x="{lx + 28:.1f}" y="{ly}">{_t(s.label)}</text>')
 
     # grid and y axis
     for tick in _ticks(lo, hi, step):
@@ -163,7 +172,7 @@ def line_chart(
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-                   f'{escape(fmt(tick) if fmt is not pct else pct(tick, 0))}</text>')
+                   f'{_t(fmt(tick) if fmt is not pct else pct(tick, 0))}</text>')
     # x axis
     every = max(1, math.ceil(len(xs) / 9))
     shown = [x for i, x in enumerate(xs) if (len(xs) - 1 - i) % every == 0]
@@ -172,7 +181,7 @@ def line_chart(
                f'stroke="{MUTED}" stroke-width="1"/>')
     for x in shown:
         out.append(f'<text x="{px(x):.1f}" y="{base_y + 18}" text-anchor="middle" '
-                   f'fill="{MUTED}">{escape(_num(x))}</text>')
+                   f'fill="{MUTED}">{_t(_num(x))}</text>')
 
     # lines
     for i, s in enumerate(series):
@@ -192,7 +201,7 @@ def line_chart(
         if known:
             lx, ly = known[-1]
             out.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{escape(s.label)}, {escape(_num(lx))}: {escape(fmt(ly))}</title>'
+                       f'<title>{_t(s.label)}, {_t(_num(lx))}: {_t(fmt(ly))}</title>'
                        f'</circle>')
     out.append("</svg>")
     return Markup("\n".join(out))
@@ -234,7 +243,7 @@ def bar_chart(
         out.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="{MUTED}">'
-                   f'{escape(pct(tick, 0) if fmt is pct else fmt(tick))}</text>')
+                   f'{_t(pct(tick, 0) if fmt is pct else fmt(tick))}</text>')
     if reference and reference[1] is not None:
         # drawn first, so that the bars cover it and it shows in the gaps between them
         x = px(reference[1])
@@ -243,7 +252,7 @@ def bar_chart(
         anchor = "end" if x > left + plot_w * 0.6 else "start"
         dx = -4 if anchor == "end" else 4
         out.append(f'<text x="{x + dx:.1f}" y="{top - 12}" text-anchor="{anchor}" '
-                   f'font-weight="bold">{escape(reference[0])} {escape(fmt(reference[1]))}'
+                   f'font-weight="bold">{_t(reference[0])} {_t(fmt(reference[1]))}'
                    f'</text>')
     for i, b in enumerate(bars):
         y = top + i * (bar_height + gap)
@@ -251,12 +260,12 @@ def bar_chart(
         weight = ' font-weight="bold"' if b.highlight else ""
         baseline = y + bar_height - 4
         label = (f'<text x="{label_w}" y="{baseline}" text-anchor="end"{weight}>'
-                 f'{escape(b.label)}</text>')
+                 f'{_t(b.label)}</text>')
         if b.value is None:
             shape = f'<text x="{left + 4}" y="{baseline}" fill="{MUTED}">no data</text>'
         else:
             w = max(1.0, px(b.value) - left)
-            text = escape(fmt(b.value))
+            text = _t(fmt(b.value))
             # the value sits inside the end of the bar (white) when there is room for it
             if w > 9 * len(str(text)) + 8:
                 value = (f'<text x="{left + w - 5:.1f}" y="{baseline}" text-anchor="end" '
@@ -264,9 +273,9 @@ def bar_chart(
             else:
                 value = f'<text x="{left + w + 4:.1f}" y="{baseline}"{weight}>{text}</text>'
             shape = (f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
-                     f'fill="{colour}"><title>{escape(b.label)}: {text}</title></rect>{value}')
+                     f'fill="{colour}"><title>{_t(b.label)}: {text}</title></rect>{value}')
         if b.href:
-            out.append(f'<a href="{escape(b.href)}">{label}{shape}</a>')
+            out.append(f'<a href="{_t(b.href)}">{label}{shape}</a>')
         else:
             out.append(label + shape)
     out.append("</svg>")

@@ -56,8 +56,17 @@ def direction(change: float | None) -> str:
     return "up" if change > 0 else "down"
 
 
+def sentence(text: str | None) -> str:
+    """The text with its first letter in capitals, the rest untouched ("senior leadership
+    (Chief Inspector and above)" -> "Senior leadership (Chief Inspector and above)")."""
+    if not text:
+        return ""
+    return text[:1].upper() + text[1:]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "pct": pct, "points": points, "number": number, "ordinal": ordinal, "direction": direction,
+    "sentence": sentence,
 }
 
 

@@ -31,13 +31,15 @@ def force_trend_chart(group: dict, force_name: str, *, width: int = 560) -> Mark
     )
 
 
-def trend_chart(trend: dict, *, comparison: dict | None = None, width: int = 720) -> Markup:
+def trend_chart(trend: dict, *, comparison: dict | None = None, width: int = 720,
+                height: int = 300) -> Markup:
     """One area's trend (a `workforce.service.trend` result), optionally against another."""
     series = [Series(trend["area"], _points(trend["years"]))]
     if comparison:
         series.append(Series(comparison["area"], _points(comparison["years"]),
                              colour=NATIONAL_COLOUR, dashed=True))
-    return line_chart(series, title=f"Share of women by year: {trend['area']}", width=width)
+    return line_chart(series, title=f"Share of women by year: {trend['area']}", width=width,
+                      height=height)
 
 
 def groups_trend_chart(groups: list[dict], *, area: str = "England and Wales",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from parity.reports import format as fmt
 from parity.reports import visuals
@@ -27,8 +28,17 @@ def templates_for(*folders: Path | str) -> Jinja2Templates:
         enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True),
         trim_blocks=True, lstrip_blocks=True)
     fmt.install(env)
+    env.filters["markdown"] = markdown
     env.globals["charts"] = visuals
     return Jinja2Templates(env=env)
+
+
+def markdown(text: str | None) -> Markup:
+    """Inline Markdown of the project's own text (API descriptions) as HTML; raw HTML in the
+    text is escaped, not passed through."""
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).renderInline(text or ""))
 
 
 templates = templates_for()

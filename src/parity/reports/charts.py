@@ -188,21 +188,21 @@ def line_chart(
         colour = s.colour or PALETTE[i % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         path, pen_down = [], False
-        for x, y in s.points:
-            if y is None:
+        for xv, yv in s.points:
+            if yv is None:
                 pen_down = False
                 continue
-            path.append(f'{"L" if pen_down else "M"}{px(x):.1f} {py(y):.1f}')
+            path.append(f'{"L" if pen_down else "M"}{px(xv):.1f} {py(yv):.1f}')
             pen_down = True
         if path:
             out.append(f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" '
                        f'stroke-width="2.5" stroke-linejoin="round"{dash}/>')
-        known = [(x, y) for x, y in s.points if y is not None]
+        known = [(xv, yv) for xv, yv in s.points if yv is not None]
         if known:
-            lx, ly = known[-1]
-            out.append(f'<circle cx="{px(lx):.1f}" cy="{py(ly):.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{_t(s.label)}, {_t(_num(lx))}: {_t(fmt(ly))}</title>'
-                       f'</circle>')
+            last_x, last_y = known[-1]
+            out.append(f'<circle cx="{px(last_x):.1f}" cy="{py(last_y):.1f}" r="3.5" '
+                       f'fill="{colour}"><title>{_t(s.label)}, {_t(_num(last_x))}: '
+                       f'{_t(fmt(last_y))}</title></circle>')
     out.append("</svg>")
     return Markup("\n".join(out))
 

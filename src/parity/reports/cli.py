@@ -17,9 +17,9 @@ OUT = typer.Option(..., "--out", help="Folder to write the report into.")
 @report_app.command("build")
 @handles_input_errors
 def build_cmd(
-    year: int = typer.Option(None, "--year", help="As at 31 March of this year (default: the "
-                             "latest year held)."),
-    force: str = typer.Option(None, "--force", help="Only this force's section (any "
+    year: int | None = typer.Option(None, "--year", help="As at 31 March of this year "
+                                    "(default: the latest year held)."),
+    force: str | None = typer.Option(None, "--force", help="Only this force's section (any "
                               "spelling); default: every force."),
     out: Path = OUT,
     pdf: bool = typer.Option(False, "--pdf", help="Also write the PDF."),
@@ -29,6 +29,7 @@ def build_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from parity.errors import InputError
     from parity.reports.service import build_report, report_forces, write_report
     from parity.workforce import service as workforce
 
@@ -36,14 +37,16 @@ def build_cmd(
     with session() as s:
         if workforce.ensure_loaded(s):
             s.commit()
-        year = year or workforce.latest_year(s)
+        chosen = year or workforce.latest_year(s)
+        if chosen is None:
+            raise InputError("no workforce data: run `parity import workforce` first")
         total = len(report_forces(force))
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[force]}"), console=err,
                       transient=True) as progress:
             task = progress.add_task("Force sections", total=total, force="")
             report = build_report(
-                s, year=year, force=force,
+                s, year=chosen, force=force,
                 on_force=lambda name: progress.update(task, advance=1, force=name),
             )
     if pdf:

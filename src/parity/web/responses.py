@@ -50,7 +50,9 @@ def respond(request: Request, template: str, payload: Any, *,
     if wants_json(request):
         return JSONResponse(to_jsonable(payload), status_code=status_code)
     if templates is None:
-        from parity.web.templating import templates
+        from parity.web.templating import templates as site_templates
+
+        templates = site_templates
     return templates.TemplateResponse(
         request, template, {"data": payload, "json_url": json_url(request), **context},
         status_code=status_code,

@@ -29,12 +29,20 @@ nav = [{"label": "Demo", "path": "/demo"}]
 templates = templates_for(Path(__file__).parent / "templates")
 
 
+def force_panel(session, *, force_id, year):
+    if force_id == "kent":
+        return None
+    return {"title": "Demo panel", "html": templates.env.get_template("panel.html").render(
+        force_id=force_id, year=year, note="<b>not bold</b>")}
+
+
 @router.get("")
 @router.get(".json")
 def demo(request: Request, session: SessionDep):
     payload = {"years": service.years_available(session)}
     return respond(request, "demo.html", payload, templates=templates)
 '''
+PANEL = '''<p id="panel-text">{{ force_id }} in {{ year }}: {{ note }}</p>'''
 TEMPLATE = '''{% extends "base.html" %}
 {% block main %}<h1>Demo</h1><p id="n">{{ data.years|length }} years</p>{% endblock %}
 '''
@@ -46,6 +54,7 @@ def test_a_domain_views_module_is_mounted(tmp_path, sqlite_templates):
     (package / "__init__.py").write_text("")
     (package / "views.py").write_text(textwrap.dedent(VIEWS))
     (package / "templates" / "demo.html").write_text(TEMPLATE)
+    (package / "templates" / "panel.html").write_text(PANEL)
     parity.__path__.append(str(tmp_path))
     try:
         found = extensions.discover()
@@ -65,6 +74,11 @@ def test_a_domain_views_module_is_mounted(tmp_path, sqlite_templates):
             assert "Demo" in nav and nav.index("Demo") < nav.index("API")
             assert client.get("/demo.json").json() == {"years": list(range(2007, 2024))}
             assert "Demo" in [a.text for a in page(client.get("/")).xpath("//nav//a")]
+            force = page(client.get("/forces/dorset"))
+            assert text_of(force.xpath("//section[@id='panel-zz_demo']/h2")[0]) == "Demo panel"
+            assert text_of(force.xpath("//p[@id='panel-text']")[0]) == \
+                "dorset in 2023: <b>not bold</b>"
+            assert not page(client.get("/forces/kent")).xpath("//section[@id='panel-zz_demo']")
     finally:
         parity.__path__.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("parity.zz_demo")]:

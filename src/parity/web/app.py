@@ -94,10 +94,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     nav = list(NAV)
-    for ext in extensions.discover():
+    found = extensions.discover()
+    for ext in found:
         app.include_router(ext.router)
         nav.extend(ext.nav)
     app.state.nav = (*nav, *TAIL_NAV)
+    app.state.force_panels = tuple((e.domain, e.force_panel) for e in found if e.force_panel)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:

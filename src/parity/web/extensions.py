@@ -6,7 +6,10 @@ A domain ships ``parity/<domain>/views.py`` with:
   domain prefixes them itself (``APIRouter(prefix="/paygap")``; JSON under
   ``/api/v1/<domain>/...``);
 - ``nav``: optional, a list of ``{"label": ..., "path": ...}`` (or ``(label, path)``) entries
-  added to the site's navigation, in the order of the domains' names.
+  added to the site's navigation, in the order of the domains' names;
+- ``force_panel``: optional, ``force_panel(session, *, force_id: str, year: int) -> dict |
+  None`` returning ``{"title": ..., "html": ...}`` (an HTML fragment from the domain's own
+  autoescaped template) shown on every force's page after the workforce figures.
 
 Imported once, when the app is built. A views module that fails to import is an error (as
 for ``cli.py``), not something to skip silently.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter
@@ -36,6 +40,7 @@ class Extension:
     domain: str
     router: APIRouter
     nav: tuple[NavEntry, ...] = field(default_factory=tuple)
+    force_panel: Callable[..., dict | None] | None = None
 
 
 def _nav(entries: object, module: str) -> tuple[NavEntry, ...]:
@@ -66,5 +71,9 @@ def discover() -> list[Extension]:
         router = getattr(module, "router", None)
         if not isinstance(router, APIRouter):
             raise TypeError(f"{name}: expected `router`, a fastapi.APIRouter")
-        found.append(Extension(info.name, router, _nav(getattr(module, "nav", ()), name)))
+        panel = getattr(module, "force_panel", None)
+        if panel is not None and not callable(panel):
+            raise TypeError(f"{name}.force_panel: expected a function")
+        found.append(Extension(info.name, router, _nav(getattr(module, "nav", ()), name),
+                               panel))
     return found

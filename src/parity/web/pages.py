@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from parity.errors import InputError
 from parity.forces import registry
@@ -98,7 +99,23 @@ def force_page(request: Request, session: SessionDep, force_id: str,
         return RedirectResponse(force_href(force.id), status_code=307)
     data = profiles.force_profile(session, force_id=force.id, year=_year(session, year))
     return respond(request, "force.html", data, choices=_choices(session),
-                   force_href=force_href)
+                   force_href=force_href,
+                   panels=_panels(request, session, force_id=force.id, year=data["year"]))
+
+
+def _panels(request: Request, session, *, force_id: str, year: int) -> list[dict]:  # noqa: ANN001
+    """Other domains' panels for a force page (`parity.web.extensions`), in domain order."""
+    out = []
+    for domain, function in request.app.state.force_panels:
+        panel = function(session, force_id=force_id, year=year)
+        if panel is None:
+            continue
+        if not isinstance(panel, dict) or not panel.get("title") or "html" not in panel:
+            raise TypeError(f"parity.{domain}.views.force_panel must return None or a dict "
+                            "with 'title' and 'html'")
+        out.append({"domain": domain, "title": str(panel["title"]),
+                    "html": Markup(panel["html"])})
+    return out
 
 
 @router.get("/league.json")

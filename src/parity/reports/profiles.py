@@ -79,7 +79,8 @@ def force_profile(session: Session, *, force_id: str, year: int | None = None,
 
     ``groups``: for all officers, middle management and senior leadership, the force's and
     the national representation that year (share, counts, change on 1 and 5 years), its
-    league position among the 43 territorial forces (None for BTP) and both trends.
+    league position among the 43 territorial forces (None for BTP) and both trends up to
+    `year`.
     ``lines``: the six lines of the national overview (officers by group, staff, PCSOs,
     specials on headcount) for the force beside England and Wales. ``senior_gap``: the senior
     share minus the all-officer share (negative when women are under-represented at the top).
@@ -103,8 +104,9 @@ def force_profile(session: Session, *, force_id: str, year: int | None = None,
             "england_and_wales": table["england_and_wales"],
             "position": row["position"] if row else None,
             "of": len(table["forces"]),
-            "trend": service.trend(session, area=area, group=group, measure=measure)["years"],
-            "national_trend": national.trend(group)["years"],
+            "trend": [y for y in service.trend(session, area=area, group=group,
+                                               measure=measure)["years"] if y["year"] <= year],
+            "national_trend": [y for y in national.trend(group)["years"] if y["year"] <= year],
         })
     lines = []
     for label, worker_type, group, line_measure in service.OVERVIEW_LINES:
@@ -140,12 +142,21 @@ def _gap(senior: dict | None, everyone: dict | None) -> float | None:
 
 def national_profile(session: Session, *, year: int | None = None, measure: str = "fte",
                      national: NationalCache | None = None) -> dict:
-    """England and Wales for a year: the overview, the trends of the three officer groups and
-    the league of forces on each (the report's national section and the home page)."""
+    """England and Wales for a year: the overview, the trends of the three officer groups (up
+    to that year, with the change since the first year held) and the league of forces on each
+    (the report's national section and the home page)."""
     overview = service.overview(session, year=year)
     year = overview["year"]
     national = national or NationalCache(session, year=year, measure=measure)
-    groups = [{"group": g, "title": GROUP_TITLES[g], "trend": national.trend(g)["years"],
-               "league": national.league(g)} for g in OFFICER_GROUPS]
+    groups = []
+    for g in OFFICER_GROUPS:
+        years = [y for y in national.trend(g)["years"] if y["year"] <= year]
+        known = [y for y in years if y["share_female"] is not None]
+        groups.append({
+            "group": g, "title": GROUP_TITLES[g], "trend": years, "league": national.league(g),
+            "first_year": known[0]["year"] if known else None,
+            "change_since_first_year": (known[-1]["share_female"] - known[0]["share_female"]
+                                        if known else None),
+        })
     return {"year": year, "measure": measure, "overview": overview, "groups": groups,
             "group_labels": {g: v.GROUP_LABELS[g] for g in OFFICER_GROUPS}}

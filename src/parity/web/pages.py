@@ -146,6 +146,8 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
         measure = "headcount"
     main = service.trend(session, area=area, group=group, measure=measure,
                          worker_type=worker_type)
+    if not main["years"]:
+        raise InputError(f"no workforce data for {main['area']}")
     other = compare or ("England and Wales" if main["area"] != "England and Wales" else None)
     comparison = (service.trend(session, area=other, group=group, measure=measure,
                                 worker_type=worker_type) if other else None)

@@ -93,4 +93,6 @@ def test_bad_input_is_escaped_and_explained(client):
     assert response.status_code == 400
     assert "<script>" not in response.text
     doc = page(response)
-    assert "unknown area" in text_of(doc.xpath("//h1")[0])
+    assert text_of(doc.xpath("//h1")[0]) == "There is a problem with this request"
+    reason = text_of(doc.xpath("//p[@class='notice__reason']")[0])
+    assert reason.startswith("Unknown area '<script>alert(1)</script>'")

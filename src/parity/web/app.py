@@ -59,13 +59,18 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or wants_json(request)
 
 
-def _error_page(request: Request, status: int, title: str, messages: list[str]) -> Response:
+HEADINGS = {400: "There is a problem with this request", 404: "Page not found"}
+
+
+def _error_page(request: Request, status: int, reason: str, details: list[str]) -> Response:
+    """A 4xx answer: ``{"error", "problems"}`` for the API and JSON views, else a page with a
+    plain heading, the reason and its details (escaped like everything else)."""
     if _is_api(request):
-        return JSONResponse({"error": title, "problems": messages}, status_code=status)
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "title": title, "messages": messages},
-        status_code=status,
-    )
+        return JSONResponse({"error": reason, "problems": details}, status_code=status)
+    heading = HEADINGS.get(status, "Something went wrong")
+    context = {"status": status, "title": heading, "reason": reason if reason != heading
+               else None, "messages": details}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -125,8 +130,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        title = {404: "Page not found"}.get(exc.status_code, str(exc.detail))
-        detail = [str(exc.detail)] if exc.detail and str(exc.detail) != title else []
-        return _error_page(request, exc.status_code, title, detail)
+        detail = str(exc.detail or "")
+        generic = detail in {"", "Not Found", "Method Not Allowed"}
+        reason = HEADINGS.get(exc.status_code, detail) if generic else detail
+        return _error_page(request, exc.status_code, reason, [])
 
     return app

@@ -69,7 +69,7 @@ def _chart_id(*parts: object) -> str:
 
 def nice_step(span: float, *, target: int = 5) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target` ticks."""
-    if span <= 0 or not math.isfinite(span):
+    if not math.isfinite(span) or span < 1e-9:  # nothing to divide: a unit step
         return 1.0
     raw = span / target
     power = 10 ** math.floor(math.log10(raw))

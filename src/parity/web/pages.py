@@ -97,9 +97,11 @@ def force_page(request: Request, session: SessionDep, force_id: str,
         raise HTTPException(status_code=404, detail=exc.reason) from exc
     if force.id != force_id:
         return RedirectResponse(force_href(force.id), status_code=307)
-    data = profiles.force_profile(session, force_id=force.id, year=_year(session, year))
+    year = _year(session, year)
+    cache = profiles.NationalCache(session, year=year)
+    data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
     return respond(request, "force.html", data, choices=_choices(session),
-                   force_href=force_href,
+                   force_href=force_href, league_senior=cache.league("senior"),
                    panels=_panels(request, session, force_id=force.id, year=data["year"]))
 
 

@@ -46,6 +46,11 @@ def test_force_page_met_senior_share(client):
     senior_rows = doc.xpath("//section[h2[@id='h-senior']]//tbody/tr")
     first = [text_of(c) for c in senior_rows[0]]
     assert first[:3] == ["2023", "24.4%", "29.7%"]
+    positions = [[text_of(c) for c in r] for r in
+                 doc.xpath("//section[h2[@id='h-position']]//tbody/tr")]
+    assert positions[2] == ["Senior leadership (Chief Inspector and above)", "24.4%", "41st of 43"]
+    highlighted = doc.xpath("//section[h2[@id='h-position']]//svg//rect[@fill='#c0580c']")
+    assert [r.xpath("./title")[0].text for r in highlighted] == ["Metropolitan Police: 24.4%"]
     # any publisher's spelling redirects to the force's page
     response = client.get("/forces/Metropolitan Police Service", follow_redirects=False)
     assert response.status_code == 307

@@ -1,0 +1,119 @@
+"""Report sections from other domains, found without editing the reports package.
+
+A domain ships ``parity/<domain>/report.py`` with one function::
+
+    def section(session, *, year: int, force_id: str | None) -> dict | None
+
+called once for the national part (``force_id=None``) and once per force. It returns None
+(nothing to say for that year or force) or a dict:
+
+- ``title``: the section heading (plain text);
+- ``html``: the section body, an HTML fragment rendered from the domain's own template with
+  autoescaping — `render_fragment` does that with Parity's filters and charts; text written by
+  users (article bodies ...) goes through `clean_html` first;
+- ``figures``: the numbers shown, as plain data (kept beside the report for checking);
+- ``sources`` (optional): list of source lines (publisher, title, licence) for the sources
+  page.
+
+Domains are called in the order of their names; a failing section fails the build, naming the
+domain (a report silently missing a section would be worse).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+import parity
+from parity.reports import format as fmt
+from parity.reports import visuals
+
+SKIP = frozenset({"reports"})
+
+
+@dataclass(frozen=True)
+class Section:
+    domain: str
+    title: str
+    html: Markup
+    figures: dict = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+
+SectionFunction = Callable[..., dict | None]
+
+
+def discover() -> dict[str, SectionFunction]:
+    """{domain: section function} for every ``parity.<domain>.report`` module, by name."""
+    found: dict[str, SectionFunction] = {}
+    for info in sorted(pkgutil.iter_modules(parity.__path__), key=lambda i: i.name):
+        if not info.ispkg or info.name in SKIP:
+            continue
+        name = f"parity.{info.name}.report"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        function = getattr(module, "section", None)
+        if not callable(function):
+            raise TypeError(f"{name}: expected a function `section(session, *, year, force_id)`")
+        found[info.name] = function
+    return found
+
+
+def collect(session: Session, functions: dict[str, SectionFunction], *, year: int,
+            force_id: str | None) -> list[Section]:
+    """Call each domain's section function and check what it returns."""
+    out = []
+    for domain, function in functions.items():
+        try:
+            result = function(session, year=year, force_id=force_id)
+        except Exception as exc:
+            where = force_id or "national"
+            raise RuntimeError(f"report section of {domain!r} ({where}, {year}) failed: "
+                               f"{exc}") from exc
+        if result is None:
+            continue
+        if not isinstance(result, dict) or not result.get("title") or "html" not in result:
+            raise TypeError(f"parity.{domain}.report.section must return None or a dict with "
+                            f"'title' and 'html'; got {result!r:.200}")
+        out.append(Section(domain=domain, title=str(result["title"]),
+                           html=Markup(result["html"]), figures=dict(result.get("figures") or {}),
+                           sources=tuple(result.get("sources") or ())))
+    return out
+
+
+def fragment_environment(*folders: Path | str) -> jinja2.Environment:
+    """A Jinja environment for report fragments: autoescaping on, Parity's filters (`pct`,
+    `points`, `number` ...) and ``charts`` (`parity.reports.visuals`) available."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    fmt.install(env)
+    env.globals["charts"] = visuals
+    return env
+
+
+def render_fragment(folder: Path | str, template: str, **context: Any) -> Markup:
+    """Render `template` from `folder` (autoescaped) as a section body."""
+    return Markup(fragment_environment(folder).get_template(template).render(**context))
+
+
+def clean_html(text: str) -> Markup:
+    """User-written HTML made safe to show: a small allow-list of tags (paragraphs, lists,
+    emphasis, links, headings, tables), no scripts, styles or event handlers (nh3)."""
+    import nh3
+
+    tags = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "h3", "h4", "blockquote",
+            "table", "thead", "tbody", "tr", "th", "td", "caption", "code", "pre", "span"}
+    return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href", "title"}},
+                            url_schemes={"http", "https", "mailto"}))

@@ -1,0 +1,138 @@
+"""The application factory: ``create_app(database_url)`` builds the engine and the app.
+
+Nothing touches a database at import time. The factory brings the schema up to date, mounts
+the pages, the JSON API (``/api/v1``, OpenAPI at ``/api/openapi.json``, docs drawn on the
+server at ``/api/docs``), the static files, and every domain's ``views.router``
+(`parity.web.extensions`). Every response carries a strict Content-Security-Policy: no
+scripts at all, styles and images from this site only.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import parity
+from parity.errors import InputError
+from parity.store import make_engine, upgrade
+from parity.web import api, extensions, pages
+from parity.web.extensions import NavEntry
+from parity.web.responses import wants_json
+from parity.web.templating import templates
+
+STATIC = Path(__file__).parent / "static"
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'none'",
+    "script-src 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+NAV = (
+    NavEntry("Overview", "/"),
+    NavEntry("Forces", "/forces"),
+    NavEntry("League table", "/league"),
+    NavEntry("Trends", "/trend"),
+)
+TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"))
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or wants_json(request)
+
+
+HEADINGS = {400: "There is a problem with this request", 404: "Page not found"}
+
+
+def _error_page(request: Request, status: int, reason: str, details: list[str]) -> Response:
+    """A 4xx answer: ``{"error", "problems"}`` for the API and JSON views, else a page with a
+    plain heading, the reason and its details (escaped like everything else)."""
+    if _is_api(request):
+        return JSONResponse({"error": reason, "problems": details}, status_code=status)
+    heading = HEADINGS.get(status, "Something went wrong")
+    context = {"status": status, "title": heading, "reason": reason if reason != heading
+               else None, "messages": details}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """The Parity web app on `database_url` (default: ``PARITY_DATABASE_URL``, else
+    ./parity.db), with its schema migrated."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):  # noqa: ANN202
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Parity API",
+        version=parity.__version__ if hasattr(parity, "__version__") else "1",
+        summary="Open data on gender equality in the police forces of England and Wales.",
+        description="Every figure is computed from official statistics published under the "
+                    "Open Government Licence v3.0. Shares are fractions in [0, 1] under keys "
+                    "named `share_*`. Each page of the site is also JSON: add `.json` to its "
+                    "path.",
+        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    nav = list(NAV)
+    found = extensions.discover()
+    for ext in found:
+        app.include_router(ext.router)
+        nav.extend(ext.nav)
+    app.state.nav = (*nav, *TAIL_NAV)
+    app.state.force_panels = tuple((e.domain, e.force_panel) for e in found if e.force_panel)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return templates.TemplateResponse(request, "api_docs.html",
+                                          {"spec": app.openapi()})
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> Response:
+        return _error_page(request, 400, exc.reason, exc.details())
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        messages = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
+                    for e in exc.errors()]
+        return _error_page(request, 400, "invalid request", messages)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail or "")
+        generic = detail in {"", "Not Found", "Method Not Allowed"}
+        reason = HEADINGS.get(exc.status_code, detail) if generic else detail
+        return _error_page(request, exc.status_code, reason, [])
+
+    return app

@@ -1,0 +1,32 @@
+"""Command: serve (the web pages and the JSON API, with uvicorn)."""
+
+from __future__ import annotations
+
+import typer
+
+from parity.commands import app, handles_input_errors
+
+
+@app.command("serve")
+@handles_input_errors
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    load: bool = typer.Option(True, "--load/--no-load",
+                              help="Import the bundled Home Office table first if the "
+                                   "database holds no workforce data."),
+) -> None:
+    """Serve the web pages and the open JSON API (docs at /api/docs)."""
+    import uvicorn
+
+    from parity.commands import session
+    from parity.store import database_url
+    from parity.web.app import create_app
+
+    if load:
+        from parity.workforce import service
+
+        with session() as s:
+            if service.ensure_loaded(s):
+                s.commit()
+    uvicorn.run(create_app(database_url()), host=host, port=port, log_level="info")

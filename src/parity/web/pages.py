@@ -1,0 +1,163 @@
+"""The public pages: national overview, forces, a force, league table, trends, about.
+
+Each page is also JSON at the same address plus ``.json`` (see `parity.web.responses`): the
+figures the page draws, straight from the services, so the page and its data never disagree.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from parity.errors import InputError
+from parity.forces import registry
+from parity.reports import profiles
+from parity.web.deps import SessionDep
+from parity.web.responses import respond
+from parity.workforce import service
+from parity.workforce import vocabulary as v
+
+router = APIRouter(include_in_schema=False)
+
+WORKER_LABELS = {
+    "officer": "Police officers", "staff": "Police staff", "pcso": "PCSOs",
+    "special": "Special constables", "designated": "Designated officers",
+    "volunteer": "Police support volunteers",
+}
+
+
+def _year(session, year: int | None) -> int:  # noqa: ANN001
+    year = year or service.latest_year(session)
+    if year is None:
+        raise InputError("no workforce data: run `parity import workforce` first")
+    return year
+
+
+def _choices(session) -> dict:  # noqa: ANN001
+    reg = registry()
+    return {
+        "years": list(reversed(service.years_available(session))),
+        "groups": v.GROUP_LABELS,
+        "measures": {"fte": "FTE", "headcount": "Headcount"},
+        "worker_types": WORKER_LABELS,
+        "areas": ["England and Wales", "England", "Wales", *reg.regions,
+                  *[f.name for f in reg.forces]],
+    }
+
+
+def force_href(force_id: str) -> str:
+    return f"/forces/{force_id}"
+
+
+@router.get("/")
+@router.get("/index.json")
+def home(request: Request, session: SessionDep, year: int | None = None) -> Response:
+    """The national picture: women in each part of the workforce, trends and forces."""
+    data = profiles.national_profile(session, year=year)
+    return respond(request, "home.html", data, choices=_choices(session),
+                   force_href=force_href)
+
+
+@router.get("/forces.json")
+@router.get("/forces")
+def forces(request: Request, session: SessionDep, year: int | None = None,
+           q: str | None = None) -> Response:
+    """Every force with its share of women among officers and in senior leadership."""
+    if q:
+        force = profiles.force_or_error(q)
+        return RedirectResponse(force_href(force.id), status_code=303)
+    year = _year(session, year)
+    cache = profiles.NationalCache(session, year=year)
+    senior = {r["force_id"]: r for r in cache.league("senior")["forces"]}
+    rows = []
+    for r in sorted(cache.league("all")["forces"], key=lambda r: r["force"]):
+        s = senior.get(r["force_id"], {})
+        rows.append({"force_id": r["force_id"], "force": r["force"], "region": r["region"],
+                     "share_female": r["share_female"],
+                     "share_female_senior": s.get("share_female"),
+                     "senior_position": s.get("position"), "senior_gap": r["senior_gap"]})
+    data = {"year": year, "measure": "fte", "forces": rows,
+            "england_and_wales": {"share_female": cache.league("all")["england_and_wales"]
+                                  ["share_female"],
+                                  "share_female_senior": cache.league("senior")
+                                  ["england_and_wales"]["share_female"]}}
+    return respond(request, "forces.html", data, force_href=force_href,
+                   choices=_choices(session))
+
+
+@router.get("/forces/{force_id}")
+@router.get("/forces/{force_id}.json")
+def force_page(request: Request, session: SessionDep, force_id: str,
+               year: int | None = None) -> Response:
+    """One force against England and Wales: by rank group over time, league, senior gap."""
+    try:
+        force = profiles.force_or_error(force_id)
+    except InputError as exc:
+        raise HTTPException(status_code=404, detail=exc.reason) from exc
+    if force.id != force_id:
+        return RedirectResponse(force_href(force.id), status_code=307)
+    year = _year(session, year)
+    cache = profiles.NationalCache(session, year=year)
+    data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
+    return respond(request, "force.html", data, choices=_choices(session),
+                   force_href=force_href, league_senior=cache.league("senior"),
+                   panels=_panels(request, session, force_id=force.id, year=data["year"]))
+
+
+def _panels(request: Request, session, *, force_id: str, year: int) -> list[dict]:  # noqa: ANN001
+    """Other domains' panels for a force page (`parity.web.extensions`), in domain order."""
+    out = []
+    for domain, function in request.app.state.force_panels:
+        panel = function(session, force_id=force_id, year=year)
+        if panel is None:
+            continue
+        if not isinstance(panel, dict) or not panel.get("title") or "html" not in panel:
+            raise TypeError(f"parity.{domain}.views.force_panel must return None or a dict "
+                            "with 'title' and 'html'")
+        out.append({"domain": domain, "title": str(panel["title"]),
+                    "html": Markup(panel["html"])})
+    return out
+
+
+@router.get("/league.json")
+@router.get("/league")
+def league(request: Request, session: SessionDep, year: int | None = None,
+           group: str = "all", measure: str = "fte", worker_type: str = "officer") -> Response:
+    """Forces ranked by their share of women, with filters (exactly `service.league`)."""
+    if worker_type != "officer":
+        group = "all"
+    if worker_type in v.HEADCOUNT_ONLY:
+        measure = "headcount"
+    data = service.league(session, year=_year(session, year), group=group, measure=measure,
+                          worker_type=worker_type)
+    return respond(request, "league.html", data, choices=_choices(session),
+                   force_href=force_href)
+
+
+@router.get("/trend.json")
+@router.get("/trend")
+def trend(request: Request, session: SessionDep, area: str = "England and Wales",
+          group: str = "all", measure: str = "fte", worker_type: str = "officer",
+          compare: str | None = Query(None, description="A second area to draw beside it.")
+          ) -> Response:
+    """An area's share of women year by year, beside England and Wales (or `compare`)."""
+    if worker_type != "officer":
+        group = "all"
+    if worker_type in v.HEADCOUNT_ONLY:
+        measure = "headcount"
+    main = service.trend(session, area=area, group=group, measure=measure,
+                         worker_type=worker_type)
+    if not main["years"]:
+        raise InputError(f"no workforce data for {main['area']}")
+    other = compare or ("England and Wales" if main["area"] != "England and Wales" else None)
+    comparison = (service.trend(session, area=other, group=group, measure=measure,
+                                worker_type=worker_type) if other else None)
+    data = {"trend": main, "comparison": comparison}
+    return respond(request, "trend.html", data, choices=_choices(session))
+
+
+@router.get("/about")
+def about(request: Request, session: SessionDep) -> Response:
+    """Sources, licence and methods."""
+    return respond(request, "about.html", {"years": service.years_available(session)})

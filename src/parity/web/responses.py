@@ -1,0 +1,59 @@
+"""One view, two formats: a page as HTML, or the same figures as JSON.
+
+Datasette's convention: the JSON of a page is at the same address with ``.json`` added to the
+path (``/league.json?year=2023``), or with ``?format=json``. `respond` picks the format and
+`to_jsonable` turns the service's results into JSON unchanged (NaN and infinities become
+null, tuples lists, dates ISO strings).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return to_jsonable(value.item())
+    return value
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json") or request.query_params.get("format") == "json"
+
+
+def json_url(request: Request) -> str:
+    """The address of the JSON version of the page being shown."""
+    query = request.url.query
+    path = request.url.path.rstrip("/") or "/index"
+    return f"{path}.json" + (f"?{query}" if query else "")
+
+
+def respond(request: Request, template: str, payload: Any, *,
+            templates: Jinja2Templates | None = None, status_code: int = 200,
+            **context: Any) -> Response:
+    """`payload` as JSON if the request asks for JSON, else `template` rendered with
+    ``data=payload``, ``json_url`` and `context`."""
+    if wants_json(request):
+        return JSONResponse(to_jsonable(payload), status_code=status_code)
+    if templates is None:
+        from parity.web.templating import templates as site_templates
+
+        templates = site_templates
+    return templates.TemplateResponse(
+        request, template, {"data": payload, "json_url": json_url(request), **context},
+        status_code=status_code,
+    )

@@ -1,0 +1,47 @@
+"""`parity report build --pdf`: a real PDF with the expected pages and text (poppler)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.cli_runner import parity
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils (scripts/debian-packages.txt) missing")
+
+
+def test_report_build_writes_html_and_pdf(sqlite_url, tmp_path):
+    out = tmp_path / "out"
+    run = parity("report", "build", "--year", "2023", "--force", "Dyfed Powys Police",
+                 "--out", str(out), "--pdf", "--json", db_url=sqlite_url)
+    assert run.code == 0, run.stderr
+    result = run.json()
+    assert result["forces"] == 1 and result["year"] == 2023
+    pdf = out / "gender-equality-in-uk-policing-2023.pdf"
+    assert result["pdf"] == str(pdf)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))
+    assert pages == result["pages"]
+    assert 7 <= pages <= 14  # cover, contents, national (4), the force, methods, sources
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    first = " ".join(text.split("\f")[0].split())
+    assert "Gender Equality in UK Policing" in first and "Annual report 2023" in first
+    for expected in ("The national picture", "34.7%", "29.7%", "Dyfed-Powys", "17.1%",
+                     "43rd of 43 forces", "Methods", "Sources and licence",
+                     "Open Government Licence v3.0", f"Page {pages} of {pages}"):
+        assert expected in " ".join(text.split()), expected
+    assert (out / "gender-equality-in-uk-policing-2023.html").is_file()
+
+
+def test_report_build_bad_year_exits_2(sqlite_url, tmp_path):
+    out = tmp_path / "out"
+    run = parity("report", "build", "--year", "1999", "--out", str(out), db_url=sqlite_url)
+    assert run.code == 2
+    assert "no workforce data for 31 March 1999" in run.stderr
+    assert not out.exists()

@@ -97,3 +97,5 @@ def test_formats():
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "41st", "43rd"]
     assert format.number(51210.4) == "51,210"
     assert format.direction(0.0004) == "level" and format.direction(-0.01) == "down"
+    assert format.suppressed("12.5%", 9) == "[c]" and format.suppressed("12.5%", None) == "[c]"
+    assert format.suppressed("12.5%", 10) == "12.5%"

@@ -23,6 +23,8 @@ def test_every_page_is_self_contained_under_a_strict_csp(client):
             for element in doc.xpath(f"//link[@{attr}] | //img[@{attr}]"):
                 assert element.get(attr).startswith("/"), (path, element.get(attr))
     assert client.get("/static/parity.css").status_code == 200
+    head = client.head("/league")
+    assert head.status_code == 200 and head.headers["content-type"].startswith("text/html")
 
 
 def test_force_names_and_queries_are_escaped(client):

@@ -146,8 +146,16 @@ def line_chart(
     if hi <= lo:
         hi = lo + step
 
-    legend_rows = math.ceil(len(series) / 2)
-    left, right, top, bottom = 52, 16, 14 + 18 * legend_rows, 30
+    left, right, bottom = 52, 16, 30
+    # legend: items flow left to right and wrap, each as wide as its label needs
+    places, lx, row = [], float(left), 0
+    for s in series:
+        item_w = 28 + 6.6 * len(s.label) + 18
+        if lx > left and lx + item_w > width - right:
+            lx, row = float(left), row + 1
+        places.append((lx, 12 + 18 * row))
+        lx += item_w
+    top = 14 + 18 * (row + 1)
     plot_w, plot_h = width - left - right, height - top - bottom
     x0, x1 = xs[0], xs[-1]
 
@@ -157,10 +165,8 @@ def line_chart(
     def py(y: float) -> float:
         return top + plot_h - (y - lo) / (hi - lo) * plot_h
 
-    # legend: two columns
-    for i, s in enumerate(series):
+    for i, (s, (lx, ly)) in enumerate(zip(series, places, strict=True)):
         colour = s.colour or PALETTE[i % len(PALETTE)]
-        lx, ly = left + (i % 2) * (plot_w / 2), 12 + 18 * (i // 2)
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 22:.1f}" y2="{ly - 4}" '
                    f'stroke="{colour}" stroke-width="3"{dash}/>')
@@ -219,7 +225,9 @@ def bar_chart(
         ref = f" {reference[0]}: {fmt(reference[1])}." if reference else ""
         description = f"{named}.{ref}"
     cid = _chart_id("bar", title, description)
-    label_w = min(210, max(60, 7 * max((len(b.label) for b in bars), default=4)))
+    longest = max((len(b.label) for b in bars), default=4)
+    label_w = int(min(width * 0.4, max(60, 6.6 * longest + 4)))
+    fits = int(label_w / 6.6)  # characters that fit; longer labels are shortened with "…"
     value_w = 24
     top = 26 if reference else 8
     gap = 5
@@ -259,8 +267,9 @@ def bar_chart(
         colour = ACCENT if b.highlight else BASE
         weight = ' font-weight="bold"' if b.highlight else ""
         baseline = y + bar_height - 4
+        shown = b.label if len(b.label) <= fits else b.label[: fits - 1].rstrip() + "…"
         label = (f'<text x="{label_w}" y="{baseline}" text-anchor="end"{weight}>'
-                 f'{_t(b.label)}</text>')
+                 f'{_t(shown)}</text>')
         if b.value is None:
             shape = f'<text x="{left + 4}" y="{baseline}" fill="{MUTED}">no data</text>'
         else:

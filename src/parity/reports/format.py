@@ -56,6 +56,22 @@ def direction(change: float | None) -> str:
     return "up" if change > 0 else "down"
 
 
+SUPPRESSION_MINIMUM = 10
+SUPPRESSED = "[c]"
+
+
+def suppressed(value: str, people: float | None, *, minimum: int = SUPPRESSION_MINIMUM) -> str:
+    """`value` (already formatted), or "[c]" when it rests on fewer than `minimum` people.
+
+    For figures derived from a force's own HR or payroll records, which are published only for
+    groups of 10 people or more (the project's rule for private data; "[c]" is the usual
+    mark for a figure withheld as confidential in official statistics).
+    """
+    if people is None or people < minimum:
+        return SUPPRESSED
+    return value
+
+
 def sentence(text: str | None) -> str:
     """The text with its first letter in capitals, the rest untouched ("senior leadership
     (Chief Inspector and above)" -> "Senior leadership (Chief Inspector and above)")."""
@@ -66,7 +82,7 @@ def sentence(text: str | None) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "pct": pct, "points": points, "number": number, "ordinal": ordinal, "direction": direction,
-    "sentence": sentence,
+    "sentence": sentence, "suppressed": suppressed,
 }
 
 

@@ -20,6 +20,12 @@ from parity.workforce import vocabulary as v
 
 router = APIRouter(include_in_schema=False)
 
+
+def page(path: str):  # noqa: ANN201
+    """A page's route: GET, and HEAD for link checkers and uptime monitors."""
+    return router.api_route(path, methods=["GET", "HEAD"])
+
+
 WORKER_LABELS = {
     "officer": "Police officers", "staff": "Police staff", "pcso": "PCSOs",
     "special": "Special constables", "designated": "Designated officers",
@@ -50,8 +56,8 @@ def force_href(force_id: str) -> str:
     return f"/forces/{force_id}"
 
 
-@router.get("/")
-@router.get("/index.json")
+@page("/")
+@page("/index.json")
 def home(request: Request, session: SessionDep, year: int | None = None) -> Response:
     """The national picture: women in each part of the workforce, trends and forces."""
     data = profiles.national_profile(session, year=year)
@@ -59,8 +65,8 @@ def home(request: Request, session: SessionDep, year: int | None = None) -> Resp
                    force_href=force_href)
 
 
-@router.get("/forces.json")
-@router.get("/forces")
+@page("/forces.json")
+@page("/forces")
 def forces(request: Request, session: SessionDep, year: int | None = None,
            q: str | None = None) -> Response:
     """Every force with its share of women among officers and in senior leadership."""
@@ -86,8 +92,8 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
                    choices=_choices(session))
 
 
-@router.get("/forces/{force_id}")
-@router.get("/forces/{force_id}.json")
+@page("/forces/{force_id}")
+@page("/forces/{force_id}.json")
 def force_page(request: Request, session: SessionDep, force_id: str,
                year: int | None = None) -> Response:
     """One force against England and Wales: by rank group over time, league, senior gap."""
@@ -120,8 +126,8 @@ def _panels(request: Request, session, *, force_id: str, year: int) -> list[dict
     return out
 
 
-@router.get("/league.json")
-@router.get("/league")
+@page("/league.json")
+@page("/league")
 def league(request: Request, session: SessionDep, year: int | None = None,
            group: str = "all", measure: str = "fte", worker_type: str = "officer") -> Response:
     """Forces ranked by their share of women, with filters (exactly `service.league`)."""
@@ -135,8 +141,8 @@ def league(request: Request, session: SessionDep, year: int | None = None,
                    force_href=force_href)
 
 
-@router.get("/trend.json")
-@router.get("/trend")
+@page("/trend.json")
+@page("/trend")
 def trend(request: Request, session: SessionDep, area: str = "England and Wales",
           group: str = "all", measure: str = "fte", worker_type: str = "officer",
           compare: str | None = Query(None, description="A second area to draw beside it.")
@@ -157,7 +163,7 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
     return respond(request, "trend.html", data, choices=_choices(session))
 
 
-@router.get("/about")
+@page("/about")
 def about(request: Request, session: SessionDep) -> Response:
     """Sources, licence and methods."""
     return respond(request, "about.html", {"years": service.years_available(session)})

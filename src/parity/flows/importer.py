@@ -1,0 +1,154 @@
+"""Importer for a force's HR extract: its people's history as events (CSV or XLSX).
+
+The extract has one row per event with the columns in `parity.flows.vocabulary.COLUMNS`
+(docs/flows.md describes them). Every row is validated (`parity.flows.validation`), then the
+31 March stocks the events imply are computed, and all of it is written in one transaction.
+An extract is a force's whole history: importing one replaces the events held for that force.
+The same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+from parity.flows import metrics
+from parity.flows.models import HrEvent, HrStock
+from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
+from parity.forces import registry
+from parity.store.models import Source
+from parity.store.provenance import add_source, find_source, sha256_of
+from parity.tabular import Sheet, read_sheets
+
+KIND = "hr"
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # imported | unchanged
+    force_id: str
+    force: str
+    rows: int = 0
+    people: int = 0
+    years: list[int] = field(default_factory=list)
+    replaced_rows: int = 0
+    source_id: int | None = None
+
+
+def _find_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
+    """The sheet and header row index holding the events (the first with a person_id column)."""
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:20]):
+            if "person_id" in {column_key(c) for c in row}:
+                return sheet, index
+    first = sheets[0] if sheets else Sheet(None, [])
+    start = next((i for i, r in enumerate(first.rows) if any(str(c or "").strip() for c in r)), 0)
+    return first, start
+
+
+def read_events(path: Path) -> Events:
+    """Read and validate an extract; raises `InputError` listing every problem found."""
+    sheet, start = _find_sheet(read_sheets(path))
+    problems = Problems(path.name, sheet.name)
+    events = check_rows(sheet.rows[start:], problems, first_row=start + 1)
+    if not problems.count:
+        check_sequences(events, problems)
+    if problems.count:
+        more = "+" if problems.count > len(problems.items) else ""
+        raise InputError(f"{path.name}: not a valid HR extract ({problems.count}{more} problems; "
+                         "nothing was imported)", problems.items)
+    if not len(events):
+        raise InputError(f"{path.name}: no events found (expected one row per event under the "
+                         "header)")
+    return events
+
+
+def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult:
+    """Import the HR extract at `path` for `force` (any name the forces registry knows).
+
+    Validates everything first and writes nothing on failure; replaces the force's earlier
+    events and implied stocks; the same file twice changes nothing. The caller commits.
+    """
+    path = Path(path)
+    found = registry().force(force)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    digest = sha256_of(path)
+    existing = find_source(session, kind=KIND, sha256=digest)
+    if existing is not None:
+        if existing.note != found.id:
+            raise InputError(f"{path.name}: this file was already imported for another force "
+                             f"({existing.note}); an extract belongs to one force")
+        return ImportResult(path.name, "unchanged", found.id, found.name,
+                            source_id=existing.id, rows=existing.row_count)
+    events = read_events(path)
+    stocks = metrics.implied_stocks(
+        person_id=events.person_id, event=events.event, event_date=events.event_date,
+        worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
+        order=events.order,
+    )
+    replaced = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id)).rowcount
+    session.execute(delete(HrStock).where(HrStock.force_id == found.id))
+    source = add_source(session, kind=KIND, path=path, sha256=digest, row_count=len(events),
+                        note=found.id)
+    _insert_events(session, events, source_id=source.id, force_id=found.id)
+    if stocks:
+        session.execute(insert(HrStock), [dict(s, source_id=source.id, force_id=found.id)
+                                          for s in stocks])
+    years = sorted({s["year"] for s in stocks})
+    return ImportResult(path.name, "imported", found.id, found.name, rows=len(events),
+                        people=len(set(events.person_id)), years=years,
+                        replaced_rows=max(replaced or 0, 0), source_id=source.id)
+
+
+EVENT_COLUMNS = (
+    "source_id", "source_row", "force_id", "person_id", "sex", "event", "event_date", "year",
+    "worker_type", "rank", "from_rank", "fte", "leaving_reason", "worker_type_before",
+    "rank_before",
+)
+
+
+def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: str) -> None:
+    """Bulk-insert the events with the driver's fastest path (they are many: a large force's
+    history is a few hundred thousand rows): ``executemany`` on SQLite, ``COPY`` on
+    PostgreSQL, in the session's transaction."""
+    from parity.flows.vocabulary import flows_year
+
+    dialect = session.get_bind().dialect.name
+    as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text
+    days: dict = {}
+    rows = []
+    for i in range(len(ev)):
+        day = ev.event_date[i]
+        cached = days.get(day)
+        if cached is None:
+            cached = days[day] = (day.isoformat() if as_text else day, flows_year(day))
+        rows.append((source_id, ev.row[i], force_id, ev.person_id[i], ev.sex[i], ev.event[i],
+                     cached[0], cached[1], ev.worker_type[i], ev.rank[i], ev.from_rank[i],
+                     ev.fte[i], ev.leaving_reason[i], ev.worker_type_before[i],
+                     ev.rank_before[i]))
+    raw = session.connection().connection.driver_connection
+    columns = ", ".join(EVENT_COLUMNS)
+    if dialect == "sqlite":
+        marks = ", ".join("?" * len(EVENT_COLUMNS))
+        raw.executemany(f"INSERT INTO hr_events ({columns}) VALUES ({marks})", rows)
+    elif dialect == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY hr_events ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:  # any other engine: the portable path
+        session.execute(insert(HrEvent), [dict(zip(EVENT_COLUMNS, r, strict=True))
+                                          for r in rows])
+
+
+def sources_for(session: Session, force_id: str) -> list[Source]:
+    from sqlalchemy import select
+
+    return list(session.scalars(select(Source).where(Source.kind == KIND,
+                                                     Source.note == force_id)))

@@ -12,9 +12,12 @@ How a year is made (1 April to 31 March):
    ``female_leaving_ratio``), then promotions from the people who stay (women's rate times
    ``female_promotion_ratio``);
 2. working from the top rank down, the gap between that and the official stock of the next
-   31 March is closed: a shortfall by promoting more people from the rank below (or, when
-   the rank below has too few, by joiners at that rank: transfers in), a surplus by more
-   leavers; at Constable by recruits (some of whom were PCSOs first);
+   31 March is closed, half through the leavers at the rank and half through promotions
+   into it: a shortfall by fewer leavers and more promotions from the rank below (or, when
+   the rank below has too few, by joiners at that rank: transfers in), a surplus by fewer
+   promotions in and more leavers; at Constable by recruits (some of whom were PCSOs first).
+   Because the official stocks must be met, the realised rates differ from the configured
+   ones; the configured differences between women and men still show in them;
 3. some people change hours, so that FTE per rank and sex follows the official FTE.
 
 People at the first snapshot get a back history (joining as Constable and promotions at
@@ -242,13 +245,18 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
             for s in range(2):
                 expected = n_now[r, s] - leavers[r, s] - p_out[r, s] + p_out[r - 1, s]
                 gap = target[r, s] - expected
+                # Half of a gap is closed through leavers at this rank, half through
+                # promotions into it, so that both configured rates leave their mark.
                 if gap > 0:
+                    kept = min(gap // 2, leavers[r, s])
+                    leavers[r, s] -= kept
+                    gap -= kept
                     room = n_now[r - 1, s] - leavers[r - 1, s] - p_out[r - 1, s]
                     more = min(gap, max(room, 0))
                     p_out[r - 1, s] += more
                     transfers_in[r, s] += gap - more
                 elif gap < 0:
-                    cut = min(-gap, p_out[r - 1, s])  # fewer promotions in first
+                    cut = min(-gap - (-gap) // 2, p_out[r - 1, s])
                     p_out[r - 1, s] -= cut
                     leavers[r, s] += -gap - cut
         recruits = np.zeros(2, dtype=np.int64)

@@ -1,0 +1,158 @@
+"""Property tests for the flows maths: implied stocks, flow identities, the ratio interval."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parity.flows import metrics
+from parity.flows import vocabulary as fv
+from parity.flows.validation import Events, Problems, check_sequences
+
+RANKS = metrics.RANKS
+
+
+@st.composite
+def histories(draw) -> Events:  # noqa: ANN001
+    """Valid random histories: people who join, are promoted, change hours, leave, rejoin."""
+    ev = Events()
+    row = 1
+    for p in range(draw(st.integers(1, 12))):
+        sex = draw(st.sampled_from(["female", "male", "not_stated"]))
+        day = date(2010, 1, 1) + timedelta(days=draw(st.integers(0, 2000)))
+        in_service, rank = False, 0
+        for _ in range(draw(st.integers(1, 6))):
+            day += timedelta(days=draw(st.integers(0, 500)))
+            if not in_service:
+                kind, rank = fv.JOINING, draw(st.integers(0, 2))
+            else:
+                kind = draw(st.sampled_from([fv.PROMOTION, fv.HOURS_CHANGE, fv.LEAVING]))
+                if kind == fv.PROMOTION and rank == len(RANKS) - 1:
+                    kind = fv.LEAVING
+            from_rank = RANKS[rank] if kind == fv.PROMOTION else None
+            if kind == fv.PROMOTION:
+                rank += 1
+            row += 1
+            ev.row.append(row)
+            ev.person_id.append(f"p{p}")
+            ev.sex.append(sex)
+            ev.event.append(kind)
+            ev.event_date.append(day)
+            ev.worker_type.append("officer")
+            ev.rank.append(RANKS[rank])
+            ev.from_rank.append(from_rank)
+            ev.fte.append(draw(st.sampled_from([0.5, 0.8, 1.0])))
+            ev.leaving_reason.append("other" if kind == fv.LEAVING else None)
+            in_service = kind != fv.LEAVING
+    return ev
+
+
+def _brute_stock(ev: Events, year: int) -> dict[tuple[str, str], tuple[int, float]]:
+    """Everyone's state on 31 March `year`, found by replaying their events."""
+    end = fv.year_end(year)
+    last: dict[str, int] = {}
+    for i in range(len(ev)):
+        if ev.event_date[i] <= end:
+            j = last.get(ev.person_id[i])
+            if j is None or (ev.event_date[i], ev.row[i]) > (ev.event_date[j], ev.row[j]):
+                last[ev.person_id[i]] = i
+    out: dict[tuple[str, str], list] = {}
+    for i in last.values():
+        if ev.event[i] != fv.LEAVING:
+            cell = out.setdefault((ev.rank[i], ev.sex[i]), [0, 0.0])
+            cell[0] += 1
+            cell[1] += ev.fte[i]
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories())
+def test_implied_stocks_match_a_replay_of_every_person(ev):
+    problems = Problems("h.csv", None)
+    check_sequences(ev, problems)
+    assert problems.count == 0
+    stocks = metrics.implied_stocks(
+        person_id=ev.person_id, event=ev.event, event_date=ev.event_date,
+        worker_type=ev.worker_type, rank=ev.rank, sex=ev.sex, fte=ev.fte, order=ev.order)
+    years = sorted({fv.flows_year(d) for d in ev.event_date})
+    for year in range(years[0], years[-1] + 1):
+        got = {(s["rank"], s["sex"]): (s["headcount"], s["fte"]) for s in stocks
+               if s["year"] == year}
+        want = _brute_stock(ev, year)
+        assert got.keys() == want.keys()
+        for key, (head, fte) in want.items():
+            assert got[key][0] == head and got[key][1] == pytest.approx(fte)
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories())
+def test_flows_between_any_two_snapshots_add_up(ev):
+    problems = Problems("h.csv", None)
+    check_sequences(ev, problems)
+    stocks = metrics.implied_stocks(
+        person_id=ev.person_id, event=ev.event, event_date=ev.event_date,
+        worker_type=ev.worker_type, rank=ev.rank, sex=ev.sex, fte=ev.fte, order=ev.order)
+    by_year: dict[int, dict] = {}
+    for s in stocks:
+        by_year.setdefault(s["year"], {}).setdefault(s["rank"], {})[s["sex"]] = s["headcount"]
+    for year in sorted({fv.flows_year(d) for d in ev.event_date}):
+        counts = [metrics.EventCount(ev.event[i], ev.sex[i],
+                                     ev.worker_type_before[i], ev.rank_before[i],
+                                     ev.worker_type[i], ev.rank[i], ev.leaving_reason[i], 1)
+                  for i in range(len(ev)) if fv.flows_year(ev.event_date[i]) == year]
+        table = metrics.flow_table(counts, by_year.get(year - 1, {}), by_year.get(year, {}))
+        for rank in RANKS:
+            for sex in metrics.FLOW_SEXES:
+                assert metrics.stock_identity_holds(table[rank][sex]), (year, rank, sex)
+
+
+def test_flows_year_boundaries():
+    assert fv.flows_year(date(2022, 3, 31)) == 2022
+    assert fv.flows_year(date(2022, 4, 1)) == 2023
+    assert fv.flows_year(date(2023, 1, 15)) == 2023
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 60), st.integers(1, 400), st.integers(0, 60), st.integers(1, 400))
+def test_ratio_interval_is_the_clopper_pearson_interval_mapped(kf, nf, km, nm):
+    from scipy.stats import binomtest
+
+    r = metrics.rate_ratio_interval(kf, nf, km, nm)
+    if kf + km == 0:
+        assert r["ratio"] is None and r["ci_low"] is None
+        return
+    ci = binomtest(kf, kf + km).proportion_ci(confidence_level=0.95, method="exact")
+    scale = nm / nf
+    assert r["ci_low"] == pytest.approx(ci.low / (1 - ci.low) * scale, rel=1e-6, abs=1e-12)
+    if km == 0:
+        assert r["ci_high"] is None and r["ratio"] is None
+    else:
+        assert r["ci_high"] == pytest.approx(ci.high / (1 - ci.high) * scale, rel=1e-6)
+        assert r["ci_low"] <= r["ratio"] <= r["ci_high"]
+
+
+def test_ratio_interval_narrows_with_more_people():
+    small = metrics.rate_ratio_interval(5, 50, 10, 100)
+    large = metrics.rate_ratio_interval(50, 500, 100, 1000)
+    assert small["ratio"] == pytest.approx(1.0) == large["ratio"]
+    assert large["ci_high"] - large["ci_low"] < small["ci_high"] - small["ci_low"]
+
+
+def test_pipeline_finds_the_largest_drop():
+    stock = {"constable": {"female": 40, "male": 60}, "sergeant": {"female": 20, "male": 80},
+             "inspector": {"female": 18, "male": 82}}
+    p = metrics.pipeline(stock)
+    assert p["largest_drop_rank"] == "sergeant"
+    assert p["ranks"][1]["share_female_change_from_below"] == pytest.approx(-0.2)
+
+
+def test_reconcile_suppresses_small_implied_groups():
+    r = metrics.reconcile({"constable": {"female": 9, "male": 100}},
+                          {"constable": {"female": 10, "male": 104}})
+    rows = {row["sex"]: row for row in r["rows"]}
+    assert rows["female"]["implied"] is None and rows["female"]["suppressed"]
+    assert rows["male"]["difference"] == -4
+    assert rows["male"]["difference_share"] == pytest.approx(-4 / 104)

@@ -29,8 +29,9 @@ def _stderr_progress():  # noqa: ANN202
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    err = Console(stderr=True)
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                    console=Console(stderr=True), transient=True)
+                    console=err, transient=True, disable=not err.is_terminal)
 
 
 @import_app.command("hr")

@@ -60,7 +60,8 @@ def read_events(path: Path) -> Events:
         check_sequences(events, problems)
     if problems.count:
         more = "+" if problems.count > len(problems.items) else ""
-        raise InputError(f"{path.name}: not a valid HR extract ({problems.count}{more} problems; "
+        noun = "problem" if problems.count == 1 else "problems"
+        raise InputError(f"{path.name}: not a valid HR extract ({problems.count}{more} {noun}; "
                          "nothing was imported)", problems.items)
     if not len(events):
         raise InputError(f"{path.name}: no events found (expected one row per event under the "

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 
 from parity.errors import Problem
 from parity.flows import vocabulary as fv
@@ -164,6 +165,11 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
     i_person, i_date = where["person_id"], where["date"]
     field_columns = [where["sex"], where["event"], where["worker_type"], where["rank"],
                      where.get("from_rank"), where["fte"], where.get("leaving_reason")]
+    if all(i is not None for i in field_columns):
+        pick = itemgetter(*field_columns)
+    else:
+        def pick(cells: list) -> tuple:
+            return tuple(cells[i] if i is not None else None for i in field_columns)
     checked: dict[tuple, tuple] = {}
     dates: dict[object, date | None] = {}
     add = problems.add
@@ -171,7 +177,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
         number = first_row + offset
         if len(cells) < width:
             cells = list(cells) + [None] * (width - len(cells))
-        key = tuple(cells[i] if i is not None else None for i in field_columns)
+        key = pick(cells)
         result = checked.get(key)
         if result is None:
             result = checked[key] = _check_fields(*key)
@@ -304,7 +310,6 @@ def check_sequences(ev: Events, problems: Problems) -> None:
             person, in_service, wt, rank = pid, False, None, None
             sex, sex_row, last_row, left_row, joined_row = ev.sex[i], ev.row[i], None, None, None
         kind, row = ev.event[i], ev.row[i]
-        label = f"person {pid}: {kind} on {ev.event_date[i].isoformat()} (row {row})"
         if ev.sex[i] != sex:
             add(row, "sex", f"person {pid}: sex {ev.sex[i]} (row {row}) differs from {sex} "
                 f"(row {sex_row}) (sex_is_constant)")
@@ -312,16 +317,16 @@ def check_sequences(ev: Events, problems: Problems) -> None:
             ev.worker_type_before[i], ev.rank_before[i] = wt, rank
         if kind == fv.JOINING:
             if in_service:
-                add(row, "event", f"{label} while already in service since row {joined_row} "
-                    "(no_joining_while_in_service)")
+                add(row, "event", f"{_label(ev, i)} while already in service since row "
+                    f"{joined_row} (no_joining_while_in_service)")
             in_service, joined_row = True, row
         elif not in_service:
             if left_row is not None:
                 what = "leaves twice" if kind == fv.LEAVING else "comes after leaving"
-                add(row, "event", f"{label} {what} (row {left_row}) without rejoining "
+                add(row, "event", f"{_label(ev, i)} {what} (row {left_row}) without rejoining "
                     "(no_event_after_leaving)")
             else:
-                add(row, "event", f"{label} comes before any joining"
+                add(row, "event", f"{_label(ev, i)} comes before any joining"
                     + (f" (first row of this person: {last_row})" if last_row else "")
                     + " (starts_with_joining)")
             last_row = row
@@ -329,24 +334,29 @@ def check_sequences(ev: Events, problems: Problems) -> None:
         elif kind == fv.PROMOTION:
             if wt != "officer" or ev.from_rank[i] != rank:
                 held = f"{rank} ({wt})" if wt != "officer" else rank
-                add(row, "from_rank", f"{label} from {ev.from_rank[i]}, but the person holds "
-                    f"{held} since row {last_row} (promotion_from_current_rank)")
+                add(row, "from_rank", f"{_label(ev, i)} from {ev.from_rank[i]}, but the person "
+                    f"holds {held} since row {last_row} (promotion_from_current_rank)")
         elif kind == fv.WORKER_TYPE_CHANGE:
             if ev.worker_type[i] == wt:
-                add(row, "worker_type", f"{label} keeps worker type {wt} "
+                add(row, "worker_type", f"{_label(ev, i)} keeps worker type {wt} "
                     "(worker_type_change_changes_type)")
         elif kind == fv.HOURS_CHANGE:
             if ev.worker_type[i] != wt or ev.rank[i] != rank:
-                add(row, "rank", f"{label} gives {ev.worker_type[i]} {ev.rank[i] or ''}, but the "
-                    f"person holds {wt} {rank or ''} since row {last_row} "
+                add(row, "rank", f"{_label(ev, i)} gives {ev.worker_type[i]} {ev.rank[i] or ''}, "
+                    f"but the person holds {wt} {rank or ''} since row {last_row} "
                     "(hours_change_keeps_post)")
         elif kind == fv.LEAVING:
             if ev.worker_type[i] != wt or ev.rank[i] != rank:
-                add(row, "rank", f"{label} from {ev.worker_type[i]} {ev.rank[i] or ''}, but the "
-                    f"person holds {wt} {rank or ''} since row {last_row} "
+                add(row, "rank", f"{_label(ev, i)} from {ev.worker_type[i]} {ev.rank[i] or ''}, "
+                    f"but the person holds {wt} {rank or ''} since row {last_row} "
                     "(leaving_from_current_post)")
         if kind == fv.LEAVING:
             in_service, left_row = False, row
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
         last_row = row
+
+
+def _label(ev: Events, i: int) -> str:
+    return (f"person {ev.person_id[i]}: {ev.event[i]} on {ev.event_date[i].isoformat()} "
+            f"(row {ev.row[i]})")

@@ -12,6 +12,7 @@ Run: .venv/bin/python bench/bench_flows.py [--postgres URL]
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +34,9 @@ def timed(label: str, func, target: float | None = None):  # noqa: ANN001, ANN20
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", help="also time the import on this PostgreSQL database")
+    parser.add_argument("--postgres", help="also time on PostgreSQL: an admin URL such as "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test (a scratch database "
+                        "is created there and dropped)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-flows-"))
     engine = make_engine(f"sqlite:///{work / 'bench.db'}")
@@ -54,6 +57,16 @@ def main() -> None:
             return result
 
         timed("import hr: Met, 15 years (SQLite)", do_import, target=5.0)
+        big = _merged_extract(s, work, extract)
+        lines = sum(1 for _ in open(big, encoding="utf-8")) - 1
+
+        def do_big_import():  # noqa: ANN202
+            result = import_hr(s, path=big, force="West Midlands")
+            s.commit()
+            return result
+
+        timed(f"import hr: scale check, {lines:,} events in one file (SQLite)", do_big_import,
+              target=5.0)
         gwent = work / "gwent.csv"
         synth.generate(s, force="Gwent", from_year=2008, to_year=2023, seed=1, out=gwent)
         import_hr(s, path=gwent, force="Gwent")
@@ -83,7 +96,41 @@ def main() -> None:
                   target=2.0)
 
     if args.postgres:
-        pg = make_engine(args.postgres)
+        _postgres(args.postgres, extract)
+    engine.dispose()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _merged_extract(s, work: Path, met: Path) -> Path:  # noqa: ANN001
+    """The Met's history and those of the next two largest forces in one file (person ids
+    prefixed): a few hundred thousand events, to show how the import scales."""
+    out = work / "merged.csv"
+    with open(out, "w", encoding="utf-8") as fh:
+        for k, (force, path) in enumerate((("Metropolitan Police", met),
+                                           ("West Midlands", work / "wm.csv"),
+                                           ("Greater Manchester", work / "gm.csv"))):
+            if not path.exists():
+                synth.generate(s, force=force, from_year=2008, to_year=2023, seed=1, out=path)
+            with open(path, encoding="utf-8") as src:
+                header = src.readline()
+                if k == 0:
+                    fh.write(header)
+                for line in src:
+                    fh.write(f"F{k}{line}")
+    return out
+
+
+def _postgres(admin_url: str, extract: Path) -> None:
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    name = f"parity_bench_flows_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        pg = make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
         upgrade(pg)
         with open_session(pg) as s:
             ensure_loaded(s)
@@ -99,7 +146,11 @@ def main() -> None:
                   lambda: (service.flows(s, force_id="met", year=2023),
                            service.project(s, area="met", from_year=2023, years=20)),
                   target=2.0)
-
+        pg.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 if __name__ == "__main__":
     main()

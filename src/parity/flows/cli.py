@@ -63,6 +63,14 @@ def import_hr_cmd(
         )
 
 
+def _justify(value: str):  # noqa: ANN202
+    from typing import cast
+
+    from rich.console import JustifyMethod
+
+    return cast(JustifyMethod, value)
+
+
 def _n(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
@@ -106,7 +114,7 @@ def flows_cmd(
                       ("prom in", "right"), ("prom out", "right"), ("left", "right"),
                       ("moves", "right"), ("end", "right"), ("prom %", "right"),
                       ("leave %", "right")):
-        table.add_column(col, justify=just)
+        table.add_column(col, justify=_justify(just))
     rows = [*result["ranks"], {"label": "All ranks", **result["all_ranks"]}]
     for row in rows:
         for sex, label in (("female", "women"), ("male", "men")):
@@ -129,7 +137,7 @@ def flows_cmd(
                          f"({pipe['basis']} headcount)")
     for col, just in (("rank", "left"), ("share", "right"), ("from rank below", "right"),
                       ("", "left"), ("promotion into (w/m)", "right"), ("leaving (w/m)", "right")):
-        ptable.add_column(col, justify=just)
+        ptable.add_column(col, justify=_justify(just))
     for row in pipe["ranks"]:
         mark = " ◀ largest drop" if row["rank"] == pipe["largest_drop_rank"] else ""
         ptable.add_row(row["label"], pct(row["share_female"]),
@@ -244,7 +252,7 @@ def _print_projection(result: dict) -> None:
     for col, just in (("scenario", "left"), (f"all {last}", "right"),
                       (f"senior {last}", "right"), ("senior, 5–95%", "right"),
                       ("", "left"), ("parity year", "right"), ("runs reaching", "right")):
-        table.add_column(col, justify=just)
+        table.add_column(col, justify=_justify(just))
     for sc in result["scenarios"]:
         end = sc["years"][-1]
         senior = end["share_female"]["senior"]
@@ -258,7 +266,7 @@ def _print_projection(result: dict) -> None:
     series = Table(title=f"{chosen['label']}: women's share by year (median of runs)")
     for col, just in (("31 March", "right"), ("all", "right"), ("middle", "right"),
                       ("senior", "right"), ("senior", "left")):
-        series.add_column(col, justify=just)
+        series.add_column(col, justify=_justify(just))
     for y in chosen["years"]:
         sf = y["share_female"]
         series.add_row(str(y["year"]), pct(sf["all"]), pct(sf["middle"]), pct(sf["senior"]),

@@ -116,7 +116,8 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
             worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
             order=events.order,
         )
-    replaced = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id)).rowcount
+    deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
+    replaced = getattr(deleted, "rowcount", 0)
     session.execute(delete(HrStock).where(HrStock.force_id == found.id))
     source = add_source(session, kind=KIND, path=path, sha256=digest, row_count=len(events),
                         note=found.id)
@@ -158,6 +159,7 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
                      ev.fte[i], ev.leaving_reason[i], ev.worker_type_before[i],
                      ev.rank_before[i]))
     raw = session.connection().connection.driver_connection
+    assert raw is not None
     columns = ", ".join(EVENT_COLUMNS)
     if dialect == "sqlite":
         marks = ", ".join("?" * len(EVENT_COLUMNS))

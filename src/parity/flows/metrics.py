@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -114,7 +115,7 @@ class EventCount:
 
 
 def _empty_cell() -> dict:
-    cell = {f: 0 for f in FLOW_FIELDS}
+    cell: dict[str, Any] = {f: 0 for f in FLOW_FIELDS}
     cell["leavers_by_reason"] = {r: 0 for r in fv.LEAVING_REASONS}
     return cell
 
@@ -138,19 +139,20 @@ def flow_table(
                     table[rank][sex_group(sex)][which] += int(round(value))
     for c in counts:
         s = sex_group(c.sex)
-        was_officer = c.worker_type_before == "officer" and c.rank_before in table
+        before = c.rank_before or ""
+        was_officer = c.worker_type_before == "officer" and before in table
         is_officer = c.worker_type == "officer" and c.rank in table
         if c.event == fv.JOINING and is_officer:
             table[c.rank][s]["joiners"] += c.count
         elif c.event == fv.PROMOTION and was_officer and is_officer:
-            table[c.rank_before][s]["promotions_out"] += c.count
+            table[before][s]["promotions_out"] += c.count
             table[c.rank][s]["promotions_in"] += c.count
         elif c.event == fv.LEAVING and was_officer:
-            table[c.rank_before][s]["leavers"] += c.count
-            table[c.rank_before][s]["leavers_by_reason"][c.leaving_reason or "other"] += c.count
+            table[before][s]["leavers"] += c.count
+            table[before][s]["leavers_by_reason"][c.leaving_reason or "other"] += c.count
         elif c.event == fv.WORKER_TYPE_CHANGE:
             if was_officer:
-                table[c.rank_before][s]["changed_out"] += c.count
+                table[before][s]["changed_out"] += c.count
             if is_officer:
                 table[c.rank][s]["changed_in"] += c.count
     for rank in RANKS:
@@ -211,7 +213,8 @@ def pipeline(stock: Mapping[str, Mapping[str, float]], ratios: Mapping[str, Mapp
     below and the rank where the share falls most (``largest_drop_rank``, None if it never
     falls). `stock` is {rank: {sex: value}}; `ratios` (optional) {rank: {"promotion": ...,
     "leaving": ...}} is carried into each row."""
-    rows, previous = [], None
+    rows: list[dict[str, Any]] = []
+    previous: float | None = None
     for rank in RANKS:
         by_sex = stock.get(rank, {})
         total = float(sum(by_sex.values()))
@@ -220,13 +223,16 @@ def pipeline(stock: Mapping[str, Mapping[str, float]], ratios: Mapping[str, Mapp
         row = {"rank": rank, "label": wv.OFFICER_RANKS[rank], "female": by_sex.get("female", 0.0),
                "total": total, "share_female": share, "share_female_change_from_below": drop}
         if ratios is not None:
-            row["promotion_into_ratio"] = (ratios.get(_below(rank), {}) or {}).get("promotion")
+            below = _below(rank)
+            row["promotion_into_ratio"] = (ratios.get(below, {}) if below else {}).get(
+                "promotion")
             row["leaving_ratio"] = (ratios.get(rank, {}) or {}).get("leaving")
         rows.append(row)
         previous = share if share is not None else previous
-    drops = [(r["share_female_change_from_below"], r["rank"]) for r in rows
-             if r["share_female_change_from_below"] is not None
-             and r["share_female_change_from_below"] < 0]
+    drops: list[tuple[float, str]] = [
+        (r["share_female_change_from_below"], r["rank"]) for r in rows
+        if r["share_female_change_from_below"] is not None
+        and r["share_female_change_from_below"] < 0]
     return {"ranks": rows, "largest_drop_rank": min(drops)[1] if drops else None}
 
 
@@ -291,7 +297,7 @@ def suppress_small(table: dict[str, dict[str, dict]], *, min_group: int = fv.MIN
                    ) -> dict[str, dict[str, dict]]:
     """A copy of a `flow_table` in which every cell describing fewer than `min_group` people
     has its figures set to None and ``suppressed`` True."""
-    out = {}
+    out: dict[str, dict[str, dict]] = {}
     for rank, by_sex in table.items():
         out[rank] = {}
         for sex, cell in by_sex.items():

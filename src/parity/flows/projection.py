@@ -205,13 +205,12 @@ def summarise(stocks: np.ndarray, *, from_year: int, target: float | None = None
              for t in range(stocks.shape[0])]
     senior, everyone = shares["senior"], shares["all"]
     reference = everyone if target is None else np.full_like(senior, target)
-    med_senior = np.array([y["share_female"]["senior"] or np.nan for y in years])
-    med_ref = (np.array([y["share_female"]["all"] or np.nan for y in years]) if target is None
-               else np.full(len(years), target))
+    med_senior = bands["senior"][1]
+    med_ref = bands["all"][1] if target is None else np.full(len(years), target)
     hit = np.flatnonzero(med_senior >= med_ref - 1e-12)
     per_run = parity_years(np.nan_to_num(senior, nan=-1.0), reference, from_year)
     reached = per_run[~np.isnan(per_run)]
-    quartiles = {}
+    quartiles: dict[str, int | None] = {}
     for q in (25, 50, 75):
         # The q-th percentile over all runs, counting runs that never reach it as "later".
         k = int(np.ceil(q / 100 * len(per_run))) - 1

@@ -91,8 +91,10 @@ def _event_counts(session: Session, force_id: str, years: list[int]
                   e.rank, e.leaving_reason)
     )
     out: dict[int, list[metrics.EventCount]] = defaultdict(list)
-    for year, *rest, count in session.execute(query):
-        out[year].append(metrics.EventCount(*rest, count=int(count)))
+    for year, event, sex, wt_before, rank_before, wt, rank, reason, count in \
+            session.execute(query):
+        out[year].append(metrics.EventCount(event, sex, wt_before, rank_before, wt, rank, reason,
+                                            int(count)))
     return out
 
 

@@ -201,7 +201,8 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
         for s in range(len(SEXES)):
             n = int(head[0, r, s])
             mean = fte_target[0, r, s] / n if n else 1.0
-            ranks.append(np.full(n, r)), sexes.append(np.full(n, s))
+            ranks.append(np.full(n, r))
+            sexes.append(np.full(n, s))
             ftes.append(_fte_for(rng, n, mean, part))
     rank = np.concatenate(ranks).astype(np.int64)
     sex = np.concatenate(sexes).astype(np.int64)
@@ -267,7 +268,7 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
                 recruits[s] = gap
             else:
                 leavers[0, s] += -gap
-        busy = []
+        busy: list[np.ndarray] = []
         for r in range(nr):
             for s in range(2):
                 pool = members[r, s]
@@ -282,7 +283,7 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
                 if len(up):
                     log.add(person=up, event=1, day=_days_in_year(rng, year, len(up)),
                             wt=officer, rank=r + 1, from_rank=r, fte=fte[up])
-                busy.append(gone), busy.append(up)
+                busy.extend((gone, up))
         for r in range(nr):
             for s in range(2):
                 moved = members[r, s][int(leavers[r, s]):][:int(p_out[r, s])]
@@ -293,8 +294,8 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
             new_rank.append(np.zeros(recruits[s], dtype=np.int64))
             new_sex.append(np.full(recruits[s], s))
             for r in range(1, nr):
-                new_rank.append(np.full(transfers_in[r, s], r)), new_sex.append(
-                    np.full(transfers_in[r, s], s))
+                new_rank.append(np.full(transfers_in[r, s], r))
+                new_sex.append(np.full(transfers_in[r, s], s))
         new_rank_a = np.concatenate(new_rank)
         new_sex_a = np.concatenate(new_sex)
         m = len(new_rank_a)

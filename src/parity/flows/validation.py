@@ -22,6 +22,7 @@ The result carries, for each row, where the person was just before it (``worker_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
@@ -60,7 +61,8 @@ class Problems:
     """Problems found in one file, capped at `MAX_PROBLEMS` (the count goes on)."""
 
     def __init__(self, file: str, sheet: str | None):
-        self.file, self.sheet, self.items, self.count = file, sheet, [], 0
+        self.file, self.sheet, self.count = file, sheet, 0
+        self.items: list[Problem] = []
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.count += 1
@@ -165,6 +167,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
     i_person, i_date = where["person_id"], where["date"]
     field_columns = [where["sex"], where["event"], where["worker_type"], where["rank"],
                      where.get("from_rank"), where["fte"], where.get("leaving_reason")]
+    pick: Callable[[list], tuple]
     if all(i is not None for i in field_columns):
         pick = itemgetter(*field_columns)
     else:
@@ -205,7 +208,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
         if day is None:
             add(number, "date", f"not a date: {_text(raw_date)!r} (expected YYYY-MM-DD)")
             ok = False
-        if ok:
+        if ok and day is not None:
             sex, event, worker_type, rank, from_rank, fte, reason = values
             out.row.append(number)
             out.person_id.append(person)
@@ -295,10 +298,10 @@ def check_sequences(ev: Events, problems: Problems) -> None:
 
     n = len(ev)
     codes: dict[str, int] = {}
-    person = np.fromiter((codes.setdefault(p, len(codes)) for p in ev.person_id),
+    person_code = np.fromiter((codes.setdefault(p, len(codes)) for p in ev.person_id),
                          dtype=np.int64, count=n)
     ordinal = np.fromiter((d.toordinal() for d in ev.event_date), dtype=np.int64, count=n)
-    order = np.lexsort((np.asarray(ev.row), ordinal, person)).tolist()
+    order = np.lexsort((np.asarray(ev.row), ordinal, person_code)).tolist()
     ev.order = order
     ev.worker_type_before = [None] * n
     ev.rank_before = [None] * n

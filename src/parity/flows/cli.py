@@ -42,25 +42,62 @@ def import_hr_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import a force's HR extract (joinings, promotions, changes, leavings)."""
+    from parity.flows import service
     from parity.flows.importer import import_hr
+    from parity.workforce.service import ensure_loaded
 
     with _stderr_progress() as progress:
         progress.add_task(f"importing {path.name}", total=None)
         with session() as s:
             result = import_hr(s, path=path, force=force)
+            ensure_loaded(s)
             s.commit()
+            check = service.reconciliation(s, force_id=result.force_id)
+    summary = [_reconciliation_summary(y) for y in check["years"]]
     if as_json:
-        emit_json(result.__dict__)
-    elif result.status == "unchanged":
-        console().print(f"{result.file}: already imported for {result.force}, nothing changed.")
+        emit_json({**result.__dict__, "reconciliation": summary})
+        return
+    out = console()
+    if result.status == "unchanged":
+        out.print(f"{result.file}: already imported for {result.force}, nothing changed.")
     else:
         span = f"{result.years[0]}–{result.years[-1]}" if result.years else "no 31 March"
-        console().print(
+        out.print(
             f"{result.file}: imported {result.rows:,} events of {result.people:,} people for "
             f"{result.force} (stocks implied on 31 March {span})"
             + (f", replacing {result.replaced_rows:,} earlier events." if result.replaced_rows
                else ".")
         )
+    if summary:
+        _print_reconciliation(result.force, summary)
+
+
+def _reconciliation_summary(year: dict) -> dict:
+    everyone = next(t for t in year["totals"] if t["sex"] == "all")
+    return {"year": year["year"], "covered": year["covered"], "implied": everyone["implied"],
+            "official": everyone["official"], "difference": everyone["difference"],
+            "difference_share": everyone["difference_share"],
+            "largest_difference_share": year["largest_difference_share"]}
+
+
+def _print_reconciliation(force: str, summary: list[dict]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{force}: officers implied by the events against the Home Office "
+                        "table (headcount, 31 March)",
+                  caption="Grey: years before the extract's history begins (its first leaving);"
+                          " people who left before then are missing.")
+    for col in ("31 March", "implied", "official", "difference", "%",
+                "largest rank/sex difference"):
+        table.add_column(col, justify="right")
+    for row in summary:
+        share, worst = row["difference_share"], row["largest_difference_share"]
+        table.add_row(str(row["year"]), _n(row["implied"]), _n(row["official"]),
+                      "—" if row["difference"] is None else f"{row['difference']:+,.0f}",
+                      "—" if share is None else f"{share * 100:+.1f}%",
+                      "—" if worst is None else f"{worst * 100:.1f}%",
+                      style=None if row["covered"] else "dim")
+    console().print(table)
 
 
 def _justify(value: str):  # noqa: ANN202

@@ -231,19 +231,23 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
 def reconciliation(session: Session, *, force_id: str, years: list[int] | None = None) -> dict:
     """The officer headcount the events imply on each 31 March against the official table, by
     rank and sex (implied figures under 10 suppressed), for every year both hold (or
-    `years`)."""
+    `years`). ``covered`` is False for years before the extract's history begins (its first
+    leaving; docs/decisions/0403), whose stocks lack the people who had left."""
     from parity.workforce import service as workforce
 
     force = _force(force_id)
     implied = implied_stocks(session, force_id=force.id)
     if not implied:
         raise InputError(f"no HR events held for {force.name}: run `parity import hr` first")
+    covered = flow_years(session, force_id=force.id)
+    first = covered[0] - 1 if covered else None
     out = []
     for year in sorted(years or implied):
         official = workforce.stock_by_rank_and_sex(session, force_ids=[force.id], year=year)
         if not official:
             continue
-        out.append({"year": year, **metrics.reconcile(implied.get(year, {}), official)})
+        out.append({"year": year, "covered": first is not None and year >= first,
+                    **metrics.reconcile(implied.get(year, {}), official)})
     return {"force_id": force.id, "force": force.name, "years": out}
 
 

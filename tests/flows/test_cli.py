@@ -21,6 +21,9 @@ def test_synth_import_flows_round_trip(sqlite_url, tmp_path):
     imported = parity("import", "hr", str(out), "--force", "Gwent", "--json", db_url=sqlite_url)
     assert imported.code == 0, imported.stderr
     assert imported.json()["status"] == "imported"
+    covered = [y for y in imported.json()["reconciliation"] if y["covered"]]
+    assert [y["year"] for y in covered] == [2019, 2020, 2021, 2022, 2023]
+    assert all(abs(y["difference_share"]) < 0.01 for y in covered)
     again = parity("import", "hr", str(out), "--force", "Gwent", db_url=sqlite_url)
     assert again.code == 0 and "nothing changed" in again.stdout
     flows = parity("flows", "--force", "Gwent", "--year", "2022", "--json", db_url=sqlite_url)

@@ -279,12 +279,16 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     from parity.flows.projection import RANKS, SEXES, Rates
 
     defaults = Rates.defaults()
+    same = ["national defaults are the same for women and men: the equal promotion and equal "
+            "leaving scenarios match current rates"]
     if area.kind != "force":
-        return defaults
+        return Rates(defaults.leaving, defaults.promotion, defaults.recruits, defaults.source,
+                     same)
     force_id = area.force_ids[0]
     held = flow_years(session, force_id=force_id)
     if not held:
-        return defaults
+        return Rates(defaults.leaving, defaults.promotion, defaults.recruits, defaults.source,
+                     same)
     chosen = [y for y in held if y <= from_year][-span:] or held[:span]
     tables = flow_tables(session, force_id=force_id, years=chosen)
     start = np.zeros((len(RANKS), len(SEXES)))

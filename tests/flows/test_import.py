@@ -90,6 +90,19 @@ def test_every_bad_cell_is_reported_with_row_and_column(db, tmp_path):
     assert _count(db, HrEvent) == 0
 
 
+def test_dates_in_the_future_are_refused(tmp_path):
+    from datetime import date
+
+    from parity.flows.importer import read_events
+
+    path = write_extract(tmp_path / "future.csv", [
+        officer("A1", "Female", "joining", "2024-04-01", "Constable")])
+    assert len(read_events(path, today=date(2024, 4, 1))) == 1
+    with pytest.raises(InputError) as caught:
+        read_events(path, today=date(2024, 3, 31))
+    assert "date_not_in_future" in caught.value.problems[0].message
+
+
 def test_promotion_from_a_rank_not_held(db, tmp_path):
     rows = [
         officer("A1", "Female", "joining", "2015-01-01", "Constable"),

@@ -13,6 +13,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -68,16 +69,17 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_events(path: Path) -> Events:
-    """Read and validate an extract; raises `InputError` listing every problem found."""
+def read_events(path: Path, *, today: date | None = None) -> Events:
+    """Read and validate an extract; raises `InputError` listing every problem found.
+    `today` (default: the system date) is the last date an event may have."""
     with _gc_paused():
-        return _read_events(path)
+        return _read_events(path, today)
 
 
-def _read_events(path: Path) -> Events:
+def _read_events(path: Path, today: date | None) -> Events:
     sheet, start = _find_sheet(read_sheets(path))
     problems = Problems(path.name, sheet.name)
-    events = check_rows(sheet.rows[start:], problems, first_row=start + 1)
+    events = check_rows(sheet.rows[start:], problems, first_row=start + 1, today=today)
     if not problems.count:
         check_sequences(events, problems)
     if problems.count:

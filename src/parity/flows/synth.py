@@ -404,8 +404,9 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Events")
         sheet.append(list(fv.COLUMNS))
-        for row in rows:
-            sheet.append([*row[:7], float(row[7]), row[8]])
+        for row in rows:  # real date cells, as an HR system would export them
+            sheet.append([*row[:3], date.fromisoformat(row[3]), *row[4:7], float(row[7]),
+                          row[8]])
         book.save(path)
         return
     with open(path, "w", newline="", encoding="utf-8") as fh:

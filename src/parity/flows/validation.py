@@ -139,9 +139,11 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> Events:
+def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
+               today: date | None = None) -> Events:
     """Tier 1: every cell of every data row. `rows[0]` is the header (spreadsheet row
-    `first_row`). Problems are added to `problems`; the rows that pass are returned.
+    `first_row`). Problems are added to `problems`; the rows that pass are returned. A date
+    after `today` (default: the system date) is an error (``date_not_in_future``).
 
     The cells other than person id and date take few distinct values, so each distinct
     combination is checked once and remembered (a large extract has hundreds of thousands
@@ -174,6 +176,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
         def pick(cells: list) -> tuple:
             return tuple(cells[i] if i is not None else None for i in field_columns)
     checked: dict[tuple, tuple] = {}
+    latest = today or date.today()
     dates: dict[object, date | None] = {}
     add = problems.add
     for offset, cells in enumerate(rows[1:], start=1):
@@ -207,6 +210,10 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1) -> E
             ok = False
         if day is None:
             add(number, "date", f"not a date: {_text(raw_date)!r} (expected YYYY-MM-DD)")
+            ok = False
+        elif day > latest:
+            add(number, "date", f"{day.isoformat()} is after today, {latest.isoformat()} "
+                "(date_not_in_future)")
             ok = False
         if ok and day is not None:
             sex, event, worker_type, rank, from_rank, fte, reason = values

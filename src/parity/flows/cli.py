@@ -278,6 +278,18 @@ def project_cmd(
     _print_projection(result)
 
 
+def sparkline(values: list[float | None], *, low: float, high: float, width: int = 24) -> str:
+    """A one-line chart of a series (blank where a value is missing), scaled to low..high and
+    sampled down to at most `width` characters."""
+    ticks = "▁▂▃▄▅▆▇█"
+    if len(values) > width:
+        step = (len(values) - 1) / (width - 1)
+        values = [values[round(k * step)] for k in range(width)]
+    spread = (high - low) or 1.0
+    return "".join(" " if v is None else ticks[min(7, max(0, int((v - low) / spread * 7.999)))]
+                   for v in values)
+
+
 def _print_projection(result: dict) -> None:
     from rich.table import Table
 
@@ -288,15 +300,20 @@ def _print_projection(result: dict) -> None:
                         f"{result['rates_source']})")
     for col, just in (("scenario", "left"), (f"all {last}", "right"),
                       (f"senior {last}", "right"), ("senior, 5–95%", "right"),
-                      ("", "left"), ("parity year", "right"), ("runs reaching", "right")):
+                      ("senior by year", "left"), ("parity year", "right"),
+                      ("runs reaching", "right")):
         table.add_column(col, justify=_justify(just))
+    every = [y["share_female"]["senior"] for sc in result["scenarios"] for y in sc["years"]]
+    span = [v for v in every if v is not None]
     for sc in result["scenarios"]:
         end = sc["years"][-1]
         senior = end["share_female"]["senior"]
         band = f"{pct(end['share_female_low']['senior'])}–{pct(end['share_female_high']['senior'])}"
         style = "bold" if sc["name"] == result["scenario"]["name"] else None
+        line = sparkline([y["share_female"]["senior"] for y in sc["years"]],
+                         low=min(span, default=0.0), high=max(span, default=1.0))
         table.add_row(sc["label"], pct(end["share_female"]["all"]), pct(senior), band,
-                      bar(senior, 25), str(sc["parity_year"] or "not reached"),
+                      line, str(sc["parity_year"] or "not reached"),
                       pct(sc["parity_probability"], 0), style=style)
     out.print(table)
     chosen = next(sc for sc in result["scenarios"] if sc["name"] == result["scenario"]["name"])

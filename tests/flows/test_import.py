@@ -50,6 +50,11 @@ def test_a_new_extract_replaces_the_force_history(db, tmp_path, tiny_extract):
     db.commit()
     assert result.replaced_rows == 34
     assert _count(db, HrEvent) == 24
+    back = import_hr(db, path=tiny_extract, force="dyfed-powys")  # the first extract again
+    db.commit()
+    assert back.status == "imported" and back.replaced_rows == 24
+    assert _count(db, HrEvent) == 34 and _count(db, Source) == 2
+    assert import_hr(db, path=tiny_extract, force="dyfed-powys").status == "unchanged"
 
 
 def test_promotion_before_joining_and_two_leavings_name_person_and_rows(db, tmp_path):

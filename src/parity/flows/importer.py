@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
@@ -24,7 +24,6 @@ from parity.flows import metrics
 from parity.flows.models import HrEvent, HrStock
 from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
 from parity.forces import registry
-from parity.store.models import Source
 from parity.store.provenance import add_source, find_source, sha256_of
 from parity.tabular import Sheet, read_sheets
 
@@ -109,8 +108,13 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
         if existing.note != found.id:
             raise InputError(f"{path.name}: this file was already imported for another force "
                              f"({existing.note}); an extract belongs to one force")
-        return ImportResult(path.name, "unchanged", found.id, found.name,
-                            source_id=existing.id, rows=existing.row_count)
+        held = session.scalar(select(HrStock.source_id).where(HrStock.force_id == found.id)
+                              .limit(1))
+        if held == existing.id:
+            return ImportResult(path.name, "unchanged", found.id, found.name,
+                                source_id=existing.id, rows=existing.row_count)
+        # The force's history was replaced by another extract since: this one comes back,
+        # under its original provenance row.
     events = read_events(path)
     with _gc_paused():
         stocks = metrics.implied_stocks(
@@ -121,8 +125,8 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
     replaced = getattr(deleted, "rowcount", 0)
     session.execute(delete(HrStock).where(HrStock.force_id == found.id))
-    source = add_source(session, kind=KIND, path=path, sha256=digest, row_count=len(events),
-                        note=found.id)
+    source = existing or add_source(session, kind=KIND, path=path, sha256=digest,
+                                    row_count=len(events), note=found.id)
     with _gc_paused():
         _insert_events(session, events, source_id=source.id, force_id=found.id)
     if stocks:
@@ -175,9 +179,3 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
         session.execute(insert(HrEvent), [dict(zip(EVENT_COLUMNS, r, strict=True))
                                           for r in rows])
 
-
-def sources_for(session: Session, force_id: str) -> list[Source]:
-    from sqlalchemy import select
-
-    return list(session.scalars(select(Source).where(Source.kind == KIND,
-                                                     Source.note == force_id)))

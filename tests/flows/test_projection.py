@@ -133,3 +133,23 @@ def test_bad_projection_input(wf_db):
                         scenario=pj.Scenario(recruit_share_female=1.5))
     with pytest.raises(InputError, match="unknown area"):
         service.project(wf_db, area="Atlantis", from_year=2023, years=5)
+
+
+def test_answers_have_the_documented_shapes(wf_db, synth_files):
+    from parity.flows import schemas
+    from parity.flows.importer import import_hr
+
+    import_hr(wf_db, path=synth_files["dyfed-powys"], force="dyfed-powys")
+    result = service.project(wf_db, area="Dyfed-Powys", from_year=2023, years=2, runs=20)
+    assert set(result) == set(schemas.ProjectionResult.__annotations__)
+    assert set(result["years"][0]) == set(schemas.ProjectionYear.__annotations__)
+    assert set(result["scenarios"][0]) == set(schemas.ScenarioResult.__annotations__)
+    chart = service.projection_chart(wf_db, area="Dyfed-Powys", from_year=2023, years=2,
+                                     runs=20)
+    assert set(chart) == set(schemas.ChartData.__annotations__)
+    assert set(chart["series"][0]) == set(schemas.ChartSeries.__annotations__)
+    flows = service.flows(wf_db, force_id="dyfed-powys", year=2023)
+    assert set(flows) == set(schemas.FlowsResult.__annotations__)
+    constable = flows["ranks"][0]
+    assert set(constable["female"]) == set(schemas.FlowCell.__annotations__)
+    assert set(constable["ratios"]["leaving"]) == set(schemas.RateRatio.__annotations__)

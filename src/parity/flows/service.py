@@ -208,7 +208,8 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
     before: the rate of promotion into the next rank), ``leaving`` or ``joining`` (joiners at
     the rank over that headcount). `sex` is female, male or other. Keys are the year of the
     31 March ending the April–March year. Years whose group has fewer than 10 people are left
-    out (suppressed), as are years with no one at the start.
+    out (suppressed), as are years with no one at the start; a force without an extract gives
+    an empty mapping.
     """
     if rate not in fv.RATES:
         raise InputError(f"unknown rate {rate!r}; expected one of {', '.join(fv.RATES)}")

@@ -149,10 +149,29 @@ def test_pipeline_finds_the_largest_drop():
     assert p["ranks"][1]["share_female_change_from_below"] == pytest.approx(-0.2)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=8))
+def test_suppressed_cells_cannot_be_recovered_from_the_total(sizes):
+    hidden = metrics.suppression_flags(sizes)
+    assert all(h for s, h in zip(sizes, hidden, strict=True) if s < 10)
+    recoverable = sum(s for s, h in zip(sizes, hidden, strict=True) if h)
+    assert recoverable == 0 or recoverable >= 10 or all(hidden)
+
+
+def test_secondary_suppression_takes_the_smallest_shown_cell():
+    assert metrics.suppression_flags([50, 12, 3, 30]) == [False, True, True, False]
+    assert metrics.suppression_flags([50, 12, 0, 30]) == [False, False, True, False]
+
+
 def test_reconcile_suppresses_small_implied_groups():
-    r = metrics.reconcile({"constable": {"female": 9, "male": 100}},
-                          {"constable": {"female": 10, "male": 104}})
-    rows = {row["sex"]: row for row in r["rows"]}
-    assert rows["female"]["implied"] is None and rows["female"]["suppressed"]
-    assert rows["male"]["difference"] == -4
-    assert rows["male"]["difference_share"] == pytest.approx(-4 / 104)
+    r = metrics.reconcile({"constable": {"female": 9, "male": 100},
+                           "sergeant": {"female": 20, "male": 30}},
+                          {"constable": {"female": 10, "male": 104},
+                           "sergeant": {"female": 21, "male": 30}})
+    rows = {(row["rank"], row["sex"]): row for row in r["rows"]}
+    assert rows["constable", "female"]["implied"] is None
+    assert rows["sergeant", "female"]["suppressed"]  # else 29 women - 20 gives the 9 away
+    assert rows["constable", "male"]["difference"] == -4
+    assert rows["constable", "male"]["difference_share"] == pytest.approx(-4 / 104)
+    totals = {row["sex"]: row for row in r["totals"]}
+    assert totals["female"]["implied"] == 29 and totals["all"]["implied"] == 159

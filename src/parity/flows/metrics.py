@@ -255,27 +255,31 @@ def reconcile(implied: Mapping[str, Mapping[str, float]],
     rows = []
     sexes = sorted({s for m in (implied, official) for by in m.values() for s in by},
                    key=lambda s: (list(wv.SEXES).index(s) if s in wv.SEXES else 99, s))
-    for rank in RANKS:
-        for sex in sexes:
-            imp = implied.get(rank, {}).get(sex)
-            off = official.get(rank, {}).get(sex)
-            if imp is None and off is None:
-                continue
-            rows.append(_reconcile_row(rank, sex, imp or 0.0, off, min_group))
+    for sex in sexes:
+        present = [r for r in RANKS if implied.get(r, {}).get(sex) is not None
+                   or official.get(r, {}).get(sex) is not None]
+        sizes = [implied.get(r, {}).get(sex) or 0.0 for r in present]
+        hidden = suppression_flags(sizes, min_group=min_group)
+        for rank, size, hide in zip(present, sizes, hidden, strict=True):
+            rows.append(_reconcile_row(rank, sex, size, official.get(rank, {}).get(sex), hide))
+    rows.sort(key=lambda r: RANKS.index(r["rank"]))
     tot_imp = {s: sum(implied.get(r, {}).get(s, 0.0) for r in RANKS) for s in sexes}
     tot_off = {s: sum(official.get(r, {}).get(s, 0.0) for r in RANKS) for s in sexes}
-    totals = [_reconcile_row("all", s, tot_imp[s], tot_off[s] if official else None, min_group)
-              for s in sexes]
+    totals = [_reconcile_row("all", s, tot_imp[s], tot_off[s] if official else None,
+                             tot_imp[s] < min_group) for s in sexes]
+    # The total over sexes would reveal the suppressed sexes' sum: hide it when that is 1-9.
+    hidden_people = sum(tot_imp[s] for s in sexes if tot_imp[s] < min_group)
     everyone = _reconcile_row("all", "all", sum(tot_imp.values()),
-                              sum(tot_off.values()) if official else None, min_group)
+                              sum(tot_off.values()) if official else None,
+                              sum(tot_imp.values()) < min_group or 0 < hidden_people < min_group)
     shown = [r for r in rows if r["difference_share"] is not None]
     worst = max(shown, key=lambda r: abs(r["difference_share"]), default=None)
     return {"rows": rows, "totals": totals + [everyone],
             "largest_difference_share": abs(worst["difference_share"]) if worst else None}
 
 
-def _reconcile_row(rank: str, sex: str, imp: float, off: float | None, min_group: int) -> dict:
-    suppressed = imp < min_group
+def _reconcile_row(rank: str, sex: str, imp: float, off: float | None, suppressed: bool
+                   ) -> dict:
     shown = None if suppressed else imp
     diff = None if suppressed or off is None else imp - off
     return {"rank": rank, "sex": sex, "implied": shown, "official": off, "difference": diff,
@@ -293,15 +297,39 @@ def group_size(cell: Mapping) -> int:
     return int(cell["start"] + cell["joiners"] + cell["changed_in"] + cell["promotions_in"])
 
 
+def suppression_flags(sizes: list[float], *, min_group: int = fv.MIN_GROUP) -> list[bool]:
+    """Which of a set of cells that add up to a shown total to suppress.
+
+    Primary: every cell of fewer than `min_group` people. Secondary: while the people in the
+    suppressed cells number 1 to `min_group` − 1 (the total minus the shown cells would reveal
+    them), the smallest shown cell is suppressed too.
+    """
+    hidden = [size < min_group for size in sizes]
+    while 0 < sum(s for s, h in zip(sizes, hidden, strict=True) if h) < min_group:
+        shown = [i for i, h in enumerate(hidden) if not h]
+        if not shown:
+            break
+        hidden[min(shown, key=lambda i: sizes[i])] = True
+    return hidden
+
+
 def suppress_small(table: dict[str, dict[str, dict]], *, min_group: int = fv.MIN_GROUP
                    ) -> dict[str, dict[str, dict]]:
-    """A copy of a `flow_table` in which every cell describing fewer than `min_group` people
-    has its figures set to None and ``suppressed`` True."""
+    """A copy of a `flow_table` in which every cell describing fewer than `min_group` people,
+    and for each sex enough further cells that the all-ranks total cannot reveal them
+    (`suppression_flags`), has its figures set to None and ``suppressed`` True."""
+    ranks = list(table)
+    hide: dict[tuple[str, str], bool] = {}
+    for sex in {s for by_sex in table.values() for s in by_sex}:
+        present = [r for r in ranks if sex in table[r]]
+        flags = suppression_flags([group_size(table[r][sex]) for r in present],
+                                  min_group=min_group)
+        hide.update({(r, sex): f for r, f in zip(present, flags, strict=True)})
     out: dict[str, dict[str, dict]] = {}
     for rank, by_sex in table.items():
         out[rank] = {}
         for sex, cell in by_sex.items():
-            small = group_size(cell) < min_group
+            small = hide[rank, sex]
             copy = dict(cell, suppressed=small)
             if small:
                 for f in SUPPRESSIBLE:

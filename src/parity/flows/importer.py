@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select
@@ -153,17 +154,15 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
 
     dialect = session.get_bind().dialect.name
     as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text
-    days: dict = {}
-    rows = []
-    for i in range(len(ev)):
-        day = ev.event_date[i]
-        cached = days.get(day)
-        if cached is None:
-            cached = days[day] = (day.isoformat() if as_text else day, flows_year(day))
-        rows.append((source_id, ev.row[i], force_id, ev.person_id[i], ev.sex[i], ev.event[i],
-                     cached[0], cached[1], ev.worker_type[i], ev.rank[i], ev.from_rank[i],
-                     ev.fte[i], ev.leaving_reason[i], ev.worker_type_before[i],
-                     ev.rank_before[i]))
+    distinct = set(ev.event_date)
+    stored = {d: d.isoformat() for d in distinct} if as_text else {d: d for d in distinct}
+    year_of = {d: flows_year(d) for d in distinct}
+    n = len(ev)
+    rows = list(zip(
+        repeat(source_id, n), ev.row, repeat(force_id, n), ev.person_id, ev.sex, ev.event,
+        [stored[d] for d in ev.event_date], [year_of[d] for d in ev.event_date],
+        ev.worker_type, ev.rank, ev.from_rank, ev.fte, ev.leaving_reason,
+        ev.worker_type_before, ev.rank_before, strict=True))
     raw = session.connection().connection.driver_connection
     assert raw is not None
     columns = ", ".join(EVENT_COLUMNS)

@@ -54,8 +54,9 @@ def implied_stocks(
     if not order:
         return []
     idx = np.asarray(order)
-    fyear = np.fromiter((fv.flows_year(event_date[i]) for i in order), dtype=np.int64,
-                        count=len(order))
+    ordinal = np.fromiter((d.toordinal() for d in event_date), dtype=np.int64,
+                          count=len(event_date))
+    fyear = fv.flows_years(ordinal)[idx]
     people = [person_id[i] for i in order]
     same_next = np.fromiter((people[k] == people[k + 1] for k in range(len(people) - 1)),
                             dtype=bool, count=len(people) - 1)

@@ -16,8 +16,9 @@ RANKS = metrics.RANKS
 
 
 @st.composite
-def histories(draw) -> Events:  # noqa: ANN001
-    """Valid random histories: people who join, are promoted, change hours, leave, rejoin."""
+def histories(draw, min_gap: int = 0) -> Events:  # noqa: ANN001
+    """Valid random histories: people who join, are promoted, change hours, leave, rejoin
+    (`min_gap` days at least between one person's events)."""
     ev = Events()
     row = 1
     for p in range(draw(st.integers(1, 12))):
@@ -25,7 +26,7 @@ def histories(draw) -> Events:  # noqa: ANN001
         day = date(2010, 1, 1) + timedelta(days=draw(st.integers(0, 2000)))
         in_service, rank = False, 0
         for _ in range(draw(st.integers(1, 6))):
-            day += timedelta(days=draw(st.integers(0, 500)))
+            day += timedelta(days=draw(st.integers(min_gap, 500)))
             if not in_service:
                 kind, rank = fv.JOINING, draw(st.integers(0, 2))
             else:
@@ -107,6 +108,31 @@ def test_flows_between_any_two_snapshots_add_up(ev):
         for rank in RANKS:
             for sex in metrics.FLOW_SEXES:
                 assert metrics.stock_identity_holds(table[rank][sex]), (year, rank, sex)
+
+
+@settings(max_examples=40, deadline=None)
+@given(histories(min_gap=1), st.randoms(use_true_random=False))
+def test_the_order_of_rows_in_the_file_does_not_matter(ev, rnd):
+    fields = ("row", "person_id", "sex", "event", "event_date", "worker_type", "rank",
+              "from_rank", "fte", "leaving_reason")
+    shuffled = Events()
+    order = list(range(len(ev)))
+    rnd.shuffle(order)
+    for name in fields:
+        setattr(shuffled, name, [getattr(ev, name)[i] for i in order])
+    shuffled.row = list(range(2, len(ev) + 2))  # new row numbers, as in a re-sorted file
+    results = []
+    for events in (ev, shuffled):
+        problems = Problems("h.csv", None)
+        check_sequences(events, problems)
+        assert problems.count == 0
+        results.append(sorted(
+            (s["year"], s["rank"], s["sex"], s["headcount"], round(s["fte"], 6))
+            for s in metrics.implied_stocks(
+                person_id=events.person_id, event=events.event, event_date=events.event_date,
+                worker_type=events.worker_type, rank=events.rank, sex=events.sex,
+                fte=events.fte, order=events.order)))
+    assert results[0] == results[1]
 
 
 def test_flows_year_boundaries():

@@ -23,7 +23,7 @@ import numpy as np
 
 from parity.errors import InputError
 from parity.paygap import metrics
-from parity.paygap.validation import FEMALE, MALE, Payroll
+from parity.paygap.validation import FEMALE, MALE, Payroll, encoded
 
 MIN_PER_SEX = 10
 
@@ -32,8 +32,6 @@ def design(payroll: Payroll, *, snapshot: date, rate: np.ndarray | None = None
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """(log pay, covariates with a constant first, is_female, covariate names) for the full-pay
     men and women with a positive hourly rate (and a start date, when the extract has them)."""
-    import pyarrow.compute as pc
-
     rate = metrics.hourly_rate(payroll) if rate is None else rate
     keep = ((payroll.sex == MALE) | (payroll.sex == FEMALE)) & payroll.full_pay & (rate > 0)
     columns: list[np.ndarray] = []
@@ -43,9 +41,9 @@ def design(payroll: Payroll, *, snapshot: date, rate: np.ndarray | None = None
         service = (np.datetime64(snapshot, "D") - payroll.start_date).astype("float64") / 365.25
         keep &= ~np.isnan(service)
     if payroll.grade is not None:
-        encoded = pc.dictionary_encode(pc.fill_null(payroll.grade, ""))
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        labels = encoded.dictionary.to_pylist()
+        codes, labels = encoded(payroll.grade)
+        codes = np.where(codes < 0, len(labels), codes)
+        labels = [*labels, ""]
         counts = np.bincount(codes[keep], minlength=len(labels))
         reference = int(np.argmax(counts))
         for code in np.flatnonzero(counts):

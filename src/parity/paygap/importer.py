@@ -20,6 +20,7 @@ import pyarrow as pa
 from parity.errors import InputError, Problem
 from parity.paygap.validation import NUMERIC, Payroll, check_payroll, column_key
 
+LOW_CARDINALITY = ("sex", "full_pay", "worker_type", "grade")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pq")
 
 
@@ -70,7 +71,15 @@ def _read_csv(path: Path) -> pa.Table:
     if not header:
         raise InputError(f"{path.name}: the file is empty",
                          [Problem(path.name, "expected a header row naming the columns", row=1)])
-    typed = {name: pa.float64() for name in header if column_key(name) in NUMERIC}
+    typed = {}
+    for name in header:
+        key = column_key(name)
+        if key in NUMERIC:
+            typed[name] = pa.float64()
+        elif key in LOW_CARDINALITY:
+            typed[name] = pa.dictionary(pa.int32(), pa.string())
+        elif key == "start_date":
+            typed[name] = pa.date32()
     text = {name: pa.string() for name in header if name not in typed}
     read = pcsv.ReadOptions(block_size=8 << 20)
     try:

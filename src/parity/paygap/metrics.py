@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pyarrow as pa
 
-from parity.paygap.validation import FEMALE, MALE, OTHER, Payroll
+from parity.paygap.validation import FEMALE, MALE, OTHER, Payroll, encoded
 
 QUARTERS = ("lower", "lower_middle", "upper_middle", "upper")
 SUPPRESS_BELOW = 10
@@ -67,7 +67,8 @@ def quarter_bounds(n: int) -> np.ndarray:
     return np.array([(k * n) // 4 for k in range(5)], dtype=np.int64)
 
 
-def assign_quarters(rate: np.ndarray, is_male: np.ndarray) -> np.ndarray:
+def assign_quarters(rate: np.ndarray, is_male: np.ndarray, *, presorted: bool = False
+                    ) -> np.ndarray:
     """Quarter (0 lower ... 3 upper) for each person, given hourly rates and male flags.
 
     Ranks people by rate (stable, so the input order decides nothing but who among identical
@@ -75,16 +76,20 @@ def assign_quarters(rate: np.ndarray, is_male: np.ndarray) -> np.ndarray:
     people on one rate that straddles a cut, shares the group's men and women between the
     quarters it spans in proportion to each quarter's share of the group (largest remainder,
     ties to the lower quarter) — Schedule 1 paragraph 13(2); decision 0302.
+    `presorted` says `rate` is already in ascending order (saves a sort).
     """
     n = len(rate)
     quarter = np.empty(n, dtype=np.int8)
     if n == 0:
         return quarter
-    order = np.argsort(rate, kind="stable")
-    ranked = rate[order]
+    order = np.arange(n) if presorted else np.argsort(rate, kind="stable")
+    ranked = rate if presorted else rate[order]
     bounds = quarter_bounds(n)
-    by_position = (np.searchsorted(bounds[1:4], np.arange(n), side="right")).astype(np.int8)
-    quarter[order] = by_position
+    by_position = np.repeat(np.arange(4, dtype=np.int8), np.diff(bounds))
+    if presorted:
+        quarter[:] = by_position
+    else:
+        quarter[order] = by_position
     done: set[int] = set()
     for cut in bounds[1:4]:
         if cut <= 0 or cut >= n or ranked[cut - 1] != ranked[cut]:
@@ -185,7 +190,7 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
     out["female_bonus_pct"] = len(female_bonus) / n_female * 100.0 if n_female else None
 
     if quarter_of is None:
-        ranked_quarter = assign_quarters(ranked_rate, ranked_male)
+        ranked_quarter = assign_quarters(ranked_rate, ranked_male, presorted=True)
     else:
         ranked_quarter = quarter_of[in_pay][order]
     out["quarters"] = _quarter_rows(ranked_rate, ranked_male, ranked_quarter)
@@ -235,14 +240,18 @@ def figures_by(payroll: Payroll, *, by: str) -> list[dict]:
     values = payroll.worker_type if by == "worker_type" else payroll.grade
     if values is None:
         return []
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(pc.fill_null(values, ""))
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    labels = encoded.dictionary.to_pylist()
+    codes, words = encoded(values)
+    # One group per distinct text (two codes may share a text after trimming); blank is "".
+    labels = sorted({w for w in words} | ({""} if (codes < 0).any() else set()))
+    index = {w: i for i, w in enumerate(labels)}
+    group_of = np.array([index[w] for w in words] + [index.get("", 0)])[
+        np.where(codes < 0, len(words), codes)]
     rows = []
-    for code in np.argsort(-np.bincount(codes, minlength=len(labels)), kind="stable"):
-        mask = codes == code
+    sizes = np.bincount(group_of, minlength=len(labels))
+    for code in np.argsort(-sizes, kind="stable"):
+        if not sizes[code]:
+            continue
+        mask = group_of == code
         group = payroll.subset(mask)
         label = labels[code] or "(blank)"
         men, women = int((group.sex == MALE).sum()), int((group.sex == FEMALE).sum())

@@ -130,6 +130,12 @@ def _blank(text: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
 
 
+def _is_blank(values) -> np.ndarray:  # noqa: ANN001
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return _blank(_as_text(values))
+    return pc.is_null(values).to_numpy(zero_copy_only=False)
+
+
 def _numbers(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN001
     """Float64 with NaN for blanks; every cell that is not a number becomes a problem."""
     if isinstance(values, pa.ChunkedArray):
@@ -166,22 +172,52 @@ def _numbers(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN
     return out
 
 
-def _flags(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN001
+def encoded(values) -> tuple[np.ndarray, list[str]]:  # noqa: ANN001
+    """(code per row, trimmed text per code) for a low-cardinality column; code -1 = blank.
+
+    Works on the dictionary (a handful of distinct values), not on a million strings.
+    """
     if isinstance(values, pa.ChunkedArray):
+        if pa.types.is_dictionary(values.type):
+            values = values.unify_dictionaries()
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if not pa.types.is_dictionary(values.type):
+        if not pa.types.is_string(values.type):
+            values = pc.cast(values, pa.string())
+        values = pc.dictionary_encode(values)
+    words = ["" if v is None else str(v).strip() for v in values.dictionary.to_pylist()]
+    codes = pc.fill_null(values.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if words:
+        blank_codes = np.array([w == "" for w in words])
+        codes = np.where((codes >= 0) & blank_codes[np.maximum(codes, 0)], -1, codes)
+    return codes, words
+
+
+def _lookup(codes: np.ndarray, per_word: list, missing) -> np.ndarray:  # noqa: ANN001
+    table = np.array([*per_word, missing])
+    return table[np.where(codes < 0, len(per_word), codes)]
+
+
+def _flags(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN001
+    if isinstance(values, pa.ChunkedArray) and pa.types.is_boolean(values.type):
         values = values.combine_chunks()
-    if pa.types.is_boolean(values.type) and values.null_count == 0:
+    if isinstance(values, pa.Array) and pa.types.is_boolean(values.type) \
+            and values.null_count == 0:
         return values.to_numpy(zero_copy_only=False).astype(bool)
-    text = pc.utf8_lower(_as_text(values))
-    true = pc.fill_null(pc.is_in(text, value_set=pa.array(TRUE_WORDS)), False)
-    false = pc.fill_null(pc.is_in(text, value_set=pa.array(FALSE_WORDS)), False)
-    true_np = true.to_numpy(zero_copy_only=False)
-    ok = true_np | false.to_numpy(zero_copy_only=False)
-    if not ok.all():
-        shown = pc.fill_null(text, "").to_numpy(zero_copy_only=False)
-        problems.many(np.flatnonzero(~ok), name, lambda i: (
-            f"expected true or false (also yes/no, 1/0), found {shown[i]!r}"
-            if shown[i] else "expected true or false, found a blank cell"))
-    return true_np.astype(bool)
+    if isinstance(values, pa.ChunkedArray | pa.Array) and (
+            pa.types.is_integer(values.type) or pa.types.is_floating(values.type)
+            or pa.types.is_boolean(values.type)):
+        values = pc.cast(pc.cast(values, pa.int64()), pa.string())
+    codes, words = encoded(values)
+    state = [1 if w.lower() in TRUE_WORDS else 0 if w.lower() in FALSE_WORDS else -1
+             for w in words]
+    flag = _lookup(codes, state, -1)
+    bad = np.flatnonzero(flag < 0)
+    if len(bad):
+        problems.many(bad, name, lambda i: (
+            f"expected true or false (also yes/no, 1/0), found {words[codes[i]]!r}"
+            if codes[i] >= 0 else "expected true or false, found a blank cell"))
+    return flag == 1
 
 
 def _dates(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN001
@@ -189,15 +225,14 @@ def _dates(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN00
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if pa.types.is_date(values.type) or pa.types.is_timestamp(values.type):
-        return pc.cast(values, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+        return _days(pc.cast(values, pa.date32()))
     text = _as_text(values)
     blank = _blank(text)
     cleaned = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), text)
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             parsed = pc.strptime(cleaned, format=fmt, unit="s", error_is_null=False)
-            return pc.cast(parsed, pa.date32()).to_numpy(zero_copy_only=False) \
-                .astype("datetime64[D]")
+            return _days(pc.cast(parsed, pa.date32()))
         except pa.ArrowInvalid:
             continue
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -216,6 +251,14 @@ def _dates(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN00
     return out
 
 
+def _days(values: pa.Array) -> np.ndarray:
+    """date32 -> datetime64[D] with NaT for nulls (without pyarrow's pandas-based path)."""
+    days = pc.fill_null(pc.cast(values, pa.int32()), 0).to_numpy(zero_copy_only=False)
+    out = days.astype("int64").astype("datetime64[D]")
+    out[pc.is_null(values).to_numpy(zero_copy_only=False)] = np.datetime64("NaT")
+    return out
+
+
 def _parse_date(text: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
         try:
@@ -225,8 +268,12 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def _labels(values) -> pa.Array:  # noqa: ANN001
-    return _as_text(values)
+def _labels(values, *, lower: bool = False) -> pa.Array:  # noqa: ANN001
+    """Trimmed text (lower-cased if asked) as a dictionary array: cheap to filter and group."""
+    codes, words = encoded(values)
+    words = [w.lower() for w in words] if lower else words
+    indices = pa.array(codes, mask=codes < 0, type=pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, pa.array(words, pa.string()))
 
 
 def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
@@ -255,13 +302,17 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
     def col(key: str):  # noqa: ANN202
         return table.column(names[key])
 
-    ids = _as_text(col("employee_id"))
-    blank_ids = _blank(ids)
+    ids = col("employee_id")
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if not pa.types.is_string(ids.type):
+        ids = _as_text(ids)
+    blank_ids = pc.fill_null(pc.equal(pc.utf8_length(ids), 0), True) \
+        .to_numpy(zero_copy_only=False)
     problems.many(np.flatnonzero(blank_ids), names["employee_id"], "employee id is blank")
-    encoded = pc.dictionary_encode(ids)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    if len(encoded.dictionary) < len(codes):
-        counts = np.bincount(codes[~blank_ids], minlength=len(encoded.dictionary))
+    id_codes = pc.dictionary_encode(ids)
+    codes = id_codes.indices.to_numpy(zero_copy_only=False)
+    if len(id_codes.dictionary) < len(codes):
+        counts = np.bincount(codes[~blank_ids], minlength=len(id_codes.dictionary))
         repeated = np.flatnonzero((counts[codes] > 1) & ~blank_ids)
         first: dict[int, int] = {}
         later = []
@@ -283,7 +334,7 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
         if key in BLANK_IS_ZERO:
             values = np.where(blank, 0.0, values)
         elif key != "fte":
-            problems.many(np.flatnonzero(blank & _blank(_as_text(col(key)))), names[key],
+            problems.many(np.flatnonzero(blank & _is_blank(col(key))), names[key],
                           "blank; expected a number")
         with np.errstate(invalid="ignore"):
             bad = (values <= 0) if key in POSITIVE else (values < 0)
@@ -294,19 +345,17 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
 
     full_pay = _flags(col("full_pay"), names["full_pay"], problems)
     sex_label = _labels(col("sex"))
-    upper = pc.utf8_upper(sex_label)
-    male = pc.fill_null(pc.is_in(upper, value_set=pa.array(MALE_WORDS)), False) \
-        .to_numpy(zero_copy_only=False)
-    female = pc.fill_null(pc.is_in(upper, value_set=pa.array(FEMALE_WORDS)), False) \
-        .to_numpy(zero_copy_only=False)
-    sex = np.full(len(male), OTHER, dtype=np.int8)
-    sex[male] = MALE
-    sex[female] = FEMALE
+    codes, words = encoded(sex_label)
+    per_word = [MALE if w.upper() in MALE_WORDS else FEMALE if w.upper() in FEMALE_WORDS
+                else OTHER for w in words]
+    sex = _lookup(codes, per_word, OTHER).astype(np.int8)
     other_counts: dict[str, int] = {}
     if (sex == OTHER).any():
-        others = sex_label.filter(pa.array(sex == OTHER))
-        for item in pc.value_counts(pc.fill_null(others, "")).to_pylist():
-            other_counts[item["values"] or "(blank)"] = int(item["counts"])
+        counted = np.bincount(codes[sex == OTHER] + 1, minlength=len(words) + 1)
+        for code in np.flatnonzero(counted):
+            label = words[code - 1] if code else ""
+            other_counts[label or "(blank)"] = other_counts.get(label or "(blank)", 0) \
+                + int(counted[code])
 
     start = _dates(col("start_date"), names["start_date"], problems) \
         if "start_date" in names else None
@@ -317,7 +366,7 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
         ordinary_pay=numbers["ordinary_pay"], bonus_pay_in_period=numbers["bonus_pay_in_period"],
         pay_period_days=numbers["pay_period_days"], weekly_hours=numbers["weekly_hours"],
         full_pay=full_pay, bonus_pay_12m=numbers["bonus_pay_12m"],
-        worker_type=pc.utf8_lower(_labels(col("worker_type"))) if "worker_type" in names else None,
+        worker_type=_labels(col("worker_type"), lower=True) if "worker_type" in names else None,
         grade=_labels(col("grade")) if "grade" in names else None,
         start_date=start, fte=numbers.get("fte"), other_sex_counts=other_counts,
     ), []

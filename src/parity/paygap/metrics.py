@@ -49,7 +49,12 @@ def gap_pct(men: float | None, women: float | None) -> float | None:
 
 
 def _mean(values: np.ndarray) -> float | None:
-    return float(values.mean()) if len(values) else None
+    # Shifted by the first value: identical pay gives exactly that pay back (so equal pay is
+    # a gap of exactly 0, not -1e-14), and large sums lose less precision.
+    if not len(values):
+        return None
+    shift = values[0]
+    return float(shift + (values - shift).mean())
 
 
 def _sorted_median(values: np.ndarray) -> float | None:

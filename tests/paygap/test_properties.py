@@ -134,3 +134,16 @@ def test_each_tied_group_is_shared_in_proportion(people):
         higher = rate > value
         if higher.any():
             assert quarter[members].max() <= quarter[higher].min()
+
+
+@settings(max_examples=200, deadline=None)
+@given(payrolls())
+def test_the_audit_trail_quarters_match_the_published_quarters(data):
+    payroll = build(data)
+    result = metrics.six_figures(payroll)
+    audit = metrics.audit_table(payroll).to_pydict()
+    for q, name in zip(result["quarters"], metrics.QUARTERS, strict=True):
+        inside = [s for s, quarter in zip(audit["sex_category"], audit["pay_quarter"],
+                                          strict=True) if quarter == name]
+        assert inside.count("male") == q["male"]
+        assert inside.count("female") == q["female"]

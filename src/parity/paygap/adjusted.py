@@ -56,7 +56,11 @@ def design(payroll: Payroll, *, snapshot: date, rate: np.ndarray | None = None
         columns.append(service)
         names.append("service_years")
     x = np.column_stack([np.ones(len(payroll)), *columns])[keep]
-    return np.log(rate[keep]), x, payroll.sex[keep] == FEMALE, ["const", *names]
+    # A covariate that does not vary (everyone on the same hours) says nothing and would make
+    # the regressions rank-deficient: leave it out.
+    varies = np.r_[True, np.ptp(x[:, 1:], axis=0) > 0] if len(x) else np.ones(x.shape[1], bool)
+    names = [n for n, v in zip(["const", *names], varies, strict=True) if v]
+    return np.log(rate[keep]), x[:, varies], payroll.sex[keep] == FEMALE, names
 
 
 def _parts(y: np.ndarray, x: np.ndarray, female: np.ndarray) -> tuple[float, float, float]:

@@ -109,31 +109,75 @@ def assign_quarters(rate: np.ndarray, is_male: np.ndarray, *, presorted: bool = 
     return quarter
 
 
-def _share_tied_group(members: np.ndarray, male: np.ndarray, start: int, end: int,
-                      bounds: np.ndarray, quarter: np.ndarray) -> None:
-    size, men = end - start, int(male.sum())
+def share_tied_men(start: int, end: int, men: int, bounds: np.ndarray) -> dict[int, int]:
+    """Men of a group of people on one rate at positions [start, end) per quarter it spans.
+
+    Quarter q holds `seats` of the group; it should get seats x men / size men. Each gets the
+    whole part, and the men left over go one each to the quarters with the largest remainders
+    (compared as integers; the lower quarter first on equal remainders). Decision 0302.
+    """
+    size = end - start
     seats = {q: max(0, min(end, int(bounds[q + 1])) - max(start, int(bounds[q])))
              for q in range(4)}
-    seats = {q: s for q, s in seats.items() if s}
-    # Men in quarter q ideally seats[q] * men / size; integer parts first, then the men left
-    # over go one each to the quarters with the largest remainders (lowest quarter on a tie).
-    men_in = {q: (s * men) // size for q, s in seats.items()}
+    seats = {q: k for q, k in seats.items() if k}
+    men_in = {q: (k * men) // size for q, k in seats.items()}
     left = men - sum(men_in.values())
     for q in sorted(seats, key=lambda q: (-((seats[q] * men) % size), q))[:left]:
         men_in[q] += 1
+    return men_in
+
+
+def _share_tied_group(members: np.ndarray, male: np.ndarray, start: int, end: int,
+                      bounds: np.ndarray, quarter: np.ndarray) -> None:
+    men_in = share_tied_men(start, end, int(male.sum()), bounds)
     male_members, female_members = members[male], members[~male]
     m_at = f_at = 0
-    for q in sorted(seats):
-        k = men_in[q]
+    for q in sorted(men_in):
+        k, seats = men_in[q], min(end, int(bounds[q + 1])) - max(start, int(bounds[q]))
         quarter[male_members[m_at:m_at + k]] = q
-        quarter[female_members[f_at:f_at + seats[q] - k]] = q
+        quarter[female_members[f_at:f_at + seats - k]] = q
         m_at += k
-        f_at += seats[q] - k
+        f_at += seats - k
 
 
-def _pay_block(rate: np.ndarray, male: np.ndarray) -> dict:
-    """Mean and median hourly pay of men and women and the gaps, for rates already sorted."""
-    men, women = rate[male], rate[~male]
+def men_below_cuts(men: np.ndarray, women: np.ndarray) -> np.ndarray:
+    """Men below each quarter cut, [0, c1, c2, c3, all], from each sex's sorted rates.
+
+    The same answer as `assign_quarters` (the sharing of tied groups depends on counts only),
+    without ranking everyone together: the quarters are then slices of `men` and `women`.
+    """
+    n = len(men) + len(women)
+    bounds = quarter_bounds(n)
+    below = np.zeros(5, dtype=np.int64)
+    below[4] = len(men)
+    if n == 0:
+        return below
+    cuts = [int(c) for c in bounds[1:4] if 0 < c < n]
+    kth = sorted({c - 1 for c in cuts} | set(cuts))
+    values = np.partition(np.concatenate([men, women]), kth) if kth else None
+    for k in range(1, 4):
+        cut = int(bounds[k])
+        if cut <= 0:
+            continue
+        if cut >= n:
+            below[k] = len(men)
+            continue
+        low, high = values[cut - 1], values[cut]
+        if low != high:
+            below[k] = np.searchsorted(men, high, side="left")
+            continue
+        men_under = int(np.searchsorted(men, high, side="left"))
+        men_at = int(np.searchsorted(men, high, side="right")) - men_under
+        women_under = int(np.searchsorted(women, high, side="left"))
+        women_at = int(np.searchsorted(women, high, side="right")) - women_under
+        start = men_under + women_under
+        shared = share_tied_men(start, start + men_at + women_at, men_at, bounds)
+        below[k] = men_under + sum(m for q, m in shared.items() if q < k)
+    return below
+
+
+def _pay_block(men: np.ndarray, women: np.ndarray) -> dict:
+    """Mean and median hourly pay of men and women (each sorted ascending) and the gaps."""
     out = {
         "male_mean_hourly_gbp": _mean(men), "female_mean_hourly_gbp": _mean(women),
         "male_median_hourly_gbp": _sorted_median(men),
@@ -155,8 +199,7 @@ def _bonus_gap(men_mean: float | None, women_mean: float | None) -> float | None
     return gap_pct(men_mean, women_mean)
 
 
-def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
-                quarter_of: np.ndarray | None = None) -> dict:
+def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None) -> dict:
     """The six statutory figures for `payroll`, unrounded, plus the supporting numbers.
 
     Keys: ``mean_hourly_gap_pct``, ``median_hourly_gap_pct`` (full-pay men and women),
@@ -166,16 +209,15 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
     first, with ``male_pct``, ``female_pct``, counts, the rate range and the gaps within the
     quarter), ``pence_per_pound`` (women's median hourly pay per pound of men's),
     ``pence_per_pound_mean``, and ``counts``. A figure with no one to compute it from is None.
-    Pass `rate` and `quarter_of` (from `hourly_rate`, `assign_quarters`) to reuse them.
+    Pass `rate` (from `hourly_rate`) to reuse it.
     """
     rate = hourly_rate(payroll) if rate is None else rate
     sex = payroll.sex
     binary = sex != OTHER
     in_pay = binary & payroll.full_pay
-    pay_rate, pay_male = rate[in_pay], sex[in_pay] == MALE
-    order = np.argsort(pay_rate, kind="stable")
-    ranked_rate, ranked_male = pay_rate[order], pay_male[order]
-    out = _pay_block(ranked_rate, ranked_male)
+    men_rates = np.sort(rate[in_pay & (sex == MALE)])
+    women_rates = np.sort(rate[in_pay & (sex == FEMALE)])
+    out = _pay_block(men_rates, women_rates)
 
     bonus = payroll.bonus_pay_12m
     is_male, is_female = sex == MALE, sex == FEMALE
@@ -194,11 +236,7 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
     out["male_bonus_pct"] = len(male_bonus) / n_male * 100.0 if n_male else None
     out["female_bonus_pct"] = len(female_bonus) / n_female * 100.0 if n_female else None
 
-    if quarter_of is None:
-        ranked_quarter = assign_quarters(ranked_rate, ranked_male, presorted=True)
-    else:
-        ranked_quarter = quarter_of[in_pay][order]
-    out["quarters"] = _quarter_rows(ranked_rate, ranked_male, ranked_quarter)
+    out["quarters"] = _quarter_rows(men_rates, women_rates)
     median_m, median_f = out["male_median_hourly_gbp"], out["female_median_hourly_gbp"]
     mean_m, mean_f = out["male_mean_hourly_gbp"], out["female_mean_hourly_gbp"]
     out["pence_per_pound"] = median_f / median_m * 100.0 if median_m and median_f is not None \
@@ -208,7 +246,7 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
     out["counts"] = {
         "employees": len(payroll), "male": n_male, "female": n_female,
         "other_sex": int((sex == OTHER).sum()),
-        "full_pay_male": int(pay_male.sum()), "full_pay_female": int((~pay_male).sum()),
+        "full_pay_male": len(men_rates), "full_pay_female": len(women_rates),
         "not_full_pay": int((binary & ~payroll.full_pay).sum()),
         "male_paid_bonus": len(male_bonus), "female_paid_bonus": len(female_bonus),
     }
@@ -216,20 +254,23 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None,
     return out
 
 
-def _quarter_rows(rate: np.ndarray, male: np.ndarray, quarter: np.ndarray) -> list[dict]:
+def _quarter_rows(men: np.ndarray, women: np.ndarray) -> list[dict]:
+    """The four quarters from each sex's sorted rates: counts, shares, range, gaps within."""
+    men_below = men_below_cuts(men, women)
+    bounds = quarter_bounds(len(men) + len(women))
     rows = []
-    men_per = np.bincount(quarter[male].astype(np.int64), minlength=4)
-    all_per = np.bincount(quarter.astype(np.int64), minlength=4)
     for q, name in enumerate(QUARTERS):
-        inside = quarter == q
-        n, m = int(all_per[q]), int(men_per[q])
-        block = _pay_block(rate[inside], male[inside])
+        m_slice = men[men_below[q]:men_below[q + 1]]
+        f_slice = women[bounds[q] - men_below[q]:bounds[q + 1] - men_below[q + 1]]
+        m, n = len(m_slice), len(m_slice) + len(f_slice)
+        block = _pay_block(m_slice, f_slice)
+        ends = [a[i] for a in (m_slice, f_slice) for i in (0, -1) if len(a)]
         rows.append({
             "quarter": name, "employees": n, "male": m, "female": n - m,
             "male_pct": m / n * 100.0 if n else None,
             "female_pct": (n - m) / n * 100.0 if n else None,
-            "min_hourly_gbp": float(rate[inside].min()) if n else None,
-            "max_hourly_gbp": float(rate[inside].max()) if n else None,
+            "min_hourly_gbp": float(min(ends)) if n else None,
+            "max_hourly_gbp": float(max(ends)) if n else None,
             "mean_hourly_gap_pct": block["mean_hourly_gap_pct"],
             "median_hourly_gap_pct": block["median_hourly_gap_pct"],
         })

@@ -135,7 +135,8 @@ def test_unsupported_and_missing_files(tmp_path):
         read_payroll(tmp_path / "empty.csv")
 
 
-@pytest.mark.parametrize("make_id", [lambda i: f"E{i:07d}", lambda i: str(i), lambda i: f"X{i:012d}"])
+@pytest.mark.parametrize("make_id", [lambda i: f"E{i:07d}", lambda i: str(i),
+                                     lambda i: f"X{i:012d}"])
 def test_repeated_ids_are_found_whatever_their_shape(payroll_file, make_id):
     rows = [person(make_id(i), "MF"[i % 2], 10) for i in range(50)]
     assert len(read_payroll(payroll_file(rows)).employee_id) == 50

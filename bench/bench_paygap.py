@@ -217,12 +217,14 @@ def child(peer: str, path: str, repeat: int) -> None:
         import pandas  # noqa: F401
     else:
         import duckdb  # noqa: F401
-    times, figures = [], None
+    times, cpu, figures = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         figures = PEERS[peer](path)
         times.append(time.perf_counter() - start)
-    print(json.dumps({"times": times, "peak_mb": peak_memory_mb(resource), "figures": figures}))
+        cpu.append(time.process_time() - start_cpu)
+    print(json.dumps({"times": times, "cpu": cpu, "peak_mb": peak_memory_mb(resource),
+                      "figures": figures}))
 
 
 def peak_memory_mb(resource) -> float:  # noqa: ANN001
@@ -302,6 +304,7 @@ def main() -> int:
                 got = json.loads(proc.stdout.strip().splitlines()[-1])
                 if peer in results:
                     results[peer]["times"] += got["times"]
+                    results[peer]["cpu"] += got["cpu"]
                     results[peer]["peak_mb"] = max(results[peer]["peak_mb"], got["peak_mb"])
                 else:
                     results[peer] = got
@@ -311,12 +314,14 @@ def main() -> int:
         print(f"parity vs {peer}: " + ("agree on all six figures and the quarters" if not diffs
                                        else "DISAGREE: " + "; ".join(diffs)))
         ok &= not diffs
-    print(f"\n{'peer':<8} {'best s':>8} {'median s':>9} {'peak MB':>8}")
+    print(f"\n{'peer':<8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8}")
     best = {}
     for peer, r in results.items():
         times = sorted(r["times"])
         best[peer] = times[0]
-        print(f"{peer:<8} {times[0]:>8.3f} {times[len(times) // 2]:>9.3f} {r['peak_mb']:>8.0f}")
+        cpu = sorted(r["cpu"])[0]
+        print(f"{peer:<8} {times[0]:>8.3f} {times[len(times) // 2]:>9.3f} {cpu:>7.3f} "
+              f"{r['peak_mb']:>8.0f}")
     figures = results["parity"]["figures"]
     print("\nfigures: " + ", ".join(f"{k} {figures[k]:.3f}" for k in KEYS))
     checks = [

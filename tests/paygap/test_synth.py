@@ -78,3 +78,21 @@ def test_rows_scale_the_mix_and_unknown_years_are_refused(wf_db, tmp_path):
     assert summary.allowances == {"south_east_allowance": 2000.0}
     with pytest.raises(InputError, match="no Home Office workforce figures for 1990"):
         service.synth_payroll(wf_db, force="Kent", year=1990, out=tmp_path / "x.csv")
+
+
+def test_csv_parquet_and_xlsx_outputs_read_back_the_same(tmp_path):
+    stock = {"officer": {"constable": {"male": 60.0, "female": 40.0},
+                         "sergeant": {"male": 12.0, "female": 8.0, "not_stated": 1.0}},
+             "staff": {"staff": {"male": 30.0, "female": 50.0}}}
+    columns, _ = synth.generate(stock, force_id="metropolitan-police", year=2023, seed=2)
+    results = []
+    for suffix in (".csv", ".parquet", ".xlsx"):
+        out = tmp_path / f"p{suffix}"
+        synth.write(columns, out)
+        results.append(metrics.six_figures(service.read_payroll(out)))
+    for other in results[1:]:
+        for key in ("mean_hourly_gap_pct", "median_hourly_gap_pct", "mean_bonus_gap_pct",
+                    "quarters", "counts", "other_sex_values"):
+            assert other[key] == pytest.approx(results[0][key]) if "pct" in key \
+                else other[key] == results[0][key], key
+    assert results[0]["other_sex_values"] == {"Not stated": 1}

@@ -154,7 +154,7 @@ def men_below_cuts(men: np.ndarray, women: np.ndarray) -> np.ndarray:
         return below
     cuts = [int(c) for c in bounds[1:4] if 0 < c < n]
     kth = sorted({c - 1 for c in cuts} | set(cuts))
-    values = np.partition(np.concatenate([men, women]), kth) if kth else None
+    values = np.partition(np.concatenate([men, women]), kth) if kth else np.empty(0)
     for k in range(1, 4):
         cut = int(bounds[k])
         if cut <= 0:

@@ -303,7 +303,7 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
     with a header row). Returns the `Payroll` and no problems, or None and every problem found.
     """
     problems = _Problems(file, row_base, sheet)
-    names = {}
+    names: dict[str, str] = {}
     for original in table.column_names:
         key = column_key(original)
         if key in names:

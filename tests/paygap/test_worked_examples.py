@@ -147,3 +147,22 @@ def test_audit_trail_says_who_is_in_each_figure_and_why_not(payroll_file):
     assert audit["x1"]["hourly_pay_exclusion"] == "not male or female"
     assert audit["x1"]["bonus_proportion_exclusion"] == "not male or female"
     assert audit["f1"]["hourly_rate_gbp"] == pytest.approx(10.0)
+
+
+def test_compute_figures_takes_a_table_or_a_dataframe_and_checks_it():
+    import pandas as pd
+
+    from parity.errors import InputError
+    from parity.paygap import schemas, service
+
+    rows = [person(i, "MF"[i % 2], 10 + i) for i in range(8)]
+    frame = pd.DataFrame(rows)
+    result = service.compute_figures(frame)
+    assert set(schemas.Figures.__annotations__) >= set(result)
+    assert set(schemas.Quarter.__annotations__) == set(result["quarters"][0])
+    assert list(result["service_fields"]) == list(schemas.ServiceFields.__annotations__)
+    frame.loc[3, "weekly_hours"] = 0
+    with pytest.raises(InputError) as caught:
+        service.compute_figures(frame)
+    assert str(caught.value.problems[0]) == ("table, row 5, column 'weekly_hours': expected a "
+                                             "number above 0, found 0")

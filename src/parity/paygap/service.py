@@ -2,7 +2,8 @@
 
 - `read_payroll(path)` — read and check a payroll extract (CSV, XLSX, Parquet);
 - `compute_figures(payroll, *, snapshot=None, by=None, adjusted=False)` — the six figures and
-  everything around them, as one JSON-ready dict;
+  everything around them, as one JSON-ready dict (`payroll` may also be a pyarrow Table or a
+  pandas DataFrame with the extract's columns: it is checked first);
 - `service_fields(figures)` — the figures under the gender pay gap service's field names;
 - `audit_trail(payroll)` / `write_audit(payroll, out)` — one row per employee;
 - `synth_payroll(session, *, force, year, rows=None, seed=0, out)` — a synthetic extract.
@@ -24,8 +25,8 @@ from parity.paygap import metrics
 from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll
 
-__all__ = ["read_payroll", "compute_figures", "service_fields", "audit_trail", "write_audit",
-           "default_snapshot", "synth_payroll", "adjusted_gap"]
+__all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
+           "write_audit", "default_snapshot", "synth_payroll", "adjusted_gap"]
 BY_CHOICES = ("worker_type", "grade")
 
 
@@ -36,8 +37,28 @@ def default_snapshot(today: date | None = None) -> date:
     return date(year, 3, 31)
 
 
-def compute_figures(payroll: Payroll, *, snapshot: date | None = None, by: str | None = None,
-                    adjusted: bool = False, bootstrap: int = 200, seed: int = 0) -> dict:
+def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
+    """A checked `Payroll` from a `Payroll`, a pyarrow Table or a pandas DataFrame (columns as
+    in an extract); raises `InputError` listing every problem, rows numbered from 2."""
+    import pyarrow as pa
+
+    from parity.paygap.validation import check_payroll
+
+    if isinstance(data, Payroll):
+        return data
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data,
+                                                                         preserve_index=False)
+    payroll, problems = check_payroll(table, file=file)
+    if problems:
+        raise InputError(f"{file}: the payroll data have {len(problems)} problem(s); nothing "
+                         "was computed", problems)
+    assert payroll is not None
+    return payroll
+
+
+def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = None,
+                    adjusted: bool = False, bootstrap: int = 200,
+                    seed: int = 0) -> dict:  # noqa: ANN001
     """The statutory figures for a checked payroll extract, JSON-ready.
 
     Who is included: hourly figures and quarters — full-pay relevant employees who are male or
@@ -51,6 +72,7 @@ def compute_figures(payroll: Payroll, *, snapshot: date | None = None, by: str |
     """
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"unknown grouping {by!r}; expected worker_type or grade")
+    payroll = as_payroll(payroll)
     snapshot = snapshot or default_snapshot()
     rate = metrics.hourly_rate(payroll)
     figures = metrics.six_figures(payroll, rate=rate)

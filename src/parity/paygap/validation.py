@@ -270,6 +270,13 @@ def _parse_date(text: str) -> date | None:
 
 def _labels(values, *, lower: bool = False) -> pa.Array:  # noqa: ANN001
     """Trimmed text (lower-cased if asked) as a dictionary array: cheap to filter and group."""
+    if isinstance(values, pa.ChunkedArray) and values.num_chunks == 1:
+        values = values.chunk(0)
+    if isinstance(values, pa.DictionaryArray) and values.null_count == 0:
+        words = values.dictionary.to_pylist()
+        clean = [(w or "").strip().lower() if lower else (w or "").strip() for w in words]
+        if clean == words and "" not in words:
+            return values    # already clean: no need to rebuild a million indices
     codes, words = encoded(values)
     words = [w.lower() for w in words] if lower else words
     indices = pa.array(codes, mask=codes < 0, type=pa.int32())
@@ -279,7 +286,8 @@ def _labels(values, *, lower: bool = False) -> pa.Array:  # noqa: ANN001
 def _may_repeat(ids: pa.Array) -> bool:
     """False when the ids are certainly unique, found fast for the usual payroll ids: all the
     same length, at most 8 bytes ("E0012345"), so each packs exactly into one 64-bit integer
-    and a sort of integers settles it. True otherwise (then the ids are hashed and compared)."""
+    (compared as integers, they order as the text does); ids already in ascending order need
+    one pass, others a sort. True otherwise (then the ids are hashed and compared)."""
     if not pa.types.is_string(ids.type) or ids.null_count or len(ids) < 2:
         return True
     offsets = np.frombuffer(ids.buffers()[1], dtype=np.int32)[ids.offset:ids.offset + len(ids)
@@ -291,7 +299,10 @@ def _may_repeat(ids: pa.Array) -> bool:
     data = np.frombuffer(ids.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     packed = np.zeros((len(ids), 8), dtype=np.uint8)
     packed[:, 8 - width:] = data.reshape(-1, width)
-    keys = np.sort(packed.view(">u8").ravel())
+    keys = packed.view(">u8").ravel().astype(np.uint64)
+    if (keys[1:] > keys[:-1]).all():
+        return False    # in order (payroll exports usually are): no sort needed
+    keys.sort()
     return bool((keys[1:] == keys[:-1]).any())
 
 
@@ -328,10 +339,11 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
     blank_ids = pc.fill_null(pc.equal(pc.utf8_length(ids), 0), True) \
         .to_numpy(zero_copy_only=False)
     problems.many(np.flatnonzero(blank_ids), names["employee_id"], "employee id is blank")
-    if _may_repeat(ids):
+    may_repeat = _may_repeat(ids)
+    if may_repeat:
         id_codes = pc.dictionary_encode(ids)
         codes = id_codes.indices.to_numpy(zero_copy_only=False)
-    if _may_repeat(ids) and len(id_codes.dictionary) < len(codes):
+    if may_repeat and len(id_codes.dictionary) < len(codes):
         counts = np.bincount(codes[~blank_ids], minlength=len(id_codes.dictionary))
         repeated = np.flatnonzero((counts[codes] > 1) & ~blank_ids)
         first: dict[int, int] = {}

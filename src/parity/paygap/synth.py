@@ -247,7 +247,8 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
     years_in_role = np.zeros(n)
     before_role = np.zeros(n)
     basic = np.zeros(n)
-    grade = np.empty(n, dtype=object)
+    grade_labels: list[str] = []
+    grade = np.zeros(n, dtype=np.int32)
     pay_basis: dict[str, str] = {}
     for key in (*RANKS, "staff", "pcso"):
         mask = (role == key) if key in RANKS else (worker == key)
@@ -264,7 +265,8 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
         if key in RANKS:
             sc = officer_scale(key, snapshot, london=london)
             basic[mask] = sc.points[np.minimum(point, len(sc.points) - 1)]
-            grade[mask] = RANK_LABELS[key]
+            grade[mask] = len(grade_labels)
+            grade_labels.append(RANK_LABELS[key])
             pay_basis[key] = sc.basis
         else:
             table = config["staff_grades"]
@@ -280,7 +282,8 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
                 chosen[sub] = rng.choice(len(grades), size=int(sub.sum()),
                                          p=weights / weights.sum())
             basic[mask] = np.round(points[chosen, np.minimum(point, points.shape[1] - 1)])
-            grade[mask] = np.array([g["name"] for g in grades], dtype=object)[chosen]
+            grade[mask] = len(grade_labels) + chosen
+            grade_labels.extend(g["name"] for g in grades)
             pay_basis[key] = "assumption (synth_assumptions.yaml grades, carried by PSC awards)"
 
     part = config["part_time"]["share"]
@@ -346,14 +349,18 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
     order = rng.permutation(n)
     ids = pc.binary_join_element_wise(
         "E", pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 7, "0"), "")
-    sex_out = np.array([SEX_LABELS.get(s, s) for s in SEX_LABELS])
-    sex_codes = {s: i for i, s in enumerate(SEX_LABELS)}
-    sex_index = np.vectorize(sex_codes.get, otypes=[np.int64])(sex_key) if n else sex_key
+    def labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(codes[order].astype(np.int32)),
+                                              pa.array(labels, pa.string()))
+
+    cell_labels = [SEX_LABELS.get(c[2], c[2]) for c in cells]
+    worker_labels = sorted({c[0] for c in cells})
+    cell_worker = np.array([worker_labels.index(c[0]) for c in cells])
     columns = {
         "employee_id": ids,
-        "sex": pa.array(sex_out[sex_index][order]),
-        "worker_type": pa.array(worker[order]),
-        "grade": pa.array(grade[order].astype(str)),
+        "sex": labelled(cell_index, cell_labels),
+        "worker_type": labelled(cell_worker[cell_index], worker_labels),
+        "grade": labelled(grade, grade_labels),
         "start_date": pa.array(start[order]),
         "fte": pa.array(fte[order]),
         "weekly_hours": pa.array(weekly_hours[order]),

@@ -166,3 +166,13 @@ def test_compute_figures_takes_a_table_or_a_dataframe_and_checks_it():
         service.compute_figures(frame)
     assert str(caught.value.problems[0]) == ("table, row 5, column 'weekly_hours': expected a "
                                              "number above 0, found 0")
+
+
+def test_when_people_do_not_divide_by_four_the_higher_quarters_take_the_extra(payroll_file):
+    # Five people on five rates: quarters of 1, 1, 1 and 2 (decision 0302).
+    rows = [person(i, "MFMFM"[i], 10 + i) for i in range(5)]
+    result = figures(payroll_file, rows)
+    assert [q["employees"] for q in result["quarters"]] == [1, 1, 1, 2]
+    assert [q["male"] for q in result["quarters"]] == [1, 0, 1, 1]
+    assert result["quarters"][3]["min_hourly_gbp"] == 13.0
+    assert result["quarters"][3]["mean_hourly_gap_pct"] == pytest.approx((14 - 13) / 14 * 100)

@@ -144,3 +144,15 @@ def test_repeated_ids_are_found_whatever_their_shape(payroll_file, make_id):
     found = problems_of(payroll_file(rows, name="dup.csv"))
     assert found == [f"dup.csv, row 39, column 'employee_id': employee id '{make_id(12)}' "
                      "appears more than once (first on row 14)"]
+
+
+def test_windows_1252_csv_and_ragged_rows(tmp_path):
+    text = ("employee_id,sex,ordinary_pay,bonus_pay_in_period,pay_period_days,weekly_hours,"
+            "full_pay,bonus_pay_12m,grade\n1,M,1000,,7,10,true,,Chef d’équipe\n"
+            "2,F,900,,7,10,true,,Chef d’équipe\n")
+    (tmp_path / "w.csv").write_bytes(text.encode("cp1252"))
+    payroll = read_payroll(tmp_path / "w.csv")
+    assert payroll.grade.to_pylist() == ["Chef d’équipe"] * 2
+    (tmp_path / "r.csv").write_text(text + "3,F,900\n")
+    with pytest.raises(InputError, match="not a readable CSV file"):
+        read_payroll(tmp_path / "r.csv")

@@ -74,8 +74,11 @@ def _parts(y: np.ndarray, x: np.ndarray, female: np.ndarray) -> tuple[float, flo
 
 
 def decompose(payroll: Payroll, *, snapshot: date, bootstrap: int = 200, seed: int = 0,
-              rate: np.ndarray | None = None) -> dict:
-    """The decomposition with its uncertainty, JSON-ready (log points and percentages)."""
+              rate: np.ndarray | None = None, progress=None) -> dict:  # noqa: ANN001
+    """The decomposition with its uncertainty, JSON-ready (log points and percentages).
+
+    `progress`, if given, is called with the number of resamples done after each one.
+    """
     from statsmodels.stats.oaxaca import OaxacaBlinder
 
     y, x, female, names = design(payroll, snapshot=snapshot, rate=rate)
@@ -93,6 +96,8 @@ def decompose(payroll: Payroll, *, snapshot: date, bootstrap: int = 200, seed: i
     for i in range(bootstrap):
         rows = np.concatenate([rng.choice(male_rows, men), rng.choice(female_rows, women)])
         draws[i] = _parts(y[rows], x[rows], female[rows])
+        if progress is not None:
+            progress(i + 1)
 
     def part(value: float, column: int) -> dict:
         out = {"log_points": float(value), "pct": (1.0 - np.exp(-value)) * 100.0}

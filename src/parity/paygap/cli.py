@@ -65,8 +65,17 @@ def compute_cmd(
         raise InputError(f"--by {by!r}: expected worker_type or grade")
     when = _snapshot(snapshot)
     payroll = service.read_payroll(file)
-    result = service.compute_figures(payroll, snapshot=when, by=by, adjusted=adjusted,
-                                     bootstrap=bootstrap)
+    if adjusted:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar_:
+            task = bar_.add_task("adjusted gap: bootstrap", total=bootstrap)
+            result = service.compute_figures(
+                payroll, snapshot=when, by=by, adjusted=True, bootstrap=bootstrap,
+                progress=lambda done: bar_.update(task, completed=done))
+    else:
+        result = service.compute_figures(payroll, snapshot=when, by=by)
     if audit is not None:
         result["audit_file"] = str(audit)
         result["audit_rows"] = service.write_audit(payroll, audit)

@@ -81,19 +81,24 @@ def _read_csv(path: Path) -> pa.Table:
         elif key == "start_date":
             typed[name] = pa.date32()
     text = {name: pa.string() for name in header if name not in typed}
-    read = pcsv.ReadOptions(block_size=8 << 20)
-    try:
-        return pcsv.read_csv(path, read_options=read, convert_options=pcsv.ConvertOptions(
-            column_types={**typed, **text}, strings_can_be_null=False,
-            null_values=[""], quoted_strings_can_be_null=True))
-    except pa.ArrowInvalid:
-        pass
-    try:
-        return pcsv.read_csv(path, read_options=read, convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=False))
-    except pa.ArrowInvalid as exc:
-        raise InputError(f"{path.name}: not a readable CSV file",
-                         [Problem(path.name, f"the reader said: {exc}")]) from exc
+    typed_options = pcsv.ConvertOptions(column_types={**typed, **text},
+                                        strings_can_be_null=False, null_values=[""],
+                                        quoted_strings_can_be_null=True)
+    text_options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                       strings_can_be_null=False)
+    problem = None
+    # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
+    for encoding in ("utf8", "cp1252"):
+        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding)
+        for options in (typed_options, text_options):
+            try:
+                return pcsv.read_csv(path, read_options=read, convert_options=options)
+            except pa.ArrowInvalid as exc:
+                problem = problem or exc
+                if "UTF8" in str(exc) or "UTF-8" in str(exc):
+                    break
+    raise InputError(f"{path.name}: not a readable CSV file",
+                     [Problem(path.name, f"the reader said: {problem}")])
 
 
 def _read_parquet(path: Path) -> pa.Table:

@@ -56,9 +56,9 @@ def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
     return payroll
 
 
-def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = None,
-                    adjusted: bool = False, bootstrap: int = 200,
-                    seed: int = 0) -> dict:  # noqa: ANN001
+def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = None,  # noqa: ANN001
+                    adjusted: bool = False, bootstrap: int = 200, seed: int = 0,
+                    progress=None) -> dict:  # noqa: ANN001
     """The statutory figures for a checked payroll extract, JSON-ready.
 
     Who is included: hourly figures and quarters — full-pay relevant employees who are male or
@@ -67,8 +67,8 @@ def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = N
     (men - women) / men x 100, unrounded; ``quarters`` runs from lowest to highest pay.
     `by` (``worker_type`` or ``grade``) adds ``groups``, each suppressed where fewer than 10
     men or 10 women. `adjusted` adds the Oaxaca–Blinder decomposition (``adjusted``) with
-    `bootstrap` resamples for its uncertainty; `snapshot` (default: the latest 31 March) dates
-    length of service for it.
+    `bootstrap` resamples for its uncertainty (`progress` is called with the count done);
+    `snapshot` (default: the latest 31 March) dates length of service for it.
     """
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"unknown grouping {by!r}; expected worker_type or grade")
@@ -85,17 +85,17 @@ def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = N
         result["groups"] = metrics.figures_by(payroll, by=by)
     if adjusted:
         result["adjusted"] = adjusted_gap(payroll, snapshot=snapshot, bootstrap=bootstrap,
-                                          seed=seed, rate=rate)
+                                          seed=seed, rate=rate, progress=progress)
     return result
 
 
 def adjusted_gap(payroll: Payroll, *, snapshot: date | None = None, bootstrap: int = 200,
-                 seed: int = 0, rate=None) -> dict:  # noqa: ANN001
+                 seed: int = 0, rate=None, progress=None) -> dict:  # noqa: ANN001
     """Oaxaca–Blinder decomposition of the gap in log hourly pay (see `parity.paygap.adjusted`)."""
     from parity.paygap.adjusted import decompose
 
     return decompose(payroll, snapshot=snapshot or default_snapshot(), bootstrap=bootstrap,
-                     seed=seed, rate=rate)
+                     seed=seed, rate=rate, progress=progress)
 
 
 def service_fields(figures: dict) -> dict[str, float | None]:

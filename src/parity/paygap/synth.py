@@ -329,7 +329,9 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
         share_b[(worker == wt) & female] = bonus_cfg["share"][f"{wt}_female"]
     share_b[role == "chief_officer"] = 0.0
     gets = rng.random(n) < share_b
-    recent = snapshot >= date(2022, 7, 1)
+    # The wider bonus range took effect on 1 July 2021: it applies when most of the 12 months
+    # to the snapshot came after that.
+    recent = snapshot >= date(2022, 1, 1)
     officer_range = bonus_cfg["officer_range_from_2021_07" if recent
                               else "officer_range_before_2021_07"]
     low = np.where(officer, officer_range["low"], bonus_cfg["staff_range"]["low"])

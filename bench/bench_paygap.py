@@ -44,12 +44,13 @@ def run_parity(path: str) -> dict:
 
 
 # ---------------------------------------------------------------- pandas
-def run_pandas(path: str) -> dict:
+def run_pandas(path: str, engine: str = "c") -> dict:
     import numpy as np
     import pandas as pd
 
-    df = pd.read_csv(path, dtype={"employee_id": str, "sex": "category", "full_pay": "category",
-                                  "worker_type": "category", "grade": "category"})
+    df = pd.read_csv(path, engine=engine, dtype={
+        "employee_id": str, "sex": "category", "full_pay": "category",
+        "worker_type": "category", "grade": "category"})
     flag = df["full_pay"].astype(str).str.strip().str.lower()
     problems = {
         "duplicate ids": int(df["employee_id"].duplicated().sum()),
@@ -199,7 +200,7 @@ def run_duckdb(path: str) -> dict:
 PEERS = {"parity": run_parity, "pandas": run_pandas, "duckdb": run_duckdb}
 
 
-def child(peer: str, path: str, repeat: int) -> None:
+def child(peer: str, path: str, repeat: int, pandas_engine: str = "c") -> None:
     """Run one peer `repeat` times in this process; print times, peak memory and figures."""
     import resource
 
@@ -220,7 +221,7 @@ def child(peer: str, path: str, repeat: int) -> None:
     times, cpu, figures = [], [], None
     for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        figures = PEERS[peer](path)
+        figures = run_pandas(path, pandas_engine) if peer == "pandas" else PEERS[peer](path)
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     print(json.dumps({"times": times, "cpu": cpu, "peak_mb": peak_memory_mb(resource),
@@ -271,11 +272,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2, help="runs per process")
     parser.add_argument("--rounds", type=int, default=3, help="processes per peer")
     parser.add_argument("--file", type=Path, default=None)
+    parser.add_argument("--pandas-engine", default="c", choices=["c", "pyarrow"],
+                        help="pandas.read_csv engine for the pandas peer (default: c, the "
+                             "default an analyst gets)")
     parser.add_argument("--child", choices=list(PEERS), help=argparse.SUPPRESS)
     parser.add_argument("--make", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, str(args.file), args.repeat)
+        child(args.child, str(args.file), args.repeat, args.pandas_engine)
         return 0
     if args.make:
         make_file(args.rows, args.make)
@@ -296,7 +300,8 @@ def main() -> int:
         for _ in range(args.rounds):
             for peer in PEERS:
                 proc = subprocess.run([sys.executable, __file__, "--child", peer, "--file",
-                                       str(path), "--repeat", str(args.repeat)],
+                                       str(path), "--repeat", str(args.repeat),
+                                       "--pandas-engine", args.pandas_engine],
                                       capture_output=True, text=True, check=False)
                 if proc.returncode:
                     print(proc.stderr, file=sys.stderr)

@@ -100,7 +100,7 @@ def decompose(payroll: Payroll, *, snapshot: date, bootstrap: int = 200, seed: i
             progress(i + 1)
 
     def part(value: float, column: int) -> dict:
-        out = {"log_points": float(value), "pct": (1.0 - np.exp(-value)) * 100.0}
+        out = {"log_points": float(value), "pct": float((1.0 - np.exp(-value)) * 100.0)}
         if bootstrap >= 2:
             low, high = np.percentile(draws[:, column], [2.5, 97.5])
             out.update({"se": float(draws[:, column].std(ddof=1)), "ci_low": float(low),

@@ -142,7 +142,8 @@ def _numbers(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN
         values = values.combine_chunks()
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) \
             or pa.types.is_decimal(values.type):
-        return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False),
+                          dtype=float)
     if pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
     text = _as_text(values)

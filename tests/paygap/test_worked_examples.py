@@ -176,3 +176,19 @@ def test_when_people_do_not_divide_by_four_the_higher_quarters_take_the_extra(pa
     assert [q["male"] for q in result["quarters"]] == [1, 0, 1, 1]
     assert result["quarters"][3]["min_hourly_gbp"] == 13.0
     assert result["quarters"][3]["mean_hourly_gap_pct"] == pytest.approx((14 - 13) / 14 * 100)
+
+
+def test_the_snapshot_is_inferred_from_the_latest_start_date(payroll_file):
+    from datetime import date
+
+    from parity.paygap import service
+
+    rows = [person(1, "M", 10, start_date="2019-04-02"), person(2, "F", 10,
+                                                              start_date="2022-11-30")]
+    payroll = read_payroll(payroll_file(rows))
+    assert service.infer_snapshot(payroll) == date(2023, 3, 31)
+    rows[1]["start_date"] = "2022-03-31"
+    assert service.infer_snapshot(read_payroll(payroll_file(rows, name="b.csv"))) == \
+        date(2022, 3, 31)
+    result = service.compute_figures(payroll, snapshot=date(2024, 3, 31))
+    assert result["snapshot"] == "2024-03-31" and result["snapshot_inferred"] is False

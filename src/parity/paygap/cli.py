@@ -30,8 +30,8 @@ def _snapshot(value: str | None) -> date | None:
 
 
 FILE = typer.Argument(..., help="The payroll extract: CSV, XLSX or Parquet.")
-SNAPSHOT = typer.Option(None, "--snapshot", help="Snapshot date, YYYY-MM-DD (default: the "
-                        "latest 31 March); dates length of service.")
+SNAPSHOT = typer.Option(None, "--snapshot", help="Snapshot date, YYYY-MM-DD (default: the 31 "
+                        "March after the latest start date); dates length of service.")
 BY = typer.Option(None, "--by", help="Also give figures by worker_type or grade (groups under "
                   "10 men or 10 women suppressed).")
 AUDIT = typer.Option(None, "--audit", help="Write the per-employee audit trail (CSV) here. "

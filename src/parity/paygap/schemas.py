@@ -54,6 +54,7 @@ class ServiceFields(TypedDict):
 class Figures(TypedDict, total=False):
     file: str
     snapshot: str
+    snapshot_inferred: bool
     mean_hourly_gap_pct: float | None
     median_hourly_gap_pct: float | None
     mean_bonus_gap_pct: float | None

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
@@ -26,7 +27,8 @@ from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
-           "write_audit", "default_snapshot", "synth_payroll", "adjusted_gap"]
+           "write_audit", "default_snapshot", "infer_snapshot", "synth_payroll",
+           "adjusted_gap"]
 BY_CHOICES = ("worker_type", "grade")
 
 
@@ -35,6 +37,19 @@ def default_snapshot(today: date | None = None) -> date:
     today = today or date.today()
     year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
     return date(year, 3, 31)
+
+
+def infer_snapshot(payroll: Payroll) -> date:
+    """The snapshot date when none is given: the first 31 March on or after the latest start
+    date in the extract (everyone on it was employed on the snapshot date, and a large force
+    always has someone who joined in the last year), else the latest 31 March before today."""
+    latest = default_snapshot()
+    if payroll.start_date is None or not (~np.isnat(payroll.start_date)).any():
+        return latest
+    newest = payroll.start_date[~np.isnat(payroll.start_date)].max().astype(date)
+    candidate = date(newest.year if (newest.month, newest.day) <= (3, 31) else newest.year + 1,
+                     3, 31)
+    return min(candidate, latest)
 
 
 def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
@@ -68,15 +83,17 @@ def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = N
     `by` (``worker_type`` or ``grade``) adds ``groups``, each suppressed where fewer than 10
     men or 10 women. `adjusted` adds the Oaxaca–Blinder decomposition (``adjusted``) with
     `bootstrap` resamples for its uncertainty (`progress` is called with the count done);
-    `snapshot` (default: the latest 31 March) dates length of service for it.
+    `snapshot` dates length of service for it (default: `infer_snapshot`).
     """
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"unknown grouping {by!r}; expected worker_type or grade")
     payroll = as_payroll(payroll)
-    snapshot = snapshot or default_snapshot()
+    inferred = snapshot is None
+    snapshot = snapshot or infer_snapshot(payroll)
     rate = metrics.hourly_rate(payroll)
     figures = metrics.six_figures(payroll, rate=rate)
-    result = {"file": payroll.file, "snapshot": snapshot.isoformat(), **figures,
+    result = {"file": payroll.file, "snapshot": snapshot.isoformat(),
+              "snapshot_inferred": inferred, **figures,
               "service_fields": metrics.service_fields(figures)}
     if by is not None:
         if (payroll.worker_type if by == "worker_type" else payroll.grade) is None:
@@ -94,7 +111,7 @@ def adjusted_gap(payroll: Payroll, *, snapshot: date | None = None, bootstrap: i
     """Oaxaca–Blinder decomposition of the gap in log hourly pay (see `parity.paygap.adjusted`)."""
     from parity.paygap.adjusted import decompose
 
-    return decompose(payroll, snapshot=snapshot or default_snapshot(), bootstrap=bootstrap,
+    return decompose(payroll, snapshot=snapshot or infer_snapshot(payroll), bootstrap=bootstrap,
                      seed=seed, rate=rate, progress=progress)
 
 

@@ -1,0 +1,185 @@
+"""Tagging rules: which force an article is about, and which themes it covers.
+
+Both are plain rules that can be read and explained (docs/decisions/0601):
+
+- Force: the front matter's ``area`` (or an HTML page's site name) resolved through the forces
+  registry and its aliases; failing that, the force named most often in the title, description
+  and text (a name with "Police", "Constabulary" ... after it counts three times a bare name, a
+  mention in the title twice). Aliases that are everyday words ("the Met" lower-cased, "East")
+  are matched only as written, with their capitals.
+- Themes: the phrases of ``themes.yaml`` (or the file PARITY_LIBRARY_THEMES names), counted as
+  whole words; a theme applies at ``min_mentions`` mentions or more.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from parity.errors import InputError, Problem
+from parity.forces import registry
+
+DEFAULT_RULES = Path(__file__).with_name("themes.yaml")
+RULES_ENV = "PARITY_LIBRARY_THEMES"
+_FORCE_SUFFIX = r"(?:\s+(?:Police(?:\s+Service)?|Constabulary|Police\s+Force))"
+TITLE_WEIGHT = 2
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    phrases: tuple[str, ...]
+    min_mentions: int
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: Path
+    themes: tuple[Theme, ...]
+
+    def ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def get(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise InputError(f"unknown theme {theme_id!r}; expected one of {', '.join(self.ids())}")
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = phrase.lower().split()
+    parts = []
+    for word in words:
+        star = word.endswith("*")
+        core = re.escape(word.rstrip("*")).replace("\\'", "['’]")
+        parts.append(core + (r"\w*" if star else ""))
+    return r"\b" + r"[\s\-]+".join(parts) + r"\b"
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get(RULES_ENV) or DEFAULT_RULES)
+
+
+def load_rules(path: Path | str | None = None) -> Rules:
+    """The theme rules in `path` (default: PARITY_LIBRARY_THEMES, else the bundled file)."""
+    path = Path(path) if path else rules_path()
+    return _load_rules(str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str, _mtime: float) -> Rules:
+    file = Path(path)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read the theme rules {file}",
+                         [Problem(file.name, str(exc))]) from exc
+    problems: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        raise InputError(f"{file}: expected a mapping with a list under 'themes'")
+    default_min = int(data.get("default_min_mentions", 2))
+    themes, seen = [], set()
+    for index, item in enumerate(data["themes"], start=1):
+        if not isinstance(item, dict) or not item.get("id") or not item.get("phrases"):
+            problems.append(Problem(file.name, "each theme needs an id and a list of phrases",
+                                    row=index))
+            continue
+        theme_id = str(item["id"])
+        if theme_id in seen:
+            problems.append(Problem(file.name, f"theme {theme_id!r} appears twice", row=index))
+        seen.add(theme_id)
+        phrases = tuple(str(p) for p in item["phrases"])
+        regex = "|".join(_phrase_regex(p) for p in sorted(phrases, key=len, reverse=True))
+        themes.append(Theme(theme_id, str(item.get("label") or theme_id), phrases,
+                            int(item.get("min_mentions", default_min)),
+                            re.compile(regex, re.IGNORECASE)))
+    if problems:
+        raise InputError(f"{file}: the theme rules are not valid", problems)
+    return Rules(file, tuple(themes))
+
+
+def theme_matches(rules: Rules, *, title: str, description: str | None, text: str
+                  ) -> dict[str, dict[str, int]]:
+    """{theme id: {matched phrase as written: mentions}} for every theme with any mention
+    (title mentions weighted), whether or not it reaches its threshold."""
+    out: dict[str, dict[str, int]] = {}
+    for theme in rules.themes:
+        found: Counter[str] = Counter()
+        for part, weight in ((title, TITLE_WEIGHT), (description or "", 1), (text, 1)):
+            for match in theme.pattern.finditer(part):
+                found[match.group(0).lower()] += weight
+        if found:
+            out[theme.id] = dict(found)
+    return out
+
+
+def themes_for(rules: Rules, *, title: str, description: str | None, text: str) -> list[str]:
+    """The theme ids whose mentions reach their threshold, in the rules' order."""
+    matches = theme_matches(rules, title=title, description=description, text=text)
+    return [t.id for t in rules.themes
+            if t.id in matches and sum(matches[t.id].values()) >= t.min_mentions]
+
+
+# forces -------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _force_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    names: dict[str, str] = {}
+    for force in registry().forces:
+        for name in (force.name, *force.aliases):
+            name = name.strip()
+            if "," in name or len(name) < 3:
+                continue
+            names[name] = force.id
+            if "&" in name:
+                names[name.replace("&", "and")] = force.id
+            elif " and " in name:
+                names[name.replace(" and ", " & ")] = force.id
+    ordered = sorted(names, key=len, reverse=True)
+    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    pattern = re.compile(rf"\b(?P<name>{alternation})(?P<suffix>{_FORCE_SUFFIX})?\b")
+    return pattern, {" ".join(n.split()): fid for n, fid in names.items()}
+
+
+def force_mentions(text: str, *, weight: int = 1) -> Counter[str]:
+    """{force id: score} for the forces named in `text` (case as written)."""
+    pattern, lookup = _force_pattern()
+    scores: Counter[str] = Counter()
+    for match in pattern.finditer(text):
+        force_id = lookup.get(" ".join(match.group("name").split()))
+        if force_id:
+            scores[force_id] += weight * (3 if match.group("suffix") else 1)
+    return scores
+
+
+def force_from_area(area: str | None) -> str | None:
+    """The force id an ``area`` value names, or None."""
+    if not area or not str(area).strip():
+        return None
+    found = registry().find_force(str(area))
+    return found.id if found else None
+
+
+def force_for(*, area: str | None, title: str, description: str | None, text: str
+              ) -> tuple[str | None, str | None]:
+    """(force id, origin) where origin is ``area``, ``text`` or None when nothing is found."""
+    force_id = force_from_area(area)
+    if force_id:
+        return force_id, "area"
+    scores = force_mentions(title, weight=TITLE_WEIGHT)
+    scores.update(force_mentions(description or ""))
+    scores.update(force_mentions(text))
+    if not scores:
+        return None, None
+    (best, top), *rest = scores.most_common()
+    if rest and rest[0][1] == top:
+        return None, None
+    return best, "text"

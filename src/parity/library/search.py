@@ -87,11 +87,13 @@ def parse_query(text: str) -> Query:
             join_next = bool(groups)
             continue
         raw = phrase if phrase is not None else word
-        words = [w for w in _words(raw) if w.rstrip("*") not in STOP_WORDS]
+        words = _words(raw)
         prefix = bool(words) and words[-1].endswith("*")
         words = [w.rstrip("*") for w in words if w.rstrip("*")]
-        if not words:
+        if all(w in STOP_WORDS for w in words):
             continue
+        if phrase is None or len(words) == 1:
+            words = [w for w in words if w not in STOP_WORDS]
         terms = [Term(tuple(words), prefix)] if phrase is not None else [
             Term((w,), prefix and i == len(words) - 1) for i, w in enumerate(words)]
         if join_next and groups:

@@ -124,14 +124,35 @@ def _group(sentence: str, worker_type: str | None) -> str | None:
     return "all"
 
 
+_CLAUSE_BREAK = re.compile(r",\s|;\s|\s(?:and|while|but|whereas|compared\s+with)\s", re.I)
+
+
+def _clauses(sentence: str, matches: list[re.Match]) -> list[str]:
+    """The part of `sentence` each percentage belongs to: from the last clause break before
+    it (after the previous percentage) to where the next one's part begins."""
+    if not matches:
+        return []
+    starts = []
+    previous_end = 0
+    for match in matches:
+        breaks = list(_CLAUSE_BREAK.finditer(sentence, previous_end, match.start()))
+        starts.append(breaks[-1].end() if breaks and previous_end else previous_end)
+        previous_end = match.end()
+    ends = starts[1:] + [len(sentence)]
+    return [sentence[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
 def find_claims(text: str) -> list[Claim]:
-    """Every claimed share of women (or men) in a workforce group found in `text`."""
+    """Every claimed share of women (or men) in a workforce group found in `text`. Where a
+    sentence has several figures, each is read with its own clause first ("32% of officers,
+    and 28% of sergeants and inspectors"), then with the whole sentence."""
     claims = []
     for sentence in sentences(text):
         women, men = _WOMEN.search(sentence), _MEN.search(sentence)
         if not (women or men):
             continue
-        for match in _PERCENT.finditer(sentence):
+        matches = list(_PERCENT.finditer(sentence))
+        for match, clause in zip(matches, _clauses(sentence, matches), strict=True):
             before = sentence[: match.start()]
             if _CHANGE.search(before[-40:]):
                 continue
@@ -142,14 +163,18 @@ def find_claims(text: str) -> list[Claim]:
             sex = "female" if women else "male"
             if women and men:
                 sex = _nearest_sex(sentence, match.start())
-            worker_type, reason = _worker_type(sentence)
-            if _FLOWS.search(sentence):
+            if _FLOWS.search(clause) or (_FLOWS.search(sentence) and len(matches) == 1):
+                worker_type, group = None, None
                 reason = "the figure is about a flow (recruits, applicants, promotions or "\
                     "leavers), not the workforce at 31 March"
-                worker_type = None
+            else:
+                worker_type, reason = _worker_type(clause)
+                if worker_type is None and len(matches) > 1:
+                    worker_type, reason = _worker_type(sentence)
+                group = _group(clause, worker_type) if worker_type else None
             decimals = len(number.split(".")[1]) if "." in number else 0
             claims.append(Claim(sentence, match.group(0), value, decimals, sex, worker_type,
-                                _group(sentence, worker_type) if worker_type else None, reason))
+                                group, reason))
     return claims
 
 

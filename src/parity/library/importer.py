@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError, Problem
@@ -253,16 +253,21 @@ def store_articles(
         articles.append(article)
     session.add_all(articles)
     session.flush()
+    theme_rows = []
     for article in articles:
-        _tag(session, article, rules, replace=False)
+        theme_rows += _tag(session, article, rules, replace=False)
         report.article_ids.append(article.id)
+    if theme_rows:
+        session.execute(insert(ArticleTheme), theme_rows)
     report.imported = len(articles)
     if updates:
         rows = {a.id: a for a in session.scalars(select(Article).where(
             Article.id.in_(list(updates))))}
         for art_id, item in updates.items():
             _fill(rows[art_id], item, sources[item.sha256].id, now)
-            _tag(session, rows[art_id], rules, replace=True)
+            theme_rows = _tag(session, rows[art_id], rules, replace=True)
+            if theme_rows:
+                session.execute(insert(ArticleTheme), theme_rows)
             report.article_ids.append(art_id)
         session.flush()
         apply_corrections(session, article_ids=list(updates), rules=rules)
@@ -285,8 +290,10 @@ def _fill(article: Article, item: ParsedArticle, source_id: int, now: datetime) 
     article.updated_at = now
 
 
-def _tag(session: Session, article: Article, rules: tagging.Rules, *, replace: bool) -> None:
-    """Set the rules' force and themes of `article` (manual corrections are applied after)."""
+def _tag(session: Session, article: Article, rules: tagging.Rules, *, replace: bool
+         ) -> list[dict]:
+    """Set the rules' force of `article` and return its theme rows to insert (after removing
+    the old ones when `replace`); manual corrections are applied after."""
     force_id, origin = tagging.force_for(area=article.area, title=article.title,
                                          description=article.description, text=article.text)
     article.force_id, article.force_origin = force_id, origin
@@ -294,4 +301,4 @@ def _tag(session: Session, article: Article, rules: tagging.Rules, *, replace: b
                                 text=article.text)
     if replace:
         session.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article.id))
-    session.add_all([ArticleTheme(article_id=article.id, theme=t, origin="rule") for t in themes])
+    return [{"article_id": article.id, "theme": t, "origin": "rule"} for t in themes]

@@ -50,9 +50,46 @@ def html_to_text(html: str) -> str:
     return _BLANKS.sub("\n", text).strip()
 
 
+_DROP_BLOCKS = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b.*?</\1\s*>|<!--.*?-->",
+    re.I | re.S)
+_FENCE = re.compile(r"^(```|~~~).*$", re.M)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M)
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
+_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
+_RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]*)\]\[[^\]]*\]")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1", re.S)
+_TABLE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
+
+
 def markdown_to_text(markdown: str) -> str:
-    """Plain text of `markdown` as a reader sees it (scripts and styles dropped)."""
-    return html_to_text(safe_html(markdown))
+    """Plain text of `markdown` as a reader sees it: the words, without the Markdown syntax,
+    inline HTML tags, scripts, styles or comments. A fast approximation of rendering and
+    stripping (used for search, tagging and the figures check, never shown as HTML)."""
+    text = _DROP_BLOCKS.sub(" ", markdown)
+    text = _FENCE.sub("", text)
+    text = _RULE.sub("", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _SETEXT.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _QUOTE.sub("", text)
+    text = _BULLET.sub("", text)
+    text = _REFDEF.sub("", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = html_lib.unescape(text.replace("|", " "))
+    text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n", "\n".join(lines)).strip()
 
 
 def sanitise(html: str) -> str:

@@ -107,11 +107,35 @@ def parse_query(text: str) -> Query:
 
 
 def any_of(words: list[str]) -> Query:
-    """A query matching any of `words` (for "more like this")."""
+    """A query matching any of `words`."""
     terms = tuple(Term((w,)) for w in words if w not in STOP_WORDS)
     if not terms:
         raise InputError("no distinctive words to search for")
     return Query((terms,))
+
+
+@dataclass(frozen=True)
+class AnyTwo(Query):
+    """A query matching texts with at least two of `words` (for "more like this")."""
+
+    words: tuple[str, ...] = ()
+
+    def fts5(self) -> str:
+        pairs = [f'("{a}" AND "{b}")' for i, a in enumerate(self.words)
+                 for b in self.words[i + 1:]]
+        return " OR ".join(pairs)
+
+    def tsquery(self) -> str:
+        pairs = [f"({a} & {b})" for i, a in enumerate(self.words) for b in self.words[i + 1:]]
+        return " | ".join(pairs)
+
+
+def any_two_of(words: list[str]) -> Query:
+    """A query matching texts that share at least two of `words`."""
+    kept = tuple(dict.fromkeys(w for w in words if w not in STOP_WORDS and _WORD.fullmatch(w)))
+    if len(kept) < 2:
+        return any_of(list(kept))
+    return AnyTwo(groups=((Term((kept[0],)),),), words=kept)
 
 
 @dataclass(frozen=True)
@@ -155,44 +179,55 @@ def run(session: Session, query: Query, filters: Filters, *, limit: int, offset:
     params: dict = {"limit": limit, "offset": offset}
     where = filters.sql(params)
     if dialect == "sqlite":
+        # FTS5's functions cannot share a query with window functions: rank first, then
+        # make the snippets of the page of hits only.
         params["q"] = query.fts5()
         weights = f"{TITLE_WEIGHT}, {DESCRIPTION_WEIGHT}, {TEXT_WEIGHT}"
-        hits = session.execute(sql(
-            f"""SELECT a.id, -bm25(library_fts, {weights}) AS score,
-                   snippet(library_fts, 2, :ms, :me, '…', :words) AS snip
-            FROM library_fts JOIN library_articles a ON a.id = library_fts.rowid
-            WHERE library_fts MATCH :q{where}
-            ORDER BY bm25(library_fts, {weights}), a.published DESC, a.id
-            LIMIT :limit OFFSET :offset"""),
-            {**params, "ms": MARK_START, "me": MARK_END, "words": min(snippet_words, 64)},
-        ).all()
-        total = session.execute(sql(
-            f"""SELECT count(*) FROM library_fts JOIN library_articles a
-            ON a.id = library_fts.rowid WHERE library_fts MATCH :q{where}"""), params).scalar()
+        ranked = session.execute(sql(
+            f"""WITH m AS (SELECT rowid AS id, bm25(library_fts, {weights}) AS rank
+                           FROM library_fts WHERE library_fts MATCH :q)
+            SELECT a.id, -m.rank AS score, count(*) OVER () AS total
+            FROM m JOIN library_articles a ON a.id = m.id
+            WHERE 1 = 1{where}
+            ORDER BY m.rank, a.published DESC, a.id
+            LIMIT :limit OFFSET :offset"""), params).all()
+        snippets = {}
+        if ranked:
+            ids = ", ".join(str(int(r[0])) for r in ranked)
+            snippets = dict(session.execute(sql(
+                f"""SELECT rowid, snippet(library_fts, 2, :ms, :me, '…', :words)
+                FROM library_fts WHERE library_fts MATCH :q AND rowid IN ({ids})"""),
+                {"q": params["q"], "ms": MARK_START, "me": MARK_END,
+                 "words": min(snippet_words, 64)}).all())
+        hits = [(r[0], r[1], snippets.get(r[0], ""), r[2]) for r in ranked]
     elif dialect == "postgresql":
         params["q"] = query.tsquery()
         options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={snippet_words}, "
                    f"MinWords={max(5, snippet_words // 2)}, ShortWord=2, MaxFragments=1, "
                    "FragmentDelimiter=…")
+        weights = (f"{{0.1, {TEXT_WEIGHT / TITLE_WEIGHT}, {DESCRIPTION_WEIGHT / TITLE_WEIGHT}, "
+                   "1.0}")
         hits = session.execute(sql(
             f"""WITH q AS (SELECT to_tsquery('english', :q) AS query),
             ranked AS (
-                SELECT a.id, a.published,
-                       ts_rank('{{0.1, {TEXT_WEIGHT / TITLE_WEIGHT}, {DESCRIPTION_WEIGHT /
-                       TITLE_WEIGHT}, 1.0}}', a.search_vector, q.query, 1) AS score
+                SELECT a.id, a.published, ts_rank('{weights}', a.search_vector, q.query, 1)
+                       AS score, count(*) OVER () AS total
                 FROM library_articles a, q
                 WHERE a.search_vector @@ q.query{where}
                 ORDER BY score DESC, a.published DESC NULLS LAST, a.id
                 LIMIT :limit OFFSET :offset)
-            SELECT r.id, r.score, ts_headline('english', a.text, q.query, :options) AS snip
+            SELECT r.id, r.score, ts_headline('english', a.text, q.query, :options) AS snip,
+                   r.total
             FROM ranked r JOIN library_articles a ON a.id = r.id, q
             ORDER BY r.score DESC, r.published DESC NULLS LAST, r.id"""),
             {**params, "options": options},
         ).all()
-        total = session.execute(sql(
-            f"""SELECT count(*) FROM library_articles a
-            WHERE a.search_vector @@ to_tsquery('english', :q){where}"""), params).scalar()
     else:
         raise InputError(f"full-text search is not available on {dialect}")
-    return [{"id": h[0], "score": float(h[1]), "snippet_marked": h[2] or ""} for h in hits], \
-        int(total or 0)
+    if hits:
+        total = int(hits[0][3])
+    elif offset:
+        total = run(session, query, filters, limit=1, offset=0)[1]
+    else:
+        total = 0
+    return [{"id": h[0], "score": float(h[1]), "snippet_marked": h[2] or ""} for h in hits], total

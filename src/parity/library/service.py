@@ -163,14 +163,21 @@ def distinctive_words(article: Article, *, count: int = 12) -> list[str]:
     return [w for w, _ in counts.most_common(count)]
 
 
+MORE_LIKE_THIS_WORDS = 7
+
+
 def more_like_this(session: Session, *, ref: str | int, limit: int = 10,
                    force: str | None = None, theme: str | None = None) -> dict:
-    """Articles most like article `ref` (sharing its most distinctive words), best first."""
+    """Articles most like article `ref`, best first: those sharing at least two of its
+    `MORE_LIKE_THIS_WORDS` most distinctive words (any one of them when none shares two),
+    ranked like a search for those words."""
     article = get_article(session, ref=ref)
-    words = distinctive_words(article)
+    words = distinctive_words(article, count=MORE_LIKE_THIS_WORDS)
     filters = _filters(force=force, region=None, theme=theme, date_from=None, date_to=None,
                        exclude_id=article.id)
-    rows, total = search_mod.run(session, search_mod.any_of(words), filters, limit=limit)
+    rows, total = search_mod.run(session, search_mod.any_two_of(words), filters, limit=limit)
+    if not rows:
+        rows, total = search_mod.run(session, search_mod.any_of(words), filters, limit=limit)
     return {"article": summary(article, themes_of(session, article_ids=[article.id])[article.id]),
             "words": words, "total": total, "hits": _hits(session, rows)}
 

@@ -8,11 +8,13 @@ Both are plain rules that can be read and explained (docs/decisions/0601):
   mention in the title twice). Aliases that are everyday words ("the Met" lower-cased, "East")
   are matched only as written, with their capitals.
 - Themes: the phrases of ``themes.yaml`` (or the file PARITY_LIBRARY_THEMES names), counted as
-  whole words; a theme applies at ``min_mentions`` mentions or more.
+  whole words (case, punctuation and hyphens ignored; a trailing * matches any ending); a
+  theme applies at ``min_mentions`` mentions or more.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections import Counter
@@ -32,12 +34,21 @@ TITLE_WEIGHT = 2
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A phrase as written in the rules, as words; ``prefix``: the last word ends in *."""
+
+    written: str
+    words: tuple[str, ...]
+    prefix: bool
+
+
+@dataclass(frozen=True)
 class Theme:
     id: str
     label: str
     phrases: tuple[str, ...]
     min_mentions: int
-    pattern: re.Pattern
+    parsed: tuple[Phrase, ...]  # longest first
 
 
 @dataclass(frozen=True)
@@ -55,14 +66,18 @@ class Rules:
         raise InputError(f"unknown theme {theme_id!r}; expected one of {', '.join(self.ids())}")
 
 
-def _phrase_regex(phrase: str) -> str:
-    words = phrase.lower().split()
-    parts = []
-    for word in words:
-        star = word.endswith("*")
-        core = re.escape(word.rstrip("*")).replace("\\'", "['’]")
-        parts.append(core + (r"\w*" if star else ""))
-    return r"\b" + r"[\s\-]+".join(parts) + r"\b"
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|\x00")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as the rules see them: lower case, apostrophes kept inside words
+    ("women's"), every other character a separator ("part-time" is "part time")."""
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def _parse_phrase(phrase: str) -> Phrase:
+    prefix = phrase.strip().endswith("*")
+    return Phrase(phrase, tuple(words_of(phrase)), prefix)
 
 
 def rules_path() -> Path:
@@ -98,27 +113,77 @@ def _load_rules(path: str, _mtime: float) -> Rules:
             problems.append(Problem(file.name, f"theme {theme_id!r} appears twice", row=index))
         seen.add(theme_id)
         phrases = tuple(str(p) for p in item["phrases"])
-        regex = "|".join(_phrase_regex(p) for p in sorted(phrases, key=len, reverse=True))
+        parsed = tuple(sorted((_parse_phrase(p) for p in phrases), key=lambda p: -len(p.words)))
+        for phrase in parsed:
+            if not phrase.words:
+                problems.append(Problem(file.name, f"theme {theme_id!r}: the phrase "
+                                        f"{phrase.written!r} has no words", row=index))
         themes.append(Theme(theme_id, str(item.get("label") or theme_id), phrases,
-                            int(item.get("min_mentions", default_min)),
-                            re.compile(regex, re.IGNORECASE)))
+                            int(item.get("min_mentions", default_min)), parsed))
     if problems:
         raise InputError(f"{file}: the theme rules are not valid", problems)
     return Rules(file, tuple(themes))
 
 
+class _Words:
+    """The words of one text, indexed for finding phrases quickly."""
+
+    def __init__(self, text: str):
+        self.words = words_of(text)
+        self.positions: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            self.positions.setdefault(w, []).append(i)
+        self.sorted = sorted(self.positions)
+
+    def _starting(self, prefix: str) -> list[str]:
+        i = bisect.bisect_left(self.sorted, prefix)
+        out = []
+        while i < len(self.sorted) and self.sorted[i].startswith(prefix):
+            out.append(self.sorted[i])
+            i += 1
+        return out
+
+    def starts(self, phrase: Phrase) -> list[int]:
+        """Where `phrase` starts in the text (word positions)."""
+        first, *rest = phrase.words
+        if not rest:
+            if phrase.prefix:
+                return [i for w in self._starting(first) for i in self.positions[w]]
+            return self.positions.get(first, [])
+        found = []
+        n = len(phrase.words)
+        for start in self.positions.get(first, ()):
+            tail = self.words[start + 1:start + n]
+            if len(tail) < n - 1 or tail[:-1] != rest[:-1]:
+                continue
+            if tail[-1] == rest[-1] or (phrase.prefix and tail[-1].startswith(rest[-1])):
+                found.append(start)
+        return found
+
+
 def theme_matches(rules: Rules, *, title: str, description: str | None, text: str
                   ) -> dict[str, dict[str, int]]:
-    """{theme id: {matched phrase as written: mentions}} for every theme with any mention
-    (title mentions weighted), whether or not it reaches its threshold."""
+    """{theme id: {phrase as written in the rules: mentions}} for every theme with any
+    mention, whether or not it reaches its threshold. A mention in the title counts
+    `TITLE_WEIGHT` times. Where phrases of one theme overlap ("women and girls" inside
+    "violence against women and girls"), the words count once, for the longest phrase."""
+    # One word list for the three parts, with a separator no phrase can match across.
+    words = _Words(f"{title} \x00 {description or ''} \x00 {text}")
+    title_end = len(words_of(title))
     out: dict[str, dict[str, int]] = {}
     for theme in rules.themes:
-        found: Counter[str] = Counter()
-        for part, weight in ((title, TITLE_WEIGHT), (description or "", 1), (text, 1)):
-            for match in theme.pattern.finditer(part):
-                found[match.group(0).lower()] += weight
+        found: dict[str, int] = {}
+        taken: set[int] = set()
+        for phrase in theme.parsed:
+            size = len(phrase.words)
+            for i in words.starts(phrase):
+                if size > 1 and taken.intersection(range(i, i + size)) or i in taken:
+                    continue
+                taken.update(range(i, i + size))
+                weight = TITLE_WEIGHT if i < title_end else 1
+                found[phrase.written] = found.get(phrase.written, 0) + weight
         if found:
-            out[theme.id] = dict(found)
+            out[theme.id] = found
     return out
 
 

@@ -7,7 +7,7 @@ either. Common English words ("the", "of", "our" ...) are dropped on both engine
 that SQLite, which would otherwise require them, and PostgreSQL, which ignores them, find the
 same articles. Results are ranked by relevance with matches in the title weighing most, then
 the description, then the text (bm25 on SQLite, ts_rank on PostgreSQL), ties broken by the
-newest first.
+article id (the order of import).
 """
 
 from __future__ import annotations
@@ -179,18 +179,22 @@ def run(session: Session, query: Query, filters: Filters, *, limit: int, offset:
     params: dict = {"limit": limit, "offset": offset}
     where = filters.sql(params)
     if dialect == "sqlite":
-        # FTS5's functions cannot share a query with window functions: rank first, then
-        # make the snippets of the page of hits only.
+        # Without filters the FTS5 table alone ranks (joining every match to its article
+        # costs more than the ranking). FTS5's functions cannot share a query with window
+        # functions, so the total is a separate (cheap) count; snippets are made for the
+        # page of hits only.
         params["q"] = query.fts5()
         weights = f"{TITLE_WEIGHT}, {DESCRIPTION_WEIGHT}, {TEXT_WEIGHT}"
+        source = "library_fts"
+        if where:
+            source += " JOIN library_articles a ON a.id = library_fts.rowid"
         ranked = session.execute(sql(
-            f"""WITH m AS (SELECT rowid AS id, bm25(library_fts, {weights}) AS rank
-                           FROM library_fts WHERE library_fts MATCH :q)
-            SELECT a.id, -m.rank AS score, count(*) OVER () AS total
-            FROM m JOIN library_articles a ON a.id = m.id
-            WHERE 1 = 1{where}
-            ORDER BY m.rank, a.published DESC, a.id
+            f"""SELECT library_fts.rowid, -bm25(library_fts, {weights}) AS score
+            FROM {source} WHERE library_fts MATCH :q{where}
+            ORDER BY bm25(library_fts, {weights}), library_fts.rowid
             LIMIT :limit OFFSET :offset"""), params).all()
+        total = session.execute(sql(
+            f"SELECT count(*) FROM {source} WHERE library_fts MATCH :q{where}"), params).scalar()
         snippets = {}
         if ranked:
             ids = ", ".join(str(int(r[0])) for r in ranked)
@@ -199,35 +203,62 @@ def run(session: Session, query: Query, filters: Filters, *, limit: int, offset:
                 FROM library_fts WHERE library_fts MATCH :q AND rowid IN ({ids})"""),
                 {"q": params["q"], "ms": MARK_START, "me": MARK_END,
                  "words": min(snippet_words, 64)}).all())
-        hits = [(r[0], r[1], snippets.get(r[0], ""), r[2]) for r in ranked]
+        hits = [(r[0], r[1], snippets.get(r[0], "")) for r in ranked]
     elif dialect == "postgresql":
-        params["q"] = query.tsquery()
-        options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={snippet_words}, "
-                   f"MinWords={max(5, snippet_words // 2)}, ShortWord=2, MaxFragments=1, "
-                   "FragmentDelimiter=…")
-        weights = (f"{{0.1, {TEXT_WEIGHT / TITLE_WEIGHT}, {DESCRIPTION_WEIGHT / TITLE_WEIGHT}, "
-                   "1.0}")
-        hits = session.execute(sql(
-            f"""WITH q AS (SELECT to_tsquery('english', :q) AS query),
-            ranked AS (
-                SELECT a.id, a.published, ts_rank('{weights}', a.search_vector, q.query, 1)
-                       AS score, count(*) OVER () AS total
-                FROM library_articles a, q
-                WHERE a.search_vector @@ q.query{where}
-                ORDER BY score DESC, a.published DESC NULLS LAST, a.id
-                LIMIT :limit OFFSET :offset)
-            SELECT r.id, r.score, ts_headline('english', a.text, q.query, :options) AS snip,
-                   r.total
-            FROM ranked r JOIN library_articles a ON a.id = r.id, q
-            ORDER BY r.score DESC, r.published DESC NULLS LAST, r.id"""),
-            {**params, "options": options},
-        ).all()
+        rows = _postgres_hits(session, query, params, where, snippet_words)
+        hits = [(r[0], r[1], r[2]) for r in rows]
+        if rows:
+            total = int(rows[0][3])
+        elif offset:
+            total = run(session, query, filters, limit=1, offset=0)[1]
+        else:
+            total = 0
     else:
         raise InputError(f"full-text search is not available on {dialect}")
-    if hits:
-        total = int(hits[0][3])
-    elif offset:
-        total = run(session, query, filters, limit=1, offset=0)[1]
-    else:
-        total = 0
     return [{"id": h[0], "score": float(h[1]), "snippet_marked": h[2] or ""} for h in hits], total
+
+
+def _postgres_hits(session: Session, query: Query, params: dict, where: str,
+                   snippet_words: int) -> list:
+    params["q"] = query.tsquery()
+    options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={snippet_words}, "
+               f"MinWords={max(5, snippet_words // 2)}, ShortWord=2, MaxFragments=1, "
+               "FragmentDelimiter=…")
+    weights = (f"{{0.1, {TEXT_WEIGHT / TITLE_WEIGHT}, {DESCRIPTION_WEIGHT / TITLE_WEIGHT}, "
+               "1.0}")
+    # The ranks are materialised as (id, score) pairs so that counting all matches does not
+    # carry every tsvector along.
+    return session.execute(sql(
+        f"""WITH q AS (SELECT to_tsquery('english', :q) AS query),
+        matches AS MATERIALIZED (
+            SELECT a.id, ts_rank('{weights}', a.search_vector, q.query, 1) AS score
+            FROM library_articles a, q
+            WHERE a.search_vector @@ q.query{where}),
+        ranked AS (
+            SELECT id, score, count(*) OVER () AS total FROM matches
+            ORDER BY score DESC, id
+            LIMIT :limit OFFSET :offset)
+        SELECT r.id, r.score, ts_headline('english', a.text, q.query, :options) AS snip,
+               r.total
+        FROM ranked r JOIN library_articles a ON a.id = r.id, q
+        ORDER BY r.score DESC, r.id"""),
+        {**params, "options": options},
+    ).all()
+
+
+def document_frequencies(session: Session, words: list[str]) -> dict[str, int]:
+    """{word: number of articles containing it (after stemming)} for each plain word."""
+    dialect = session.get_bind().dialect.name
+    out = {}
+    for word in words:
+        if not _WORD.fullmatch(word) or word.endswith("*"):
+            continue
+        if dialect == "sqlite":
+            out[word] = session.execute(sql(
+                "SELECT count(*) FROM library_fts WHERE library_fts MATCH :q"),
+                {"q": f'"{word}"'}).scalar()
+        else:
+            out[word] = session.execute(sql(
+                "SELECT count(*) FROM library_articles "
+                "WHERE search_vector @@ to_tsquery('english', :q)"), {"q": word}).scalar()
+    return out

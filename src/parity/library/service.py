@@ -18,6 +18,7 @@ by its id, its URL (as stored, or as written: it is normalised) or a unique file
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -143,27 +144,38 @@ def _hits(session: Session, rows: list[dict]) -> list[dict]:
 _WORDS = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 
-def distinctive_words(article: Article, *, count: int = 12) -> list[str]:
-    """The words that best describe `article`: frequent in it (title words count three
-    times), not common English, not the force's own name."""
+def _term_counts(article: Article) -> Counter[str]:
     force_words = set()
     if article.force_id:
         force = registry().get(article.force_id)
         for name in (force.name, *force.aliases):
             force_words.update(w.lower() for w in name.split())
-    skip = search_mod.STOP_WORDS | force_words | {
-        "police", "officers", "officer", "force", "said", "also", "would", "could", "year",
-        "years", "constabulary", "team", "work", "working", "help", "new", "people", "like",
-        "well", "many", "made", "make", "time", "first", "last", "part", "week", "today"}
+    skip = search_mod.STOP_WORDS | force_words
     counts: Counter[str] = Counter()
     for part, weight in ((article.title, 3), (article.description or "", 2), (article.text, 1)):
         for word in _WORDS.findall(part.lower()):
             if word not in skip:
                 counts[word] += weight
-    return [w for w, _ in counts.most_common(count)]
+    return counts
 
 
-MORE_LIKE_THIS_WORDS = 7
+def distinctive_words(session: Session, article: Article, *, count: int = 5,
+                      candidates: int = 15) -> list[str]:
+    """The words that best tell `article` apart: of its `candidates` most frequent words
+    (title words count three times, description words twice; common English and the force's
+    own name left out), the `count` with the highest tf-idf (frequency in the article times
+    the log of how rare the word is in the library)."""
+    counts = _term_counts(article)
+    top = [w for w, _ in counts.most_common(candidates)]
+    if not top:
+        return []
+    frequencies = search_mod.document_frequencies(session, top)
+    size = session.scalar(select(func.count()).select_from(Article)) or 1
+    score = {w: counts[w] * math.log((size + 1) / (frequencies.get(w, 0) + 1)) for w in top}
+    return sorted(top, key=lambda w: (-score[w], w))[:count]
+
+
+MORE_LIKE_THIS_WORDS = 5
 
 
 def more_like_this(session: Session, *, ref: str | int, limit: int = 10,
@@ -172,7 +184,9 @@ def more_like_this(session: Session, *, ref: str | int, limit: int = 10,
     `MORE_LIKE_THIS_WORDS` most distinctive words (any one of them when none shares two),
     ranked like a search for those words."""
     article = get_article(session, ref=ref)
-    words = distinctive_words(article, count=MORE_LIKE_THIS_WORDS)
+    words = distinctive_words(session, article, count=MORE_LIKE_THIS_WORDS)
+    if not words:
+        raise InputError(f"article {article.id} has no words to compare")
     filters = _filters(force=force, region=None, theme=theme, date_from=None, date_to=None,
                        exclude_id=article.id)
     rows, total = search_mod.run(session, search_mod.any_two_of(words), filters, limit=limit)

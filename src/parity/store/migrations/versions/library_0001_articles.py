@@ -4,7 +4,8 @@ SQLite: the FTS5 table ``library_fts`` (external content on ``library_articles``
 stemming) and three triggers that keep it in step. FTS5 keeps its data in shadow tables
 ``library_fts_data``, ``library_fts_idx``, ``library_fts_docsize`` and ``library_fts_config``.
 PostgreSQL: the ``search_vector`` tsvector column, filled by a trigger (title weight A,
-description B, text C, English configuration) and indexed with GIN.
+description B, text C, English configuration), kept in the row (storage MAIN) and indexed
+with GIN.
 """
 
 import sqlalchemy as sa
@@ -52,6 +53,10 @@ POSTGRES_FTS = [
     """CREATE TRIGGER library_articles_search_vector
     BEFORE INSERT OR UPDATE OF title, description, text ON library_articles
     FOR EACH ROW EXECUTE FUNCTION library_articles_search_vector()""",
+    # Keep the tsvector in the row (compressed) and move the long texts out instead: ranking
+    # reads every matching tsvector, and fetching each from the TOAST table doubled the time
+    # of a search for a common word (docs/decisions/0600).
+    "ALTER TABLE library_articles ALTER COLUMN search_vector SET STORAGE MAIN",
 ]
 
 

@@ -246,19 +246,22 @@ def _postgres_hits(session: Session, query: Query, params: dict, where: str,
     ).all()
 
 
-def document_frequencies(session: Session, words: list[str]) -> dict[str, int]:
-    """{word: number of articles containing it (after stemming)} for each plain word."""
+def document_frequencies(session: Session, words: list[str], *, cap: int
+                         ) -> dict[str, int]:
+    """{word: number of articles containing it (after stemming), counted up to `cap`} for
+    each plain word. Past the cap a word is common, and counting further would cost a scan
+    of every article that has it."""
     dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        statement = sql("SELECT count(*) FROM (SELECT 1 FROM library_fts "
+                        "WHERE library_fts MATCH :q LIMIT :cap)")
+    else:
+        statement = sql("SELECT count(*) FROM (SELECT 1 FROM library_articles "
+                        "WHERE search_vector @@ to_tsquery('english', :q) LIMIT :cap) s")
     out = {}
     for word in words:
         if not _WORD.fullmatch(word) or word.endswith("*"):
             continue
-        if dialect == "sqlite":
-            out[word] = session.execute(sql(
-                "SELECT count(*) FROM library_fts WHERE library_fts MATCH :q"),
-                {"q": f'"{word}"'}).scalar()
-        else:
-            out[word] = session.execute(sql(
-                "SELECT count(*) FROM library_articles "
-                "WHERE search_vector @@ to_tsquery('english', :q)"), {"q": word}).scalar()
+        q = f'"{word}"' if dialect == "sqlite" else word
+        out[word] = session.execute(statement, {"q": q, "cap": cap}).scalar()
     return out

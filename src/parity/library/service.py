@@ -164,13 +164,18 @@ def distinctive_words(session: Session, article: Article, *, count: int = 5,
     """The words that best tell `article` apart: of its `candidates` most frequent words
     (title words count three times, description words twice; common English and the force's
     own name left out), the `count` with the highest tf-idf (frequency in the article times
-    the log of how rare the word is in the library)."""
+    the log of how rare the word is in the library), leaving out words found in one article
+    in twenty or more (at least 50) while at least two others remain."""
     counts = _term_counts(article)
     top = [w for w, _ in counts.most_common(candidates)]
     if not top:
         return []
-    frequencies = search_mod.document_frequencies(session, top)
     size = session.scalar(select(func.count()).select_from(Article)) or 1
+    cap = max(50, size // 20)
+    frequencies = search_mod.document_frequencies(session, top, cap=cap)
+    rarer = [w for w in top if frequencies.get(w, 0) < cap]
+    if len(rarer) >= 2:  # words in very many articles say little about this one
+        top = rarer
     score = {w: counts[w] * math.log((size + 1) / (frequencies.get(w, 0) + 1)) for w in top}
     return sorted(top, key=lambda w: (-score[w], w))[:count]
 

@@ -131,7 +131,9 @@ def search_cmd(
     if as_json:
         emit_json(result)
         return
-    _print_hits(result["hits"], f"{result['total']:,} articles match {query!r}")
+    total = result["total"]
+    _print_hits(result["hits"], f"{total:,} article{'s match' if total != 1 else ' matches'} "
+                f"{query!r}")
 
 
 def _print_hits(hits: list[dict], heading: str) -> None:

@@ -67,11 +67,31 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1", re.S)
 _TABLE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 
 
+_BLOCK_START = re.compile(r"^ {0,3}(#|>|[-*+][ \t]|\d{1,9}[.)][ \t]|\||```|~~~|<)")
+
+
+def _join_soft_breaks(markdown: str) -> str:
+    """Lines of one paragraph joined with spaces (a single newline inside a Markdown paragraph
+    is a space); headings, list items, quotes, table rows and fences keep their own lines."""
+    out: list[str] = []
+    joinable = False
+    for line in markdown.split("\n"):
+        if not line.strip():
+            out.append("")
+            joinable = False
+        elif joinable and not _BLOCK_START.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+            joinable = not line.lstrip().startswith(("#", "|", "```", "~~~"))
+    return "\n".join(out)
+
+
 def markdown_to_text(markdown: str) -> str:
     """Plain text of `markdown` as a reader sees it: the words, without the Markdown syntax,
     inline HTML tags, scripts, styles or comments. A fast approximation of rendering and
     stripping (used for search, tagging and the figures check, never shown as HTML)."""
-    text = _DROP_BLOCKS.sub(" ", markdown)
+    text = _join_soft_breaks(_DROP_BLOCKS.sub(" ", markdown))
     text = _FENCE.sub("", text)
     text = _RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)

@@ -46,6 +46,53 @@ def test_saved_page_main_text_and_metadata(corpus):
         assert boilerplate not in art.text
 
 
+OTHER_LAYOUT = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<title>New mentoring scheme for women in policing | Essex Police</title>
+<script type="application/ld+json">{"@context": "https://schema.org",
+  "@type": "NewsArticle", "headline": "New mentoring scheme for women in policing",
+  "datePublished": "2022-09-14T10:30:00+01:00",
+  "publisher": {"@type": "Organization", "name": "Essex Police"}}</script>
+<script>var tracking = "should not appear";</script>
+</head><body>
+<div id="skip"><a href="#main">Skip to content</a></div>
+<div class="site-header"><ul class="menu"><li><a href="/a">Report a crime</a></li>
+<li><a href="/b">Contact us</a></li></ul></div>
+<div id="main" class="content-area"><div class="news-item">
+<h1>New mentoring scheme for women in policing</h1>
+<div class="intro"><p>Officers and staff across the county can now sign up to a mentoring
+scheme run by the women's network.</p></div>
+<div class="body-text"><p>The scheme pairs each mentee with an experienced colleague for
+twelve months. Mentors have been trained in coaching, and sessions can take place online or
+in person.</p>
+<p>Chief Inspector Rachel Owen, who leads the network, said: "Mentoring made a real
+difference to my own career, and I want everyone to have that chance."</p>
+<p>Women make up 35% of our officers.
+<a href="javascript:void(0)" onclick="share()">Share</a></p></div>
+</div></div>
+<div class="footer"><p>Essex Police, PO Box 2, Chelmsford</p><p>© Essex Police 2022</p></div>
+</body></html>
+"""
+
+
+def test_a_page_with_another_layout(db, tmp_path):
+    path = tmp_path / "essex" / "mentoring.html"
+    path.parent.mkdir()
+    path.write_text(OTHER_LAYOUT)
+    art = parse_file(path)
+    assert art.title == "New mentoring scheme for women in policing"
+    assert art.published == date(2022, 9, 14)  # from the JSON-LD datePublished
+    assert art.area == "Essex Police"
+    assert "twelve months" in art.text and "35% of our officers" in art.text
+    for boilerplate in ("should not appear", "Report a crime", "PO Box", "Skip to content"):
+        assert boilerplate not in art.text
+    import_articles(db, path=path)
+    stored = service.get_article(db, ref="mentoring.html")
+    assert stored.force_id == "essex" and stored.url is None
+    assert "networks_mentoring" in service.themes_of(db, article_ids=[stored.id])[stored.id]
+    assert 'href="javascript' not in service.safe_article_html(db, ref=stored.id)
+
+
 @pytest.mark.parametrize("written, expected", [
     ("22 Nov 2019", date(2019, 11, 22)), ("3 March 2021", date(2021, 3, 3)),
     ("2020-02-29", date(2020, 2, 29)), ("1st Dec 2022", date(2022, 12, 1)),

@@ -176,6 +176,8 @@ def theme_matches(rules: Rules, *, title: str, description: str | None, text: st
         taken: set[int] = set()
         for phrase in theme.parsed:
             size = len(phrase.words)
+            if (size > 1 or not phrase.prefix) and phrase.words[0] not in words.positions:
+                continue
             for i in words.starts(phrase):
                 if size > 1 and taken.intersection(range(i, i + size)) or i in taken:
                     continue

@@ -180,7 +180,7 @@ def distinctive_words(session: Session, article: Article, *, count: int = 5,
     return sorted(top, key=lambda w: (-score[w], w))[:count]
 
 
-MORE_LIKE_THIS_WORDS = 5
+MORE_LIKE_THIS_WORDS = 4
 
 
 def more_like_this(session: Session, *, ref: str | int, limit: int = 10,

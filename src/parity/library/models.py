@@ -24,6 +24,13 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from parity.store.base import Base
 
+# The tables of the SQLite full-text index: the FTS5 table and the shadow tables FTS5 keeps
+# its index in. No model can describe them; comparisons of models with the database leave
+# out the names listed under ``Base.metadata.info["unmodelled_tables"]``.
+FTS_TABLES = frozenset({"library_fts", "library_fts_data", "library_fts_idx",
+                        "library_fts_docsize", "library_fts_config"})
+Base.metadata.info.setdefault("unmodelled_tables", set()).update(FTS_TABLES)
+
 # The column exists on both engines so that one model describes both; only PostgreSQL fills
 # it (SQLite searches through the FTS5 table instead).
 SearchVector = TSVECTOR().with_variant(Text(), "sqlite")

@@ -105,8 +105,9 @@ def main() -> None:
 
         write_corpus(work / "html", count=args.html, seed=99, html_share=1.0)
         elapsed_html, info_html = time_import(f"sqlite:///{work / 'html.db'}", work / "html")
-        print(f"SQLite: imported {info_html['imported']:,} saved HTML pages in {elapsed_html:.1f} s "
-              f"({info_html['imported'] / elapsed_html:,.0f} a second, with text extraction)")
+        pages = info_html["imported"]
+        print(f"SQLite: imported {pages:,} saved HTML pages in {elapsed_html:.1f} s "
+              f"({pages / elapsed_html:,.0f} a second, with text extraction)")
         report_searches("SQLite", time_searches(sqlite_url))
 
         if not args.no_postgres:

@@ -163,6 +163,9 @@ def find_claims(text: str) -> list[Claim]:
             sex = "female" if women else "male"
             if women and men:
                 sex = _nearest_sex(sentence, match.start())
+            worker_type: str | None
+            group: str | None
+            reason: str | None
             if _FLOWS.search(clause) or (_FLOWS.search(sentence) and len(matches) == 1):
                 worker_type, group = None, None
                 reason = "the figure is about a flow (recruits, applicants, promotions or "\

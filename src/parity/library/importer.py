@@ -74,7 +74,7 @@ def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     except UnicodeDecodeError as exc:
         raise BadFile(f"not UTF-8 text (byte {exc.start})") from exc
     meta, body, _ = split_front_matter(source)
-    title = text_field(meta, "title", required=True, limit=500)
+    title = text_field(meta, "title", required=True, limit=500) or ""
     url = normalise_url(meta.get("url"))
     area = text_field(meta, "area", limit=200)
     published = parse_date(nested(meta, "publish", "date"))

@@ -193,9 +193,10 @@ def run(session: Session, query: Query, filters: Filters, *, limit: int, offset:
             FROM {source} WHERE library_fts MATCH :q{where}
             ORDER BY bm25(library_fts, {weights}), library_fts.rowid
             LIMIT :limit OFFSET :offset"""), params).all()
-        total = session.execute(sql(
-            f"SELECT count(*) FROM {source} WHERE library_fts MATCH :q{where}"), params).scalar()
-        snippets = {}
+        total = int(session.execute(sql(
+            f"SELECT count(*) FROM {source} WHERE library_fts MATCH :q{where}"), params
+        ).scalar() or 0)
+        snippets: dict[int, str] = {}
         if ranked:
             ids = ", ".join(str(int(r[0])) for r in ranked)
             snippets = dict(session.execute(sql(
@@ -219,7 +220,7 @@ def run(session: Session, query: Query, filters: Filters, *, limit: int, offset:
 
 
 def _postgres_hits(session: Session, query: Query, params: dict, where: str,
-                   snippet_words: int) -> list:
+                   snippet_words: int) -> list:  # of rows (id, score, snippet, total)
     params["q"] = query.tsquery()
     options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={snippet_words}, "
                f"MinWords={max(5, snippet_words // 2)}, ShortWord=2, MaxFragments=1, "
@@ -228,7 +229,7 @@ def _postgres_hits(session: Session, query: Query, params: dict, where: str,
                "1.0}")
     # The ranks are materialised as (id, score) pairs so that counting all matches does not
     # carry every tsvector along.
-    return session.execute(sql(
+    return list(session.execute(sql(
         f"""WITH q AS (SELECT to_tsquery('english', :q) AS query),
         matches AS MATERIALIZED (
             SELECT a.id, ts_rank('{weights}', a.search_vector, q.query, 1) AS score
@@ -243,7 +244,7 @@ def _postgres_hits(session: Session, query: Query, params: dict, where: str,
         FROM ranked r JOIN library_articles a ON a.id = r.id, q
         ORDER BY r.score DESC, r.id"""),
         {**params, "options": options},
-    ).all()
+    ).all())
 
 
 def document_frequencies(session: Session, words: list[str], *, cap: int
@@ -263,5 +264,5 @@ def document_frequencies(session: Session, words: list[str], *, cap: int
         if not _WORD.fullmatch(word) or word.endswith("*"):
             continue
         q = f'"{word}"' if dialect == "sqlite" else word
-        out[word] = session.execute(statement, {"q": q, "cap": cap}).scalar()
+        out[word] = int(session.execute(statement, {"q": q, "cap": cap}).scalar() or 0)
     return out

@@ -145,7 +145,7 @@ _WORDS = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 
 def _term_counts(article: Article) -> Counter[str]:
-    force_words = set()
+    force_words: set[str] = set()
     if article.force_id:
         force = registry().get(article.force_id)
         for name in (force.name, *force.aliases):
@@ -303,7 +303,7 @@ def apply_corrections(session: Session, *, article_ids: list[int],
         else:
             latest_theme[(c.article_id, c.value)] = c.action
     for art_id, force_id in latest_force.items():
-        article = session.get(Article, art_id)
+        article = session.get_one(Article, art_id)
         article.force_id, article.force_origin = (force_id or None), "manual"
     for (art_id, theme), action in latest_theme.items():
         current = session.get(ArticleTheme, (art_id, theme))
@@ -391,7 +391,7 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
     measures = ("headcount",) if claim.worker_type in {"special", "volunteer"} else (
         "fte", "headcount")
     shares: dict[str, float | None] = {"fte": None, "headcount": None}
-    official = None
+    official: dict = {}
     for measure in measures:
         try:
             result = workforce.representation(session, area=article.force_id, year=held,
@@ -412,13 +412,14 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
         }
     official["share_fte"], official["share_headcount"] = shares["fte"], shares["headcount"]
     if all(v is None for v in shares.values()):
-        return {**cannot(f"no officials figures for {claim.worker_type}s ({claim.group}) in "
+        return {**cannot(f"no official figures for {claim.worker_type}s ({claim.group}) in "
                          f"{official['area']}"), "official": official}
-    result, measure = claims_mod.verdict(claim, fte=shares["fte"], headcount=shares["headcount"])
-    shown_measure = measure or measures[0]
+    verdict, matched = claims_mod.verdict(claim, fte=shares["fte"],
+                                          headcount=shares["headcount"])
+    shown_measure = matched or measures[0]
     shown = shares[shown_measure]
     label_measure = "FTE" if shown_measure == "fte" else "headcount"
-    label = f"{result} ({shown * 100:.1f}% {label_measure})" if shown is not None else result
+    label = f"{verdict} ({shown * 100:.1f}% {label_measure})" if shown is not None else verdict
     return {**base, "official": official, "measure": shown_measure,
-            "share_official": shown, "verdict": result, "label": label, "reason": None,
+            "share_official": shown, "verdict": verdict, "label": label, "reason": None,
             "rule": rule}

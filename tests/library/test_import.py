@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from parity.errors import InputError
@@ -231,3 +233,28 @@ def test_theme_rules_file_can_be_replaced(db, corpus, tmp_path, monkeypatch):
     import_articles(db, path=corpus)
     themes = set(db.scalars(select(ArticleTheme.theme).distinct()))
     assert themes == {"cafes"}
+
+
+_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+                min_size=1, max_size=60).map(lambda t: " ".join(t.split())).filter(bool)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_TEXT, description=_TEXT, area=st.sampled_from(["Kent", "Avon & Somerset", "Met"]),
+       published=st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)))
+def test_front_matter_round_trip(tmp_path_factory, title, description, area, published):
+    """Whatever the title and description hold (colons, quotes, #, accents), the front matter
+    as written reads back as the same values."""
+    path = tmp_path_factory.mktemp("rt") / "a.md"
+    path.write_text(front_matter_file(title=title, url="https://www.kent.police.uk/n/1",
+                                      area=area, published=published, description=description,
+                                      body="Officers met residents."), encoding="utf-8")
+    art = parse_file(path)
+    assert (art.title, art.description, art.area, art.published) == (
+        title, description, area, published)
+
+
+@given(st.text(max_size=200))
+def test_the_same_text_hashes_the_same_whatever_its_spacing_and_case(text):
+    spaced = "  \n ".join(text.split())
+    assert content_hash(text) == content_hash(spaced) == content_hash(text.casefold())

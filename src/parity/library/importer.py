@@ -192,6 +192,9 @@ def import_articles(
         raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
                          + ("; nothing was written" if strict else ""), problems)
     store_articles(session, parsed, report=report, rules=rules, root=root)
+    if strict and report.problems:  # clashes found while storing; the caller rolls back
+        raise InputError(f"{root}: {len(report.problems)} files could not be imported; "
+                         "nothing was written", report.problems)
     return report
 
 

@@ -50,6 +50,11 @@ def test_import_search_check_tag_show(sqlite_url, corpus):
     run = parity("library", "tag", HERTS, "--add-theme", "retention", "--json",
                  db_url=sqlite_url)
     assert "retention" in run.json()["themes"]
+    for flags in (["--force", "Essex Police"], ["--no-force"], ["--reset"]):
+        run = parity("library", "tag", HERTS, *flags, "--json", db_url=sqlite_url)
+        assert run.code == 0, run.stderr
+    assert run.json()["area"] == "Hertfordshire"
+    parity("library", "tag", HERTS, "--add-theme", "retention", db_url=sqlite_url)
     show = parity("library", "show", HERTS, "--json", db_url=sqlite_url).json()
     assert show["theme_origins"]["retention"] == "manual"
     html = parity("library", "show", "2021-10-01-safer-nights.md", "--html", db_url=sqlite_url)

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from parity.store.base import Base
+from parity.store.models import Source  # noqa: F401  (the target of source_id must be mapped)
 
 # The tables of the SQLite full-text index: the FTS5 table and the shadow tables FTS5 keeps
 # its index in. No model can describe them; comparisons of models with the database leave

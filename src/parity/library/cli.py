@@ -76,8 +76,9 @@ def import_articles_cmd(
             s, path=path, strict=strict,
             on_total=lambda n: bar.update(task, total=n),
             progress=lambda n: bar.advance(task, n),
+            on_stage=lambda text: bar.update(task, description=text),
         )
-        bar.update(task, description="saving")
+        bar.update(task, description="committing")
         s.commit()
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem}", highlight=False, markup=True)

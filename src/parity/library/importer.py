@@ -168,12 +168,13 @@ def read_articles(
 def import_articles(
     session: Session, *, path: Path | str, strict: bool = False,
     progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
-    rules: tagging.Rules | None = None,
+    on_stage: Callable[[str], None] | None = None, rules: tagging.Rules | None = None,
 ) -> ImportReport:
     """Import the article file or folder at `path`; see the module docstring.
 
     ``strict``: any bad file fails the whole import (`InputError`, nothing written).
-    ``progress`` is called with 1 per file read, ``on_total`` once with the number of files.
+    ``progress`` is called with 1 per file read, ``on_total`` once with the number of files,
+    ``on_stage`` with a description of the next stage ("saving 9,998 articles").
     The caller commits.
     """
     root = Path(path)
@@ -191,6 +192,8 @@ def import_articles(
     if problems and (strict or not parsed and not report.unchanged):
         raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
                          + ("; nothing was written" if strict else ""), problems)
+    if on_stage:
+        on_stage(f"saving {len(parsed):,} articles")
     store_articles(session, parsed, report=report, rules=rules, root=root)
     if strict and report.problems:  # clashes found while storing; the caller rolls back
         raise InputError(f"{root}: {len(report.problems)} files could not be imported; "

@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from parity.errors import InputError
 from parity.forces import registry
@@ -129,7 +129,10 @@ def search(
 
 def _hits(session: Session, rows: list[dict]) -> list[dict]:
     ids = [r["id"] for r in rows]
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    listed = load_only(Article.id, Article.title, Article.url, Article.force_id,
+                       Article.published, Article.description)  # not the long texts
+    articles = {a.id: a for a in session.scalars(
+        select(Article).options(listed).where(Article.id.in_(ids)))}
     themes = themes_of(session, article_ids=ids)
     hits = []
     for row in rows:

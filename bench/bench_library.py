@@ -78,7 +78,7 @@ def report_searches(engine_name: str, rows) -> None:  # noqa: ANN001
     print(f"\nsearch on {engine_name} (limit 10, median and max of 15 runs, target < 50 ms):")
     for label, total, median, worst in rows:
         found = f"{total:>6,} hits" if total >= 0 else "          "
-        verdict = "ok" if median < 50 else "SLOW"
+        verdict = ("ok" if median < 50 else "SLOW") if total >= 0 else "(no target)"
         print(f"  {label:<24} {found}  median {median:6.1f} ms  max {worst:6.1f} ms  {verdict}")
 
 
@@ -121,9 +121,10 @@ def main() -> None:
                 print(f"\nPostgreSQL: imported {info['imported']:,} Markdown articles in "
                       f"{elapsed:.1f} s ({info['imported'] / elapsed:,.0f} a second; target "
                       f"< 30 s: {'ok' if elapsed < 30 else 'SLOW'})")
-                engine = make_engine(pg_url)
-                with engine.begin() as conn:
-                    conn.execute(text("ANALYZE library_articles"))
+                # What autovacuum does soon after a bulk load: statistics, visibility map.
+                engine = make_engine(pg_url, isolation_level="AUTOCOMMIT")
+                with engine.connect() as conn:
+                    conn.execute(text("VACUUM (ANALYZE) library_articles"))
                 engine.dispose()
                 report_searches("PostgreSQL", time_searches(pg_url))
             finally:

@@ -31,10 +31,14 @@ CUMBRIA = ARTICLES["cumbria/2023-01-20-workforce-figures.md"]["url"]
     ("Female officers make up 28% of our sergeants and inspectors.", 0.28, "officer", "middle"),
     ("Two of our five chief officers are women, 40% of the team.", 0.4, "officer",
      "chief_officer"),
-    ("A quarter of our sergeants, 25%, are women.", 0.25, "officer", "sergeant"),
+    ("Women are 25% of our sergeants.", 0.25, "officer", "sergeant"),
     ("67% of our police staff are women.", 0.67, "staff", "all"),
     ("Women are 48% of our PCSOs.", 0.48, "pcso", "all"),
     ("Women make up 33% of special constables.", 0.33, "special", "all"),
+    ("One in three of our officers is a woman.", 1 / 3, "officer", "all"),
+    ("A quarter of our senior leaders are women.", 0.25, "officer", "senior"),
+    ("Women are 2 in 5 of our police staff.", 0.4, "staff", "all"),
+    ("Our annual report shows women make up 32% of officers.", 0.32, "officer", "all"),
 ])
 def test_claims_are_mapped_to_the_figure_they_quote(sentence, value, worker_type, group):
     (claim,) = find_claims(sentence)
@@ -47,6 +51,8 @@ def test_claims_are_mapped_to_the_figure_they_quote(sentence, value, worker_type
     ("Over 40% of our new recruits this year were women.", "flow"),
     ("Women are 52% of applicants to the force.", "flow"),
     ("Women are 40% of our officers and staff.", "officers and staff"),
+    ("40% of women officers work part-time.", "share among women"),
+    ("One in four women officers said they had been harassed.", "share among women"),
 ])
 def test_claims_that_cannot_be_checked_say_why(sentence, reason):
     (claim,) = find_claims(sentence)
@@ -78,6 +84,14 @@ def test_verdict_follows_the_tolerance(official, decimals, offset):
     inside = abs(official - value) <= tolerance(claim)
     assert result == ("matches" if inside else "does not match") or \
         abs(abs(official - value) - tolerance(claim)) < 1e-9
+
+
+def test_a_fraction_in_words_has_a_wider_tolerance():
+    (claim,) = find_claims("One in three of our officers is a woman.")
+    assert verdict(claim, fte=0.31, headcount=None)[0] == "matches"
+    assert verdict(claim, fte=0.30, headcount=None)[0] == "does not match"
+    (exact,) = find_claims("33% of our officers are women.")
+    assert verdict(exact, fte=0.31, headcount=None)[0] == "does not match"
 
 
 def test_verdict_with_no_figure_cannot_tell():

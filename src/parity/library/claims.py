@@ -3,7 +3,8 @@
 Pure functions (text in, claims out; figures in, verdicts out); `service.check_figures` looks
 the figures up. What is recognised (docs/decisions/0602):
 
-- a sentence with a percentage ("26%", "26 per cent", "26.4 percent") that speaks of women
+- a sentence with a percentage ("26%", "26 per cent", "26.4 percent") or a plain fraction
+  ("one in three", "2 in 5", "a quarter of", "half of", "two thirds of") that speaks of women
   (women, woman, female) — or of men, then compared with the share of men — and of a workforce
   group (officers, staff, PCSOs, special constables, leaders, a rank ...);
 - the worker type from the words: officers (the default when only ranks or leaders are
@@ -16,11 +17,14 @@ the figures up. What is recognised (docs/decisions/0602):
   = ``chief_officer``; a single rank named in the plural ("sergeants") = that rank; else
   ``all``;
 - a change ("up 4%", "an increase of 3 per cent") is not a share and is skipped;
+- a share among women ("40% of women officers work part-time", "one in four women said ...")
+  is not the share of women: it cannot be checked;
 - the snapshot: the latest 31 March on or before the publication date.
 
 A claim matches when it lies within the tolerance of the official share: half a unit of the
 claim's last digit (it was rounded) plus `TOLERANCE_POINTS` percentage points (a force may
-quote its own HR system on a nearby date), on FTE first and then headcount.
+quote its own HR system on a nearby date), on FTE first and then headcount. A fraction in
+words is a rounder figure: it matches within `FRACTION_TOLERANCE_POINTS`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 TOLERANCE_POINTS = 0.5
+FRACTION_TOLERANCE_POINTS = 2.5
+
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10}
+_PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+          "fifth": 5, "fifths": 5}
+_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+_FRACTION = re.compile(
+    rf"\b(?P<k>{_NUMBER})\s+in\s+(?:every\s+)?(?P<n>{_NUMBER})\b"
+    r"|\b(?P<a>a|one|two|three)\s+(?P<part>half|halves|thirds?|quarters?|fifths?)\s+of\b"
+    r"|\b(?P<half>half)\s+of\b", re.IGNORECASE)
 
 _PERCENT = re.compile(
     r"(?<![\d.])(?P<num>\d{1,3}(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
@@ -37,13 +52,19 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“‘(])|\n+")
 _WOMEN = re.compile(r"\b(women|woman|female|females)\b", re.IGNORECASE)
 _MEN = re.compile(r"\b(men|man|male|males)\b", re.IGNORECASE)
 _CHANGE = re.compile(
-    r"\b(?:(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|down|rise|rose|risen|fall|fell|increase[sd]?|decrease[sd]?|grow(?:n|th)?|grew|"
-    r"drop(?:ped)?|improve(?:d|ment)?|by|than)\s+(?:of\s+|by\s+|from\s+|to\s+)?(?:almost\s+|"
-    r"nearly\s+|around\s+|about\s+|over\s+)?$", re.IGNORECASE)
+    r"\b(?:(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|down|rise|rose|risen|fall|fell|"
+    r"increase[sd]?|decrease[sd]?|grow(?:n|th)?|grew|drop(?:ped)?|improve(?:d|ment)?|by|than)"
+    r"\s+(?:of\s+|by\s+|from\s+|to\s+)?(?:almost\s+|nearly\s+|around\s+|about\s+|"
+    r"over\s+)?$", re.IGNORECASE)
 _FLOWS = re.compile(
     r"\b(recruits?|recruited|recruitment|applicants?|applications?|joiners?|intake|cohort|"
     r"new\s+(?:starters?|officers|constables)|promot(?:ed|ions?)|leavers?|resignations?|"
     r"retention|candidates?|victims?|survivors?|respondents?|survey(?:ed)?)\b", re.IGNORECASE)
+
+_AMONG_WOMEN = re.compile(r"\s*(?:of\s+)?(?:our\s+|the\s+|all\s+|those\s+)?(?:women|female)\b",
+                          re.IGNORECASE)
+_SAID = re.compile(
+    r"\b(said|say|says|told|felt|feel|feels|agreed?|believed?|experienced?)\b", re.IGNORECASE)
 
 # (pattern, worker type) in order of precedence.
 _WORKER_TYPES: tuple[tuple[re.Pattern, str], ...] = (
@@ -92,6 +113,7 @@ class Claim:
     group: str | None
     reason: str | None = None  # why it cannot be checked, where it cannot
     notes: list[str] = field(default_factory=list)
+    in_words: bool = False  # a fraction such as "one in three", not a percentage
 
 
 def sentences(text: str) -> list[str]:
@@ -151,22 +173,27 @@ def find_claims(text: str) -> list[Claim]:
         women, men = _WOMEN.search(sentence), _MEN.search(sentence)
         if not (women or men):
             continue
-        matches = list(_PERCENT.finditer(sentence))
+        matches = sorted([*_PERCENT.finditer(sentence), *_FRACTION.finditer(sentence)],
+                         key=lambda m: m.start())
         for match, clause in zip(matches, _clauses(sentence, matches), strict=True):
             before = sentence[: match.start()]
             if _CHANGE.search(before[-40:]):
                 continue
-            number = match.group("num")
-            value = float(number) / 100
-            if value > 1:
+            figure = _figure(match)
+            if figure is None:
                 continue
+            value, decimals, in_words = figure
             sex = "female" if women else "male"
             if women and men:
                 sex = _nearest_sex(sentence, match.start())
             worker_type: str | None
             group: str | None
             reason: str | None
-            if _FLOWS.search(clause) or (_FLOWS.search(sentence) and len(matches) == 1):
+            if _AMONG_WOMEN.match(sentence, match.end()) or _SAID.search(clause):
+                worker_type, group = None, None
+                reason = "the figure is a share among women (of women who said, felt or do "\
+                    "something), not the share of women in the workforce"
+            elif _FLOWS.search(clause) or (_FLOWS.search(sentence) and len(matches) == 1):
                 worker_type, group = None, None
                 reason = "the figure is about a flow (recruits, applicants, promotions or "\
                     "leavers), not the workforce at 31 March"
@@ -175,10 +202,31 @@ def find_claims(text: str) -> list[Claim]:
                 if worker_type is None and len(matches) > 1:
                     worker_type, reason = _worker_type(sentence)
                 group = _group(clause, worker_type) if worker_type else None
-            decimals = len(number.split(".")[1]) if "." in number else 0
             claims.append(Claim(sentence, match.group(0), value, decimals, sex, worker_type,
-                                group, reason))
+                                group, reason, in_words=in_words))
     return claims
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word.lower()]
+
+
+def _figure(match: re.Match) -> tuple[float, int, bool] | None:
+    """(share, decimals, in words) of a percentage or fraction match; None if not a share."""
+    groups = match.groupdict()
+    if groups.get("num") is not None:
+        number = groups["num"]
+        value = float(number) / 100
+        decimals = len(number.split(".")[1]) if "." in number else 0
+        return (value, decimals, False) if value <= 1 else None
+    if groups.get("k") is not None:
+        k, n = _count(groups["k"]), _count(groups["n"])
+        return (k / n, 0, True) if 0 < k < n else None
+    if groups.get("half") is not None:
+        return 0.5, 0, True
+    k = 1 if groups["a"].lower() in {"a", "one"} else _count(groups["a"])
+    n = _PARTS[groups["part"].lower()]
+    return (k / n, 0, True) if k < n else None
 
 
 def _nearest_sex(sentence: str, position: int) -> str:
@@ -190,6 +238,8 @@ def _nearest_sex(sentence: str, position: int) -> str:
 
 def tolerance(claim: Claim) -> float:
     """How far (as a fraction) the official share may be from the claim for a match."""
+    if claim.in_words:
+        return FRACTION_TOLERANCE_POINTS / 100
     return 0.5 * 10 ** (-claim.decimals) / 100 + TOLERANCE_POINTS / 100
 
 

@@ -161,3 +161,15 @@ def _fts_engine():  # noqa: ANN202
             conn.execute(text("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='porter')"))
             conn.execute(text("INSERT INTO t VALUES ('women officers and staff')"))
     return _ENGINE
+
+
+def test_articles_are_linked_to_heforshe_commitments(lib_db):
+    hit = service.search(lib_db, query="mentoring", force="Hertfordshire")["hits"][0]
+    assert "senior representation" in hit["commitments"]
+    linked = service.articles_for_commitment(lib_db, commitment="Senior representation",
+                                             force="Hertfordshire")
+    assert [a["url"] for a in linked] == [hit["url"]]
+    abuse = service.articles_for_commitment(lib_db, commitment="domestic and sexual abuse")
+    assert {"Greater Manchester", "Hertfordshire", "Sussex"} <= {a["area"] for a in abuse}
+    with pytest.raises(InputError, match="linked"):
+        service.articles_for_commitment(lib_db, commitment="knitting")

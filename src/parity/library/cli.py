@@ -200,6 +200,8 @@ def show_cmd(
         why = ", ".join(f"{p} ×{n}" for p, n in phrases.items())
         origin = detail["theme_origins"].get(theme)
         out.print(f"theme: {theme} ({origin}{': ' + why if why else ''})", highlight=False)
+    if detail["commitments"]:
+        out.print(f"HeForShe commitments: {', '.join(detail['commitments'])}", highlight=False)
     for c in detail["corrections"]:
         out.print(f"correction: {c['action']} {c['value'] or '(none)'}", style="dim")
     out.rule()
@@ -288,9 +290,9 @@ def themes_cmd(as_json: bool = JsonOption) -> None:
     from rich.table import Table
 
     table = Table(title=f"Theme rules ({result['rules_file']})", show_lines=True)
-    for col in ("theme", "label", "at least", "phrases", "articles"):
+    for col in ("theme", "label", "at least", "phrases", "commitments", "articles"):
         table.add_column(col)
     for t in result["themes"]:
         table.add_row(t["id"], t["label"], str(t["min_mentions"]), ", ".join(t["phrases"]),
-                      f"{t['articles']:,}")
+                      ", ".join(t["commitments"]), f"{t['articles']:,}")
     console().print(table)

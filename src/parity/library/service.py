@@ -13,7 +13,8 @@ by its id, its URL (as stored, or as written: it is normalised) or a unique file
   apart and re-applied after every re-import.
 - `check_figures`: the workforce figures an article quotes, checked against the official
   Home Office figures (`parity.workforce.service.representation`).
-- `themes`, `theme_explanation`: the rules and why an article has its themes.
+- `themes`: the rules in force; `articles_for_force`, `articles_for_commitment`: the newest
+  articles of a force, or serving a HeForShe commitment theme.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def summary(article: Article, themes: list[str]) -> dict:
         "area": force.name if force else None, "force_id": article.force_id,
         "region": force.region if force else None,
         "published": article.published.isoformat() if article.published else None,
-        "themes": themes, "description": article.description,
+        "themes": themes, "commitments": tagging.load_rules().commitments_of(themes),
+        "description": article.description,
     }
 
 
@@ -331,7 +333,8 @@ def themes(session: Session | None = None) -> dict:
                                       .group_by(ArticleTheme.theme)).all())
     return {"rules_file": str(rules.path), "themes": [
         {"id": t.id, "label": t.label, "min_mentions": t.min_mentions,
-         "phrases": list(t.phrases), "articles": counts.get(t.id, 0)} for t in rules.themes]}
+         "phrases": list(t.phrases), "commitments": list(t.commitments),
+         "articles": counts.get(t.id, 0)} for t in rules.themes]}
 
 
 def articles_for_force(session: Session, *, force: str, limit: int = 20) -> list[dict]:
@@ -339,6 +342,30 @@ def articles_for_force(session: Session, *, force: str, limit: int = 20) -> list
     force_id = registry().force(force).id
     rows = list(session.scalars(select(Article).where(Article.force_id == force_id)
                                 .order_by(Article.published.desc(), Article.id).limit(limit)))
+    tags = themes_of(session, article_ids=[a.id for a in rows])
+    return [summary(a, tags[a.id]) for a in rows]
+
+
+def articles_for_commitment(session: Session, *, commitment: str, force: str | None = None,
+                            limit: int = 20) -> list[dict]:
+    """The newest articles whose themes serve a HeForShe commitment theme ("senior
+    representation", "middle management", "domestic and sexual abuse", "culture", "annual
+    reporting"; the links are in the theme rules), optionally for one force."""
+    rules = tagging.load_rules()
+    theme_ids = rules.themes_for_commitment(commitment)
+    if not theme_ids:
+        known = sorted({c for t in rules.themes for c in t.commitments})
+        raise InputError(f"no theme is linked to the commitment {commitment!r}; linked: "
+                         f"{', '.join(known)}")
+    query = (select(Article).options(load_only(
+        Article.id, Article.title, Article.url, Article.force_id, Article.published,
+        Article.description))
+        .where(Article.id.in_(select(ArticleTheme.article_id)
+                              .where(ArticleTheme.theme.in_(theme_ids))))
+        .order_by(Article.published.desc(), Article.id).limit(limit))
+    if force:
+        query = query.where(Article.force_id == registry().force(force).id)
+    rows = list(session.scalars(query))
     tags = themes_of(session, article_ids=[a.id for a in rows])
     return [summary(a, tags[a.id]) for a in rows]
 

@@ -49,6 +49,7 @@ class Theme:
     phrases: tuple[str, ...]
     min_mentions: int
     parsed: tuple[Phrase, ...]  # longest first
+    commitments: tuple[str, ...] = ()  # themes of the HeForShe commitments it serves
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,17 @@ class Rules:
 
     def ids(self) -> list[str]:
         return [t.id for t in self.themes]
+
+    def commitments_of(self, theme_ids: list[str]) -> list[str]:
+        """The commitment themes the given article themes serve, in the rules' order."""
+        wanted = set(theme_ids)
+        found = [c for t in self.themes if t.id in wanted for c in t.commitments]
+        return list(dict.fromkeys(found))
+
+    def themes_for_commitment(self, commitment: str) -> list[str]:
+        """The article themes linked to a commitment theme ("senior representation" ...)."""
+        key = " ".join(commitment.lower().split())
+        return [t.id for t in self.themes if key in t.commitments]
 
     def get(self, theme_id: str) -> Theme:
         for theme in self.themes:
@@ -118,8 +130,10 @@ def _load_rules(path: str, _mtime: float) -> Rules:
             if not phrase.words:
                 problems.append(Problem(file.name, f"theme {theme_id!r}: the phrase "
                                         f"{phrase.written!r} has no words", row=index))
+        commitments = tuple(" ".join(str(c).lower().split())
+                            for c in item.get("commitments") or ())
         themes.append(Theme(theme_id, str(item.get("label") or theme_id), phrases,
-                            int(item.get("min_mentions", default_min)), parsed))
+                            int(item.get("min_mentions", default_min)), parsed, commitments))
     if problems:
         raise InputError(f"{file}: the theme rules are not valid", problems)
     return Rules(file, tuple(themes))

@@ -37,6 +37,25 @@ def status_label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", "Context")
 
 
+def fmt_change(change: float | None, unit: str | None = None) -> str:
+    """A change of an indicator in its unit, signed (shares in percentage points)."""
+    if change is None:
+        return "—"
+    return metrics.fmt_rate(change, unit or "value").removesuffix(" a year")
+
+
+def force_name(force_id: str | None) -> str:
+    """A force's name from its registry id ("England and Wales" for None)."""
+    from parity.forces import registry
+
+    if force_id is None:
+        return "England and Wales"
+    try:
+        return registry().get(force_id).name
+    except KeyError:
+        return force_id
+
+
 def unit_formatter(unit: str | None) -> Callable[[float | None], str]:
     """How values of an indicator's unit are written (shares as percentages)."""
     return lambda value: metrics.fmt_value(value, unit or "value")
@@ -105,8 +124,7 @@ def indicator_chart(indicator: dict, *, area: str, width: int = 560, height: int
         words.append(f"projected {fmt(projected)} at the target date")
     return line_chart(series, title=f"{area}: {indicator['label']}",
                       description="; ".join(words) + ".", width=width, height=height,
-                      fmt=fmt, y_min=0.0 if unit in ("share", "rate", "pct", "per_1000")
-                      else None)
+                      fmt=fmt, y_min=0.0 if all(v >= 0 for v in shown.values()) else None)
 
 
 def status_bars(summary: dict, *, width: int = 680, bar_height: int = 22) -> Markup:

@@ -686,3 +686,14 @@ def status_summary(session: Session, *, as_of: date | datetime | str | None = No
         "totals": totals,
         "forces": forces,
     }
+
+
+def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
+    """The date the commitments of a workforce year (31 March `year`) are reported as of: the
+    eve of the next snapshot, 30 March of `year` + 1; None (now) while that is still to come.
+
+    A report for 2023 so shows each commitment as it stood, and the values entered, by 30
+    March 2024, whenever it is built; the figures are the snapshots up to 31 March 2023
+    (docs/decisions/0505)."""
+    moment = date(year + 1, 3, 30)
+    return None if moment >= (today or now().date()) else moment

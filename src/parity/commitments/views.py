@@ -22,7 +22,6 @@ commit: it loads them in a savepoint and rolls it back (docs/decisions/0505).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,7 +30,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from parity.commitments import charts, metrics, service
+from parity.commitments import charts, metrics, providers, service
 from parity.errors import InputError
 from parity.web.deps import SessionDep
 from parity.web.responses import respond, to_jsonable
@@ -45,6 +44,9 @@ templates.env.filters["status_dot"] = charts.status_dot
 templates.env.filters["value"] = lambda v, unit=None: metrics.fmt_value(v, unit or "value")
 templates.env.filters["rate"] = lambda v, unit=None: \
     "—" if v is None else metrics.fmt_rate(v, unit or "value")
+templates.env.filters["change"] = charts.fmt_change
+templates.env.filters["unit_of"] = providers.unit_of
+templates.env.filters["force_name"] = charts.force_name
 
 pages = APIRouter(prefix="/commitments", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/commitments", tags=["commitments"])
@@ -79,16 +81,6 @@ def _as_of(text: str | None) -> str | None:
         return None
     service.cutoff(text)  # InputError (400) when it is not a date
     return text
-
-
-def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
-    """The moment that the commitments of a workforce year are reported as of: the eve of the
-    next 31 March snapshot (30 March of `year` + 1), or None (now) while that is still to come.
-
-    So a report for 2023 shows each commitment as it stood, and the figures entered, by 30
-    March 2024, whenever it is built (docs/decisions/0505)."""
-    moment = date(year + 1, 3, 30)
-    return None if moment >= (today or datetime.now(UTC).date()) else moment
 
 
 def _force(force_id: str):  # noqa: ANN202
@@ -267,8 +259,8 @@ router.include_router(api)
 # the panel on a force's page --------------------------------------------------------------------
 def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     """The force's commitments in brief: how many in each status, and each one's status and
-    reason, as of the eve of the snapshot after `year` (`as_of_for_year`)."""
-    as_of = as_of_for_year(year)
+    reason, as of the eve of the snapshot after `year` (`service.as_of_for_year`)."""
+    as_of = service.as_of_for_year(year)
     savepoint = session.begin_nested()
     try:
         loaded = service.ensure_defaults(session)

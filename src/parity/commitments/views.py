@@ -89,6 +89,14 @@ def _force(force_id: str):  # noqa: ANN202
     return force_or_error(force_id)
 
 
+def _force_page(force_id: str):  # noqa: ANN202
+    """The force of a page's path; an unknown one is a 404 (as on the force pages)."""
+    try:
+        return _force(force_id)
+    except InputError as exc:
+        raise HTTPException(status_code=404, detail=exc.reason) from exc
+
+
 def _query(request: Request) -> str:
     query = "&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "format")
     return f"?{query}" if query else ""
@@ -124,7 +132,7 @@ def force_commitments(request: Request, session: CommitmentsSession, force_id: s
                       as_of: AsOf = None) -> Response:
     """One force's commitments (the national ones it adopted and its own), with each
     indicator's figures, trend, projection and target."""
-    force = _force(force_id)
+    force = _force_page(force_id)
     if force.id != force_id:
         suffix = ".json" if request.url.path.endswith(".json") else ""
         return RedirectResponse(f"/commitments/forces/{force.id}{suffix}{_query(request)}",
@@ -142,7 +150,7 @@ def force_review(request: Request, session: CommitmentsSession, force_id: str,
                  as_of: AsOf = None) -> Response:
     """The 1-year and 3-year reviews of a force's commitments: status and latest figure then
     and now, and the changes made between."""
-    force = _force(force_id)
+    force = _force_page(force_id)
     if force.id != force_id:
         suffix = ".json" if request.url.path.endswith(".json") else ""
         return RedirectResponse(f"/commitments/forces/{force.id}/review{suffix}"

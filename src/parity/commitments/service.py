@@ -19,6 +19,8 @@ then, manual values entered by then, and 31 March snapshots up to then):
 - `review(session, *, force_id=None, years=1, as_of=None) -> list[dict]`
 - `overview(session, *, as_of=None, include_btp=True) -> list[dict]` (force by force)
 - `history(session, *, ref) -> list[dict]`
+- `status_summary(session, *, as_of=None, include_btp=True) -> dict` (overview with counts)
+- `as_of_for_year(year, *, today=None)`: the date a year's commitments are reported as of
 
 With a force, lists and statuses cover the national commitments (adopted by every force,
 measured on the force's figures) except those the force refines with its own, plus the force's

@@ -341,7 +341,9 @@ def test_force_panel_on_the_force_page(client):
     assert lead.startswith("HeForShe commitments as they stood on 30 March 2024: 2 on track, "
                            "1 at risk, 0 off track, 3 without data")
     rows = {text_of(r[0]): text_of(r[1]) for r in panel.xpath(".//tbody/tr")}
-    assert rows["Women are 35% of senior officers by 2025"] == "On track"
+    assert rows["Women are 35% of senior officers by 2025 kent-1"] == "On track"
+    assert rows["Support the annual reporting of gender equality information national-2019-3"] \
+        == "At risk"
     link = panel.xpath(".//a[text()='Women are 35% of senior officers by 2025']")[0]
     assert link.get("href") == "/commitments/forces/kent?as_of=2024-03-30#c-kent-1"
 

@@ -19,7 +19,9 @@ from parity.web.app import CONTENT_SECURITY_POLICY, create_app
 from parity.web.responses import to_jsonable
 from tests.commitments.conftest import at, kent_senior
 from tests.conftest import PG_ADMIN_URL
+from tests.web import test_browser as browser_fixtures
 from tests.web.conftest import page
+from tests.web.test_browser import browser, server  # noqa: F401 - fixtures of the journey
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -364,3 +366,32 @@ def test_pages_are_safe_under_the_csp(client):
         assert not doc.xpath("//form[@method='post']"), url
         nav = [a.text for a in doc.xpath("//nav//a")]
         assert "Commitments" in nav, url
+
+
+@pytest.mark.skipif(not (browser_fixtures.CHROMIUM and browser_fixtures.DRIVER),
+                    reason="chromium and chromium-driver are not installed")
+def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, F811
+    """Headless Chromium: every force -> Kent's commitments -> one commitment's history, and
+    nothing refused by the Content-Security-Policy."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/commitments")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Commitments, force by force"
+    grid = browser.find_element(By.ID, "status-grid")
+    assert len(grid.find_elements(By.CSS_SELECTOR, "tbody tr")) == 44
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.size["width"] > 300
+    browser.save_screenshot(str(tmp_path / "commitments.png"))
+    grid.find_element(By.LINK_TEXT, "Kent").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Commitments of Kent"
+    assert browser.current_url.endswith("/commitments/forces/kent")
+    browser.save_screenshot(str(tmp_path / "kent.png"))
+    browser.find_element(By.CSS_SELECTOR, "#c-national-2019-1 h2 a").click()
+    assert "national-2019-1?force=kent" in browser.current_url
+    rows = browser.find_elements(By.CSS_SELECTOR, "#history tbody tr")
+    assert rows and "created" in rows[0].text
+    browser.get(server + "/forces/kent")
+    panel = browser.find_element(By.ID, "panel-commitments")
+    assert "Commitments" in panel.text and "On track" in panel.text
+    logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not logs, logs

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -98,7 +99,8 @@ def _force_page(force_id: str):  # noqa: ANN202
 
 
 def _query(request: Request) -> str:
-    query = "&".join(f"{k}={v}" for k, v in request.query_params.items() if k != "format")
+    """The request's query string again (encoded), for a redirect."""
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items()])
     return f"?{query}" if query else ""
 
 

@@ -24,6 +24,7 @@ Offered to other domains:
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -442,12 +443,38 @@ def equal_rates_scenario():  # noqa: ANN201
 OUTLOOK_SCENARIOS = ("baseline", "equal_rates", "all_three")
 
 
+_OUTLOOKS: dict[tuple, dict] = {}
+
+
+def _official_fingerprint(session: Session) -> tuple:
+    """What identifies the official table held: the workforce sources imported."""
+    from parity.store.models import Source
+    from parity.workforce.importer import KIND
+
+    return (str(session.get_bind().url), tuple(session.execute(
+        select(Source.id, Source.sha256).where(Source.kind == KIND).order_by(Source.id))))
+
+
 def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,
                    runs: int = 200, seed: int = 0) -> dict:
     """`public_projection` of `area` under three scenarios only: current rates
     (``baseline``), women promoted and leaving at men's rates (``equal_rates``) and that with
     half of recruits women (``all_three``), from public inputs (official stock, national
-    default rates). The same document as `project`; ``scenarios`` holds those three."""
+    default rates). The same document as `project`; ``scenarios`` holds those three.
+
+    Kept in memory (per process) until the official table held changes: the report and the
+    force pages ask for the same outlooks again."""
+    key = ("outlook", _official_fingerprint(session), area, from_year, years, runs, seed)
+    if key not in _OUTLOOKS:
+        if len(_OUTLOOKS) >= 128:
+            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
+        _OUTLOOKS[key] = _public_outlook(session, area=area, from_year=from_year, years=years,
+                                         runs=runs, seed=seed)
+    return copy.deepcopy(_OUTLOOKS[key])
+
+
+def _public_outlook(session: Session, *, area: str, from_year: int, years: int, runs: int,
+                    seed: int) -> dict:
     from parity.flows.projection import Scenario
 
     all_three = next(s for s in standard_scenarios() if s.name == "all_three")
@@ -479,7 +506,22 @@ def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: i
                    seed: int = 0, force_ids: list[str] | None = None) -> dict:
     """`outlook_row` for England and Wales and for each territorial force (or `force_ids`),
     from public inputs only: the official stock on 31 March `from_year` and the national
-    default rates. Forces without figures that year are left out."""
+    default rates. Forces without figures that year are left out.
+
+    The answer depends only on the official table and the arguments, so it is kept in memory
+    (a few answers per process) until the workforce sources held change."""
+    key = (_official_fingerprint(session), from_year, years, runs, seed,
+           tuple(force_ids) if force_ids is not None else None)
+    if key not in _OUTLOOKS:
+        if len(_OUTLOOKS) >= 128:
+            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
+        _OUTLOOKS[key] = _forces_outlook(session, from_year=from_year, years=years, runs=runs,
+                                         seed=seed, force_ids=force_ids)
+    return copy.deepcopy(_OUTLOOKS[key])
+
+
+def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, seed: int,
+                    force_ids: list[str] | None) -> dict:
     reg = registry()
     ids = force_ids if force_ids is not None else [f.id for f in reg.territorial()]
     whole = public_outlook(session, area="England and Wales", from_year=from_year,

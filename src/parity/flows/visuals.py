@@ -32,8 +32,10 @@ def parity_words(parity_year: int | None, years_ahead: int) -> str:
 def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[float | None],
                high: Sequence[float | None], reference: Sequence[float | None], *,
                title: str, reference_label: str, parity_year: int | None,
-               colour: str = PALETTE[0], width: int = 360, height: int = 220) -> Markup:
-    """One scenario's projected share: median line, 5–95% band, reference, parity marker."""
+               colour: str = PALETTE[0], width: int = 360, height: int = 220,
+               heading: str | None = None) -> Markup:
+    """One scenario's projected share: median line, 5–95% band, reference, parity marker;
+    `heading` (optional) is written in bold above the plot."""
     pts = [(xv, v, lo, hi) for xv, v, lo, hi in zip(x, values, low, high, strict=True)]
     known = [p for p in pts if p[1] is not None]
     refs = [r for r in reference if r is not None]
@@ -58,7 +60,12 @@ def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[f
     hi_v = max(every)
     step = nice_step(hi_v or 1.0, target=4)
     top_v = math.ceil(hi_v / step) * step or step
-    left, right, top, bottom = 40, 10, 10, 24
+    left, right, top, bottom = 40, 22, (40 if heading else 10), 24
+    if heading:
+        out.append(f'<text x="4" y="13" font-weight="bold" font-size="12">{escape(heading)}'
+                   f'</text>')
+        out.append(f'<text x="4" y="28">parity year: '
+                   f'{escape(parity_words(parity_year, horizon))}</text>')
     plot_w, plot_h = width - left - right, height - top - bottom
     x0, x1 = x[0], x[-1]
 
@@ -114,9 +121,11 @@ def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[f
     return Markup("\n".join(out))
 
 
-def scenario_charts(chart: dict, *, width: int = 360, height: int = 220) -> list[dict]:
+def scenario_charts(chart: dict, *, width: int = 360, height: int = 220,
+                    headings: bool = False) -> list[dict]:
     """For `service.chart_data`: per scenario ``{"scenario", "label", "parity_year",
-    "chart"}``, each chart on the same y scale is not needed (each starts at 0)."""
+    "parity", "chart"}`` (a `band_chart`; with `headings`, the scenario and its parity year
+    written above the plot)."""
     out = []
     horizon = chart["x"][-1] - chart["x"][0] if chart["x"] else 0
     for i, s in enumerate(chart["series"]):
@@ -128,7 +137,8 @@ def scenario_charts(chart: dict, *, width: int = 360, height: int = 220) -> list
                                 title=f"{s['label']}: projected {chart['group']} share of women",
                                 reference_label=chart["reference"]["label"],
                                 parity_year=s["parity_year"],
-                                colour=PALETTE[i % len(PALETTE)], width=width, height=height),
+                                colour=PALETTE[i % len(PALETTE)], width=width, height=height,
+                                heading=s["label"] if headings else None),
         })
     return out
 

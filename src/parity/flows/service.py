@@ -451,7 +451,9 @@ def _official_fingerprint(session: Session) -> tuple:
     from parity.store.models import Source
     from parity.workforce.importer import KIND
 
-    return (str(session.get_bind().url), tuple(session.execute(
+    bind = session.get_bind()
+    url = getattr(bind, "url", None) or bind.engine.url
+    return (str(url), tuple(session.execute(
         select(Source.id, Source.sha256).where(Source.kind == KIND).order_by(Source.id))))
 
 

@@ -149,6 +149,8 @@ def test_api_is_documented(client):  # noqa: F811
 
 
 def test_api_equals_the_cli_for_an_area_without_an_extract(client, sqlite_url):  # noqa: F811
+    if client.app.state.engine.dialect.name != "sqlite":
+        pytest.skip("the CLI runs on SQLite here")
     out = parity("project", "--area", "Gwent", "--from", "2023", "--years", "10", "--runs",
                  "40", "--equal-leaving", "--json", db_url=sqlite_url)
     assert out.code == 0, out.stderr

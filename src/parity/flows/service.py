@@ -447,14 +447,13 @@ _OUTLOOKS: dict[tuple, dict] = {}
 
 
 def _official_fingerprint(session: Session) -> tuple:
-    """What identifies the official table held: the workforce sources imported."""
+    """What identifies the official table held, whatever the database: the SHA-256 of each
+    workforce file imported (the same files give the same stocks)."""
     from parity.store.models import Source
     from parity.workforce.importer import KIND
 
-    bind = session.get_bind()
-    url = getattr(bind, "url", None) or bind.engine.url
-    return (str(url), tuple(session.execute(
-        select(Source.id, Source.sha256).where(Source.kind == KIND).order_by(Source.id))))
+    return tuple(session.scalars(select(Source.sha256).where(Source.kind == KIND)
+                                 .order_by(Source.sha256)))
 
 
 def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,

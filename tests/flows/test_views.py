@@ -85,7 +85,7 @@ def test_area_page_keeps_the_chosen_scenario_in_the_form(client):  # noqa: F811
 
 
 @pytest.mark.parametrize(("query", "words"), [
-    ("runs=5000", "parameter runs: expected a number of runs from 1 to 2,000, got '5000'"),
+    ("runs=5000", "parameter runs: expected a number of runs from 1 to 1,000, got '5000'"),
     ("years=0", "parameter years"),
     ("area=Atlantis", "unknown area 'Atlantis'"),
     ("recruit_share_female=1.5", "parameter recruit_share_female"),

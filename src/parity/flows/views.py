@@ -45,7 +45,7 @@ nav = [{"label": "Projections", "path": "/flows"}]
 DEFAULT_YEARS = 30
 MAX_YEARS = 50
 DEFAULT_RUNS = 500
-MAX_RUNS = 2000  # a page or API call runs up to six scenarios; this keeps it under a second
+MAX_RUNS = 1000  # a request runs up to six scenarios: at the cap, about a second
 PANEL_RUNS = 200
 FORCES_RUNS = 200
 GROUPS = ("senior", "all", "middle", "superintending", "chief_officer")
@@ -126,7 +126,7 @@ def parse_controls(session: Session, *, area: str | None, from_year: str | None,
                    equal_leaving: str | None, intake: str | None, target: str | None,
                    group: str | None = None) -> Controls:
     """The controls from the address, all checked at once: `InputError` naming every bad
-    parameter (shares in [0, 1], runs 1 to 2,000, years 1 to 50)."""
+    parameter (shares in [0, 1], runs 1 to 1,000, years 1 to 50)."""
     from parity.workforce import service as workforce
 
     problems: list[Problem] = []
@@ -196,7 +196,7 @@ def _choices(session: Session) -> dict:
         "intakes": [0.8, 0.9, 1.0, 1.1, 1.2, 1.5],
         "targets": [None, 0.3, 0.35, 0.4, 0.45, 0.5],
         "horizons": [10, 15, 20, 25, 30, 40, 50],
-        "runs": [100, 200, 500, 1000, 2000],
+        "runs": [100, 200, 500, 1000],
         "groups": GROUP_LABELS,
     }
 

@@ -78,8 +78,8 @@ def percentile(value: float | None) -> str:
 
 # --- charts --------------------------------------------------------------------------------
 
-def gap_league_chart(league: dict, *, highlight: str | None = None, width: int = 560,
-                     bar_height: int = 11) -> Markup:
+def gap_league_chart(league: dict, *, highlight: str | None = None, width: int = 720,
+                     bar_height: int = 16) -> Markup:
     """Police forces' published figure for a year, lowest first, with the police median."""
     bars = [Bar(r["force"], r["value"], highlight=r["force_id"] == highlight,
                 href=f"/context/paygap/{r['force_id']}") for r in league["forces"]]
@@ -121,11 +121,11 @@ def quarters_chart(history: list[dict], force: str, *, width: int = 560) -> Mark
 
 
 def crime_league_chart(league: dict, *, highlight: str | None = None,
-                       width: int = 560) -> Markup:
+                       width: int = 720, bar_height: int = 16) -> Markup:
     bars = [Bar(r["force"], r["rate"], highlight=r["force_id"] == highlight,
                 href=f"/context/crime/{r['force_id']}") for r in league["forces"]]
     national = (league["england_and_wales"] or {}).get("rate")
-    return bar_chart(bars, width=width, bar_height=11, fmt=rate,
+    return bar_chart(bars, width=width, bar_height=bar_height, fmt=rate,
                      reference=("England and Wales", national),
                      title=f"{league['label']} per 1,000 population by force area, 12 months "
                            f"ending {league['period_end']:%B %Y}")

@@ -157,12 +157,30 @@ def shares_timeline_chart(timeline: list[dict], force: str, *, width: int = 560)
         width=width, height=280)
 
 
+def median_trend_chart(trend: list[dict], *, width: int = 560) -> Markup:
+    """The median police force's and public administration employer's median hourly pay
+    gap, year by year (items with ``snapshot_year``, ``police_forces`` and
+    ``public_administration`` distributions)."""
+    series = [
+        Series("Police forces (median)", [(t["snapshot_year"], t["police_forces"]["median"])
+                                          for t in trend]),
+        Series("Public administration (median)",
+               [(t["snapshot_year"], t["public_administration"]["median"]) for t in trend],
+               colour=PUBLIC_COLOUR, dashed=True),
+    ]
+    return line_chart(series, title="Median hourly gender pay gap, police forces and public "
+                                    "administration, by snapshot year",
+                      fmt=lambda v: percent(v, 0) if v is not None else "—", width=width,
+                      height=240)
+
+
 FILTERS = {"percent": percent, "signed_percent": signed_percent,
            "signed_number": signed_number, "rate": rate, "percentile": percentile}
 CHARTS = {"gap_league_chart": gap_league_chart, "gap_history_chart": gap_history_chart,
           "quarters_chart": quarters_chart, "crime_league_chart": crime_league_chart,
           "crime_periods_chart": crime_periods_chart,
-          "shares_timeline_chart": shares_timeline_chart}
+          "shares_timeline_chart": shares_timeline_chart,
+          "median_trend_chart": median_trend_chart}
 
 
 def install(env: Any) -> None:

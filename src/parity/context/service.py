@@ -15,8 +15,10 @@ Functions other domains rely on (signatures kept stable):
 - ``crime_rate_series(session, *, force_id, offence) -> dict[int, float]``: year -> offences
   per 1,000 population for the 12 months ending March of that year.
 - ``paygap_comparison``, ``paygap_league``, ``paygap_benchmarks``, ``paygap_checks``,
-  ``reporting_gaps``, ``late_submissions``, ``crime_history``, ``crime_league``,
-  ``force_context``, ``national_context`` as documented below.
+  ``paygap_check_totals``, ``paygap_positions``, ``reporting_gaps``, ``late_submissions``,
+  ``crime_history``, ``crime_league``, ``crime_snapshot``, ``force_context``,
+  ``national_context``, ``latest_complete_year``, ``holds_returns``, ``holds_crime`` as
+  documented below.
 
 Police forces here are the 43 territorial forces and British Transport Police. Where an
 employer published twice for one year, the latest submission counts.

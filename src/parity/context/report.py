@@ -16,10 +16,12 @@ national part says how to import them and the force parts are left out.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from datetime import date
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -43,10 +45,16 @@ OFFENCES = ("sexual_offences", "stalking_and_harassment", "violence_with_injury"
 _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _render(template: str, **context: object) -> Markup:
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # built once: compiling the templates again for each of 44 forces would double the build
     env = fragment_environment(TEMPLATES)
     install(env)
-    return Markup(env.get_template(template).render(**context))
+    return env
+
+
+def _render(template: str, **context: object) -> Markup:
+    return Markup(_environment().get_template(template).render(**context))
 
 
 def _shared(session: Session, year: int) -> dict:
@@ -68,6 +76,9 @@ def _compute_shared(session: Session, year: int) -> dict:
             out["leagues"] = {y: service.paygap_league(session, snapshot_year=y)
                               for y in service.snapshot_years(session)
                               if y <= snapshot and y not in partial}
+            out["police_failures"] = [
+                f for f in service.paygap_checks(session, police_only=True)["failures"]
+                if f["snapshot_year"] <= snapshot]
     if has_crime:
         periods = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
         out["period"] = periods[-1] if periods else None
@@ -110,8 +121,7 @@ def _national(session: Session, *, year: int, shared: dict) -> dict | None:
     if snapshot is not None:
         league = shared["leagues"][snapshot]
         police = service.paygap_check_totals(session, police_only=True)
-        police_failures = [f for f in service.paygap_checks(session, police_only=True)
-                           ["failures"] if f["snapshot_year"] <= snapshot]
+        police_failures = shared["police_failures"]
         all_employers = service.paygap_check_totals(session, snapshot_year=snapshot)
         trend = [{"snapshot_year": y, "reporting_year": lg["reporting_year"],
                   "police_forces": lg["police_forces"],
@@ -154,8 +164,7 @@ def _force(session: Session, *, year: int, force_id: str, shared: dict) -> dict 
     history = findings = None
     if snapshot is not None:
         history = _force_history(shared, force.id)
-        findings = [f for f in service.paygap_checks(session, force_id=force.id)["failures"]
-                    if f["snapshot_year"] <= snapshot]
+        findings = [f for f in shared["police_failures"] if f["force_id"] == force.id]
         latest = history[-1]
         figures.update({
             "reported": latest["reported"],

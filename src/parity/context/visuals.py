@@ -174,13 +174,30 @@ def median_trend_chart(trend: list[dict], *, width: int = 560) -> Markup:
                       height=240)
 
 
+def top_quarter_chart(national: dict, *, width: int = 720) -> Markup:
+    """Women's share of each police force's top paid quarter (a `national_context` result),
+    highest first, with the median force as the reference line."""
+    import statistics
+
+    rows = sorted((r for r in national["forces"] if r["female_top_quartile_pct"] is not None),
+                  key=lambda r: -r["female_top_quartile_pct"])
+    bars = [Bar(r["force"], r["female_top_quartile_pct"] / 100,
+                href=f"/context/forces/{r['force_id']}") for r in rows]
+    median = (statistics.median(r["female_top_quartile_pct"] for r in rows) / 100
+              if rows else None)
+    year = national["years"]["paygap_snapshot"]
+    return bar_chart(bars, width=width, reference=("Median force", median),
+                     title=f"Women in the top paid quarter by police force, "
+                           f"{year}/{(year + 1) % 100:02d}")
+
+
 FILTERS = {"percent": percent, "signed_percent": signed_percent,
            "signed_number": signed_number, "rate": rate, "percentile": percentile}
 CHARTS = {"gap_league_chart": gap_league_chart, "gap_history_chart": gap_history_chart,
           "quarters_chart": quarters_chart, "crime_league_chart": crime_league_chart,
           "crime_periods_chart": crime_periods_chart,
           "shares_timeline_chart": shares_timeline_chart,
-          "median_trend_chart": median_trend_chart}
+          "median_trend_chart": median_trend_chart, "top_quarter_chart": top_quarter_chart}
 
 
 def install(env: Any) -> None:

@@ -180,6 +180,8 @@ def test_force_panel_on_the_force_page(client):
     earlier = page(client.get("/forces/kent", params={"year": 2019}))
     panel = earlier.xpath("//section[@id='panel-context']")[0]
     assert "2019/20" in text_of(panel) and "March 2019" in text_of(panel)
+    before = page(client.get("/forces/kent", params={"year": 2012}))
+    assert not before.xpath("//section[@id='panel-context']")
 
 
 def test_api_equals_service(client, session):

@@ -223,8 +223,8 @@ def _offence_choices() -> dict[str, str]:
 def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     """The force's latest published pay gap (the complete year at or before `year`) with its
     position among police forces, and recorded crime in its area (the latest edition ending
-    on or before 31 March of `year`, else the earliest held) beside England and Wales. None
-    when neither the returns nor the crime tables are held."""
+    on or before 31 March of `year`) beside England and Wales. None when neither is held for
+    that year (before 2017/18 and March 2018)."""
     has_returns, has_crime = service.holds_returns(session), service.holds_crime(session)
     if not (has_returns or has_crime):
         return None
@@ -242,10 +242,9 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
             }
     crime = None
     if has_crime:
-        periods = service.crime_periods(session)
-        earlier = [p for p in periods if p <= date(year, 3, 31)]
-        crime = service.crime_snapshot(session, force_id=force.id,
-                                       period_end=earlier[-1] if earlier else periods[0])
+        earlier = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
+        if earlier:
+            crime = service.crime_snapshot(session, force_id=force.id, period_end=earlier[-1])
     if paygap is None and crime is None:
         return None
     html = templates.env.get_template("context_panel.html").render(

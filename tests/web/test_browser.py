@@ -77,8 +77,7 @@ def browser(tmp_path):  # noqa: ANN001, ANN201
 
 def test_overview_to_league_to_force(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server + "/")
     assert browser.title.startswith("Women in policing, England and Wales, 2023")

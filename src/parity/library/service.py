@@ -562,16 +562,21 @@ def force_figures_checks(session: Session, *, force: str, published_to: date | N
     "published_to", "articles_scanned", "claims", "matches", "does_not_match",
     "cannot_tell", "articles": [check_figures result]}``."""
     force_obj = registry().force(force)
-    query = (select(Article.id).where(Article.force_id == force_obj.id)
+    query = (select(Article.id, Article.title, Article.description, Article.text)
+             .where(Article.force_id == force_obj.id)
              .order_by(Article.published.desc().nulls_last(), Article.id.desc()).limit(scan))
     if published_to:
         query = query.where(Article.published <= published_to)
-    ids = list(session.scalars(query))
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
     checked = []
-    for art_id in ids:
+    for row in rows:
         if len(checked) >= limit:
             break
-        result = check_figures(session, ref=art_id)
+        # the claims are found first (cheap), so only articles quoting figures are checked
+        if not claims_mod.find_claims(f"{row.title}.\n{row.description or ''}\n{row.text}"):
+            continue
+        result = check_figures(session, ref=row.id)
         if result["claims"]:
             checked.append(result)
     return {"force_id": force_obj.id, "area": force_obj.name,
@@ -588,8 +593,14 @@ def cited_for(session: Session, *, ref: str | int) -> list[dict]:
     URL: ``[{ref, title, force_id, scope, note}]``. Reads only: if the commitments domain has
     to load its bundled commitments first, that is rolled back."""
     from parity.commitments import service as commitments
+    from parity.commitments.models import CommitmentLink
 
     article = get_article(session, ref=ref)
+    # Read-only first: only when some link names this article are the commitments read
+    # (their service may have to load its bundled commitments, a write, on a first read).
+    if not any(_cites(target, article) for target in
+               session.scalars(select(CommitmentLink.article).distinct())):
+        return []
     savepoint = session.begin_nested()
     try:
         items = commitments.list_commitments(session)

@@ -106,7 +106,27 @@ def theme_label(theme_id: str) -> str:
         return theme_id
 
 
+WORKERS = {"officer": "officers", "staff": "police staff", "pcso": "PCSOs",
+           "special": "special constables", "volunteer": "police support volunteers",
+           "designated": "designated officers"}
+GROUPS = {"all": None, "senior": "senior leadership (Chief Inspector and above)",
+          "middle": "sergeants and inspectors", "chief_officer": "chief officers",
+          "superintending": "Superintendent and above"}
+
+
+def official_label(official: dict | None) -> str:
+    """'Kent, 31 March 2022: police staff' for the official figure a claim refers to."""
+    if not official:
+        return "—"
+    who = WORKERS.get(official.get("worker_type") or "", official.get("worker_type") or "")
+    group = official.get("group") or "all"
+    part = GROUPS[group] if group in GROUPS else group.replace("_", " ") + "s"
+    return (f"{official['area']}, 31 March {official['year']}: {who}"
+            + (f", {part}" if part else ""))
+
+
 templates = templates_for(TEMPLATES)
+templates.env.filters["official_label"] = official_label
 templates.env.filters["snippet"] = safe_snippet
 templates.env.filters["web_href"] = web_href
 templates.env.filters["long_date"] = long_date

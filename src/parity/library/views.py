@@ -473,8 +473,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:  
     articles = service.articles_for_force(session, force=force_id, limit=PANEL_ARTICLES)
     if not articles:
         return None
-    total = service.counts_by_force(session)
-    count = next((f["articles"] for f in total["forces"] if f["force_id"] == force_id), 0)
+    count = service.browse(session, force=force_id, limit=1)["total"]
     html = templates.env.get_template("force_panel.html").render(
         articles=articles, force_id=force_id, count=count)
     return {"title": "Shared practice", "html": html}

@@ -244,6 +244,9 @@ def test_paging(client, session):
         [h["id"] for h in expected["hits"]]
     previous = second.xpath("//a[@rel='prev']")[0].get("href")
     assert previous == "/library?q=police"
+    past = page(client.get("/library", params={"q": "police", "page": 999}))
+    assert "past the last page" in words(past.xpath("//p[@id='past-the-end']")[0])
+    assert not past.xpath("//ol[@id='hits']/li")
 
 
 def test_home_shows_shared_practice(client, session):

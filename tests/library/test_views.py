@@ -489,3 +489,16 @@ def test_security_headers_on_library_pages(client):
     for path in ("/library", "/library/themes", "/library/forces", "/api/v1/library/themes"):
         response = client.get(path)
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_an_empty_library(sqlite_url):
+    from parity.web.app import create_app
+
+    with TestClient(create_app(sqlite_url)) as empty:
+        home = page(empty.get("/library"))
+        assert "No articles have been imported yet" in words(home)
+        assert empty.get("/library.json").json()["practice"]["total"] == 0
+        found = page(empty.get("/library", params={"q": "menopause"}))
+        assert "No article matches" in words(found)
+        assert not page(empty.get("/forces/kent")).xpath("//ul[@id='library-panel']")
+        assert empty.get("/api/v1/library/forces").json()["total"] == 0

@@ -25,6 +25,8 @@ from parity.reports.format import pct
 from parity.web.responses import to_jsonable
 from tests.conftest import PG_ADMIN_URL
 from tests.library.conftest import ARTICLES, write_fixture_corpus
+from tests.web import test_browser as browser_fixtures
+from tests.web.test_browser import browser, server  # noqa: F401 - fixtures of the journey
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -491,10 +493,11 @@ def test_security_headers_on_library_pages(client):
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
-def test_an_empty_library(sqlite_url):
+def test_an_empty_library(sqlite_templates, tmp_path):
     from parity.web.app import create_app
 
-    with TestClient(create_app(sqlite_url)) as empty:
+    shutil.copy(sqlite_templates["workforce"], tmp_path / "empty.db")
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'empty.db'}")) as empty:
         home = page(empty.get("/library"))
         assert "No articles have been imported yet" in words(home)
         assert empty.get("/library.json").json()["practice"]["total"] == 0
@@ -502,3 +505,50 @@ def test_an_empty_library(sqlite_url):
         assert "No article matches" in words(found)
         assert not page(empty.get("/forces/kent")).xpath("//ul[@id='library-panel']")
         assert empty.get("/api/v1/library/forces").json()["total"] == 0
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_templates) -> str:  # noqa: ANN001
+    """For the browser journey's server: the workforce table and the test corpus."""
+    url, _ = library_database("sqlite", tmp_path, sqlite_templates["workforce"])
+    return url
+
+
+@pytest.mark.skipif(not (browser_fixtures.CHROMIUM and browser_fixtures.DRIVER),
+                    reason="chromium and chromium-driver are not installed")
+def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, F811
+    """Headless Chromium: search -> a hostile article -> its force's library page -> the force
+    page's panel; no alert opens and nothing is refused by the Content-Security-Policy."""
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    def no_alert() -> None:
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text  # noqa: B018
+
+    browser.get(server + "/library")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "What forces share"
+    assert browser.find_element(By.CSS_SELECTOR, "svg.chart").size["width"] > 300
+    field = browser.find_element(By.ID, "f-q")
+    field.send_keys("quokka patrols")
+    field.submit()
+    assert "q=quokka+patrols" in browser.current_url
+    hits = browser.find_elements(By.CSS_SELECTOR, "#hits li")
+    assert hits and browser.find_elements(By.CSS_SELECTOR, "#hits mark")
+    browser.save_screenshot(str(tmp_path / "search.png"))
+    hits[0].find_element(By.CSS_SELECTOR, "h3 a").click()
+    no_alert()
+    assert "/library/articles/" in browser.current_url
+    assert '<script>alert("title")</script>' in browser.find_element(By.TAG_NAME, "h1").text
+    body = browser.find_element(By.ID, "article-body")
+    assert "Quokka hover text." in body.text
+    browser.save_screenshot(str(tmp_path / "article.png"))
+    browser.find_element(By.CSS_SELECTOR, "#article-meta a[href='/library/forces/essex']").click()
+    no_alert()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Essex"
+    browser.get(server + "/forces/essex")
+    panel = browser.find_element(By.ID, "panel-library")
+    assert "Shared practice" in panel.text and "Wombat cafes open in Chelmsford" in panel.text
+    no_alert()
+    logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not logs, logs

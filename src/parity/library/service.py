@@ -453,3 +453,177 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
     return {**base, "official": official, "measure": shown_measure,
             "share_official": shown, "verdict": verdict, "label": label, "reason": None,
             "rule": rule}
+
+
+# browsing, for the web pages and the report ----------------------------------------------
+_LISTED = (Article.id, Article.title, Article.url, Article.force_id, Article.published,
+           Article.description)
+
+
+def _summaries(session: Session, rows: list[Article]) -> list[dict]:
+    tags = themes_of(session, article_ids=[a.id for a in rows])
+    return [summary(a, tags[a.id]) for a in rows]
+
+
+def browse(
+    session: Session, *, force: str | None = None, region: str | None = None,
+    theme: str | None = None, date_from: date | None = None, date_to: date | None = None,
+    limit: int = 20, offset: int = 0,
+) -> dict:
+    """Articles without search words, newest first (undated last), with the same filters as
+    `search`: ``{"force_id", "region", "theme", "date_from", "date_to", "total", "articles":
+    [summary]}`` (each article as a search hit without ``score`` and ``snippet``)."""
+    if limit < 1:
+        raise InputError("--limit must be at least 1")
+    if offset < 0:
+        raise InputError("the offset must be 0 or more")
+    filters = _filters(force=force, region=region, theme=theme, date_from=date_from,
+                       date_to=date_to)
+    conds = []
+    if filters.force_ids is not None:
+        conds.append(Article.force_id.in_(filters.force_ids))
+    if filters.theme:
+        conds.append(Article.id.in_(select(ArticleTheme.article_id)
+                                    .where(ArticleTheme.theme == filters.theme)))
+    if date_from:
+        conds.append(Article.published >= date_from)
+    if date_to:
+        conds.append(Article.published <= date_to)
+    total = session.scalar(select(func.count()).select_from(Article).where(*conds)) or 0
+    rows = list(session.scalars(
+        select(Article).options(load_only(*_LISTED)).where(*conds)
+        .order_by(Article.published.desc().nulls_last(), Article.id.desc())
+        .limit(limit).offset(offset)))
+    return {"force_id": force and registry().force(force).id, "region": region,
+            "theme": filters.theme, "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None, "total": int(total),
+            "articles": _summaries(session, rows)}
+
+
+def counts_by_force(session: Session, *, published_to: date | None = None) -> dict:
+    """How many articles each force has (every force in the registry, in its order, with its
+    newest publication date), and how many are tagged with no force:
+    ``{"published_to", "total", "no_force", "forces": [{force_id, area, region, articles,
+    latest}]}``. Only articles published on or before `published_to` when given."""
+    query = select(Article.force_id, func.count(), func.max(Article.published))
+    if published_to:
+        query = query.where(Article.published <= published_to)
+    found = {fid: (n, latest) for fid, n, latest in session.execute(
+        query.group_by(Article.force_id))}
+    forces = [{"force_id": f.id, "area": f.name, "region": f.region,
+               "articles": int(found.get(f.id, (0, None))[0]),
+               "latest": (found.get(f.id, (0, None))[1] or None) and
+               found[f.id][1].isoformat()} for f in registry().forces]
+    return {"published_to": published_to.isoformat() if published_to else None,
+            "total": int(sum(n for n, _ in found.values())),
+            "no_force": int(found.get(None, (0, None))[0]), "forces": forces}
+
+
+def shared_practice(session: Session, *, per_theme: int = 3, force: str | None = None,
+                    published_to: date | None = None) -> dict:
+    """What forces share, theme by theme: for each theme of the rules (in their order) its
+    number of articles and its `per_theme` newest ones, optionally for one force and up to a
+    publication date: ``{"force_id", "published_to", "total", "themes": [{id, label,
+    commitments, articles, latest: [summary]}]}`` (``total``: articles, each counted once)."""
+    rules = tagging.load_rules()
+    conds = []
+    force_id = registry().force(force).id if force else None
+    if force_id:
+        conds.append(Article.force_id == force_id)
+    if published_to:
+        conds.append(Article.published <= published_to)
+    counted = (select(ArticleTheme.theme, func.count()).join(
+        Article, Article.id == ArticleTheme.article_id).where(*conds)
+        .group_by(ArticleTheme.theme))
+    counts = dict(session.execute(counted).all())
+    out = []
+    for theme in rules.themes:
+        latest: list[Article] = []
+        if counts.get(theme.id) and per_theme > 0:
+            latest = list(session.scalars(
+                select(Article).options(load_only(*_LISTED))
+                .where(*conds, Article.id.in_(select(ArticleTheme.article_id)
+                                              .where(ArticleTheme.theme == theme.id)))
+                .order_by(Article.published.desc().nulls_last(), Article.id.desc())
+                .limit(per_theme)))
+        out.append({"id": theme.id, "label": theme.label, "commitments": list(theme.commitments),
+                    "articles": int(counts.get(theme.id, 0)),
+                    "latest": _summaries(session, latest)})
+    total = session.scalar(select(func.count()).select_from(Article).where(*conds)) or 0
+    return {"force_id": force_id, "published_to": published_to.isoformat() if published_to
+            else None, "total": int(total), "themes": out}
+
+
+def force_figures_checks(session: Session, *, force: str, published_to: date | None = None,
+                         limit: int = 10, scan: int = 200) -> dict:
+    """The figures checks (`check_figures`) of a force's newest articles that quote workforce
+    figures: of its `scan` newest articles (published on or before `published_to` when
+    given), the first `limit` with at least one claim. ``{"force_id", "area",
+    "published_to", "articles_scanned", "claims", "matches", "does_not_match",
+    "cannot_tell", "articles": [check_figures result]}``."""
+    force_obj = registry().force(force)
+    query = (select(Article.id, Article.title, Article.description, Article.text)
+             .where(Article.force_id == force_obj.id)
+             .order_by(Article.published.desc().nulls_last(), Article.id.desc()).limit(scan))
+    if published_to:
+        query = query.where(Article.published <= published_to)
+    rows = session.execute(query).all()
+    ids = [row.id for row in rows]
+    checked = []
+    for row in rows:
+        if len(checked) >= limit:
+            break
+        # the claims are found first (cheap), so only articles quoting figures are checked
+        if not claims_mod.find_claims(f"{row.title}.\n{row.description or ''}\n{row.text}"):
+            continue
+        result = check_figures(session, ref=row.id)
+        if result["claims"]:
+            checked.append(result)
+    return {"force_id": force_obj.id, "area": force_obj.name,
+            "published_to": published_to.isoformat() if published_to else None,
+            "articles_scanned": len(ids),
+            "claims": sum(len(r["claims"]) for r in checked),
+            "matches": sum(r["matches"] for r in checked),
+            "does_not_match": sum(r["does_not_match"] for r in checked),
+            "cannot_tell": sum(r["cannot_tell"] for r in checked), "articles": checked}
+
+
+def cited_for(session: Session, *, ref: str | int) -> list[dict]:
+    """The HeForShe commitments (commitments domain) that cite article `ref`, by its id or its
+    URL: ``[{ref, title, force_id, scope, note}]``. Reads only: if the commitments domain has
+    to load its bundled commitments first, that is rolled back."""
+    from parity.commitments import service as commitments
+    from parity.commitments.models import CommitmentLink
+
+    article = get_article(session, ref=ref)
+    # Read-only first: only when some link names this article are the commitments read
+    # (their service may have to load its bundled commitments, a write, on a first read).
+    if not any(_cites(target, article) for target in
+               session.scalars(select(CommitmentLink.article).distinct())):
+        return []
+    savepoint = session.begin_nested()
+    try:
+        items = commitments.list_commitments(session)
+    finally:
+        savepoint.rollback()  # list_commitments may load the bundled commitments: undo it
+    out = []
+    for item in items:
+        for link in item.get("links") or []:
+            if _cites(link.get("article") or "", article):
+                out.append({"ref": item["ref"], "title": item["title"],
+                            "force_id": item.get("force"), "scope": item.get("scope"),
+                            "note": link.get("note")})
+                break
+    return out
+
+
+def _cites(target: str, article: Article) -> bool:
+    target = target.strip()
+    if target.isdigit():
+        return int(target) == article.id
+    if article.url and "://" in target:
+        try:
+            return normalise_url(target) == article.url
+        except BadFile:
+            return False
+    return False

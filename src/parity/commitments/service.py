@@ -699,3 +699,11 @@ def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
     (docs/decisions/0505)."""
     moment = date(year + 1, 3, 30)
     return None if moment >= (today or now().date()) else moment
+
+
+def cited_articles(session: Session) -> list[str]:
+    """Every article reference (an id or a URL, as entered) that some commitment cites.
+
+    Reads only: unlike the listing functions it never loads the bundled commitments, so other
+    domains can ask cheaply whether an article is cited at all."""
+    return list(session.scalars(select(CommitmentLink.article).distinct()))

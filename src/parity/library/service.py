@@ -593,13 +593,11 @@ def cited_for(session: Session, *, ref: str | int) -> list[dict]:
     URL: ``[{ref, title, force_id, scope, note}]``. Reads only: if the commitments domain has
     to load its bundled commitments first, that is rolled back."""
     from parity.commitments import service as commitments
-    from parity.commitments.models import CommitmentLink
 
     article = get_article(session, ref=ref)
     # Read-only first: only when some link names this article are the commitments read
     # (their service may have to load its bundled commitments, a write, on a first read).
-    if not any(_cites(target, article) for target in
-               session.scalars(select(CommitmentLink.article).distinct())):
+    if not any(_cites(target, article) for target in commitments.cited_articles(session)):
         return []
     savepoint = session.begin_nested()
     try:

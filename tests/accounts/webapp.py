@@ -101,3 +101,21 @@ def kent_analyst(app) -> Iterator[TestClient]:  # noqa: ANN001
 def coordinator(app) -> Iterator[TestClient]:  # noqa: ANN001
     with signed_in_client(app, "coord@example.org") as c:
         yield c
+
+
+def walk_routes(application) -> list[tuple[str, frozenset[str]]]:  # noqa: ANN001
+    """(path, methods) of every route of the app, through included routers (FastAPI keeps
+    those as a branch of their own since 0.16x)."""
+    out: list[tuple[str, frozenset[str]]] = []
+
+    def walk(routes, prefix: str) -> None:  # noqa: ANN001
+        for route in routes:
+            original = getattr(route, "original_router", None)
+            if original is not None:
+                context = getattr(route, "include_context", None)
+                walk(original.routes, prefix + getattr(context, "prefix", ""))
+            elif getattr(route, "methods", None):
+                out.append((prefix + route.path, frozenset(route.methods)))
+
+    walk(application.routes, "")
+    return out

@@ -24,7 +24,8 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import Delete, func, select
+from sqlalchemy import delete as _delete
 from sqlalchemy.orm import Session
 
 from parity.accounts.models import LoginFailure, User, UserSession
@@ -72,6 +73,12 @@ class SignedIn:
     force_id: str | None
     csrf_token: str
     expires_at: datetime
+
+
+def delete(model) -> Delete:  # noqa: ANN001
+    """A bulk DELETE that finds the deleted rows in the database, not by evaluating the
+    criteria in Python (which cannot compare SQLite's naive datetimes with aware ones)."""
+    return _delete(model).execution_options(synchronize_session="fetch")
 
 
 def _now(now: datetime | None) -> datetime:

@@ -10,7 +10,8 @@
   `RequireUser`: a dependency for private routes — a page without a session redirects to the
   sign-in page (303), anything else is a 401.
 - `body_limit`: a middleware refusing a POST without a Content-Length (411) or larger
-  than ``app.state.max_upload_bytes`` (413) before anything reads it.
+  than ``app.state.max_upload_bytes`` (413) before anything reads it, and marking private
+  answers ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from parity.web.templating import templates
 COOKIE = "parity_session"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+PRIVATE_PREFIXES = ("/private", "/sign-in", "/sign-out")
 
 router = APIRouter(include_in_schema=False)
 
@@ -135,7 +137,8 @@ def sign_out(request: Request, session: SessionDep) -> Response:
 
 async def body_limit(request: Request, call_next):  # noqa: ANN001, ANN201
     """Refuse a POST without a Content-Length (411) or with a body over
-    ``app.state.max_upload_bytes`` (413) before anything reads the body."""
+    ``app.state.max_upload_bytes`` (413) before anything reads the body; mark every answer
+    of the private area and the sign-in pages (errors too) as never to be cached."""
     if request.method in {"POST", "PUT", "PATCH"}:
         length = request.headers.get("content-length", "")
         limit = request.app.state.max_upload_bytes
@@ -150,7 +153,10 @@ async def body_limit(request: Request, call_next):  # noqa: ANN001, ANN201
             response = _error_page(request, status, reason, [])
             response.headers["Connection"] = "close"
             return response
-    return await call_next(request)
+    response = await call_next(request)
+    if request.url.path.startswith(PRIVATE_PREFIXES):
+        response.headers.update(NO_STORE)
+    return response
 
 
 def install(app, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:  # noqa: ANN001

@@ -1,0 +1,1 @@
+"""Flows: joiners, leavers and promotions from a force's HR extract, and projections to parity."""

@@ -1,0 +1,180 @@
+"""Importer for a force's HR extract: its people's history as events (CSV or XLSX).
+
+The extract has one row per event with the columns in `parity.flows.vocabulary.COLUMNS`
+(docs/flows.md describes them). Every row is validated (`parity.flows.validation`), then the
+31 March stocks the events imply are computed, and all of it is written in one transaction.
+An extract is a force's whole history: importing one replaces the events held for that force.
+The same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import repeat
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+from parity.flows import metrics
+from parity.flows.models import HrEvent, HrStock
+from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
+from parity.forces import registry
+from parity.store.provenance import add_source, find_source, sha256_of
+from parity.tabular import Sheet, read_sheets
+
+KIND = "hr"
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # imported | unchanged
+    force_id: str
+    force: str
+    rows: int = 0
+    people: int = 0
+    years: list[int] = field(default_factory=list)
+    replaced_rows: int = 0
+    source_id: int | None = None
+
+
+def _find_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
+    """The sheet and header row index holding the events (the first with a person_id column)."""
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:20]):
+            if "person_id" in {column_key(c) for c in row}:
+                return sheet, index
+    first = sheets[0] if sheets else Sheet(None, [])
+    start = next((i for i, r in enumerate(first.rows) if any(str(c or "").strip() for c in r)), 0)
+    return first, start
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large extract is read: its hundreds of
+    thousands of row lists hold no cycles, and repeated full collections over them cost
+    seconds."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_events(path: Path, *, today: date | None = None) -> Events:
+    """Read and validate an extract; raises `InputError` listing every problem found.
+    `today` (default: the system date) is the last date an event may have."""
+    with _gc_paused():
+        return _read_events(path, today)
+
+
+def _read_events(path: Path, today: date | None) -> Events:
+    sheet, start = _find_sheet(read_sheets(path))
+    problems = Problems(path.name, sheet.name)
+    events = check_rows(sheet.rows[start:], problems, first_row=start + 1, today=today)
+    if not problems.count:
+        check_sequences(events, problems)
+    if problems.count:
+        more = "+" if problems.count > len(problems.items) else ""
+        noun = "problem" if problems.count == 1 else "problems"
+        raise InputError(f"{path.name}: not a valid HR extract ({problems.count}{more} {noun}; "
+                         "nothing was imported)", problems.items)
+    if not len(events):
+        raise InputError(f"{path.name}: no events found (expected one row per event under the "
+                         "header)")
+    return events
+
+
+def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult:
+    """Import the HR extract at `path` for `force` (any name the forces registry knows).
+
+    Validates everything first and writes nothing on failure; replaces the force's earlier
+    events and implied stocks; the same file twice changes nothing. The caller commits.
+    """
+    path = Path(path)
+    found = registry().force(force)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    digest = sha256_of(path)
+    existing = find_source(session, kind=KIND, sha256=digest)
+    if existing is not None:
+        if existing.note != found.id:
+            raise InputError(f"{path.name}: this file was already imported for another force "
+                             f"({existing.note}); an extract belongs to one force")
+        held = session.scalar(select(HrStock.source_id).where(HrStock.force_id == found.id)
+                              .limit(1))
+        if held == existing.id:
+            return ImportResult(path.name, "unchanged", found.id, found.name,
+                                source_id=existing.id, rows=existing.row_count)
+        # The force's history was replaced by another extract since: this one comes back,
+        # under its original provenance row.
+    events = read_events(path)
+    with _gc_paused():
+        stocks = metrics.implied_stocks(
+            person_id=events.person_id, event=events.event, event_date=events.event_date,
+            worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
+            order=events.order,
+        )
+    deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
+    replaced = getattr(deleted, "rowcount", 0)
+    session.execute(delete(HrStock).where(HrStock.force_id == found.id))
+    source = existing or add_source(session, kind=KIND, path=path, sha256=digest,
+                                    row_count=len(events), note=found.id)
+    with _gc_paused():
+        _insert_events(session, events, source_id=source.id, force_id=found.id)
+    if stocks:
+        session.execute(insert(HrStock), [dict(s, source_id=source.id, force_id=found.id)
+                                          for s in stocks])
+    years = sorted({s["year"] for s in stocks})
+    return ImportResult(path.name, "imported", found.id, found.name, rows=len(events),
+                        people=len(set(events.person_id)), years=years,
+                        replaced_rows=max(replaced or 0, 0), source_id=source.id)
+
+
+EVENT_COLUMNS = (
+    "source_id", "source_row", "force_id", "person_id", "sex", "event", "event_date", "year",
+    "worker_type", "rank", "from_rank", "fte", "leaving_reason", "worker_type_before",
+    "rank_before",
+)
+
+
+def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: str) -> None:
+    """Bulk-insert the events with the driver's fastest path (they are many: a large force's
+    history is a few hundred thousand rows): ``executemany`` on SQLite, ``COPY`` on
+    PostgreSQL, in the session's transaction."""
+    from parity.flows.vocabulary import flows_year
+
+    dialect = session.get_bind().dialect.name
+    as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text
+    distinct = set(ev.event_date)
+    stored = {d: d.isoformat() for d in distinct} if as_text else {d: d for d in distinct}
+    year_of = {d: flows_year(d) for d in distinct}
+    n = len(ev)
+    rows = list(zip(
+        repeat(source_id, n), ev.row, repeat(force_id, n), ev.person_id, ev.sex, ev.event,
+        [stored[d] for d in ev.event_date], [year_of[d] for d in ev.event_date],
+        ev.worker_type, ev.rank, ev.from_rank, ev.fte, ev.leaving_reason,
+        ev.worker_type_before, ev.rank_before, strict=True))
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    columns = ", ".join(EVENT_COLUMNS)
+    if dialect == "sqlite":
+        marks = ", ".join("?" * len(EVENT_COLUMNS))
+        raw.executemany(f"INSERT INTO hr_events ({columns}) VALUES ({marks})", rows)
+    elif dialect == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY hr_events ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:  # any other engine: the portable path
+        session.execute(insert(HrEvent), [dict(zip(EVENT_COLUMNS, r, strict=True))
+                                          for r in rows])
+

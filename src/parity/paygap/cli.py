@@ -1,0 +1,177 @@
+"""Commands: paygap compute (statutory figures from a payroll extract), synth payroll."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from parity.commands import (
+    JsonOption,
+    bar,
+    console,
+    emit_json,
+    handles_input_errors,
+    paygap_app,
+    session,
+    synth_app,
+)
+from parity.errors import InputError
+
+
+def _snapshot(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--snapshot {value!r} is not a date; expected YYYY-MM-DD") from exc
+
+
+FILE = typer.Argument(..., help="The payroll extract: CSV, XLSX or Parquet.")
+SNAPSHOT = typer.Option(None, "--snapshot", help="Snapshot date, YYYY-MM-DD (default: the 31 "
+                        "March after the latest start date); dates length of service.")
+BY = typer.Option(None, "--by", help="Also give figures by worker_type or grade (groups under "
+                  "10 men or 10 women suppressed).")
+AUDIT = typer.Option(None, "--audit", help="Write the per-employee audit trail (CSV) here. "
+                     "Private: it names every employee.")
+ADJUSTED = typer.Option(False, "--adjusted", help="Add the adjusted gap (Oaxaca-Blinder on "
+                        "grade, hours and length of service).")
+BOOTSTRAP = typer.Option(200, "--bootstrap", help="Bootstrap resamples for the adjusted gap's "
+                         "uncertainty.")
+FORCE = typer.Option(..., "--force", help="A force name (any alias).")
+YEAR = typer.Option(..., "--year", help="Snapshot year (31 March).")
+OUT = typer.Option(..., "--out", help="The file to write: .csv, .parquet or .xlsx.")
+ROWS = typer.Option(None, "--rows", help="Scale to this many employees (default: the force's "
+                    "real headcount).")
+SEED = typer.Option(0, "--seed", help="Random seed (same seed, same file).")
+
+
+def _num(value: float | None, unit: str = "%", digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}{unit}"
+
+
+@paygap_app.command("compute")
+@handles_input_errors
+def compute_cmd(
+    file: Path = FILE, snapshot: str = SNAPSHOT, by: str = BY, audit: Path = AUDIT,
+    adjusted: bool = ADJUSTED, bootstrap: int = BOOTSTRAP, as_json: bool = JsonOption,
+) -> None:
+    """The six statutory gender pay gap figures from a payroll extract."""
+    from parity.paygap import service
+
+    if by is not None and by not in service.BY_CHOICES:
+        raise InputError(f"--by {by!r}: expected worker_type or grade")
+    when = _snapshot(snapshot)
+    payroll = service.read_payroll(file)
+    if adjusted:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar_:
+            task = bar_.add_task("adjusted gap: bootstrap", total=bootstrap)
+            result = service.compute_figures(
+                payroll, snapshot=when, by=by, adjusted=True, bootstrap=bootstrap,
+                progress=lambda done: bar_.update(task, completed=done))
+    else:
+        result = service.compute_figures(payroll, snapshot=when, by=by)
+    if audit is not None:
+        result["audit_file"] = str(audit)
+        result["audit_rows"] = service.write_audit(payroll, audit)
+    if as_json:
+        emit_json(result)
+        return
+    _show(result)
+
+
+def _show(r: dict) -> None:
+    from rich.table import Table
+
+    out = console()
+    c = r["counts"]
+    table = Table(title=f"Gender pay gap — {r['file']} ({c['employees']:,} employees; "
+                        f"{c['full_pay_male']:,} men and {c['full_pay_female']:,} women on "
+                        "full pay)")
+    for col in ("figure", "value", "service field"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    fields = r["service_fields"]
+    for label, key, field in (
+        ("Mean hourly pay gap", "mean_hourly_gap_pct", "DiffMeanHourlyPercent"),
+        ("Median hourly pay gap", "median_hourly_gap_pct", "DiffMedianHourlyPercent"),
+        ("Mean bonus gap", "mean_bonus_gap_pct", "DiffMeanBonusPercent"),
+        ("Median bonus gap", "median_bonus_gap_pct", "DiffMedianBonusPercent"),
+        ("Men paid a bonus", "male_bonus_pct", "MaleBonusPercent"),
+        ("Women paid a bonus", "female_bonus_pct", "FemaleBonusPercent"),
+    ):
+        table.add_row(label, _num(r[key], digits=2), f"{field} = {_num(fields[field], '')}")
+    out.print(table)
+    if r["pence_per_pound"] is not None:
+        out.print(f"Women are paid {r['pence_per_pound']:.0f}p for every £1 men are paid "
+                  f"(median hourly pay; {r['pence_per_pound_mean']:.0f}p on the mean).")
+    quarters = Table(title="Pay quarters (lowest first)")
+    for col in ("quarter", "women", "", "men", "hourly range", "mean gap", "median gap"):
+        quarters.add_column(col, justify="left" if col in ("quarter", "") else "right")
+    for q in r["quarters"]:
+        share = None if q["female_pct"] is None else q["female_pct"] / 100
+        rng = "—" if q["min_hourly_gbp"] is None else \
+            f"£{q['min_hourly_gbp']:.2f}–£{q['max_hourly_gbp']:.2f}"
+        quarters.add_row(q["quarter"], _num(q["female_pct"]), bar(share, 20),
+                         _num(q["male_pct"]), rng, _num(q["mean_hourly_gap_pct"]),
+                         _num(q["median_hourly_gap_pct"]))
+    out.print(quarters)
+    if c["other_sex"]:
+        values = ", ".join(f"{k!r}: {v}" for k, v in r["other_sex_values"].items())
+        out.print(f"[yellow]{c['other_sex']} employee(s) neither male nor female ({values}) are "
+                  "left out of every figure.[/yellow]")
+    if c["not_full_pay"]:
+        out.print(f"{c['not_full_pay']} employee(s) on reduced pay for leave are left out of the "
+                  "hourly figures and quarters, and kept in the bonus figures.")
+    if "groups" in r:
+        groups = Table(title=f"By {r['by']}")
+        for col in (r["by"], "mean gap", "median gap", "mean bonus gap", "men bonus",
+                    "women bonus"):
+            groups.add_column(col, justify="left" if col == r["by"] else "right")
+        for g in r["groups"]:
+            if g["suppressed"]:
+                groups.add_row(g[r["by"]], "suppressed (under 10 men or women)", "", "", "", "")
+            else:
+                groups.add_row(g[r["by"]], _num(g["mean_hourly_gap_pct"]),
+                               _num(g["median_hourly_gap_pct"]), _num(g["mean_bonus_gap_pct"]),
+                               _num(g["male_bonus_pct"]), _num(g["female_bonus_pct"]))
+        out.print(groups)
+    if "adjusted" in r:
+        a = r["adjusted"]
+        out.print(f"Adjusted gap ({a['employees']:,} employees; {', '.join(a['covariates'][:3])}"
+                  f"{' ...' if len(a['covariates']) > 3 else ''}):")
+        for part in ("gap", "explained", "unexplained"):
+            p = a[part]
+            ci = f" (95% CI {p['ci_low']:.4f} to {p['ci_high']:.4f})" if "ci_low" in p else ""
+            out.print(f"  {part:<12} {p['log_points']:+.4f} log points ≈ {p['pct']:.1f}%{ci}")
+    if "audit_file" in r:
+        out.print(f"Audit trail: {r['audit_rows']:,} rows written to {r['audit_file']}")
+
+
+@synth_app.command("payroll")
+@handles_input_errors
+def synth_payroll_cmd(
+    force: str = FORCE, year: int = YEAR, out: Path = OUT, rows: int = ROWS, seed: int = SEED,
+    as_json: bool = JsonOption,
+) -> None:
+    """A synthetic payroll extract for a force and year (for demos, tests and benchmarks)."""
+    from parity.paygap import service
+
+    with session() as s:
+        summary = service.synth_payroll(s, force=force, year=year, out=out, rows=rows, seed=seed)
+        s.commit()
+    if as_json:
+        emit_json(summary)
+        return
+    out_console = console()
+    out_console.print(f"{summary['force']}, 31 March {year}: {summary['rows']:,} employees "
+                      f"written to {summary['file']} (seed {seed}).")
+    for key, basis in summary["pay_basis"].items():
+        out_console.print(f"  {key.replace('_', ' ')}: {basis}")
+    if summary["allowances"]:
+        out_console.print("  allowances: " + ", ".join(
+            f"{k.replace('_', ' ')} £{v:,.0f}" for k, v in summary["allowances"].items()))

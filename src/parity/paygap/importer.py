@@ -1,0 +1,148 @@
+"""Reading a force's payroll extract (CSV, XLSX or Parquet) into a checked `Payroll`.
+
+CSV is read with pyarrow's multi-threaded reader, with the pay columns typed up front (the fast
+path); if a cell does not parse, the file is read again as text so that every bad cell can be
+named. Parquet is read with pyarrow; spreadsheets with calamine (`parity.tabular`). Nothing is
+computed and nothing is written unless the whole file passes `validation.check_payroll`.
+
+A payroll extract is private data: it is read, never stored in the database
+(docs/decisions/0301-payroll-extract.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyarrow as pa
+
+from parity.errors import InputError, Problem
+from parity.paygap.validation import NUMERIC, Payroll, check_payroll, column_key
+
+LOW_CARDINALITY = ("sex", "full_pay", "worker_type", "grade")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pq")
+
+
+def read_payroll(path: Path | str) -> Payroll:
+    """Read and check a payroll extract; raise `InputError` listing every problem found.
+
+    The file holds one row per relevant employee (employed on the snapshot date) with the
+    columns listed in `parity.paygap.validation`. Row numbers in problems are those a person
+    sees in a spreadsheet (the header is row 1); for Parquet, the record number (from 1).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "
+                         "a CSV, XLSX or Parquet payroll extract")
+    sheet, row_base = None, 2
+    if suffix in (".csv", ".txt"):
+        table = _read_csv(path)
+    elif suffix in (".parquet", ".pq"):
+        table, row_base = _read_parquet(path), 1
+    else:
+        table, sheet, row_base = _read_spreadsheet(path)
+    payroll, problems = check_payroll(table, file=path.name, sheet=sheet, row_base=row_base)
+    if problems:
+        raise InputError(f"{path.name}: the payroll extract has {len(problems)} problem(s); "
+                         "nothing was computed", problems)
+    assert payroll is not None
+    return payroll
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, "rb") as fh:
+        first = fh.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = first.decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0] if rows else []
+
+
+def _read_csv(path: Path) -> pa.Table:
+    import pyarrow.csv as pcsv
+
+    header = _header(path)
+    if not header:
+        raise InputError(f"{path.name}: the file is empty",
+                         [Problem(path.name, "expected a header row naming the columns", row=1)])
+    typed = {}
+    for name in header:
+        key = column_key(name)
+        if key in NUMERIC:
+            typed[name] = pa.float64()
+        elif key in LOW_CARDINALITY:
+            typed[name] = pa.dictionary(pa.int32(), pa.string())
+        elif key == "start_date":
+            typed[name] = pa.date32()
+    text = {name: pa.string() for name in header if name not in typed}
+    typed_options = pcsv.ConvertOptions(column_types={**typed, **text},
+                                        strings_can_be_null=False, null_values=[""],
+                                        quoted_strings_can_be_null=True)
+    text_options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                       strings_can_be_null=False)
+    problem = None
+    # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
+    for encoding in ("utf8", "cp1252"):
+        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding)
+        for options in (typed_options, text_options):
+            try:
+                return pcsv.read_csv(path, read_options=read, convert_options=options)
+            except pa.ArrowInvalid as exc:
+                problem = problem or exc
+                if "UTF8" in str(exc) or "UTF-8" in str(exc):
+                    break
+    raise InputError(f"{path.name}: not a readable CSV file",
+                     [Problem(path.name, f"the reader said: {problem}")])
+
+
+def _read_parquet(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{path.name}: not a readable Parquet file",
+                         [Problem(path.name, f"the reader said: {exc}")]) from exc
+
+
+def _read_spreadsheet(path: Path) -> tuple[pa.Table, str | None, int]:
+    """The first sheet with an ``employee_id`` header in its first ten rows, as text columns."""
+    from parity.tabular import cell_text, read_sheets
+
+    for sheet in read_sheets(path):
+        for index, row in enumerate(sheet.rows[:10]):
+            keys = [column_key(c) for c in row]
+            if "employee_id" not in keys:
+                continue
+            width = max((i + 1 for i, c in enumerate(row) if cell_text(c)), default=0)
+            names = [cell_text(c) or f"column_{i + 1}" for i, c in enumerate(row[:width])]
+            body = sheet.rows[index + 1:]
+            while body and not any(cell_text(c) for c in body[-1]):
+                body = body[:-1]
+            columns = [[_cell(r[i]) if i < len(r) else "" for r in body] for i in range(width)]
+            table = pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns,
+                                                                        strict=True)})
+            return table, sheet.name, index + 2
+    raise InputError(f"{path.name}: no sheet has an employee_id column in its first ten rows")
+
+
+def _cell(value: object) -> str:
+    from datetime import date, datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()

@@ -1,0 +1,176 @@
+"""What other domains and the front ends call for the statutory gender pay gap.
+
+- `read_payroll(path)` — read and check a payroll extract (CSV, XLSX, Parquet);
+- `compute_figures(payroll, *, snapshot=None, by=None, adjusted=False)` — the six figures and
+  everything around them, as one JSON-ready dict (`payroll` may also be a pyarrow Table or a
+  pandas DataFrame with the extract's columns: it is checked first);
+- `service_fields(figures)` — the figures under the gender pay gap service's field names;
+- `audit_trail(payroll)` / `write_audit(payroll, out)` — one row per employee;
+- `synth_payroll(session, *, force, year, rows=None, seed=0, out)` — a synthetic extract.
+
+Payroll extracts are private: nothing here stores them. Units: money in pounds, hourly rates in
+pounds per hour, gaps and proportions as percentages (12.5 means 12.5%), unrounded; the
+service-field output is rounded to one decimal place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+from parity.paygap import metrics
+from parity.paygap.importer import read_payroll
+from parity.paygap.validation import Payroll
+
+__all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
+           "write_audit", "default_snapshot", "infer_snapshot", "synth_payroll",
+           "adjusted_gap"]
+BY_CHOICES = ("worker_type", "grade")
+
+
+def default_snapshot(today: date | None = None) -> date:
+    """The latest 31 March on or before `today`: the public-sector snapshot date."""
+    today = today or date.today()
+    year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
+    return date(year, 3, 31)
+
+
+def infer_snapshot(payroll: Payroll) -> date:
+    """The snapshot date when none is given: the first 31 March on or after the latest start
+    date in the extract (everyone on it was employed on the snapshot date, and a large force
+    always has someone who joined in the last year), else the latest 31 March before today."""
+    latest = default_snapshot()
+    if payroll.start_date is None or not (~np.isnat(payroll.start_date)).any():
+        return latest
+    newest = payroll.start_date[~np.isnat(payroll.start_date)].max().astype(date)
+    candidate = date(newest.year if (newest.month, newest.day) <= (3, 31) else newest.year + 1,
+                     3, 31)
+    return min(candidate, latest)
+
+
+def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
+    """A checked `Payroll` from a `Payroll`, a pyarrow Table or a pandas DataFrame (columns as
+    in an extract); raises `InputError` listing every problem, rows numbered from 2."""
+    import pyarrow as pa
+
+    from parity.paygap.validation import check_payroll
+
+    if isinstance(data, Payroll):
+        return data
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data,
+                                                                         preserve_index=False)
+    payroll, problems = check_payroll(table, file=file)
+    if problems:
+        raise InputError(f"{file}: the payroll data have {len(problems)} problem(s); nothing "
+                         "was computed", problems)
+    assert payroll is not None
+    return payroll
+
+
+def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = None,  # noqa: ANN001
+                    adjusted: bool = False, bootstrap: int = 200, seed: int = 0,
+                    progress=None) -> dict:  # noqa: ANN001
+    """The statutory figures for a checked payroll extract, JSON-ready.
+
+    Who is included: hourly figures and quarters — full-pay relevant employees who are male or
+    female; bonus figures — every relevant employee who is male or female; anyone else is
+    counted under ``counts.other_sex`` and ``other_sex_values`` and left out. Gaps are
+    (men - women) / men x 100, unrounded; ``quarters`` runs from lowest to highest pay.
+    `by` (``worker_type`` or ``grade``) adds ``groups``, each suppressed where fewer than 10
+    men or 10 women. `adjusted` adds the Oaxaca–Blinder decomposition (``adjusted``) with
+    `bootstrap` resamples for its uncertainty (`progress` is called with the count done);
+    `snapshot` dates length of service for it (default: `infer_snapshot`).
+    """
+    if by is not None and by not in BY_CHOICES:
+        raise InputError(f"unknown grouping {by!r}; expected worker_type or grade")
+    payroll = as_payroll(payroll)
+    inferred = snapshot is None
+    snapshot = snapshot or infer_snapshot(payroll)
+    rate = metrics.hourly_rate(payroll)
+    figures = metrics.six_figures(payroll, rate=rate)
+    result = {"file": payroll.file, "snapshot": snapshot.isoformat(),
+              "snapshot_inferred": inferred, **figures,
+              "service_fields": metrics.service_fields(figures)}
+    if by is not None:
+        if (payroll.worker_type if by == "worker_type" else payroll.grade) is None:
+            raise InputError(f"{payroll.file}: no {by} column, so no figures by {by}")
+        result["by"] = by
+        result["groups"] = metrics.figures_by(payroll, by=by)
+    if adjusted:
+        result["adjusted"] = adjusted_gap(payroll, snapshot=snapshot, bootstrap=bootstrap,
+                                          seed=seed, rate=rate, progress=progress)
+    return result
+
+
+def adjusted_gap(payroll: Payroll, *, snapshot: date | None = None, bootstrap: int = 200,
+                 seed: int = 0, rate=None, progress=None) -> dict:  # noqa: ANN001
+    """Oaxaca–Blinder decomposition of the gap in log hourly pay (see `parity.paygap.adjusted`)."""
+    from parity.paygap.adjusted import decompose
+
+    return decompose(payroll, snapshot=snapshot or infer_snapshot(payroll), bootstrap=bootstrap,
+                     seed=seed, rate=rate, progress=progress)
+
+
+def service_fields(figures: dict) -> dict[str, float | None]:
+    """``DiffMeanHourlyPercent`` ... ``FemaleTopQuartile``, one decimal place (decision 0300)."""
+    return metrics.service_fields(figures)
+
+
+def audit_trail(payroll: Payroll):  # noqa: ANN201
+    """A pyarrow table: per employee, hourly rate, quarter, and each figure in or out and why."""
+    return metrics.audit_table(payroll)
+
+
+def write_audit(payroll: Payroll, out: Path | str) -> int:
+    """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
+    names every employee, so it goes to the payroll team, never to publication."""
+    import pyarrow.csv as pcsv
+
+    table = audit_trail(payroll)
+    pcsv.write_csv(table, Path(out))
+    return table.num_rows
+
+
+def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
+                  rows: int | None = None, seed: int = 0) -> dict:
+    """Write a synthetic payroll extract for `force` as at 31 March `year`; returns a summary.
+
+    Officer, staff and PCSO headcounts by rank and sex are the Home Office figures for that
+    force and year (loaded into the database first if need be), scaled to `rows` people when
+    given. Pay and its basis (official, carried by official awards, or assumption) are
+    described in the summary's ``pay_basis``.
+    """
+    from parity.forces import registry
+    from parity.paygap import synth
+    from parity.workforce import service as workforce
+
+    if rows is not None and rows < 1:
+        raise InputError(f"--rows must be at least 1, not {rows}")
+    resolved = registry().force(force)
+    workforce.ensure_loaded(session)
+    years = workforce.years_available(session)
+    if year not in years:
+        raise InputError(f"no Home Office workforce figures for {year} "
+                         f"(held: {years[0]} to {years[-1]})")
+    stock = {}
+    for worker_type in ("officer", "staff", "pcso"):
+        counts = workforce.stock_by_rank_and_sex(session, force_ids=[resolved.id], year=year,
+                                                 worker_type=worker_type)
+        if worker_type == "officer":
+            stock["officer"] = counts
+        else:
+            merged: dict[str, float] = {}
+            for sexes in counts.values():
+                for sex, value in sexes.items():
+                    merged[sex] = merged.get(sex, 0.0) + value
+            stock[worker_type] = {worker_type: merged}
+    columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
+                                      seed=seed)
+    out = Path(out)
+    synth.write(columns, out)
+    summary.file, summary.force = str(out), resolved.name
+    return summary.__dict__

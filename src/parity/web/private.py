@@ -38,6 +38,8 @@ from parity.web.templating import templates
 from parity.web.uploads import received
 
 router = APIRouter(prefix="/private", include_in_schema=False)
+PAYROLL_SUFFIXES = (".csv", ".xlsx", ".parquet")  # what parity.paygap.importer reads
+HR_SUFFIXES = (".csv", ".xlsx")  # what parity.flows.importer reads
 
 
 def available(domain: str) -> bool:
@@ -135,7 +137,7 @@ def private_paygap(request: Request, force_id: str, user: RequireUser,
     from parity.paygap import service as paygap
 
     try:
-        with received(extract, field="extract") as path:
+        with received(extract, field="extract", suffixes=PAYROLL_SUFFIXES) as path:
             payroll = paygap.read_payroll(path)
             figures = paygap.compute_figures(payroll, by=by or None)
     except InputError as error:
@@ -155,7 +157,7 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
     from parity.workforce.service import ensure_loaded
 
     try:
-        with received(extract, field="extract") as path:
+        with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
             ensure_loaded(session)
             result = import_hr(session, path=path, force=force.id)
         session.commit()

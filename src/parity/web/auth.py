@@ -39,14 +39,17 @@ router = APIRouter(include_in_schema=False)
 
 def signed_in(request: Request) -> SignedIn | None:
     """Who is signed in with the request's session cookie (looked up once per request)."""
-    if "user" not in request.state._state:
-        token = request.cookies.get(COOKIE)
-        user = None
-        if token:
-            with Session(request.app.state.engine) as s:
-                user = service.session_for_token(s, token=token)
-        request.state.user = user
-    return request.state.user
+    try:
+        return request.state.user
+    except AttributeError:
+        pass
+    token = request.cookies.get(COOKIE)
+    user = None
+    if token:
+        with Session(request.app.state.engine) as s:
+            user = service.session_for_token(s, token=token)
+    request.state.user = user
+    return user
 
 
 class SignInRequired(Exception):

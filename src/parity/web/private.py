@@ -159,14 +159,13 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
     try:
         with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
             ensure_loaded(session)
-            result = import_hr(session, path=path, force=force.id)
+            import_hr(session, path=path, force=force.id)
         session.commit()
     except InputError as error:
         session.rollback()
         return _upload_error(request, user, force, error, "HR extract")
     years = _flow_years(session, force.id)
     target = f"/private/forces/{force.id}/flows" + (f"?year={years[-1]}" if years else "")
-    del result
     return RedirectResponse(target, status_code=303, headers=NO_STORE)
 
 

@@ -153,6 +153,14 @@ def test_flows_from_an_uploaded_hr_extract_are_private_and_suppressed(site, kent
     assert women[2] == ("[c]" if constables["female"]["suppressed"]
                         else f"{constables['female']['start']:,}")
     assert any("[c]" in row for row in body), "groups under 10 people are suppressed"
+    coordinator = "coord@example.org"
+    with Session(site.state.engine) as s:
+        if accounts.get_user(s, email=coordinator) is None:
+            accounts.add_user(s, email=coordinator, role="coordinator", password=PASSWORD)
+            s.commit()
+    with signed_in_client(site, coordinator) as national:
+        items = {text_of(li) for li in page(national.get("/private")).xpath("//main//li")}
+    assert "Kent · HR extract held" in items and "Essex" in items
     # the same extract twice changes nothing; the public site is unchanged
     assert upload(kent, "/private/forces/kent/flows", file).status_code == 303
     assert {p: anonymous.get(p).text for p in public} == before

@@ -30,7 +30,7 @@ from parity.web.deps import SessionDep
 from parity.web.templating import templates
 
 COOKIE = "parity_session"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the largest force's whole HR history as CSV is ~10 MB
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 PRIVATE_PREFIXES = ("/private", "/sign-in", "/sign-out")
 
@@ -149,7 +149,8 @@ async def body_limit(request: Request, call_next):  # noqa: ANN001, ANN201
         if not length.isdigit():
             status, reason = 411, "a Content-Length header is required"
         elif int(length) > limit:
-            status, reason = 413, f"the upload is larger than the limit of {limit // 1024} KB"
+            size = f"{limit / 1024 / 1024:g} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+            status, reason = 413, f"the upload is larger than the limit of {size}"
         if status is not None:
             from parity.web.app import _error_page
 

@@ -74,13 +74,18 @@ def _flow_years(session, force_id: str) -> list[int]:  # noqa: ANN001
 
 
 @router.get("")
-def private_home(request: Request, user: RequireUser) -> Response:
+def private_home(request: Request, user: RequireUser, session: SessionDep) -> Response:
     reg = registry()
     forces = [reg.get(f) for f in accounts.visible_force_ids(user)]
     if user.role != "coordinator" and len(forces) == 1:
         return RedirectResponse(f"/private/forces/{forces[0].id}", status_code=303,
                                 headers=NO_STORE)
-    return _render(request, "private_home.html", user, forces=forces)
+    with_events: set[str] = set()
+    if available("flows"):
+        from parity.flows import service as flows
+
+        with_events = set(flows.forces_with_events(session))
+    return _render(request, "private_home.html", user, forces=forces, with_events=with_events)
 
 
 @router.get("/forces/{force_id}")

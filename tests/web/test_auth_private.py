@@ -155,6 +155,12 @@ def test_flows_from_an_uploaded_hr_extract_are_private_and_suppressed(site, kent
     assert women[2] == ("[c]" if constables["female"]["suppressed"]
                         else f"{constables['female']['start']:,}")
     assert any("[c]" in row for row in body), "groups under 10 people are suppressed"
+    for bad in ("1990", "abc"):
+        refused = kent.get("/private/forces/kent/flows", params={"year": bad})
+        assert refused.status_code == 400, bad
+        assert "Traceback" not in refused.text
+    assert "No flows for Kent in 1990" in text_of(
+        page(kent.get("/private/forces/kent/flows?year=1990")))
     coordinator = "coord@example.org"
     with Session(site.state.engine) as s:
         if accounts.get_user(s, email=coordinator) is None:

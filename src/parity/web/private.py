@@ -21,7 +21,6 @@ the same messages as the CLI.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
@@ -42,13 +41,6 @@ PAYROLL_SUFFIXES = (".csv", ".xlsx", ".parquet")  # what parity.paygap.importer 
 HR_SUFFIXES = (".csv", ".xlsx")  # what parity.flows.importer reads
 
 
-def available(domain: str) -> bool:
-    """Whether ``parity.<domain>.service`` is installed (pay gap and flows are domains of
-    their own; the private area offers what is there)."""
-    return importlib.util.find_spec(f"parity.{domain}") is not None and \
-        importlib.util.find_spec(f"parity.{domain}.service") is not None
-
-
 def _render(request: Request, template: str, user: SignedIn, status: int = 200,
             **context) -> Response:  # noqa: ANN003
     return templates.TemplateResponse(
@@ -66,8 +58,6 @@ def _force_for(user: SignedIn, force_id: str):  # noqa: ANN202
 
 
 def _flow_years(session, force_id: str) -> list[int]:  # noqa: ANN001
-    if not available("flows"):
-        return []
     from parity.flows import service as flows
 
     return flows.flow_years(session, force_id=force_id)
@@ -80,11 +70,9 @@ def private_home(request: Request, user: RequireUser, session: SessionDep) -> Re
     if user.role != "coordinator" and len(forces) == 1:
         return RedirectResponse(f"/private/forces/{forces[0].id}", status_code=303,
                                 headers=NO_STORE)
-    with_events: set[str] = set()
-    if available("flows"):
-        from parity.flows import service as flows
+    from parity.flows import service as flows
 
-        with_events = set(flows.forces_with_events(session))
+    with_events = set(flows.forces_with_events(session))
     return _render(request, "private_home.html", user, forces=forces, with_events=with_events)
 
 
@@ -93,8 +81,7 @@ def private_force(request: Request, force_id: str, user: RequireUser,
                   session: SessionDep) -> Response:
     force = _force_for(user, force_id)
     return _render(request, "private_force.html", user, force=force,
-                   flow_years=_flow_years(session, force.id),
-                   paygap=available("paygap"), flows=available("flows"))
+                   flow_years=_flow_years(session, force.id))
 
 
 def _upload_error(request: Request, user: SignedIn, force, error: InputError,  # noqa: ANN001
@@ -137,8 +124,6 @@ def private_paygap(request: Request, force_id: str, user: RequireUser,
                    extract: Annotated[UploadFile | None, File()] = None,
                    by: Annotated[str, Form(max_length=20)] = "") -> Response:
     force = _force_for(user, force_id)
-    if not available("paygap"):
-        raise HTTPException(404, "the pay gap is not available on this site")
     from parity.paygap import service as paygap
 
     try:
@@ -156,8 +141,6 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
                          session: SessionDep,
                          extract: Annotated[UploadFile | None, File()] = None) -> Response:
     force = _force_for(user, force_id)
-    if not available("flows"):
-        raise HTTPException(404, "flows are not available on this site")
     from parity.flows.importer import import_hr
     from parity.workforce.service import ensure_loaded
 
@@ -178,8 +161,6 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
 def private_flows(request: Request, force_id: str, user: RequireUser, session: SessionDep,
                   year: int | None = None) -> Response:
     force = _force_for(user, force_id)
-    if not available("flows"):
-        raise HTTPException(404, "flows are not available on this site")
     from parity.flows import service as flows
 
     years = _flow_years(session, force.id)

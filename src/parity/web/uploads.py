@@ -20,7 +20,7 @@ from fastapi import UploadFile
 
 from parity.errors import InputError, Problem
 
-SUFFIXES = (".csv", ".xlsx", ".ods")
+SUFFIXES = (".csv", ".xlsx")
 
 
 def safe_name(name: str | None) -> str:

@@ -33,6 +33,8 @@ def _cookie(response, name: str) -> SimpleCookie:  # noqa: ANN001
 
 
 def test_private_area_sends_anonymous_visitors_to_sign_in(anon):  # noqa: F811
+    nav = page(anon.get("/")).xpath("//nav//a")
+    assert ("Sign in", "/sign-in") in [(text_of(a), a.get("href")) for a in nav]
     response = anon.get("/private/forces/kent")
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in?next=/private/forces/kent"
@@ -52,6 +54,9 @@ def test_signing_in_sets_a_strict_session_cookie_stored_hashed(app, anon):  # no
         stored = s.scalars(select(UserSession.token_sha256)).all()
     assert token not in stored
     assert hashlib.sha256(token.encode()).hexdigest() in stored
+    # the navigation offers the private area instead of signing in
+    nav = page(anon.get("/about")).xpath("//nav//a")
+    assert ("Private area", "/private") in [(text_of(a), a.get("href")) for a in nav]
     # the force's user lands on their own force
     home = anon.get("/private")
     assert home.status_code == 303 and home.headers["location"] == "/private/forces/kent"

@@ -19,6 +19,8 @@ then, manual values entered by then, and 31 March snapshots up to then):
 - `review(session, *, force_id=None, years=1, as_of=None) -> list[dict]`
 - `overview(session, *, as_of=None, include_btp=True) -> list[dict]` (force by force)
 - `history(session, *, ref) -> list[dict]`
+- `status_summary(session, *, as_of=None, include_btp=True) -> dict` (overview with counts)
+- `as_of_for_year(year, *, today=None)`: the date a year's commitments are reported as of
 
 With a force, lists and statuses cover the national commitments (adopted by every force,
 measured on the force's figures) except those the force refines with its own, plus the force's
@@ -651,3 +653,49 @@ def overview(session: Session, *, as_of: date | datetime | str | None = None,
                                                   "target_date", "unit")} for item in items],
         })
     return out
+
+
+def status_summary(session: Session, *, as_of: date | datetime | str | None = None,
+                   include_btp: bool = True) -> dict:
+    """The national picture of the commitments, force by force (for the web page and the
+    annual report): `overview` (``forces``), how many force commitments are in each status
+    (``totals``), and for each national commitment how many forces are in each status
+    (``national``: a force's own commitment that refines a national one counts for it).
+
+    ``columns`` are the national commitments in force (ref, title, theme, made), and each
+    force row gains ``by_national``: {national ref: status of the commitment that stands for
+    it}. A force's own commitments that refine nothing count only in ``totals``.
+    """
+    forces = overview(session, as_of=as_of, include_btp=include_btp)
+    national = [c for c in list_commitments(session, as_of=as_of) if c["scope"] == "national"]
+    columns = [{k: c[k] for k in ("ref", "title", "theme", "made")} for c in national]
+    totals = {s: 0 for s in metrics.STATUSES}
+    per_ref = {c["ref"]: {s: 0 for s in metrics.STATUSES} for c in columns}
+    for row in forces:
+        by_national = {}
+        for item in row["commitments"]:
+            totals[item["status"]] += 1
+            key = item["refines"] or item["ref"]
+            if key in per_ref:
+                by_national[key] = item["status"]
+                per_ref[key][item["status"]] += 1
+        row["by_national"] = by_national
+    limit = cutoff(as_of)
+    return {
+        "as_of": limit.isoformat() if limit else None,
+        "columns": columns,
+        "national": [{**c, "counts": per_ref[c["ref"]]} for c in columns],
+        "totals": totals,
+        "forces": forces,
+    }
+
+
+def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
+    """The date the commitments of a workforce year (31 March `year`) are reported as of: the
+    eve of the next snapshot, 30 March of `year` + 1; None (now) while that is still to come.
+
+    A report for 2023 so shows each commitment as it stood, and the values entered, by 30
+    March 2024, whenever it is built; the figures are the snapshots up to 31 March 2023
+    (docs/decisions/0505)."""
+    moment = date(year + 1, 3, 30)
+    return None if moment >= (today or now().date()) else moment

@@ -15,8 +15,10 @@ Functions other domains rely on (signatures kept stable):
 - ``crime_rate_series(session, *, force_id, offence) -> dict[int, float]``: year -> offences
   per 1,000 population for the 12 months ending March of that year.
 - ``paygap_comparison``, ``paygap_league``, ``paygap_benchmarks``, ``paygap_checks``,
-  ``reporting_gaps``, ``late_submissions``, ``crime_history``, ``crime_league``,
-  ``force_context``, ``national_context`` as documented below.
+  ``paygap_check_totals``, ``paygap_positions``, ``reporting_gaps``, ``late_submissions``,
+  ``crime_history``, ``crime_league``, ``crime_snapshot``, ``force_context``,
+  ``national_context``, ``latest_complete_year``, ``holds_returns``, ``holds_crime`` as
+  documented below.
 
 Police forces here are the 43 territorial forces and British Transport Police. Where an
 employer published twice for one year, the latest submission counts.
@@ -267,21 +269,112 @@ def paygap_benchmarks(session: Session, *,
     return out
 
 
+def _check_records(session: Session, *, force_id: str | None, snapshot_year: int | None,
+                   police_only: bool) -> list[dict]:
+    # plain rows, not ORM objects: a whole year is ten thousand returns
+    query = select(*R.__table__.columns)
+    if force_id is not None:
+        query = query.where(R.force_id == _force(force_id).id)
+    elif police_only:
+        query = query.where(R.force_id.in_(police_force_ids()))
+    if snapshot_year is not None:
+        query = query.where(R.snapshot_year == snapshot_year)
+    return [dict(row) for row in session.execute(query.order_by(R.id)).mappings()]
+
+
 def paygap_checks(session: Session, *, force_id: str | None = None,
-                  snapshot_year: int | None = None) -> dict:
-    """The checker's rules re-run on the returns held (a force's, a year's, or all):
+                  snapshot_year: int | None = None, police_only: bool = False) -> dict:
+    """The checker's rules re-run on the returns held (a force's, a year's, or all; with
+    ``police_only`` the 43 territorial forces' and BTP's returns only):
     ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
     from parity.context.returns_checks import check_returns, summarise
 
-    query = select(R)
-    if force_id is not None:
-        query = query.where(R.force_id == _force(force_id).id)
-    if snapshot_year is not None:
-        query = query.where(R.snapshot_year == snapshot_year)
-    columns = [c.name for c in R.__table__.columns]
-    records = [{c: getattr(row, c) for c in columns} for row in session.scalars(query)]
+    records = _check_records(session, force_id=force_id, snapshot_year=snapshot_year,
+                             police_only=police_only)
     failures = check_returns(records)
     return {"summary": summarise(records, failures), "failures": [f.__dict__ for f in failures]}
+
+
+IMPOSSIBLE_RULES = ("median_gap_not_positive_when_women_hold_upper_half",
+                    "median_gap_not_negative_when_men_hold_upper_half")
+
+
+def paygap_check_totals(session: Session, *, snapshot_year: int | None = None,
+                        police_only: bool = False) -> dict:
+    """The checker's totals without the list of failures (a year's, or every year's; all
+    employers, or police forces only): the ``summary`` of `paygap_checks`, plus per year
+    ``failing_besides_decimal_places`` (returns failing a rule other than
+    ``figures_have_one_decimal_place``, which from 2022/23 counts figures the service itself
+    publishes to two places) and ``impossible_returns`` (failing either median rule), and
+    the same two over all the years checked."""
+    from parity.context.returns_checks import check_returns, summarise
+
+    records = _check_records(session, force_id=None, snapshot_year=snapshot_year,
+                             police_only=police_only)
+    failures = check_returns(records)
+    summary = summarise(records, failures)
+    besides: dict[int | None, set] = defaultdict(set)
+    impossible: dict[int | None, set] = defaultdict(set)
+    for f in failures:
+        if f.rule != "figures_have_one_decimal_place":
+            besides[f.snapshot_year].add(f.source_row)
+        if f.rule in IMPOSSIBLE_RULES:
+            impossible[f.snapshot_year].add(f.source_row)
+    for year, item in summary["by_year"].items():
+        item["failing_besides_decimal_places"] = len(besides[year])
+        item["impossible_returns"] = len(impossible[year])
+    summary["failing_besides_decimal_places"] = sum(len(v) for v in besides.values())
+    summary["impossible_returns"] = sum(len(v) for v in impossible.values())
+    summary["police_only"] = police_only
+    summary["snapshot_year"] = snapshot_year
+    return summary
+
+
+def paygap_positions(session: Session, *, force_id: str,
+                     field: str = "DiffMedianHourlyPercent") -> list[dict]:
+    """The force's figure year by year against all police forces and the public sector, as
+    `paygap_comparison` gives it for one year: one item per snapshot year held, oldest
+    first, with ``snapshot_year``, ``reporting_year``, ``partial``, ``value`` (None if no
+    return or no figure), ``police_forces`` and ``public_administration`` (count, median,
+    quartiles, min, max, the force's ``position`` (1 = lowest) ``of`` and ``percentile``)."""
+    column = _field(field)
+    force = _force(force_id)
+    police = _force_returns(session, force_ids=police_force_ids())
+    public_rows = list(session.scalars(select(R).where(R.public_administration.is_(True))))
+    public = _latest(public_rows, lambda r: (r.snapshot_year, r.employer_id
+                                             if r.employer_id is not None
+                                             else r.employer_name.casefold()))
+    partial = set(partial_years(session))
+    out = []
+    for year in snapshot_years(session):
+        values = {f: getattr(r, column) for (f, y), r in police.items() if y == year}
+        value = values.get(force.id)
+        public_values = [getattr(r, column) for (y, _), r in public.items() if y == year]
+        out.append({"snapshot_year": year, "reporting_year": reporting_year(year),
+                    "partial": year in partial, "field": field, "value": value,
+                    "reported": force.id in values,
+                    "police_forces": metrics.compare(value, values.values()),
+                    "public_administration": metrics.compare(value, public_values)})
+    return out
+
+
+def latest_complete_year(session: Session, *, on_or_before: int | None = None) -> int | None:
+    """The latest snapshot year held whose download is complete (not partial), at or before
+    `on_or_before` if given; None if there is none."""
+    partial = set(partial_years(session))
+    years = [y for y in snapshot_years(session) if y not in partial
+             and (on_or_before is None or y <= on_or_before)]
+    return years[-1] if years else None
+
+
+def holds_returns(session: Session) -> bool:
+    """Whether any published pay gap return is held."""
+    return session.scalar(select(R.id).limit(1)) is not None
+
+
+def holds_crime(session: Session) -> bool:
+    """Whether any recorded crime figure is held."""
+    return session.scalar(select(C.id).limit(1)) is not None
 
 
 def late_submissions(session: Session, *, force_id: str) -> list[int]:
@@ -371,6 +464,56 @@ def crime_league(session: Session, *, offence: str = "sexual_offences",
             "forces": items, "distribution": metrics.distribution(rates.values()),
             "england_and_wales": {"count": national.count, "rate": national.rate,
                                   "change_pct": national.change_pct} if national else None}
+
+
+def crime_snapshot(session: Session, *, force_id: str, period_end: date | None = None,
+                   offences: tuple[str, ...] = CONTEXT_OFFENCES) -> dict:
+    """Recorded crime in the force's area for one period (default: the latest held), each
+    offence beside England and Wales and with the force's position among the force areas
+    (1 = lowest rate): ``{"force_id", "force", "period_end", "year_ending", "population",
+    "offences": {offence: {"label", "count", "rate", "change_pct", "position", "of",
+    "england_and_wales": {"count", "rate", "change_pct"}}}}``. Missing figures stay None
+    (no rates for BTP; City of London rates suppressed). Raises `InputError` when no crime
+    is held or the period is not."""
+    force = _force(force_id)
+    for o in offences:
+        _offence(o)
+    held = crime_periods(session)
+    if not held:
+        raise InputError("no recorded crime held: run `parity import crime`")
+    period = period_end or held[-1]
+    if period not in held:
+        raise InputError(f"no recorded crime for the year ending {period:%d %B %Y}; held: "
+                         + ", ".join(f"{p:%Y-%m-%d}" for p in held))
+    rows = list(session.scalars(select(C).where(C.period_end == period,
+                                                C.offence.in_(offences))))
+    rates: dict[str, list] = defaultdict(list)
+    mine: dict[str, C] = {}
+    national: dict[str, C] = {}
+    population = None
+    for row in rows:
+        if row.area_kind == "force":
+            rates[row.offence].append(row.rate)
+        if row.area_id == force.id:
+            mine[row.offence] = row
+            if row.population is not None:
+                population = row.population
+        elif row.area_id == "national:england-and-wales":
+            national[row.offence] = row
+    out: dict = {}
+    for o in offences:
+        fig, nat = mine.get(o), national.get(o)
+        out[o] = {
+            "label": OFFENCE_LABELS[o],
+            "count": fig.count if fig else None, "rate": fig.rate if fig else None,
+            "change_pct": fig.change_pct if fig else None,
+            **metrics.position(fig.rate if fig else None, rates[o]),
+            "england_and_wales": {"count": nat.count if nat else None,
+                                  "rate": nat.rate if nat else None,
+                                  "change_pct": nat.change_pct if nat else None},
+        }
+    return {"force_id": force.id, "force": force.name, "period_end": period,
+            "year_ending": period.strftime("%B %Y"), "population": population, "offences": out}
 
 
 # --- joined views ------------------------------------------------------------------------

@@ -16,11 +16,15 @@ Offered to other domains:
 - ``reconciliation(session, *, force_id, years=None) -> dict``
 - ``project(session, *, area, from_year, years, scenario=None, runs=1000, seed=0,
   target=None) -> dict`` and ``projection_chart(...) -> dict`` (the data for a chart)
+- ``public_projection(session, *, area, from_year, years, scenario=None, runs=1000, seed=0,
+  target=None, side_by_side=True) -> dict``: the same from public inputs only (official
+  stock, national default rates), for public pages and the report
 - ``years_held(session, *, force_id) -> list[int]``, ``forces_with_events(session)``
 """
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -280,16 +284,12 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     from parity.flows.projection import RANKS, SEXES, Rates
 
     defaults = Rates.defaults()
-    same = ["national defaults are the same for women and men: the equal promotion and equal "
-            "leaving scenarios match current rates"]
     if area.kind != "force":
-        return Rates(defaults.leaving, defaults.promotion, defaults.recruits, defaults.source,
-                     same)
+        return _default_rates()
     force_id = area.force_ids[0]
     held = flow_years(session, force_id=force_id)
     if not held:
-        return Rates(defaults.leaving, defaults.promotion, defaults.recruits, defaults.source,
-                     same)
+        return _default_rates()
     chosen = [y for y in held if y <= from_year][-span:] or held[:span]
     tables = flow_tables(session, force_id=force_id, years=chosen)
     start = np.zeros((len(RANKS), len(SEXES)))
@@ -339,41 +339,46 @@ def standard_scenarios(chosen=None) -> list:  # noqa: ANN001
     return out
 
 
-def project(session: Session, *, area: str, from_year: int, years: int, scenario=None,  # noqa: ANN001
-            runs: int = 1000, seed: int = 0, target: float | None = None) -> dict:
-    """Project the officer stock of `area` by rank and sex from 31 March `from_year` for
-    `years` years, under `scenario` (a `projection.Scenario`; default: current rates), with
-    `runs` simulated runs, and side by side the standard scenarios.
-
-    Returns ``years`` (per year, ``share_female`` per rank group: median over runs, with
-    ``share_female_low``/``_high``, the 5th and 95th percentiles) and ``parity_year``: the
-    first year in which the senior share (Chief Inspector and above) reaches the all-officer
-    share of that year, or `target` when given; None if it never does within the horizon.
-    Shares are on headcount. ``scenarios`` holds the same for each scenario.
-    """
-    from parity.flows import projection as pj
-    from parity.workforce.service import resolve_area
-
+def _check_projection(years: int, runs: int, target: float | None, chosen) -> None:  # noqa: ANN001
     if years < 1 or years > 100:
         raise InputError(f"--years must be between 1 and 100, not {years}")
     if runs < 1 or runs > 100_000:
         raise InputError(f"runs must be between 1 and 100,000, not {runs}")
     if target is not None and not 0 < target <= 1:
         raise InputError(f"the target is a share of women in (0, 1], not {target}")
-    chosen = scenario or pj.Scenario()
     if chosen.recruit_share_female is not None and not 0 <= chosen.recruit_share_female <= 1:
         raise InputError("the recruits' share of women must be between 0 and 1, not "
                          f"{chosen.recruit_share_female}")
     if chosen.intake < 0:
         raise InputError(f"the intake multiplier cannot be negative ({chosen.intake})")
+
+
+def _default_rates():  # noqa: ANN202
+    from parity.flows.projection import Rates
+
+    d = Rates.defaults()
+    return Rates(d.leaving, d.promotion, d.recruits, d.source,
+                 ["national defaults are the same for women and men: the equal promotion and "
+                  "equal leaving scenarios match current rates"])
+
+
+def _project(session: Session, *, area: str, from_year: int, years: int, scenario,  # noqa: ANN001
+             runs: int, seed: int, target: float | None, own_rates: bool,
+             side_by_side: bool, extra: list | None = None) -> dict:
+    from parity.flows import projection as pj
+    from parity.workforce.service import resolve_area
+
+    chosen = scenario or pj.Scenario()
+    _check_projection(years, runs, target, chosen)
     resolved = resolve_area(area)
     stock, found = _start_stock(session, resolved.force_ids, from_year)
     if not found:
         raise InputError(f"no official workforce figures for {resolved.name} on 31 March "
                          f"{from_year}")
-    rates = projection_rates(session, area=resolved, from_year=from_year)
+    rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
+             else _default_rates())
     results = []
-    for sc in standard_scenarios(chosen):
+    for sc in (standard_scenarios(chosen) if side_by_side else [chosen]) + (extra or []):
         sims = pj.simulate(stock, rates, sc, years=years, runs=runs, seed=seed)
         results.append({"name": sc.name, "label": sc.label, "settings": sc.settings(),
                         **pj.summarise(sims, from_year=from_year, target=target)})
@@ -393,6 +398,152 @@ def project(session: Session, *, area: str, from_year: int, years: int, scenario
         "parity_year_by_runs": main["parity_year_by_runs"],
         "scenarios": results,
     }
+
+
+def project(session: Session, *, area: str, from_year: int, years: int, scenario=None,  # noqa: ANN001
+            runs: int = 1000, seed: int = 0, target: float | None = None) -> dict:
+    """Project the officer stock of `area` by rank and sex from 31 March `from_year` for
+    `years` years, under `scenario` (a `projection.Scenario`; default: current rates), with
+    `runs` simulated runs, and side by side the standard scenarios.
+
+    Returns ``years`` (per year, ``share_female`` per rank group: median over runs, with
+    ``share_female_low``/``_high``, the 5th and 95th percentiles) and ``parity_year``: the
+    first year in which the senior share (Chief Inspector and above) reaches the all-officer
+    share of that year, or `target` when given; None if it never does within the horizon.
+    Shares are on headcount. ``scenarios`` holds the same for each scenario.
+
+    Rates come from the force's own HR extract where one is held (`projection_rates`): the
+    answer is then private to that force. `public_projection` never reads an extract.
+    """
+    return _project(session, area=area, from_year=from_year, years=years, scenario=scenario,
+                    runs=runs, seed=seed, target=target, own_rates=True, side_by_side=True)
+
+
+def public_projection(session: Session, *, area: str, from_year: int, years: int,
+                      scenario=None, runs: int = 1000, seed: int = 0,  # noqa: ANN001
+                      target: float | None = None, side_by_side: bool = True) -> dict:
+    """`project` built only from public inputs: the official Home Office stock and the
+    national default rates, whether or not an HR extract is held for the area, so that it may
+    be shown on public pages and in the report. The same document as `project` (for an area
+    without an extract, equal to it). ``side_by_side=False`` runs the chosen scenario alone
+    (``scenarios`` then holds just that one)."""
+    return _project(session, area=area, from_year=from_year, years=years, scenario=scenario,
+                    runs=runs, seed=seed, target=target, own_rates=False,
+                    side_by_side=side_by_side)
+
+
+def equal_rates_scenario():  # noqa: ANN201
+    """Women promoted and leaving at men's rates (recruits as now)."""
+    from parity.flows.projection import Scenario
+
+    return Scenario("equal_rates", "Women promoted and leaving at men's rates",
+                    equal_promotion=True, equal_leaving=True)
+
+
+OUTLOOK_SCENARIOS = ("baseline", "equal_rates", "all_three")
+
+
+_OUTLOOKS: dict[tuple, dict] = {}
+
+
+def _official_fingerprint(session: Session) -> tuple:
+    """What identifies the official table held, whatever the database: the SHA-256 of each
+    workforce file imported (the same files give the same stocks)."""
+    from parity.store.models import Source
+    from parity.workforce.importer import KIND
+
+    return tuple(session.scalars(select(Source.sha256).where(Source.kind == KIND)
+                                 .order_by(Source.sha256)))
+
+
+def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,
+                   runs: int = 200, seed: int = 0) -> dict:
+    """`public_projection` of `area` under three scenarios only: current rates
+    (``baseline``), women promoted and leaving at men's rates (``equal_rates``) and that with
+    half of recruits women (``all_three``), from public inputs (official stock, national
+    default rates). The same document as `project`; ``scenarios`` holds those three.
+
+    Kept in memory (per process) until the official table held changes: the report and the
+    force pages ask for the same outlooks again."""
+    key = ("outlook", _official_fingerprint(session), area, from_year, years, runs, seed)
+    if key not in _OUTLOOKS:
+        if len(_OUTLOOKS) >= 128:
+            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
+        _OUTLOOKS[key] = _public_outlook(session, area=area, from_year=from_year, years=years,
+                                         runs=runs, seed=seed)
+    return copy.deepcopy(_OUTLOOKS[key])
+
+
+def _public_outlook(session: Session, *, area: str, from_year: int, years: int, runs: int,
+                    seed: int) -> dict:
+    from parity.flows.projection import Scenario
+
+    all_three = next(s for s in standard_scenarios() if s.name == "all_three")
+    return _project(session, area=area, from_year=from_year, years=years, scenario=Scenario(),
+                    runs=runs, seed=seed, target=None, own_rates=False, side_by_side=False,
+                    extra=[equal_rates_scenario(), all_three])
+
+
+def outlook_row(result: dict) -> dict:
+    """The figures of a `public_outlook` for a table: the senior and all-officer shares of
+    women at the start and (median) at the end, and per scenario the parity year and the
+    share of runs reaching parity."""
+    first, last = result["years"][0], result["years"][-1]
+    return {
+        "area": result["area"], "from_year": result["from_year"], "to_year": result["to_year"],
+        "share_female_senior_start": first["share_female"]["senior"],
+        "share_female_all_start": first["share_female"]["all"],
+        "share_female_senior_end": last["share_female"]["senior"],
+        "share_female_senior_end_low": last["share_female_low"]["senior"],
+        "share_female_senior_end_high": last["share_female_high"]["senior"],
+        "share_female_all_end": last["share_female"]["all"],
+        "parity_year": {sc["name"]: sc["parity_year"] for sc in result["scenarios"]},
+        "parity_probability": {sc["name"]: sc["parity_probability"]
+                               for sc in result["scenarios"]},
+    }
+
+
+def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: int = 200,
+                   seed: int = 0, force_ids: list[str] | None = None) -> dict:
+    """`outlook_row` for England and Wales and for each territorial force (or `force_ids`),
+    from public inputs only: the official stock on 31 March `from_year` and the national
+    default rates. Forces without figures that year are left out.
+
+    The answer depends only on the official table and the arguments, so it is kept in memory
+    (a few answers per process) until the workforce sources held change."""
+    key = (_official_fingerprint(session), from_year, years, runs, seed,
+           tuple(force_ids) if force_ids is not None else None)
+    if key not in _OUTLOOKS:
+        if len(_OUTLOOKS) >= 128:
+            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
+        _OUTLOOKS[key] = _forces_outlook(session, from_year=from_year, years=years, runs=runs,
+                                         seed=seed, force_ids=force_ids)
+    return copy.deepcopy(_OUTLOOKS[key])
+
+
+def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, seed: int,
+                    force_ids: list[str] | None) -> dict:
+    reg = registry()
+    ids = force_ids if force_ids is not None else [f.id for f in reg.territorial()]
+    whole = public_outlook(session, area="England and Wales", from_year=from_year,
+                           years=years, runs=runs, seed=seed)
+    national = outlook_row(whole)
+    rows = []
+    for force_id in ids:
+        force = reg.force(force_id)
+        try:
+            result = public_outlook(session, area=force.id, from_year=from_year, years=years,
+                                    runs=runs, seed=seed)
+        except InputError:
+            continue
+        rows.append({"force_id": force.id, "force": force.name, **outlook_row(result)})
+    return {"from_year": from_year, "to_year": from_year + years, "years_ahead": years,
+            "runs": runs, "seed": seed, "measure": "headcount",
+            "rates_source": "national defaults",
+            "parity_definition": whole["parity_definition"],
+            "scenarios": [{"name": sc["name"], "label": sc["label"]}
+                          for sc in whole["scenarios"]],
+            "national": national, "forces": rows}
 
 
 def _rates_dict(rates) -> dict:  # noqa: ANN001

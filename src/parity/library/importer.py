@@ -1,0 +1,310 @@
+"""Import articles: Markdown files with YAML front matter, saved HTML pages, or folders of
+either (searched recursively).
+
+Each file is read and checked on its own; a file that cannot be read becomes a `Problem`
+(file and reason) and the others still import, unless ``strict`` asks for all or nothing.
+An article is known by its URL (normalised) or, without one, by its text: importing it again
+updates the stored row (new text, new tags) and keeps the manual corrections; a file whose
+bytes were imported before changes nothing. Every stored article keeps a ``source_id``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError, Problem
+from parity.library import render, tagging
+from parity.library.models import Article, ArticleTheme
+from parity.library.schemas import ImportReport, ParsedArticle
+from parity.library.validation import (
+    BadFile,
+    content_hash,
+    nested,
+    normalise_url,
+    parse_date,
+    split_front_matter,
+    text_field,
+)
+from parity.store.models import Source
+
+KIND = "article"
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def article_files(path: Path) -> list[Path]:
+    """The article files at `path`: the file itself, or every Markdown and HTML file under a
+    folder (recursively, hidden files and folders skipped), in a stable order."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    found = []
+    for item in sorted(path.rglob("*")):
+        rel = item.relative_to(path).parts
+        if any(part.startswith(".") for part in rel) or not item.is_file():
+            continue
+        if item.suffix.lower() in MARKDOWN_SUFFIXES | HTML_SUFFIXES:
+            found.append(item)
+    return found
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise BadFile(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an article")
+    if not data.strip():
+        raise BadFile("the file is empty")
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
+    """An article from a Markdown file with front matter (title, url, area, publish.date,
+    og.description)."""
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadFile(f"not UTF-8 text (byte {exc.start})") from exc
+    meta, body, _ = split_front_matter(source)
+    title = text_field(meta, "title", required=True, limit=500) or ""
+    url = normalise_url(meta.get("url"))
+    area = text_field(meta, "area", limit=200)
+    published = parse_date(nested(meta, "publish", "date"))
+    description = nested(meta, "og", "description") or meta.get("description")
+    description = " ".join(str(description).split()) if description else None
+    body = body.strip()
+    text = render.markdown_to_text(body)
+    if not text:
+        raise BadFile("the article has no text after the front matter")
+    return ParsedArticle(str(path), "markdown", sha256, title, url, area, published, description,
+                         body, text, content_hash(text))
+
+
+def parse_html(path: Path, data: bytes, sha256: str) -> ParsedArticle:
+    """An article from a saved web page: main text (as Markdown) and metadata by trafilatura."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    html = data.decode("utf-8", errors="replace")
+    body = trafilatura.extract(html, output_format="markdown", include_links=True,
+                               include_formatting=True, include_comments=False,
+                               include_tables=True, with_metadata=False)
+    if not body or not body.strip():
+        raise BadFile("no article text found in the page (is it a saved article page?)")
+    meta = extract_metadata(html)
+    title = " ".join((meta.title or "").split()) if meta else ""
+    if not title:
+        raise BadFile("the page has no title")
+    site = (meta.sitename or "") if meta else ""
+    area = site or None
+    published = None
+    if meta and meta.date:
+        try:
+            published = parse_date(meta.date, key="date")
+        except BadFile:
+            published = None
+    try:
+        url = normalise_url(meta.url) if meta and meta.url else None
+    except BadFile:
+        url = None
+    body = body.strip()
+    if body.startswith("# ") and body.splitlines()[0][2:].strip() == title:
+        body = body.split("\n", 1)[1].strip() if "\n" in body else body
+    text = render.markdown_to_text(body)
+    description = " ".join(meta.description.split()) if meta and meta.description else None
+    return ParsedArticle(str(path), "html", sha256, title[:500], url, area, published,
+                         description, body, text, content_hash(text))
+
+
+def parse_file(path: Path) -> ParsedArticle:
+    """Read one article file (Markdown or HTML by its suffix); `BadFile` if it cannot be."""
+    data, sha256 = _read(path)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return parse_html(path, data, sha256)
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return parse_markdown(path, data, sha256)
+    raise BadFile("not an article file (expected .md or .html)")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root)) if root.is_dir() else path.name
+    except ValueError:
+        return str(path)
+
+
+def read_articles(
+    files: Iterable[Path], *, root: Path, known_sha: set[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[ParsedArticle], list[Problem], int]:
+    """(articles read, problems, files skipped because their bytes were imported before)."""
+    parsed, problems, unchanged = [], [], 0
+    for path in files:
+        try:
+            data, sha256 = _read(path)
+            if known_sha is not None and sha256 in known_sha:
+                unchanged += 1
+            elif path.suffix.lower() in HTML_SUFFIXES:
+                parsed.append(parse_html(path, data, sha256))
+            else:
+                parsed.append(parse_markdown(path, data, sha256))
+        except BadFile as exc:
+            problems.append(Problem(_display(path, root), str(exc)))
+        except OSError as exc:
+            problems.append(Problem(_display(path, root), f"cannot read the file: {exc.strerror}"))
+        if progress:
+            progress(1)
+    return parsed, problems, unchanged
+
+
+def import_articles(
+    session: Session, *, path: Path | str, strict: bool = False,
+    progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None, rules: tagging.Rules | None = None,
+) -> ImportReport:
+    """Import the article file or folder at `path`; see the module docstring.
+
+    ``strict``: any bad file fails the whole import (`InputError`, nothing written).
+    ``progress`` is called with 1 per file read, ``on_total`` once with the number of files,
+    ``on_stage`` with a description of the next stage ("saving 9,998 articles").
+    The caller commits.
+    """
+    root = Path(path)
+    files = article_files(root)
+    report = ImportReport(path=str(root), files=len(files))
+    if on_total:
+        on_total(len(files))
+    if not files:
+        raise InputError(f"{root}: no article files (.md or .html) found")
+    rules = rules or tagging.load_rules()
+    known_sha = set(session.scalars(select(Source.sha256).where(Source.kind == KIND)))
+    parsed, problems, report.unchanged = read_articles(files, root=root, known_sha=known_sha,
+                                                       progress=progress)
+    report.problems = problems
+    if problems and (strict or not parsed and not report.unchanged):
+        raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
+                         + ("; nothing was written" if strict else ""), problems)
+    if on_stage:
+        on_stage(f"saving {len(parsed):,} articles")
+    store_articles(session, parsed, report=report, rules=rules, root=root)
+    if strict and report.problems:  # clashes found while storing; the caller rolls back
+        raise InputError(f"{root}: {len(report.problems)} files could not be imported; "
+                         "nothing was written", report.problems)
+    return report
+
+
+def store_articles(
+    session: Session, parsed: list[ParsedArticle], *, report: ImportReport,
+    rules: tagging.Rules, root: Path,
+) -> None:
+    """Write `parsed` articles: new rows, or updates of the rows with the same URL or text.
+    The same article twice in one import is stored once (the later file wins)."""
+    from parity.library.service import apply_corrections  # corrections live with the service
+
+    by_url: dict[str, int] = {}
+    by_hash: dict[str, int] = {}
+    for art_id, url, chash in session.execute(
+        select(Article.id, Article.url, Article.content_hash)
+    ):
+        if url:
+            by_url[url] = art_id
+        by_hash[chash] = art_id
+    now = datetime.now(UTC)
+    new: dict[int, ParsedArticle] = {}  # slot -> latest file for a new article
+    new_url: dict[str, int] = {}
+    new_hash: dict[str, int] = {}
+    updates: dict[int, ParsedArticle] = {}
+    for item in parsed:
+        existing = (by_url.get(item.url) if item.url else None) or by_hash.get(item.content_hash)
+        clash = by_hash.get(item.content_hash)
+        if existing is not None and clash is not None and clash != existing:
+            report.problems.append(Problem(
+                _display(Path(item.path), root),
+                f"same text as stored article {clash} but the URL of article {existing}: "
+                "skipped (remove one of them first)"))
+            continue
+        if existing is not None:
+            report.duplicates += existing in updates
+            updates[existing] = item
+            continue
+        slot = (new_url.get(item.url) if item.url else None)
+        slot = slot if slot is not None else new_hash.get(item.content_hash)
+        if slot is None:
+            slot = len(new)
+        else:
+            report.duplicates += 1
+        new[slot] = item
+        if item.url:
+            new_url[item.url] = slot
+        new_hash[item.content_hash] = slot
+    sources: dict[str, Source] = {}
+    for item in [*new.values(), *updates.values()]:
+        if item.sha256 not in sources:
+            sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
+                                          sha256=item.sha256, imported_at=now, row_count=1)
+    session.add_all(list(sources.values()))
+    session.flush()
+    articles = []
+    for item in new.values():
+        article = Article(imported_at=now)
+        _fill(article, item, sources[item.sha256].id, now)
+        articles.append(article)
+    session.add_all(articles)
+    session.flush()
+    theme_rows = []
+    for article in articles:
+        theme_rows += _tag(session, article, rules, replace=False)
+        report.article_ids.append(article.id)
+    if theme_rows:
+        session.execute(insert(ArticleTheme), theme_rows)
+    report.imported = len(articles)
+    if updates:
+        rows = {a.id: a for a in session.scalars(select(Article).where(
+            Article.id.in_(list(updates))))}
+        for art_id, item in updates.items():
+            _fill(rows[art_id], item, sources[item.sha256].id, now)
+            theme_rows = _tag(session, rows[art_id], rules, replace=True)
+            if theme_rows:
+                session.execute(insert(ArticleTheme), theme_rows)
+            report.article_ids.append(art_id)
+        session.flush()
+        apply_corrections(session, article_ids=list(updates), rules=rules)
+        report.updated = len(updates)
+    session.flush()
+
+
+def _fill(article: Article, item: ParsedArticle, source_id: int, now: datetime) -> None:
+    article.source_id = source_id
+    article.url = item.url
+    article.content_hash = item.content_hash
+    article.title = item.title
+    article.description = item.description
+    article.area = item.area
+    article.published = item.published
+    article.format = item.format
+    article.file_name = Path(item.path).name[:500]
+    article.body = item.body
+    article.text = item.text
+    article.updated_at = now
+
+
+def _tag(session: Session, article: Article, rules: tagging.Rules, *, replace: bool
+         ) -> list[dict]:
+    """Set the rules' force of `article` and return its theme rows to insert (after removing
+    the old ones when `replace`); manual corrections are applied after."""
+    force_id, origin = tagging.force_for(area=article.area, title=article.title,
+                                         description=article.description, text=article.text)
+    article.force_id, article.force_origin = force_id, origin
+    themes = tagging.themes_for(rules, title=article.title, description=article.description,
+                                text=article.text)
+    if replace:
+        session.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article.id))
+    return [{"article_id": article.id, "theme": t, "origin": "rule"} for t in themes]

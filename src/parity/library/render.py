@@ -1,0 +1,135 @@
+"""Markdown to HTML, HTML to plain text, and the sanitiser every page goes through.
+
+`safe_html` is the only way article HTML reaches a page: it renders Markdown (inline HTML in
+the source, common in archived pages, is passed to the sanitiser rather than shown as text)
+and cleans the result with nh3, which keeps a short list of formatting tags, drops scripts
+and styles with their content, drops every event handler and ``style`` attribute, and keeps
+links only for http, https and mailto (``javascript:`` and ``data:`` links lose their target).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from functools import lru_cache
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "li", "mark", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"},
+                      "th": {"colspan", "scope"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript",
+                               "template", "svg", "math"})
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|ul|ol|table)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+
+
+@lru_cache(maxsize=1)
+def _markdown():  # noqa: ANN202
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def markdown_to_html(markdown: str) -> str:
+    """HTML for `markdown`, not yet sanitised: use `safe_html` for anything shown."""
+    return _markdown().render(markdown)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: one line per block, entities decoded."""
+    text = _BLOCK_END.sub("\n", html)
+    text = html_lib.unescape(_TAG.sub("", text))
+    text = _SPACES.sub(" ", text)
+    return _BLANKS.sub("\n", text).strip()
+
+
+_DROP_BLOCKS = re.compile(
+    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b.*?</\1\s*>|<!--.*?-->",
+    re.I | re.S)
+_FENCE = re.compile(r"^(```|~~~).*$", re.M)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M)
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
+_QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
+_RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]*)\]\[[^\]]*\]")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1", re.S)
+_TABLE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
+
+
+_BLOCK_START = re.compile(r"^ {0,3}(#|>|[-*+][ \t]|\d{1,9}[.)][ \t]|\||```|~~~|<)")
+
+
+def _join_soft_breaks(markdown: str) -> str:
+    """Lines of one paragraph joined with spaces (a single newline inside a Markdown paragraph
+    is a space); headings, list items, quotes, table rows and fences keep their own lines."""
+    out: list[str] = []
+    joinable = False
+    for line in markdown.split("\n"):
+        if not line.strip():
+            out.append("")
+            joinable = False
+        elif joinable and not _BLOCK_START.match(line):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+            joinable = not line.lstrip().startswith(("#", "|", "```", "~~~"))
+    return "\n".join(out)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of `markdown` as a reader sees it: the words, without the Markdown syntax,
+    inline HTML tags, scripts, styles or comments. A fast approximation of rendering and
+    stripping (used for search, tagging and the figures check, never shown as HTML)."""
+    text = _join_soft_breaks(_DROP_BLOCKS.sub(" ", markdown))
+    text = _FENCE.sub("", text)
+    text = _RULE.sub("", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _SETEXT.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _QUOTE.sub("", text)
+    text = _BULLET.sub("", text)
+    text = _REFDEF.sub("", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = html_lib.unescape(text.replace("|", " "))
+    text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n", "\n".join(lines)).strip()
+
+
+def sanitise(html: str) -> str:
+    """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links."""
+    import nh3
+
+    return nh3.clean(
+        html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES), clean_content_tags=set(DROP_WITH_CONTENT),
+        link_rel="noopener noreferrer nofollow", strip_comments=True,
+    )
+
+
+def safe_html(markdown: str) -> str:
+    """Markdown rendered and sanitised: the HTML a page may show as it is."""
+    return sanitise(markdown_to_html(markdown))
+
+
+def highlight(marked: str, start: str, end: str) -> str:
+    """A snippet whose highlights are bracketed by `start` and `end` (control characters that
+    never occur in text) as safe HTML: the text escaped, each highlight in ``<mark>``."""
+    escaped = html_lib.escape(marked, quote=False)
+    return escaped.replace(start, "<mark>").replace(end, "</mark>")

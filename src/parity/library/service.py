@@ -1,0 +1,455 @@
+"""Reads and writes of the library, for the CLI, the web app, the report and other domains.
+
+Every function takes the session first and keyword-only arguments. An article is referred to
+by its id, its URL (as stored, or as written: it is normalised) or a unique file name
+(`get_article`). Shares are fractions in [0, 1].
+
+- `search`: ranked hits with a highlighted snippet (safe HTML: text escaped, ``<mark>``
+  around matches), filtered by force, region, theme and publication dates.
+- `more_like_this`: articles sharing the most distinctive words of one article.
+- `article_detail`, `safe_article_html`: an article for display; its HTML is always
+  sanitised (nh3) — pages must show nothing else.
+- `tag`, `apply_corrections`, `corrections`: manual corrections of force and themes, kept
+  apart and re-applied after every re-import.
+- `check_figures`: the workforce figures an article quotes, checked against the official
+  Home Office figures (`parity.workforce.service.representation`).
+- `themes`: the rules in force; `articles_for_force`, `articles_for_commitment`: the newest
+  articles of a force, or serving a HeForShe commitment theme.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, load_only
+
+from parity.errors import InputError
+from parity.forces import registry
+from parity.library import claims as claims_mod
+from parity.library import render, tagging
+from parity.library import search as search_mod
+from parity.library.models import Article, ArticleTheme, Correction
+from parity.library.validation import BadFile, normalise_url
+
+ACTIONS = ("set_force", "add_theme", "remove_theme")
+
+
+# looking articles up --------------------------------------------------------------------
+def get_article(session: Session, *, ref: str | int) -> Article:
+    """The article with id, URL or file name `ref`; `InputError` when none (or several)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        found = session.get(Article, int(text))
+        if found:
+            return found
+    if "://" in text:
+        try:
+            url = normalise_url(text)
+        except BadFile as exc:
+            raise InputError(str(exc)) from exc
+        found = session.scalar(select(Article).where(Article.url == url))
+        if found:
+            return found
+    matches = list(session.scalars(select(Article).where(Article.file_name == text).limit(2)))
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise InputError(f"several articles come from files named {text!r}: use the id or URL")
+    raise InputError(f"no article {text!r} in the library (give its id, URL or file name; "
+                     "`parity library search` finds ids)")
+
+
+def themes_of(session: Session, *, article_ids: list[int]) -> dict[int, list[str]]:
+    """{article id: theme ids in the rules' order}."""
+    order = {t: i for i, t in enumerate(tagging.load_rules().ids())}
+    out: dict[int, list[str]] = {i: [] for i in article_ids}
+    if not article_ids:
+        return out
+    for art_id, theme in session.execute(
+        select(ArticleTheme.article_id, ArticleTheme.theme)
+        .where(ArticleTheme.article_id.in_(article_ids))
+    ):
+        out[art_id].append(theme)
+    for themes in out.values():
+        themes.sort(key=lambda t: (order.get(t, len(order)), t))
+    return out
+
+
+def summary(article: Article, themes: list[str]) -> dict:
+    force = registry().get(article.force_id) if article.force_id else None
+    return {
+        "id": article.id, "title": article.title, "url": article.url,
+        "area": force.name if force else None, "force_id": article.force_id,
+        "region": force.region if force else None,
+        "published": article.published.isoformat() if article.published else None,
+        "themes": themes, "commitments": tagging.load_rules().commitments_of(themes),
+        "description": article.description,
+    }
+
+
+# search ---------------------------------------------------------------------------------
+def _filters(*, force: str | None, region: str | None, theme: str | None,
+             date_from: date | None, date_to: date | None, exclude_id: int | None = None
+             ) -> search_mod.Filters:
+    force_ids: set[str] | None = None
+    if force:
+        force_ids = {registry().force(force).id}
+    if region:
+        area = registry().area(region)
+        if area.kind == "force":
+            raise InputError(f"{region!r} is a force, not a region: use --force")
+        ids = set(area.force_ids)
+        force_ids = ids if force_ids is None else force_ids & ids
+    if theme:
+        theme = tagging.load_rules().get(theme).id
+    if date_from and date_to and date_from > date_to:
+        raise InputError(f"the date range is empty: {date_from} is after {date_to}")
+    return search_mod.Filters(tuple(sorted(force_ids)) if force_ids is not None else None,
+                              theme, date_from, date_to, exclude_id)
+
+
+def search(
+    session: Session, *, query: str, force: str | None = None, region: str | None = None,
+    theme: str | None = None, date_from: date | None = None, date_to: date | None = None,
+    limit: int = 20, offset: int = 0,
+) -> dict:
+    """Articles matching `query` (see `parity.library.search` for the query language), best
+    first: ``{"query", "total", "hits": [{id, title, url, area, force_id, region, published
+    (ISO date), themes, description, score, snippet}]}``. ``snippet`` is safe HTML."""
+    if limit < 1:
+        raise InputError("--limit must be at least 1")
+    parsed = search_mod.parse_query(query)
+    filters = _filters(force=force, region=region, theme=theme, date_from=date_from,
+                       date_to=date_to)
+    rows, total = search_mod.run(session, parsed, filters, limit=limit, offset=offset)
+    return {"query": query, "total": total, "hits": _hits(session, rows)}
+
+
+def _hits(session: Session, rows: list[dict]) -> list[dict]:
+    ids = [r["id"] for r in rows]
+    listed = load_only(Article.id, Article.title, Article.url, Article.force_id,
+                       Article.published, Article.description)  # not the long texts
+    articles = {a.id: a for a in session.scalars(
+        select(Article).options(listed).where(Article.id.in_(ids)))}
+    themes = themes_of(session, article_ids=ids)
+    hits = []
+    for row in rows:
+        article = articles[row["id"]]
+        snippet = " ".join((row["snippet_marked"] or article.description or "").split())
+        hits.append({**summary(article, themes[article.id]), "score": round(row["score"], 6),
+                     "snippet": render.highlight(snippet, search_mod.MARK_START,
+                                                 search_mod.MARK_END)})
+    return hits
+
+
+_WORDS = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+
+
+def _term_counts(article: Article) -> Counter[str]:
+    force_words: set[str] = set()
+    if article.force_id:
+        force = registry().get(article.force_id)
+        for name in (force.name, *force.aliases):
+            force_words.update(w.lower() for w in name.split())
+    skip = search_mod.STOP_WORDS | force_words
+    counts: Counter[str] = Counter()
+    for part, weight in ((article.title, 3), (article.description or "", 2), (article.text, 1)):
+        for word in _WORDS.findall(part.lower()):
+            if word not in skip:
+                counts[word] += weight
+    return counts
+
+
+def distinctive_words(session: Session, article: Article, *, count: int = 5,
+                      candidates: int = 15) -> list[str]:
+    """The words that best tell `article` apart: of its `candidates` most frequent words
+    (title words count three times, description words twice; common English and the force's
+    own name left out), the `count` with the highest tf-idf (frequency in the article times
+    the log of how rare the word is in the library), leaving out words found in one article
+    in twenty or more (at least 50) while at least two others remain."""
+    counts = _term_counts(article)
+    top = [w for w, _ in counts.most_common(candidates)]
+    if not top:
+        return []
+    size = session.scalar(select(func.count()).select_from(Article)) or 1
+    cap = max(50, size // 20)
+    frequencies = search_mod.document_frequencies(session, top, cap=cap)
+    rarer = [w for w in top if frequencies.get(w, 0) < cap]
+    if len(rarer) >= 2:  # words in very many articles say little about this one
+        top = rarer
+    score = {w: counts[w] * math.log((size + 1) / (frequencies.get(w, 0) + 1)) for w in top}
+    return sorted(top, key=lambda w: (-score[w], w))[:count]
+
+
+MORE_LIKE_THIS_WORDS = 4
+
+
+def more_like_this(session: Session, *, ref: str | int, limit: int = 10,
+                   force: str | None = None, theme: str | None = None) -> dict:
+    """Articles most like article `ref`, best first: those sharing at least two of its
+    `MORE_LIKE_THIS_WORDS` most distinctive words (any one of them when none shares two),
+    ranked like a search for those words."""
+    article = get_article(session, ref=ref)
+    words = distinctive_words(session, article, count=MORE_LIKE_THIS_WORDS)
+    if not words:
+        raise InputError(f"article {article.id} has no words to compare")
+    filters = _filters(force=force, region=None, theme=theme, date_from=None, date_to=None,
+                       exclude_id=article.id)
+    rows, total = search_mod.run(session, search_mod.any_two_of(words), filters, limit=limit)
+    if not rows:
+        rows, total = search_mod.run(session, search_mod.any_of(words), filters, limit=limit)
+    return {"article": summary(article, themes_of(session, article_ids=[article.id])[article.id]),
+            "words": words, "total": total, "hits": _hits(session, rows)}
+
+
+# display --------------------------------------------------------------------------------
+def safe_article_html(session: Session, *, ref: str | int) -> str:
+    """The article's body as HTML that a page may show as it is (rendered, then sanitised)."""
+    return render.safe_html(get_article(session, ref=ref).body)
+
+
+def article_detail(session: Session, *, ref: str | int) -> dict:
+    """An article with its tags, why it has them, its corrections and its safe HTML body."""
+    article = get_article(session, ref=ref)
+    rules = tagging.load_rules()
+    themes = themes_of(session, article_ids=[article.id])[article.id]
+    origins = dict(session.execute(select(ArticleTheme.theme, ArticleTheme.origin)
+                                   .where(ArticleTheme.article_id == article.id)).all())
+    matches = tagging.theme_matches(rules, title=article.title,
+                                    description=article.description, text=article.text)
+    return {
+        **summary(article, themes),
+        "area_as_written": article.area, "force_origin": article.force_origin,
+        "theme_origins": origins, "theme_matches": matches,
+        "format": article.format, "file_name": article.file_name,
+        "imported_at": article.imported_at, "updated_at": article.updated_at,
+        "corrections": corrections(session, ref=article.id),
+        "html": render.safe_html(article.body), "text": article.text,
+    }
+
+
+# manual corrections ---------------------------------------------------------------------
+def corrections(session: Session, *, ref: str | int) -> list[dict]:
+    article = get_article(session, ref=ref)
+    rows = session.scalars(select(Correction).where(Correction.article_id == article.id)
+                           .order_by(Correction.id))
+    return [{"id": c.id, "action": c.action, "value": c.value, "note": c.note,
+             "made_at": c.made_at} for c in rows]
+
+
+def tag(
+    session: Session, *, ref: str | int, force: str | None = None, no_force: bool = False,
+    add_themes: list[str] | tuple[str, ...] = (), remove_themes: list[str] | tuple[str, ...] = (),
+    reset: bool = False, note: str | None = None,
+) -> dict:
+    """Correct an article's force and themes by hand; the corrections are stored and re-applied
+    after every re-import. ``reset`` drops this article's corrections (back to the rules).
+    Returns the article's summary after the change."""
+    article = get_article(session, ref=ref)
+    rules = tagging.load_rules()
+    if force and no_force:
+        raise InputError("give either --force or --no-force, not both")
+    adds = [rules.get(t).id for t in add_themes]
+    removes = [rules.get(t).id for t in remove_themes]
+    if set(adds) & set(removes):
+        raise InputError(f"a theme cannot be added and removed at once: "
+                         f"{', '.join(sorted(set(adds) & set(removes)))}")
+    now = datetime.now(UTC)
+    if reset:
+        session.execute(delete(Correction).where(Correction.article_id == article.id))
+    new = []
+    if force or no_force:
+        new.append(("set_force", registry().force(force).id if force else ""))
+    new += [("add_theme", t) for t in adds] + [("remove_theme", t) for t in removes]
+    if not new and not reset:
+        raise InputError("nothing to change: give --force, --no-force, --add-theme, "
+                         "--remove-theme or --reset")
+    for action, value in new:
+        session.add(Correction(article_id=article.id, action=action, value=value, note=note,
+                               made_at=now))
+    session.flush()
+    if reset:
+        _retag_from_rules(session, article, rules)
+    apply_corrections(session, article_ids=[article.id], rules=rules)
+    session.flush()
+    return summary(article, themes_of(session, article_ids=[article.id])[article.id])
+
+
+def _retag_from_rules(session: Session, article: Article, rules: tagging.Rules) -> None:
+    force_id, origin = tagging.force_for(area=article.area, title=article.title,
+                                         description=article.description, text=article.text)
+    article.force_id, article.force_origin = force_id, origin
+    session.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article.id))
+    for theme in tagging.themes_for(rules, title=article.title,
+                                    description=article.description, text=article.text):
+        session.add(ArticleTheme(article_id=article.id, theme=theme, origin="rule"))
+    session.flush()
+
+
+def apply_corrections(session: Session, *, article_ids: list[int],
+                      rules: tagging.Rules | None = None) -> None:
+    """Apply the stored manual corrections of these articles over the rules' tags. For each
+    force, and for each theme, the latest correction wins."""
+    if not article_ids:
+        return
+    rows = list(session.scalars(select(Correction).where(Correction.article_id.in_(article_ids))
+                                .order_by(Correction.id)))
+    if not rows:
+        return
+    latest_force: dict[int, str] = {}
+    latest_theme: dict[tuple[int, str], str] = {}
+    for c in rows:
+        if c.action == "set_force":
+            latest_force[c.article_id] = c.value
+        else:
+            latest_theme[(c.article_id, c.value)] = c.action
+    for art_id, force_id in latest_force.items():
+        article = session.get_one(Article, art_id)
+        article.force_id, article.force_origin = (force_id or None), "manual"
+    for (art_id, theme), action in latest_theme.items():
+        current = session.get(ArticleTheme, (art_id, theme))
+        if action == "add_theme":
+            if current is None:
+                session.add(ArticleTheme(article_id=art_id, theme=theme, origin="manual"))
+            else:
+                current.origin = "manual"
+        elif current is not None:
+            session.delete(current)
+    session.flush()
+
+
+# themes ---------------------------------------------------------------------------------
+def themes(session: Session | None = None) -> dict:
+    """The theme rules in force (file, thresholds, phrases), with article counts when a
+    session is given."""
+    rules = tagging.load_rules()
+    counts = {}
+    if session is not None:
+        counts = dict(session.execute(select(ArticleTheme.theme, func.count())
+                                      .group_by(ArticleTheme.theme)).all())
+    return {"rules_file": str(rules.path), "themes": [
+        {"id": t.id, "label": t.label, "min_mentions": t.min_mentions,
+         "phrases": list(t.phrases), "commitments": list(t.commitments),
+         "articles": counts.get(t.id, 0)} for t in rules.themes]}
+
+
+def articles_for_force(session: Session, *, force: str, limit: int = 20) -> list[dict]:
+    """The newest articles tagged with `force` (for force pages and report sections)."""
+    force_id = registry().force(force).id
+    rows = list(session.scalars(select(Article).where(Article.force_id == force_id)
+                                .order_by(Article.published.desc(), Article.id).limit(limit)))
+    tags = themes_of(session, article_ids=[a.id for a in rows])
+    return [summary(a, tags[a.id]) for a in rows]
+
+
+def articles_for_commitment(session: Session, *, commitment: str, force: str | None = None,
+                            limit: int = 20) -> list[dict]:
+    """The newest articles whose themes serve a HeForShe commitment theme ("senior
+    representation", "middle management", "domestic and sexual abuse", "culture", "annual
+    reporting"; the links are in the theme rules), optionally for one force."""
+    rules = tagging.load_rules()
+    theme_ids = rules.themes_for_commitment(commitment)
+    if not theme_ids:
+        known = sorted({c for t in rules.themes for c in t.commitments})
+        raise InputError(f"no theme is linked to the commitment {commitment!r}; linked: "
+                         f"{', '.join(known)}")
+    query = (select(Article).options(load_only(
+        Article.id, Article.title, Article.url, Article.force_id, Article.published,
+        Article.description))
+        .where(Article.id.in_(select(ArticleTheme.article_id)
+                              .where(ArticleTheme.theme.in_(theme_ids))))
+        .order_by(Article.published.desc(), Article.id).limit(limit))
+    if force:
+        query = query.where(Article.force_id == registry().force(force).id)
+    rows = list(session.scalars(query))
+    tags = themes_of(session, article_ids=[a.id for a in rows])
+    return [summary(a, tags[a.id]) for a in rows]
+
+
+# figures check --------------------------------------------------------------------------
+def check_figures(session: Session, *, ref: str | int) -> dict:
+    """The workforce figures article `ref` quotes, each with the official figure it refers to
+    and a verdict: ``matches``, ``does not match`` or ``cannot tell`` (see
+    `parity.library.claims` for the rules and the tolerance)."""
+    from parity.workforce import service as workforce
+
+    article = get_article(session, ref=ref)
+    found = claims_mod.find_claims(f"{article.title}.\n{article.description or ''}\n"
+                                   f"{article.text}")
+    seen, out = set(), []
+    year = claims_mod.snapshot_year(article.published) if article.published else None
+    held = workforce.latest_year(session, on_or_before=year) if year else None
+    for claim in found:
+        key = (claim.text, claim.quoted)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(_check_claim(session, workforce, article, claim, year, held))
+    counts = Counter(c["verdict"] for c in out)
+    return {
+        **summary(article, themes_of(session, article_ids=[article.id])[article.id]),
+        "snapshot_year": held, "claims": out,
+        "matches": counts["matches"], "does_not_match": counts["does not match"],
+        "cannot_tell": counts["cannot tell"],
+    }
+
+
+def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noqa: ANN001
+    base = {"text": claim.text, "quoted": claim.quoted, "value": claim.value,
+            "share_claimed": claim.value, "sex": claim.sex, "worker_type": claim.worker_type,
+            "group": claim.group, "official": None, "measure": None}
+    rule = (f"within {claims_mod.tolerance(claim) * 100:.2f} percentage points (half a unit of "
+            f"the figure as written plus {claims_mod.TOLERANCE_POINTS} points), FTE first, "
+            "then headcount")
+
+    def cannot(reason: str) -> dict:
+        return {**base, "verdict": "cannot tell", "label": f"cannot tell: {reason}",
+                "reason": reason, "rule": rule}
+
+    if claim.reason:
+        return cannot(claim.reason)
+    if article.force_id is None:
+        return cannot("the article is not tagged with a force")
+    if article.published is None:
+        return cannot("the article has no publication date, so no snapshot can be chosen")
+    if held is None:
+        return cannot(f"no official figures as at 31 March {year} or earlier are held")
+    measures = ("headcount",) if claim.worker_type in {"special", "volunteer"} else (
+        "fte", "headcount")
+    shares: dict[str, float | None] = {"fte": None, "headcount": None}
+    official: dict = {}
+    for measure in measures:
+        try:
+            result = workforce.representation(session, area=article.force_id, year=held,
+                                              group=claim.group, measure=measure,
+                                              worker_type=claim.worker_type)
+        except InputError as exc:
+            return cannot(exc.reason)
+        total = result.get("total") or 0
+        if claim.sex == "female":
+            share = result.get("share_female")
+        else:
+            share = (result.get("male") or 0) / total if total else None
+        shares[measure] = share
+        official = official or {
+            "area": result["area"], "year": held, "as_at": f"{held}-03-31",
+            "group": claim.group, "worker_type": claim.worker_type, "sex": claim.sex,
+            "share_fte": None, "share_headcount": None,
+        }
+    official["share_fte"], official["share_headcount"] = shares["fte"], shares["headcount"]
+    if all(v is None for v in shares.values()):
+        return {**cannot(f"no official figures for {claim.worker_type}s ({claim.group}) in "
+                         f"{official['area']}"), "official": official}
+    verdict, matched = claims_mod.verdict(claim, fte=shares["fte"],
+                                          headcount=shares["headcount"])
+    shown_measure = matched or measures[0]
+    shown = shares[shown_measure]
+    label_measure = "FTE" if shown_measure == "fte" else "headcount"
+    label = f"{verdict} ({shown * 100:.1f}% {label_measure})" if shown is not None else verdict
+    return {**base, "official": official, "measure": shown_measure,
+            "share_official": shown, "verdict": verdict, "label": label, "reason": None,
+            "rule": rule}

@@ -1,0 +1,114 @@
+"""Reading and checking one article file: front matter, dates, URLs, text.
+
+Each check raises `BadFile` with a reason a person can act on; the importer turns it into a
+`Problem` naming the file and carries on with the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y",
+                "%d %b. %Y", "%A %d %B %Y", "%a %d %b %Y")
+_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TRACKING = ("utm_", "fbclid", "gclid")
+
+
+class BadFile(Exception):
+    """A file that cannot be imported, with the reason (the message)."""
+
+
+def split_front_matter(source: str) -> tuple[dict, str, int]:
+    """(front matter, Markdown body, line where the body starts) of a file's text."""
+    match = _FRONT.match(source)
+    if not match:
+        raise BadFile("no YAML front matter: the file must start with a line '---', the keys, "
+                      "and a closing '---'")
+    try:
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER)  # noqa: S506 (safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadFile(f"the front matter is not valid YAML{where}: {problem}") from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise BadFile("the front matter must be a mapping of keys (title, url, area, ...)")
+    return meta, source[match.end():], match.group(0).count("\n") + 1
+
+
+def parse_date(value: object, *, key: str = "publish.date") -> date | None:
+    """A date from front matter: a YAML date, or text such as '22 Nov 2019' or '2019-11-22'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = " ".join(str(value).replace(",", ", ").split()).replace(" ,", ",")
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    raise BadFile(f"{key}: cannot read the date {value!r}; expected e.g. '22 Nov 2019' or "
+                  "'2019-11-22'")
+
+
+def normalise_url(value: object) -> str | None:
+    """The URL an article is known by: https, host in lower case without ``www.``, no
+    fragment, no tracking parameters, no trailing slash. None for none."""
+    if value is None or not str(value).strip():
+        return None
+    raw = str(value).strip()
+    parts = urlsplit(raw)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise BadFile(f"url: {raw!r} is not a web address (expected http:// or https://)")
+    host = parts.netloc.lower()
+    host = host[4:] if host.startswith("www.") else host
+    query = "&".join(q for q in parts.query.split("&")
+                     if q and not q.lower().startswith(_TRACKING))
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit(("https", host, path, query, ""))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with case, punctuation and spacing ignored (the 'same text' test)."""
+    words = re.findall(r"\w+", text.casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def text_field(meta: dict, key: str, *, required: bool = False, limit: int | None = None
+               ) -> str | None:
+    value = meta.get(key)
+    if isinstance(value, dict | list):
+        raise BadFile(f"{key}: expected text, found a {type(value).__name__}")
+    text = " ".join(str(value).split()) if value is not None else ""
+    if required and not text:
+        raise BadFile(f"{key}: missing (every article needs a {key})")
+    if limit and len(text) > limit:
+        raise BadFile(f"{key}: longer than {limit} characters")
+    return text or None
+
+
+def nested(meta: dict, key: str, inner: str) -> object:
+    """``meta[key][inner]`` where ``meta[key]`` is a mapping (``publish: {date: ...}``); a plain
+    value under ``key`` is also accepted for ``publish``."""
+    value = meta.get(key)
+    if isinstance(value, dict):
+        return value.get(inner)
+    if value is not None and key == "publish":
+        return value
+    return None

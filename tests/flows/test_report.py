@@ -1,0 +1,70 @@
+"""The flows section of the annual report: projections from the official stock, national and
+per force, with charts, sources and the OGL attribution; never a force's HR extract."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from parity.flows import report, service
+from parity.flows.importer import import_hr
+from parity.reports.format import pct
+from parity.reports.service import build_report
+
+
+def _text(fragment: str) -> str:
+    return " ".join(lxml_html.fromstring(f"<div>{fragment}</div>").text_content().split())
+
+
+def test_national_section_has_every_force_and_england_and_wales(wf_db):
+    got = report.section(wf_db, year=2023, force_id=None)
+    assert got["title"] == "Projections to parity"
+    doc = lxml_html.fromstring(f"<div>{got['html']}</div>")
+    rows = doc.xpath("//table/tbody/tr")
+    assert len(rows) == 43
+    cells = [" ".join(c.text_content().split()) for c in rows[0].xpath("th|td")]
+    # Avon and Somerset, 31 March 2023, headcount: 31.6% of senior officers are women.
+    assert cells[:3] == ["Avon and Somerset", "31.6%", "37.4%"]
+    national = got["figures"]["national"]
+    assert national["share_female_senior_start"] == service.outlook_row(service.public_outlook(
+        wf_db, area="England and Wales", from_year=2023, years=30, runs=200))[
+        "share_female_senior_start"]
+    assert pct(national["share_female_senior_start"]) == "29.7%"
+    assert "from 29.7% to " + pct(national["share_female_senior_end"]) in _text(got["html"])
+    assert len(doc.xpath("//svg[@role='img']")) == 3
+    assert any("Open Government Licence v3.0" in s for s in got["sources"])
+    assert got["figures"]["forces"]["city-of-london"]["parity_year"]["baseline"] == 2023
+
+
+def test_force_section_figures_and_chart(wf_db):
+    got = report.section(wf_db, year=2023, force_id="kent")
+    assert got["title"] == "Projection to parity"
+    text = _text(got["html"])
+    assert "in Kent is projected to go from 31.7% to " + pct(
+        got["figures"]["share_female_senior_end"]) in text
+    assert "Women promoted and leaving at men's rates" in text
+    assert got["html"].count('role="img"') == 2
+    assert got["figures"]["rates_source"] == "national defaults"
+
+
+def test_no_section_for_a_year_without_figures(wf_db):
+    assert report.section(wf_db, year=1990, force_id=None) is None
+    assert report.section(wf_db, year=1990, force_id="kent") is None
+
+
+def test_section_ignores_a_force_extract(wf_db, synth_files):
+    before = report.section(wf_db, year=2023, force_id="dyfed-powys")
+    import_hr(wf_db, path=synth_files["dyfed-powys"], force="dyfed-powys")
+    wf_db.flush()
+    assert service.project(wf_db, area="Dyfed-Powys", from_year=2023, years=5, runs=20)[
+        "rates_source"].startswith("Dyfed-Powys HR extract")
+    after = report.section(wf_db, year=2023, force_id="dyfed-powys")
+    assert after["html"] == before["html"] and after["figures"] == before["figures"]
+    assert "HR extract" not in after["html"]
+
+
+def test_the_section_is_in_a_built_report(wf_db):
+    built = build_report(wf_db, year=2023, force="Kent")
+    doc = lxml_html.fromstring(built.html)
+    headings = [" ".join(h.text_content().split()) for h in doc.xpath("//h2|//h3")]
+    assert "Projections to parity" in headings and "Projection to parity" in headings
+    assert any("Police officer uplift" in s for s in built.sources)

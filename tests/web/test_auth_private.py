@@ -25,6 +25,7 @@ with warnings.catch_warnings():
 from parity.accounts import service as accounts
 from parity.errors import InputError
 from parity.paygap import service as paygap
+from parity.reports.format import number
 from parity.store.models import Source
 from parity.web.app import create_app
 from tests.accounts.webapp import PASSWORD, csrf_of, signed_in_client
@@ -149,11 +150,13 @@ def test_flows_from_an_uploaded_hr_extract_are_private_and_suppressed(site, kent
         expected = flows.flows(s, force_id="kent", year=2021)
     constables = expected["ranks"][0]
     assert constables["rank"] == "constable"
-    body = [[text_of(c) for c in row.xpath("th|td")] for row in doc.xpath("//tbody/tr")]
+    body = [[text_of(c) for c in row.xpath("th|td")]
+            for row in doc.xpath("//table[@id='flows-table']/tbody/tr")]
     women = body[0]
     assert women[:2] == ["Constable", "Women"]
     assert women[2] == ("[c]" if constables["female"]["suppressed"]
-                        else f"{constables['female']['start']:,}")
+                        else number(constables["female"]["start"]))
+    assert doc.xpath("//table[@id='flows-pipeline']") and doc.xpath("//select[@name='year']")
     assert any("[c]" in row for row in body), "groups under 10 people are suppressed"
     for bad in ("1990", "abc"):
         refused = kent.get("/private/forces/kent/flows", params={"year": bad})

@@ -12,8 +12,9 @@ responses are never cached.
   (`parity.paygap.service.compute_figures`); the extract is read and forgotten, not stored.
 - ``POST /private/forces/<id>/flows``: an HR events extract, imported all-or-nothing
   (`parity.flows.importer.import_hr`, the same as ``parity import hr``).
-- ``GET /private/forces/<id>/flows?year=``: joiners, leavers and promotions
-  (`parity.flows.service.flows`), groups of fewer than 10 people suppressed.
+- ``GET /private/forces/<id>/flows?year=``: joiners, leavers and promotions, rate ratios,
+  the pipeline and the reconciliation (`parity.flows.views.private_flows_fragment`, from
+  `parity.flows.service.flows`), groups of fewer than 10 people suppressed.
 
 Bad uploads are a 400 page with the importer's reason and every problem (file, row, column),
 the same messages as the CLI.
@@ -161,12 +162,12 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
 def private_flows(request: Request, force_id: str, user: RequireUser, session: SessionDep,
                   year: int | None = None) -> Response:
     force = _force_for(user, force_id)
-    from parity.flows import service as flows
+    from parity.flows.views import private_flows_fragment
 
     years = _flow_years(session, force.id)
     if not years:
         raise InputError(f"no HR extract has been uploaded for {force.name}")
     year = year or years[-1]
-    data = flows.flows(session, force_id=force.id, year=year, suppress=True)
-    return _render(request, "private_flows.html", user, force=force, data=data, years=years,
-                   year=year)
+    fragment = private_flows_fragment(session, force_id=force.id, year=year)
+    return _render(request, "private_flows.html", user, force=force, fragment=fragment,
+                   years=years, year=year)

@@ -10,9 +10,10 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-run: $(STAMP)  ## load the bundled official data into ./parity.db and print the national overview
-	$(BIN)/parity import workforce
+run: $(STAMP)  ## load the bundled official data into ./parity.db, print the overview, build the report
+	$(BIN)/parity import bundled
 	$(BIN)/parity overview
+	$(BIN)/parity report build --out out/report
 
 test: $(STAMP)  ## the whole test suite, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider

@@ -77,7 +77,7 @@ def browser(tmp_path):  # noqa: ANN001, ANN201
 
 def test_overview_to_league_to_force(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server + "/")
     assert browser.title.startswith("Women in policing, England and Wales, 2023")
@@ -94,7 +94,7 @@ def test_overview_to_league_to_force(server, browser, tmp_path):
     Select(browser.find_element(By.NAME, "group")).select_by_value("senior")
     Select(browser.find_element(By.NAME, "year")).select_by_value("2023")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    assert "group=senior" in browser.current_url
+    WebDriverWait(browser, 30).until(lambda b: "group=senior" in b.current_url)
     first = browser.find_elements(By.CSS_SELECTOR, "#league tbody tr")[0]
     assert first.text.split()[:3] == ["1", "North", "Yorkshire"]
     assert "44.7%" in first.text

@@ -101,3 +101,11 @@ def test_bad_input_is_escaped_and_explained(client):
     assert text_of(doc.xpath("//h1")[0]) == "There is a problem with this request"
     reason = text_of(doc.xpath("//p[@class='notice__reason']")[0])
     assert reason.startswith("Unknown area '<script>alert(1)</script>'")
+
+
+def test_force_page_title_is_plain_text_and_each_panel_shows_once(client):
+    doc = page(client.get("/forces/kent?year=2023"))
+    title = doc.xpath("//title")[0].text
+    assert title.startswith("Kent, 2023") and "<" not in title
+    panels = doc.xpath("//section[contains(@class, 'panel')]/@id")
+    assert len(panels) == len(set(panels))

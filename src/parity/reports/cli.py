@@ -35,8 +35,9 @@ def build_cmd(
 
     err = Console(stderr=True)
     with session() as s:
-        if workforce.ensure_loaded(s):
-            s.commit()
+        from parity.bundled import load_bundled
+
+        load_bundled(s)
         chosen = year or workforce.latest_year(s)
         if chosen is None:
             raise InputError("no workforce data: run `parity import workforce` first")

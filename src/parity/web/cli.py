@@ -13,8 +13,8 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     load: bool = typer.Option(True, "--load/--no-load",
-                              help="Import the bundled Home Office table first if the "
-                                   "database holds no workforce data."),
+                              help="First import the bundled official data the database "
+                                   "lacks (workforce, pay gap returns, crime, commitments)."),
 ) -> None:
     """Serve the web pages and the open JSON API (docs at /api/docs)."""
     import uvicorn
@@ -24,9 +24,8 @@ def serve_cmd(
     from parity.web.app import create_app
 
     if load:
-        from parity.workforce import service
+        from parity.bundled import load_bundled
 
         with session() as s:
-            if service.ensure_loaded(s):
-                s.commit()
+            load_bundled(s)
     uvicorn.run(create_app(database_url()), host=host, port=port, log_level="info")

@@ -107,7 +107,7 @@ def trend_cmd(
     table = Table(title=f"{t['area']}: women among {worker_type}s, {group} ({measure})")
     for col, just in (("31 March", "right"), ("women", "right"), ("total", "right"),
                       ("share", "right"), ("change", "right"), ("", "left")):
-        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(just == "right"))  # type: ignore[arg-type]
     for y in t["years"]:
         table.add_row(str(y["year"]), f"{y['female']:,.1f}", f"{y['total']:,.1f}",
                       pct(y["share_female"]), points(y["share_female_change_1y"]),
@@ -138,7 +138,7 @@ def league_cmd(
                         f"({measure})")
     for col, just in (("#", "right"), ("force", "left"), ("women", "right"), ("total", "right"),
                       ("share", "right"), ("senior gap", "right"), ("", "left")):
-        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(just == "right"))  # type: ignore[arg-type]
     for r in result["forces"]:
         table.add_row(str(r["position"]), r["force"], f"{r['female']:,.1f}", f"{r['total']:,.1f}",
                       pct(r["share_female"]), points(r["senior_gap"]), bar(r["share_female"], 25))
@@ -167,7 +167,7 @@ def overview_cmd(
     table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}")
     for col, just in (("", "left"), ("women", "right"), ("of", "right"), ("share", "right"),
                       ("on year", "right"), ("", "left")):
-        table.add_column(col, justify=just, no_wrap=(col == ""))  # type: ignore[arg-type]
+        table.add_column(col, justify=just, no_wrap=(just == "right"))  # type: ignore[arg-type]
     for line in o["lines"]:
         unit = "" if line["measure"] == "fte" else " (headcount)"
         table.add_row(line["label"] + unit, f"{line['female']:,.0f}", f"{line['total']:,.0f}",
@@ -181,3 +181,23 @@ def overview_cmd(
         out.print(f"[bold]{title}[/bold] (FTE, Chief Inspector and above): {names}")
     out.print("[dim]Source: Home Office, Police workforce open data table. Contains public "
               "sector information licensed under the Open Government Licence v3.0.[/dim]")
+
+
+@import_app.command("bundled")
+@handles_input_errors
+def import_bundled_cmd(as_json: bool = JsonOption) -> None:
+    """Import all the official data shipped with Parity that the database lacks."""
+    import sys
+
+    from parity.bundled import load_bundled
+
+    def say(_name: str, label: str) -> None:
+        sys.stderr.write(f"checking: {label}\n")
+
+    with session() as s:
+        done = load_bundled(s, on_step=None if as_json else say)
+    if as_json:
+        emit_json(done)
+        return
+    for name, imported in done.items():
+        console().print(f"{name}: {'imported' if imported else 'already held'}")

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import parity
 from parity.errors import InputError
 from parity.store import make_engine, upgrade
-from parity.web import api, extensions, pages
+from parity.web import api, auth, extensions, pages
 from parity.web.extensions import NavEntry
 from parity.web.responses import wants_json
 from parity.web.templating import templates
@@ -52,14 +52,16 @@ NAV = (
     NavEntry("League table", "/league"),
     NavEntry("Trends", "/trend"),
 )
-TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"))
+TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"),
+            NavEntry("Sign in", "/sign-in"))
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or wants_json(request)
 
 
-HEADINGS = {400: "There is a problem with this request", 404: "Page not found"}
+HEADINGS: dict[int, str] = {400: "There is a problem with this request", 404: "Page not found",
+            403: "Not allowed", 413: "The upload is too large", 429: "Too many attempts"}
 
 
 def _error_page(request: Request, status: int, reason: str, details: list[str]) -> Response:
@@ -106,6 +108,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.nav = (*nav, *TAIL_NAV)
     app.state.force_panels = tuple((e.domain, e.force_panel) for e in found if e.force_panel)
 
+    auth.install(app)
+
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
         return templates.TemplateResponse(request, "api_docs.html",
@@ -134,5 +138,13 @@ def create_app(database_url: str | None = None) -> FastAPI:
         generic = detail in {"", "Not Found", "Method Not Allowed"}
         reason = HEADINGS.get(exc.status_code, detail) if generic else detail
         return _error_page(request, exc.status_code, reason, [])
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # Outside the middleware stack: the headers are set here. Nothing about the error
+        # (type, message, traceback) reaches the client; the server log has it.
+        response = _error_page(request, 500, "an internal error; it has been logged", [])
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     return app

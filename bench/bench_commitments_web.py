@@ -10,14 +10,11 @@ report's HTML for scale. Run: ``.venv/bin/python bench/bench_commitments_web.py`
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 import warnings
-from pathlib import Path
 
+from _common import sqlite_with_workforce, time_pages
 from sqlalchemy.orm import Session
-
-from parity.store import make_engine, upgrade
 
 REPEAT = 5
 PAGES = ["/commitments", "/commitments?as_of=2022-12-31", "/commitments/forces/kent",
@@ -28,15 +25,7 @@ PAGES = ["/commitments", "/commitments?as_of=2022-12-31", "/commitments/forces/k
 
 
 def main() -> None:
-    from parity.workforce.importer import import_workforce
-
-    folder = Path(tempfile.mkdtemp(prefix="parity-bench-cw-"))
-    url = f"sqlite:///{folder / 'bench.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as s:
-        import_workforce(s)
-        s.commit()
+    _, url, engine = sqlite_with_workforce("parity-bench-cw-")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -55,17 +44,7 @@ def main() -> None:
         assert client.get("/api/v1/commitments/status").status_code == 200
         print(f"first commitments read (loads and commits the defaults): "
               f"{(time.perf_counter() - t) * 1000:.0f} ms")
-        print(f"{'page':48} {'median ms':>10} {'worst ms':>9} {'KiB':>6}")
-        for page in PAGES:
-            times, size = [], 0
-            for _ in range(REPEAT):
-                t = time.perf_counter()
-                response = client.get(page)
-                times.append((time.perf_counter() - t) * 1000)
-                size = len(response.content)
-                assert response.status_code == 200, page
-            print(f"{page:48} {statistics.median(times):10.1f} {max(times):9.1f} "
-                  f"{size / 1024:6.1f}")
+        time_pages(client, PAGES, repeat=REPEAT, width=48)
 
     with Session(engine) as s:
         times = []

@@ -95,20 +95,15 @@ def main() -> None:
     print(f"  import, SQLite         {crime}")
     pg = os.environ.get("PARITY_BENCH_PG")
     if pg:
-        from sqlalchemy import create_engine, text
+        from _common import create_pg_database, drop_pg_database
 
         name = f"parity_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = create_pg_database(pg, name)
         try:
-            took = import_into(pg.rsplit("/", 1)[0] + "/" + name,
-                               lambda s: import_paygap_returns(s))
+            took = import_into(url, lambda s: import_paygap_returns(s))
             print(f"pay gap import, PostgreSQL {took}  (COPY)")
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_pg_database(pg, name)
 
 
 if __name__ == "__main__":

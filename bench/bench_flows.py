@@ -150,14 +150,12 @@ def main() -> None:
 
 
 def _postgres(admin_url: str, met: Path, gwent: Path) -> None:
-    from sqlalchemy import create_engine
+    from _common import create_pg_database, drop_pg_database
 
     name = f"parity_bench_flows_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = create_pg_database(admin_url, name)
     try:
-        pg = make_engine(admin_url.rsplit("/", 1)[0] + "/" + name)
+        pg = make_engine(url)
         upgrade(pg)
         with open_session(pg) as s:
             ensure_loaded(s)
@@ -168,9 +166,7 @@ def _postgres(admin_url: str, met: Path, gwent: Path) -> None:
             _queries(s, " (PostgreSQL)")
         pg.dispose()
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_pg_database(admin_url, name)
 
 
 if __name__ == "__main__":

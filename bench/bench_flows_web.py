@@ -27,11 +27,10 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from _common import with_workforce
 from sqlalchemy.orm import Session
 
 from parity.flows import report, service
-from parity.store import make_engine, open_session, upgrade
-from parity.workforce.service import ensure_loaded
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -59,11 +58,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        with open_session(engine) as s:
-            ensure_loaded(s)
-            s.commit()
+        engine = with_workforce(url)
         client = TestClient(create_app(url))
 
         def get(path: str) -> Callable:

@@ -18,7 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from _common import create_pg_database, drop_pg_database
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from parity.library import service
@@ -112,10 +113,7 @@ def main() -> None:
 
         if not args.no_postgres:
             name = f"parity_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            pg_url = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+            pg_url = create_pg_database(PG_ADMIN, name)
             try:
                 elapsed, info = time_import(pg_url, work / "md")
                 print(f"\nPostgreSQL: imported {info['imported']:,} Markdown articles in "
@@ -128,9 +126,7 @@ def main() -> None:
                 engine.dispose()
                 report_searches("PostgreSQL", time_searches(pg_url))
             finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+                drop_pg_database(PG_ADMIN, name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

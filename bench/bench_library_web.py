@@ -17,13 +17,13 @@ import uuid
 import warnings
 from pathlib import Path
 
+from _common import create_pg_database, drop_pg_database, with_workforce
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from parity.library import report
 from parity.library.importer import import_articles
 from parity.library.samples import write_corpus
-from parity.store import make_engine, upgrade
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -33,12 +33,8 @@ PG_ADMIN = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0
 
 
 def load(url: str, folder: Path) -> float:
-    from parity.workforce.importer import import_workforce
-
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = with_workforce(url)
     with Session(engine) as s:
-        import_workforce(s)
         start = time.perf_counter()
         import_articles(s, path=folder)
         s.commit()
@@ -108,11 +104,7 @@ def main() -> None:
         urls = {"SQLite": f"sqlite:///{work / 'bench.db'}"}
         if not args.no_postgres:
             pg_name = f"parity_bench_libweb_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{pg_name}"'))
-            admin.dispose()
-            urls["PostgreSQL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_name
+            urls["PostgreSQL"] = create_pg_database(PG_ADMIN, pg_name)
         for engine_name, url in urls.items():
             elapsed = load(url, folder)
             if engine_name == "PostgreSQL":
@@ -131,10 +123,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if pg_name:
-            admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_pg_database(PG_ADMIN, pg_name)
 
 
 if __name__ == "__main__":

@@ -7,16 +7,12 @@ build the whole report (HTML, 44 force sections) and to lay out its PDF. Run:
 
 from __future__ import annotations
 
-import statistics
 import sys
-import tempfile
 import time
 import warnings
-from pathlib import Path
 
+from _common import sqlite_with_workforce, time_pages
 from sqlalchemy.orm import Session
-
-from parity.store import make_engine, upgrade
 
 REPEAT = 5
 PAGES = ["/", "/forces", "/forces/metropolitan-police", "/league?group=senior", "/trend",
@@ -25,15 +21,7 @@ PAGES = ["/", "/forces", "/forces/metropolitan-police", "/league?group=senior", 
 
 
 def main() -> None:
-    from parity.workforce.importer import import_workforce
-
-    folder = Path(tempfile.mkdtemp(prefix="parity-bench-web-"))
-    url = f"sqlite:///{folder / 'bench.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as s:
-        import_workforce(s)
-        s.commit()
+    folder, url, engine = sqlite_with_workforce("parity-bench-web-")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -45,17 +33,7 @@ def main() -> None:
     app = create_app(url)
     print(f"create_app: {time.perf_counter() - started:.3f} s")
     with TestClient(app) as client:
-        print(f"{'page':52} {'median ms':>10} {'worst ms':>9} {'KiB':>6}")
-        for page in PAGES:
-            times, size = [], 0
-            for _ in range(REPEAT):
-                t = time.perf_counter()
-                response = client.get(page)
-                times.append((time.perf_counter() - t) * 1000)
-                size = len(response.content)
-                assert response.status_code == 200, page
-            print(f"{page:52} {statistics.median(times):10.1f} {max(times):9.1f} "
-                  f"{size / 1024:6.1f}")
+        time_pages(client, PAGES, repeat=REPEAT, width=52)
 
     from parity.reports.service import build_report, write_report
 

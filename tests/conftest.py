@@ -17,10 +17,17 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from parity.store import make_engine, upgrade
+from tests.helpers import (
+    PG_ADMIN_URL,  # noqa: F401 - test modules import it from here too
+    create_pg_database,
+    drop_pg_database,
+    import_workforce_table,
+    rolled_back_session,
+    sqlite_copy_session,
+)
 
 # No per-example deadlines: CI machines are shared and timings vary; speed is measured in bench/.
 settings.register_profile("parity", deadline=None,
@@ -40,16 +47,7 @@ def _find_shared_data() -> Path:
 
 
 SHARED_DATA = _find_shared_data()
-PG_ADMIN_URL = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ENGINES = ["sqlite", "postgresql"]
-
-
-def _workforce_import(engine) -> None:  # noqa: ANN001
-    from parity.workforce.importer import import_workforce
-
-    with Session(engine) as s:
-        import_workforce(s)
-        s.commit()
 
 
 @pytest.fixture(scope="session")
@@ -61,43 +59,27 @@ def sqlite_templates(tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
     engine.dispose()
     shutil.copy(empty, loaded)
     engine = make_engine(f"sqlite:///{loaded}")
-    _workforce_import(engine)
+    import_workforce_table(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return {"empty": empty, "workforce": loaded}
 
 
-def _create_pg_database(name: str) -> str:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_pg_database(name: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def pg_urls() -> Iterator[dict[str, str]]:
     tag = uuid.uuid4().hex[:8]
     names = {"empty": f"parity_test_{tag}_empty", "workforce": f"parity_test_{tag}_wf"}
-    urls = {k: _create_pg_database(n) for k, n in names.items()}
+    urls = {k: create_pg_database(n) for k, n in names.items()}
     for key, url in urls.items():
         engine = make_engine(url)
         upgrade(engine)
         if key == "workforce":
-            _workforce_import(engine)
+            import_workforce_table(engine)
         engine.dispose()
     yield urls
     for n in names.values():
-        _drop_pg_database(n)
+        drop_pg_database(n)
 
 
 @pytest.fixture(scope="session")
@@ -110,23 +92,10 @@ def pg_engines(pg_urls) -> Iterator[dict]:  # noqa: ANN001
 
 def _session(request, kind: str, tmp_path: Path) -> Iterator[Session]:  # noqa: ANN001
     if request.param == "sqlite":
-        path = tmp_path / f"{kind}.db"
-        shutil.copy(request.getfixturevalue("sqlite_templates")[kind], path)
-        engine = make_engine(f"sqlite:///{path}")
-        session = Session(engine, expire_on_commit=False)
-        yield session
-        session.close()
-        engine.dispose()
+        yield from sqlite_copy_session(request.getfixturevalue("sqlite_templates")[kind],
+                                       tmp_path / f"{kind}.db")
     else:
-        engine = request.getfixturevalue("pg_engines")[kind]
-        conn = engine.connect()
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
-        yield session
-        session.close()
-        outer.rollback()
-        conn.close()
+        yield from rolled_back_session(request.getfixturevalue("pg_engines")[kind])
 
 
 @pytest.fixture(params=ENGINES)

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
-import parity
 from parity.commands import app
+from parity.discovery import domain_modules
 
 
 def load_commands() -> None:
     """Import ``parity.<domain>.cli`` for every domain package that has one."""
-    for info in sorted(pkgutil.iter_modules(parity.__path__), key=lambda i: i.name):
-        if not info.ispkg:
-            continue
-        name = f"parity.{info.name}.cli"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    domain_modules("cli")
 
 
 def main() -> None:

@@ -4,13 +4,12 @@ input as 400, the national commitments committed on first read, and the force pa
 from __future__ import annotations
 
 import shutil
-import uuid
 import warnings
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parity.commitments import defaults, service
@@ -18,7 +17,7 @@ from parity.store.models import Source
 from parity.web.app import CONTENT_SECURITY_POLICY, create_app
 from parity.web.responses import to_jsonable
 from tests.commitments.conftest import at, kent_senior
-from tests.conftest import PG_ADMIN_URL
+from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.web import test_browser as browser_fixtures
 from tests.web.conftest import page
 from tests.web.test_browser import browser, server  # noqa: F401 - fixtures of the journey
@@ -31,34 +30,6 @@ with warnings.catch_warnings():
 def text_of(element) -> str:  # noqa: ANN001
     """The words of an element, without the status marks' symbols (decorative SVG)."""
     return " ".join(" ".join(element.xpath(".//text()[not(ancestor::svg)]")).split())
-
-
-def _fresh_pg() -> tuple[str, str]:
-    """A PostgreSQL database of this module's own (the pages commit: the shared test
-    databases must not see it), with the workforce table."""
-    from parity.store import make_engine, upgrade
-    from parity.workforce.importer import import_workforce
-
-    name = f"parity_cw_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as s:
-        import_workforce(s)
-        s.commit()
-    engine.dispose()
-    return name, url
-
-
-def _drop_pg(name: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _kent_story(engine) -> None:  # noqa: ANN001
@@ -86,14 +57,14 @@ def client(request, tmp_path_factory) -> Iterator[TestClient]:  # noqa: ANN001
         shutil.copy(request.getfixturevalue("sqlite_templates")["workforce"], path)
         url = f"sqlite:///{path}"
     else:
-        pg_name, url = _fresh_pg()
+        pg_name, url = fresh_pg_with_workforce("parity_cw")
     app = create_app(url)
     with TestClient(app) as c:
         assert c.get("/commitments").status_code == 200  # the first read loads the defaults
         _kent_story(app.state.engine)
         yield c
     if pg_name:
-        _drop_pg(pg_name)
+        drop_pg_database(pg_name)
 
 
 @pytest.fixture

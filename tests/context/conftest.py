@@ -17,7 +17,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from parity.store import make_engine, upgrade
-from tests.conftest import _create_pg_database, _drop_pg_database
+from tests.helpers import (
+    create_pg_database,
+    drop_pg_database,
+    rolled_back_session,
+    sqlite_copy_session,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "parity" / "data"
 RETURNS_DIR = DATA / "gender-pay-gap"
@@ -52,36 +57,23 @@ def ctx_sqlite_template(tmp_path_factory, sqlite_templates) -> Path:  # noqa: AN
 @pytest.fixture(scope="session")
 def ctx_pg_engine() -> Iterator:
     name = f"parity_test_{uuid.uuid4().hex[:8]}_ctx"
-    url = _create_pg_database(name)
+    url = create_pg_database(name)
     engine = make_engine(url)
     upgrade(engine)
     _load_context(engine)
     yield engine
     engine.dispose()
-    _drop_pg_database(name)
+    drop_pg_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ctx_db(request, tmp_path) -> Iterator[Session]:  # noqa: ANN001
     """A database holding the bundled pay gap returns, ONS crime tables and workforce table."""
     if request.param == "sqlite":
-        path = tmp_path / "ctx.db"
-        shutil.copy(request.getfixturevalue("ctx_sqlite_template"), path)
-        engine = make_engine(f"sqlite:///{path}")
-        session = Session(engine, expire_on_commit=False)
-        yield session
-        session.close()
-        engine.dispose()
+        yield from sqlite_copy_session(request.getfixturevalue("ctx_sqlite_template"),
+                                       tmp_path / "ctx.db")
     else:
-        engine = request.getfixturevalue("ctx_pg_engine")
-        conn = engine.connect()
-        outer = conn.begin()
-        session = Session(bind=conn, join_transaction_mode="create_savepoint",
-                          expire_on_commit=False)
-        yield session
-        session.close()
-        outer.rollback()
-        conn.close()
+        yield from rolled_back_session(request.getfixturevalue("ctx_pg_engine"))
 
 
 @pytest.fixture

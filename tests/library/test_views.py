@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
-import uuid
 import warnings
 from collections.abc import Iterator
 from datetime import date
@@ -15,7 +14,6 @@ from urllib.parse import quote
 
 import pytest
 from lxml import html as lxml_html
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from parity.library import service
@@ -23,7 +21,7 @@ from parity.library.samples import front_matter_file, html_page, write_corpus
 from parity.library.views import safe_snippet
 from parity.reports.format import pct
 from parity.web.responses import to_jsonable
-from tests.conftest import PG_ADMIN_URL
+from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.library.conftest import ARTICLES, write_fixture_corpus
 from tests.web import test_browser as browser_fixtures
 from tests.web.test_browser import browser, server  # noqa: F401 - fixtures of the journey
@@ -93,33 +91,6 @@ def _corpus(folder: Path) -> Path:
     return folder
 
 
-def _fresh_pg() -> tuple[str, str]:
-    """A PostgreSQL database of this module's own, migrated, with the workforce table."""
-    from parity.store import make_engine, upgrade
-    from parity.workforce.importer import import_workforce
-
-    name = f"parity_libweb_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as s:
-        import_workforce(s)
-        s.commit()
-    engine.dispose()
-    return name, url
-
-
-def _drop_pg(name: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def library_database(kind: str, folder: Path, sqlite_template: Path) -> tuple[str, str | None]:
     """(URL, PostgreSQL database name or None) of a database with the workforce table and the
     test corpus imported."""
@@ -132,7 +103,7 @@ def library_database(kind: str, folder: Path, sqlite_template: Path) -> tuple[st
         shutil.copy(sqlite_template, path)
         url = f"sqlite:///{path}"
     else:
-        pg_name, url = _fresh_pg()
+        pg_name, url = fresh_pg_with_workforce("parity_libweb")
     engine = make_engine(url)
     with Session(engine) as s:
         report = import_articles(s, path=_corpus(folder / "corpus"))
@@ -153,7 +124,7 @@ def client(request, tmp_path_factory, sqlite_templates) -> Iterator[TestClient]:
             yield c
     finally:
         if pg_name:
-            _drop_pg(pg_name)
+            drop_pg_database(pg_name)
 
 
 @pytest.fixture

@@ -104,6 +104,12 @@ def _query(request: Request) -> str:
     return f"?{query}" if query else ""
 
 
+def _redirect(request: Request, path: str) -> RedirectResponse:
+    """A temporary redirect to `path` (the JSON form for a ``.json`` request), with the query."""
+    suffix = ".json" if request.url.path.endswith(".json") else ""
+    return RedirectResponse(f"{path}{suffix}{_query(request)}", status_code=307)
+
+
 def _as_of_label(as_of: str | None) -> str | None:
     """'31 March 2024' for an ``as_of`` (the day it ends)."""
     moment = service.cutoff(as_of) if as_of else None
@@ -136,9 +142,7 @@ def force_commitments(request: Request, session: CommitmentsSession, force_id: s
     indicator's figures, trend, projection and target."""
     force = _force_page(force_id)
     if force.id != force_id:
-        suffix = ".json" if request.url.path.endswith(".json") else ""
-        return RedirectResponse(f"/commitments/forces/{force.id}{suffix}{_query(request)}",
-                                status_code=307)
+        return _redirect(request, f"/commitments/forces/{force.id}")
     as_of = _as_of(as_of)
     data = {"force": {"id": force.id, "name": force.name, "region": force.region},
             "as_of": as_of, "status": service.status(session, force_id=force.id, as_of=as_of)}
@@ -154,9 +158,7 @@ def force_review(request: Request, session: CommitmentsSession, force_id: str,
     and now, and the changes made between."""
     force = _force_page(force_id)
     if force.id != force_id:
-        suffix = ".json" if request.url.path.endswith(".json") else ""
-        return RedirectResponse(f"/commitments/forces/{force.id}/review{suffix}"
-                                f"{_query(request)}", status_code=307)
+        return _redirect(request, f"/commitments/forces/{force.id}/review")
     as_of = _as_of(as_of)
     data = {"force": {"id": force.id, "name": force.name, "region": force.region},
             "as_of": as_of,

@@ -53,6 +53,19 @@ def _progress(total: int, label: str):  # noqa: ANN202
     return progress, progress.add_task("", total=total)
 
 
+def _import_with_progress(total: int, label: str, run):  # noqa: ANN001, ANN202
+    """`run(session, step)` in one committed session, with a progress bar of `total` files
+    that `step(file_name)` advances; returns what `run` returns."""
+    progress, task = _progress(total, label)
+    with progress, session() as s:
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        result = run(s, step)
+        s.commit()
+    return result
+
+
 def _ensure_loaded(s) -> None:  # noqa: ANN001
     """Import the bundled downloads and ONS tables on first use, saying so on stderr."""
     from parity.context import service
@@ -83,13 +96,9 @@ def import_paygap_returns_cmd(
 
     target = path or DEFAULT_DIR
     files = return_files(target)
-    progress, task = _progress(len(files), "reading returns")
-    with progress, session() as s:
-        def step(name: str) -> None:
-            progress.update(task, advance=1, description=name)
-
-        result = import_paygap_returns(s, path=target, progress=step)
-        s.commit()
+    result = _import_with_progress(
+        len(files), "reading returns",
+        lambda s, step: import_paygap_returns(s, path=target, progress=step))
     if as_json:
         emit_json(result.__dict__)
         return
@@ -118,13 +127,9 @@ def import_crime_cmd(
 
     target = path or DEFAULT_DIR
     files = crime_files(target)
-    progress, task = _progress(len(files), "reading editions")
-    with progress, session() as s:
-        def step(name: str) -> None:
-            progress.update(task, advance=1, description=name)
-
-        result = import_crime(s, path=target, progress=step)
-        s.commit()
+    result = _import_with_progress(
+        len(files), "reading editions",
+        lambda s, step: import_crime(s, path=target, progress=step))
     if as_json:
         emit_json(result.__dict__)
         return

@@ -194,6 +194,17 @@ def _public_administration_values(session: Session, *, snapshot_year: int,
     return [getattr(r, column) for r in latest.values() if getattr(r, column) is not None]
 
 
+def _police_figures(session: Session, *, snapshot_year: int | None,
+                    column: str) -> tuple[int, dict, dict]:
+    """(year, {(force_id, year): return}, {force_id: figure in `column`}) of the police forces
+    for `snapshot_year` (default: the latest complete year held)."""
+    year = snapshot_year or _latest_complete_year(session)
+    if year is None:
+        raise InputError("no pay gap returns held: run `parity import paygap-returns`")
+    returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
+    return year, returns, {f: getattr(r, column) for (f, _), r in returns.items()}
+
+
 def paygap_comparison(session: Session, *, force_id: str,
                       field: str = "DiffMedianHourlyPercent",
                       snapshot_year: int | None = None) -> dict:
@@ -205,11 +216,8 @@ def paygap_comparison(session: Session, *, force_id: str,
     The year defaults to the latest complete (not partial) year held."""
     column = _field(field)
     force = _force(force_id)
-    year = snapshot_year or _latest_complete_year(session)
-    if year is None:
-        raise InputError("no pay gap returns held: run `parity import paygap-returns`")
-    returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
-    by_force = {f: getattr(r, column) for (f, _), r in returns.items()}
+    year, returns, by_force = _police_figures(session, snapshot_year=snapshot_year,
+                                              column=column)
     value = None
     if (force.id, year) in returns:
         value = getattr(returns[(force.id, year)], column)
@@ -228,11 +236,7 @@ def paygap_league(session: Session, *, snapshot_year: int | None = None,
     """Police forces side by side for one year, lowest figure first, with the forces that
     did not report listed apart, and the police and public-sector distributions."""
     column = _field(field)
-    year = snapshot_year or _latest_complete_year(session)
-    if year is None:
-        raise InputError("no pay gap returns held: run `parity import paygap-returns`")
-    returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
-    values = {f: getattr(r, column) for (f, _), r in returns.items()}
+    year, returns, values = _police_figures(session, snapshot_year=snapshot_year, column=column)
     rows = []
     for fid, value in sorted(values.items(), key=lambda kv: (kv[1] is None, kv[1] or 0, kv[0])):
         force = registry().get(fid)

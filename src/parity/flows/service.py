@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -466,11 +467,17 @@ def public_outlook(session: Session, *, area: str, from_year: int, years: int = 
     Kept in memory (per process) until the official table held changes: the report and the
     force pages ask for the same outlooks again."""
     key = ("outlook", _official_fingerprint(session), area, from_year, years, runs, seed)
+    return _remembered(key, lambda: _public_outlook(session, area=area, from_year=from_year,
+                                                    years=years, runs=runs, seed=seed))
+
+
+def _remembered(key: tuple, compute: Callable[[], dict]) -> dict:
+    """A copy of the answer kept under `key`, computing and keeping it first if need be (the
+    oldest of 128 answers kept makes way)."""
     if key not in _OUTLOOKS:
         if len(_OUTLOOKS) >= 128:
             _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
-        _OUTLOOKS[key] = _public_outlook(session, area=area, from_year=from_year, years=years,
-                                         runs=runs, seed=seed)
+        _OUTLOOKS[key] = compute()
     return copy.deepcopy(_OUTLOOKS[key])
 
 
@@ -513,12 +520,8 @@ def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: i
     (a few answers per process) until the workforce sources held change."""
     key = (_official_fingerprint(session), from_year, years, runs, seed,
            tuple(force_ids) if force_ids is not None else None)
-    if key not in _OUTLOOKS:
-        if len(_OUTLOOKS) >= 128:
-            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
-        _OUTLOOKS[key] = _forces_outlook(session, from_year=from_year, years=years, runs=runs,
-                                         seed=seed, force_ids=force_ids)
-    return copy.deepcopy(_OUTLOOKS[key])
+    return _remembered(key, lambda: _forces_outlook(session, from_year=from_year, years=years,
+                                                    runs=runs, seed=seed, force_ids=force_ids))
 
 
 def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, seed: int,

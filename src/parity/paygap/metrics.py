@@ -22,6 +22,7 @@ counted and reported, and left out of every figure. Percentages are numbers such
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -176,17 +177,19 @@ def men_below_cuts(men: np.ndarray, women: np.ndarray) -> np.ndarray:
     return below
 
 
-def _pay_block(men: np.ndarray, women: np.ndarray) -> dict:
-    """Mean and median hourly pay of men and women (each sorted ascending) and the gaps."""
+def _pay_block(men: np.ndarray, women: np.ndarray, *, pay: str = "hourly",
+               gap: Callable[[float | None, float | None], float | None] | None = None) -> dict:
+    """Mean and median `pay` (``hourly`` or ``bonus``) of men and women (each sorted ascending)
+    and the gaps between them, by `gap` (`gap_pct` unless given)."""
+    gap = gap_pct if gap is None else gap
     out = {
-        "male_mean_hourly_gbp": _mean(men), "female_mean_hourly_gbp": _mean(women),
-        "male_median_hourly_gbp": _sorted_median(men),
-        "female_median_hourly_gbp": _sorted_median(women),
+        f"male_mean_{pay}_gbp": _mean(men), f"female_mean_{pay}_gbp": _mean(women),
+        f"male_median_{pay}_gbp": _sorted_median(men),
+        f"female_median_{pay}_gbp": _sorted_median(women),
     }
-    out["mean_hourly_gap_pct"] = gap_pct(out["male_mean_hourly_gbp"],
-                                         out["female_mean_hourly_gbp"])
-    out["median_hourly_gap_pct"] = gap_pct(out["male_median_hourly_gbp"],
-                                           out["female_median_hourly_gbp"])
+    out[f"mean_{pay}_gap_pct"] = gap(out[f"male_mean_{pay}_gbp"], out[f"female_mean_{pay}_gbp"])
+    out[f"median_{pay}_gap_pct"] = gap(out[f"male_median_{pay}_gbp"],
+                                       out[f"female_median_{pay}_gbp"])
     return out
 
 
@@ -224,15 +227,7 @@ def six_figures(payroll: Payroll, *, rate: np.ndarray | None = None) -> dict:
     paid = bonus > 0
     male_bonus, female_bonus = np.sort(bonus[is_male & paid]), np.sort(bonus[is_female & paid])
     n_male, n_female = int(is_male.sum()), int(is_female.sum())
-    out.update({
-        "male_mean_bonus_gbp": _mean(male_bonus), "female_mean_bonus_gbp": _mean(female_bonus),
-        "male_median_bonus_gbp": _sorted_median(male_bonus),
-        "female_median_bonus_gbp": _sorted_median(female_bonus),
-    })
-    out["mean_bonus_gap_pct"] = _bonus_gap(out["male_mean_bonus_gbp"],
-                                           out["female_mean_bonus_gbp"])
-    out["median_bonus_gap_pct"] = _bonus_gap(out["male_median_bonus_gbp"],
-                                             out["female_median_bonus_gbp"])
+    out.update(_pay_block(male_bonus, female_bonus, pay="bonus", gap=_bonus_gap))
     out["male_bonus_pct"] = len(male_bonus) / n_male * 100.0 if n_male else None
     out["female_bonus_pct"] = len(female_bonus) / n_female * 100.0 if n_female else None
 

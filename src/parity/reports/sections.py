@@ -21,8 +21,6 @@ domain (a report silently missing a section would be worse).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,7 @@ import jinja2
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-import parity
+from parity.discovery import domain_modules, domain_of
 from parity.reports import format as fmt
 from parity.reports import visuals
 
@@ -54,20 +52,12 @@ SectionFunction = Callable[..., dict | None]
 def discover() -> dict[str, SectionFunction]:
     """{domain: section function} for every ``parity.<domain>.report`` module, by name."""
     found: dict[str, SectionFunction] = {}
-    for info in sorted(pkgutil.iter_modules(parity.__path__), key=lambda i: i.name):
-        if not info.ispkg or info.name in SKIP:
-            continue
-        name = f"parity.{info.name}.report"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in domain_modules("report", skip=SKIP):
         function = getattr(module, "section", None)
         if not callable(function):
-            raise TypeError(f"{name}: expected a function `section(session, *, year, force_id)`")
-        found[info.name] = function
+            raise TypeError(f"{module.__name__}: expected a function "
+                            "`section(session, *, year, force_id)`")
+        found[domain_of(module)] = function
     return found
 
 

@@ -1,13 +1,33 @@
-"""Fast bulk inserts: plain DB-API executemany, skipping the ORM's per-row work.
+"""Fast bulk inserts, skipping the ORM's per-row work: COPY on PostgreSQL (psycopg), one
+DB-API executemany elsewhere.
 
-Importers validate everything first, then call `insert_rows` once inside their transaction.
+Importers validate everything first, then call `insert_rows` (rows as tuples) or `insert_dicts`
+(rows as dicts) once inside their transaction, so an import stays all-or-nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.orm import Session
+
+
+def _copy_rows(connection: Connection, table: Table, columns: Sequence[str],
+               rows: Sequence[Sequence]) -> None:
+    """PostgreSQL's COPY FROM STDIN through psycopg, in the connection's transaction."""
+    quote = connection.dialect.identifier_preparer.quote
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
+        f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(tuple(row))
+
+
+def _copies(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
 
 
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str],
@@ -15,10 +35,29 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str],
     """Insert `rows` (tuples in the order of `columns`) into `table`; returns the row count."""
     if not rows:
         return 0
+    if _copies(connection):
+        _copy_rows(connection, table, columns, rows)
+        return len(rows)
     style = connection.dialect.paramstyle
     marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
     quote = connection.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({marks})")
     connection.exec_driver_sql(sql, [tuple(r) for r in rows])
+    return len(rows)
+
+
+def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
+    """Insert `rows` (dicts keyed by column name; missing keys are NULL) into `table`; returns
+    the row count. Without COPY, one Core executemany with SQLAlchemy's type conversions."""
+    if not rows:
+        return 0
+    connection = session.connection()
+    if _copies(connection):
+        columns = [c.name for c in table.columns
+                   if (c.name in rows[0] or not c.primary_key) and c.name != "id"]
+        _copy_rows(connection, table, columns, [[row.get(c) for c in columns] for row in rows])
+        return len(rows)
+    # One executemany for the whole list (the ORM would split it by which columns are blank).
+    session.execute(insert(table), rows)
     return len(rows)

@@ -8,7 +8,6 @@ before they touch the database, so a fresh database needs no separate step.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,13 +79,7 @@ def upgrade(engine: Engine) -> None:
 
 def import_all_models() -> None:
     """Import every domain's ``models`` module so that `Base.metadata` knows every table."""
-    import parity
+    from parity.discovery import domain_modules
 
     importlib.import_module("parity.store.models")
-    for info in pkgutil.iter_modules(parity.__path__):
-        if info.ispkg:
-            try:
-                importlib.import_module(f"parity.{info.name}.models")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"parity.{info.name}.models":
-                    raise
+    domain_modules("models")

@@ -17,14 +17,12 @@ for ``cli.py``), not something to skip silently.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter
 
-import parity
+from parity.discovery import domain_modules, domain_of
 
 SKIP = frozenset({"web"})
 
@@ -58,22 +56,14 @@ def _nav(entries: object, module: str) -> tuple[NavEntry, ...]:
 def discover() -> list[Extension]:
     """Every ``parity.<domain>.views`` module with a ``router``, by domain name."""
     found = []
-    for info in sorted(pkgutil.iter_modules(parity.__path__), key=lambda i: i.name):
-        if not info.ispkg or info.name in SKIP:
-            continue
-        name = f"parity.{info.name}.views"
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in domain_modules("views", skip=SKIP):
+        name = module.__name__
         router = getattr(module, "router", None)
         if not isinstance(router, APIRouter):
             raise TypeError(f"{name}: expected `router`, a fastapi.APIRouter")
         panel = getattr(module, "force_panel", None)
         if panel is not None and not callable(panel):
             raise TypeError(f"{name}.force_panel: expected a function")
-        found.append(Extension(info.name, router, _nav(getattr(module, "nav", ()), name),
+        found.append(Extension(domain_of(module), router, _nav(getattr(module, "nav", ()), name),
                                panel))
     return found

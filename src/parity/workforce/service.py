@@ -50,18 +50,10 @@ def counts_by_year_and_sex(
     ranks: tuple[str, ...] | None = None, years: list[int] | None = None,
 ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
     """({year: {sex: FTE}}, {year: {sex: headcount}}) summed over the forces and ranks given."""
-    query = select(W.year, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(
-        *_filters(force_ids, worker_type, ranks)
-    )
+    conds = _filters(force_ids, worker_type, ranks)
     if years is not None:
-        query = query.where(W.year.in_(years))
-    fte: dict[int, dict[str, float]] = defaultdict(dict)
-    head: dict[int, dict[str, float]] = defaultdict(dict)
-    for year, sex, fte_sum, head_sum in session.execute(query.group_by(W.year, W.sex)):
-        if fte_sum is not None:
-            fte[year][sex] = float(fte_sum)
-        head[year][sex] = float(head_sum)
-    return dict(fte), dict(head)
+        conds.append(W.year.in_(years))
+    return _fte_and_headcount_by(session, W.year, conds)
 
 
 def counts_by_force_and_sex(
@@ -74,13 +66,20 @@ def counts_by_force_and_sex(
         conds.append(W.rank.in_(list(ranks)))
     if force_ids is not None:
         conds.append(W.force_id.in_(list(force_ids)))
-    query = select(W.force_id, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(*conds)
-    fte: dict[str, dict[str, float]] = defaultdict(dict)
-    head: dict[str, dict[str, float]] = defaultdict(dict)
-    for force_id, sex, fte_sum, head_sum in session.execute(query.group_by(W.force_id, W.sex)):
+    return _fte_and_headcount_by(session, W.force_id, conds)
+
+
+def _fte_and_headcount_by(session: Session, key, conds: list) -> tuple[dict, dict]:  # noqa: ANN001
+    """({key: {sex: FTE}}, {key: {sex: headcount}}) over the rows matching `conds`; a group
+    whose FTE is all blank has no FTE entry."""
+    query = (select(key, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(*conds)
+             .group_by(key, W.sex))
+    fte: dict = defaultdict(dict)
+    head: dict = defaultdict(dict)
+    for value, sex, fte_sum, head_sum in session.execute(query):
         if fte_sum is not None:
-            fte[force_id][sex] = float(fte_sum)
-        head[force_id][sex] = float(head_sum)
+            fte[value][sex] = float(fte_sum)
+        head[value][sex] = float(head_sum)
     return dict(fte), dict(head)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from parity.store import make_engine, upgrade
@@ -78,8 +79,19 @@ def pg_urls() -> Iterator[dict[str, str]]:
             import_workforce_table(engine)
         engine.dispose()
     yield urls
+    expected = {"empty": 0, "workforce": 1}
+    polluted = {}
+    for key, url in urls.items():
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT count(*) FROM sources")).scalar()
+        engine.dispose()
+        if found != expected[key]:
+            polluted[key] = found
     for n in names.values():
         drop_pg_database(n)
+    # Tests share these databases and must roll back; one that commits breaks others at random.
+    assert not polluted, f"a test committed imports to the shared PostgreSQL databases: {polluted}"
 
 
 @pytest.fixture(scope="session")

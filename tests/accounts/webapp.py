@@ -27,6 +27,7 @@ with warnings.catch_warnings():
 from parity.accounts import service
 from parity.accounts.models import LoginFailure, User, UserSession
 from parity.web.app import create_app
+from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 
 PASSWORD = "a long enough test password"
 USERS = {
@@ -35,6 +36,7 @@ USERS = {
     "kent.analyst@example.org": ("analyst", "kent"),
     "essex.analyst@example.org": ("analyst", "Essex"),
 }
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -47,12 +49,15 @@ def _empty_accounts(engine) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def app(request, tmp_path_factory):  # noqa: ANN001, ANN201
+    pg_name = None
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("auth") / "auth.db"
         shutil.copy(request.getfixturevalue("sqlite_templates")["workforce"], path)
         url = f"sqlite:///{path}"
     else:
-        url = request.getfixturevalue("pg_urls")["workforce"]
+        # A database of its own: uploads in the private area commit (an HR extract is
+        # imported), which the shared test databases must never see.
+        pg_name, url = fresh_pg_with_workforce("parity_test_auth")
     application = create_app(url)
     _empty_accounts(application.state.engine)
     with Session(application.state.engine) as s:
@@ -62,6 +67,8 @@ def app(request, tmp_path_factory):  # noqa: ANN001, ANN201
     yield application
     _empty_accounts(application.state.engine)
     application.state.engine.dispose()
+    if pg_name:
+        drop_pg_database(pg_name)
 
 
 @pytest.fixture

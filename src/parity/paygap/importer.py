@@ -54,12 +54,17 @@ def read_payroll(path: Path | str) -> Payroll:
 
 
 def _header(path: Path) -> list[str]:
+    from parity.tabular import decode_text
+
     with open(path, "rb") as fh:
         first = fh.readline()
-    try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = first.decode("cp1252")
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path.name}: a UTF-16 CSV file; save it as UTF-8 (CSV UTF-8)",
+                         [Problem(path.name, "expected UTF-8 or Windows-1252 text", row=1)])
+    text = decode_text(first, path.name)
+    if "\x00" in text:
+        raise InputError(f"{path.name}: not a text file (it holds NUL bytes)",
+                         [Problem(path.name, "expected CSV text with a header row", row=1)])
     rows = list(csv.reader(io.StringIO(text)))
     return rows[0] if rows else []
 
@@ -88,17 +93,35 @@ def _read_csv(path: Path) -> pa.Table:
                                        strings_can_be_null=False)
     problem = None
     # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
+    # The header as decoded by `_header` names the columns (pyarrow would not check that the
+    # names are valid UTF-8).
     for encoding in ("utf8", "cp1252"):
-        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding)
+        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding, column_names=header,
+                                skip_rows=1)
         for options in (typed_options, text_options):
             try:
                 return pcsv.read_csv(path, read_options=read, convert_options=options)
-            except pa.ArrowInvalid as exc:
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 problem = problem or exc
                 if "UTF8" in str(exc) or "UTF-8" in str(exc):
                     break
     raise InputError(f"{path.name}: not a readable CSV file",
-                     [Problem(path.name, f"the reader said: {problem}")])
+                     _ragged_rows(path, len(header))
+                     or [Problem(path.name, f"the reader said: {problem}")])
+
+
+def _ragged_rows(path: Path, width: int) -> list[Problem]:
+    """The rows whose number of cells differs from the header's (the first 50)."""
+    from parity.tabular import read_csv_rows
+
+    try:
+        rows = read_csv_rows(path)
+    except InputError as exc:
+        return exc.problems
+    return [Problem(path.name, f"expected {width} cells as in the header, found {len(row)}",
+                    row=number)
+            for number, row in enumerate(rows, start=1)
+            if row and len(row) != width][:50]
 
 
 def _read_parquet(path: Path) -> pa.Table:

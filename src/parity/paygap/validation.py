@@ -321,6 +321,8 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
         if key in names:
             problems.add(f"column {original!r} repeats column {names[key]!r}", column=original)
         names.setdefault(key, original)
+    if problems.items:  # a repeated column: which of the two holds the values is unknown
+        return None, problems.items
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         problems.add(f"missing required column(s): {', '.join(missing)} (found: "

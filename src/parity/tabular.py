@@ -45,6 +45,8 @@ def read_sheets(path: Path | str, *, only: list[str] | None = None) -> list[Shee
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: a folder, not a file")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return [Sheet(None, read_csv_rows(path))]

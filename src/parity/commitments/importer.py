@@ -54,6 +54,11 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{name}: cannot read the file ({exc})") from exc
+    if "\x00" in text:  # no database stores a NUL character in text
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if "\x00" in line]
+        raise InputError(f"{name}: NUL characters in the file (binary data?)",
+                         [Problem(name, "expected text; found a NUL character", row=n)
+                          for n in lines[:20]])
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []

@@ -26,6 +26,7 @@ was moved to 5 October 2021 (COVID-19), which the rule still handles.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -129,9 +130,16 @@ def _text(value: object) -> str:
 
 
 def parse_number(value: object) -> float | None:
-    """A published figure: a number, or text with stray white space; blank is None.
+    """A published figure: a finite number, or text with stray white space; blank is None.
 
-    Raises ValueError for anything else."""
+    Raises ValueError for anything else (NaN and infinities too)."""
+    number = _parse_number(value)
+    if number is not None and not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _parse_number(value: object) -> float | None:
     if isinstance(value, str):
         if not value or value.isspace():
             return None

@@ -90,6 +90,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
+def no_nul_characters(meta: object, key: str = "front matter") -> None:
+    """Refuse a NUL character anywhere in the front matter (YAML writes one as ``"\\0"``;
+    no database stores it in text)."""
+    if isinstance(meta, dict):
+        for k, v in meta.items():
+            no_nul_characters(v, str(k))
+    elif isinstance(meta, list):
+        for v in meta:
+            no_nul_characters(v, key)
+    elif isinstance(meta, str) and "\x00" in meta:
+        raise BadFile(f"{key}: holds a NUL character; expected text")
+
+
 def text_field(meta: dict, key: str, *, required: bool = False, limit: int | None = None
                ) -> str | None:
     value = meta.get(key)

@@ -34,6 +34,8 @@ def read_payroll(path: Path | str) -> Payroll:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: a folder, not a file; expected a payroll extract")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "

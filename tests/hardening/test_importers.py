@@ -3,6 +3,7 @@ an `InputError` naming the file (and the row, where a row was damaged) and write
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -18,7 +19,9 @@ from tests.hardening.conftest import (
     payroll_rows,
 )
 
-EXAMPLES = settings(max_examples=25)
+# Modest by default (the suite stays well under a minute and a half); PARITY_FUZZ_EXAMPLES=500
+# explores further.
+EXAMPLES = settings(max_examples=int(os.environ.get("PARITY_FUZZ_EXAMPLES", "25")))
 csv_or_xlsx = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "xlsx", "xlsx-wrong"])
 
 
@@ -170,7 +173,7 @@ def crime_workbook(sheets: list[tuple[str, list[list]]], ops: list[tuple],
     return out.getvalue(), record
 
 
-@settings(max_examples=15)
+@settings(max_examples=max(EXAMPLES.max_examples * 3 // 5, 1))
 @given(ops=d.table_damage)
 def test_crime_damaged_table(sqlite_db, tmp_path, crime_sheets, ops):  # noqa: ANN001
     data, record = crime_workbook(crime_sheets, ops)
@@ -178,7 +181,7 @@ def test_crime_damaged_table(sqlite_db, tmp_path, crime_sheets, ops):  # noqa: A
     attempt(sqlite_db, _import_crime(sqlite_db, path), path, record)
 
 
-@settings(max_examples=15)
+@settings(max_examples=max(EXAMPLES.max_examples * 3 // 5, 1))
 @given(op=d.byte_damage, suffix=st.sampled_from([".xlsx", ".csv"]))
 def test_crime_damaged_bytes(sqlite_db, tmp_path, crime_sheets, op, suffix):  # noqa: ANN001
     data, _ = crime_workbook(crime_sheets, [])

@@ -67,7 +67,11 @@ def _header(path: Path) -> list[str]:
     if "\x00" in text:
         raise InputError(f"{path.name}: not a text file (it holds NUL bytes)",
                          [Problem(path.name, "expected CSV text with a header row", row=1)])
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: not a readable CSV file",
+                         [Problem(path.name, f"the CSV reader said: {exc}", row=1)]) from exc
     return rows[0] if rows else []
 
 
@@ -151,8 +155,9 @@ def _read_spreadsheet(path: Path) -> tuple[pa.Table, str | None, int]:
             while body and not any(cell_text(c) for c in body[-1]):
                 body = body[:-1]
             columns = [[_cell(r[i]) if i < len(r) else "" for r in body] for i in range(width)]
-            table = pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns,
-                                                                        strict=True)})
+            # From arrays, not a dict: a repeated column name must reach the checks.
+            table = pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns],
+                                         names=names)
             return table, sheet.name, index + 2
     raise InputError(f"{path.name}: no sheet has an employee_id column in its first ten rows")
 

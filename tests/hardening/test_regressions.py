@@ -62,3 +62,23 @@ def test_a_nul_in_a_csv_cell_is_named(tmp_path):  # noqa: ANN001
     with pytest.raises(InputError) as info:
         read_sheets(d.write(tmp_path / "table.csv", b"a,b\n1,x\x00y\n"))
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "column 2")]
+
+
+@pytest.mark.parametrize("damage", ["huge cell", "extra cell", "repeated column"])
+def test_a_damaged_commitments_csv_is_refused(tmp_path, damage):  # noqa: ANN001
+    from parity.commitments.importer import read_items
+
+    rows = c.commitments_rows()
+    if damage == "huge cell":
+        rows[1][rows[0].index("title")] = "x" * 200_000
+    elif damage == "extra cell":
+        rows[1].append("surplus")
+    else:
+        rows = [r + [r[rows[0].index("owner")]] for r in rows]
+        rows[0][-1] = "owner"
+    path = d.write(tmp_path / "commitments.csv", d.csv_bytes(rows))
+    with pytest.raises(InputError) as info:
+        read_items(path, "csv")
+    assert info.value.problems and all(p.file == "commitments.csv" for p in info.value.problems)
+    if damage != "huge cell":
+        assert {p.row for p in info.value.problems} == {1 if damage == "repeated column" else 2}

@@ -60,17 +60,29 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
                          [Problem(name, "expected text; found a NUL character", row=n)
                           for n in lines[:20]])
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        header = reader.fieldnames or []
+        try:
+            table = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InputError(f"{name}: not a readable CSV file",
+                             [Problem(name, f"the CSV reader said: {exc}")]) from exc
+        header = table[0] if table else []
         missing = [c for c in ("title", "theme", "made") if c not in header]
         unknown = [c for c in header if c not in schemas.CSV_COLUMNS]
-        if missing or unknown:
-            problems = [Problem(name, "missing column", row=1, column=c) for c in missing]
-            problems += [Problem(name, f"unknown column (expected: "
-                                       f"{', '.join(schemas.CSV_COLUMNS)})", row=1, column=c)
-                         for c in unknown]
+        repeated = sorted({c for c in header if header.count(c) > 1})
+        problems = [Problem(name, "missing column", row=1, column=c) for c in missing]
+        problems += [Problem(name, f"unknown column (expected: "
+                                   f"{', '.join(schemas.CSV_COLUMNS)})", row=1, column=c)
+                     for c in unknown]
+        problems += [Problem(name, "the column appears more than once", row=1, column=c)
+                     for c in repeated]
+        problems += [Problem(name, f"{len(cells)} cells; the header has {len(header)}",
+                             row=number)
+                     for number, cells in enumerate(table[1:], start=2)
+                     if len(cells) > len(header)]
+        if problems:
             raise InputError(f"{name}: not a commitments CSV", problems)
-        rows = [(number, row) for number, row in enumerate(reader, start=2)]
+        rows = [(number, dict(zip(header, cells, strict=False)))
+                for number, cells in enumerate(table[1:], start=2) if any(cells)]
         return [(Where(name, number), item) for number, item in schemas.from_csv_rows(rows)]
     try:
         data = yaml.safe_load(text)

@@ -82,3 +82,18 @@ def test_a_damaged_commitments_csv_is_refused(tmp_path, damage):  # noqa: ANN001
     assert info.value.problems and all(p.file == "commitments.csv" for p in info.value.problems)
     if damage != "huge cell":
         assert {p.row for p in info.value.problems} == {1 if damage == "repeated column" else 2}
+
+
+@pytest.mark.parametrize("kind", ["hr", "returns"])
+def test_a_repeated_column_is_refused_not_guessed(tmp_path, kind, returns_rows):  # noqa: ANN001
+    from parity.context.returns_importer import read_returns
+    from parity.flows.importer import read_events
+
+    rows, column = (c.hr_rows(), "sex") if kind == "hr" else (returns_rows, "DueDate")
+    i = rows[0].index(column)
+    rows = [r + [r[i]] for r in rows]
+    name = "hr.csv" if kind == "hr" else c.RETURNS_FILE.name
+    path = d.write(tmp_path / name, d.csv_bytes(rows))
+    with pytest.raises(InputError) as info:
+        (read_events if kind == "hr" else read_returns)(path)
+    assert [(p.row, p.column) for p in info.value.problems] == [(1, column)]

@@ -272,6 +272,12 @@ def read_returns(path: Path | str) -> ReturnsFile:
     header = [" ".join(_text(c).split()) for c in rows[0]]
     index = {name: i for i, name in enumerate(header) if name}
     problems = _Problems(path.name)
+    repeated = sorted({name for name in header if name and header.count(name) > 1
+                       and name in (*REQUIRED, *OPTIONAL)})
+    if repeated:  # which copy holds the figures is anyone's guess
+        raise InputError(f"{path.name}: repeated columns",
+                         [Problem(path.name, "the column appears more than once; expected it "
+                                  "once", None, 1, c) for c in repeated])
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise InputError(

@@ -160,6 +160,11 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
         return out
     header = [column_key(h) for h in rows[0]]
     where = {name: header.index(name) for name in fv.COLUMNS if name in header}
+    repeated = [name for name in where if header.count(name) > 1]
+    if repeated:  # which copy holds the values is anyone's guess
+        for name in repeated:
+            problems.add(first_row, name, "the column appears more than once; expected it once")
+        return out
     missing = [c for c in fv.COLUMNS if c in fv.REQUIRED_COLUMNS and c not in where]
     if missing:
         problems.add(first_row, None, f"missing column(s) {', '.join(missing)}; expected "

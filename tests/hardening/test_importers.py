@@ -261,6 +261,7 @@ yaml_junk = st.sampled_from([
     "commitments:\n- {title: x, theme: y, made: 2020-01-01, links: {a: 1}}\n",
     "commitments:\n- {title: x, theme: y, made: 2020-01-01, indicators: [{kind: representation,"
     " params: {group: senior}, baseline_year: 99999999999, baseline_value: 1e300}]}\n",
+    "commitments:\n- {title: x, theme: y, made: 2020-13-45}\n",
     "&a [*a]", "{{{", "\t- x", "commitments: !!binary aGVsbG8=",
 ])
 

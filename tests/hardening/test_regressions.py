@@ -97,3 +97,17 @@ def test_a_repeated_column_is_refused_not_guessed(tmp_path, kind, returns_rows):
     with pytest.raises(InputError) as info:
         (read_events if kind == "hr" else read_returns)(path)
     assert [(p.row, p.column) for p in info.value.problems] == [(1, column)]
+
+
+def test_an_impossible_yaml_date_is_refused(tmp_path):  # noqa: ANN001
+    from parity.commitments.importer import read_items
+    from parity.library.importer import parse_file
+    from parity.library.validation import BadFile
+
+    article = d.write(tmp_path / "a.md", c.article_text().replace(
+        "url: https://www.kent.police.uk/news/2019/11/network/", "url: 2020-13-45").encode())
+    with pytest.raises(BadFile, match="cannot read"):
+        parse_file(article)
+    commitments = d.write(tmp_path / "c.yaml", b"commitments:\n- {title: x, made: 2020-13-45}\n")
+    with pytest.raises(InputError, match="c.yaml"):
+        read_items(commitments, "yaml")

@@ -88,6 +88,9 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML ({exc})") from exc
+    except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
+        raise InputError(f"{name}: a value YAML cannot read ({exc}); quote it",
+                         [Problem(name, f"the YAML reader said: {exc}")]) from exc
     items = data.get("commitments") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise InputError(f"{name}: expected a list under 'commitments:'",

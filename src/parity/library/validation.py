@@ -37,6 +37,9 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadFile(f"the front matter is not valid YAML{where}: {problem}") from exc
+    except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
+        raise BadFile(f"the front matter holds a value YAML cannot read ({exc}); quote it") \
+            from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

@@ -45,6 +45,8 @@ def read_sheets(path: Path | str, *, only: list[str] | None = None) -> list[Shee
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: a folder, not a file")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return [Sheet(None, read_csv_rows(path))]
@@ -66,13 +68,46 @@ def read_sheets(path: Path | str, *, only: list[str] | None = None) -> list[Shee
     return sheets
 
 
-def read_csv_rows(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
+def decode_text(raw: bytes, name: str) -> str:
+    """A text file's bytes as text: UTF-8 (with or without a BOM), UTF-16 with its BOM (a
+    spreadsheet program's "Unicode text"), else Windows-1252. Raises `InputError` naming the
+    file when the bytes are none of these (binary junk, or a spreadsheet saved as .csv)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _not_text(name, "UTF-16", exc) from exc
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise _not_text(name, "UTF-8 or Windows-1252", exc) from exc
+
+
+def _not_text(name: str, expected: str, exc: UnicodeDecodeError) -> InputError:
+    hint = " (a spreadsheet saved with a .csv name?)" if exc.object[:2] == b"PK" else ""
+    return InputError(f"{name}: not a text file{hint}",
+                      [Problem(file=name, message=f"expected {expected} text; byte {exc.start} "
+                               f"(0x{exc.object[exc.start]:02x}) is not")])
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    text = decode_text(path.read_bytes(), path.name)
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: not a readable CSV file",
+                         [Problem(file=path.name, message=f"the CSV reader said: {exc}")]) from exc
+    if "\x00" in text:  # no database takes a NUL character in text
+        raise InputError(f"{path.name}: NUL characters in the file (binary data?)", [
+            Problem(file=path.name, message="expected text; found a NUL character", row=number,
+                    column=f"column {index + 1}")
+            for number, row in enumerate(rows, start=1)
+            for index, cell in enumerate(row) if "\x00" in cell][:20])
+    return rows
 
 
 def _workbook(path: Path):  # noqa: ANN202

@@ -54,23 +54,43 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{name}: cannot read the file ({exc})") from exc
+    if "\x00" in text:  # no database stores a NUL character in text
+        lines = [n for n, line in enumerate(text.splitlines(), start=1) if "\x00" in line]
+        raise InputError(f"{name}: NUL characters in the file (binary data?)",
+                         [Problem(name, "expected text; found a NUL character", row=n)
+                          for n in lines[:20]])
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        header = reader.fieldnames or []
+        try:
+            table = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InputError(f"{name}: not a readable CSV file",
+                             [Problem(name, f"the CSV reader said: {exc}")]) from exc
+        header = table[0] if table else []
         missing = [c for c in ("title", "theme", "made") if c not in header]
         unknown = [c for c in header if c not in schemas.CSV_COLUMNS]
-        if missing or unknown:
-            problems = [Problem(name, "missing column", row=1, column=c) for c in missing]
-            problems += [Problem(name, f"unknown column (expected: "
-                                       f"{', '.join(schemas.CSV_COLUMNS)})", row=1, column=c)
-                         for c in unknown]
+        repeated = sorted({c for c in header if header.count(c) > 1})
+        problems = [Problem(name, "missing column", row=1, column=c) for c in missing]
+        problems += [Problem(name, f"unknown column (expected: "
+                                   f"{', '.join(schemas.CSV_COLUMNS)})", row=1, column=c)
+                     for c in unknown]
+        problems += [Problem(name, "the column appears more than once", row=1, column=c)
+                     for c in repeated]
+        problems += [Problem(name, f"{len(cells)} cells; the header has {len(header)}",
+                             row=number)
+                     for number, cells in enumerate(table[1:], start=2)
+                     if len(cells) > len(header)]
+        if problems:
             raise InputError(f"{name}: not a commitments CSV", problems)
-        rows = [(number, row) for number, row in enumerate(reader, start=2)]
+        rows = [(number, dict(zip(header, cells, strict=False)))
+                for number, cells in enumerate(table[1:], start=2) if any(cells)]
         return [(Where(name, number), item) for number, item in schemas.from_csv_rows(rows)]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML ({exc})") from exc
+    except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
+        raise InputError(f"{name}: a value YAML cannot read ({exc}); quote it",
+                         [Problem(name, f"the YAML reader said: {exc}")]) from exc
     items = data.get("commitments") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise InputError(f"{name}: expected a list under 'commitments:'",

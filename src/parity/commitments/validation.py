@@ -15,6 +15,7 @@ export) and every problem found, so that an import can report all of them at onc
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +24,8 @@ from parity.commitments import providers
 from parity.commitments.metrics import DIRECTIONS
 from parity.errors import Problem
 
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MAX_MAGNITUDE = 1e15  # well past any count of people or share; keeps stored figures sane
 SCOPES = ("national", "force")
 STATES = ("active", "withdrawn")
 ROLES = ("measure", "context")
@@ -78,15 +81,25 @@ def _number(data: dict, key: str, where: Where, problems: list, *, integer: bool
     if _blank(value):
         return None
     try:
+        if isinstance(value, bool):
+            raise TypeError("a yes/no value is not a number")
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         problems.append(where.problem(key, f"expected a number, got {value!r}"))
         return None
+    if not math.isfinite(number):
+        problems.append(where.problem(key, f"expected a finite number, got {value!r}"))
+        return None
     if integer:
-        if number != int(number):
-            problems.append(where.problem(key, f"expected a whole year, got {value!r}"))
+        if number != int(number) or not MIN_YEAR <= number <= MAX_YEAR:
+            problems.append(where.problem(key, f"expected a whole year from {MIN_YEAR} to "
+                                               f"{MAX_YEAR}, got {value!r}"))
             return None
         return int(number)
+    if abs(number) > MAX_MAGNITUDE:
+        problems.append(where.problem(key, f"expected a number no larger than "
+                                           f"{MAX_MAGNITUDE:g} in size, got {value!r}"))
+        return None
     return number
 
 
@@ -249,6 +262,9 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
     raw_links = data.get("links") or []
     if isinstance(raw_links, str):
         raw_links = [s for s in (p.strip() for p in raw_links.split("|")) if s]
+    if not isinstance(raw_links, list):
+        problems.append(where.problem("links", "expected a list of article links"))
+        raw_links = []
     for raw in raw_links:
         link = raw if isinstance(raw, dict) else {"article": raw}
         article = str(link.get("article") or "").strip()

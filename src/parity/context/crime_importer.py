@@ -22,6 +22,7 @@ of London's small population), ``-`` (change not calculated) and blanks.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,15 +115,20 @@ def clean_header(value: object) -> str:
 
 
 def figure(value: object) -> float | None:
-    """A numeric cell, or None for every 'no figure' marker. Raises ValueError otherwise."""
+    """A numeric cell, or None for every 'no figure' marker. Raises ValueError otherwise
+    (NaN and infinities too)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    text = _text(value)
-    if text.casefold() in MISSING_MARKERS:
-        return None
-    return float(text.replace(",", ""))
+        number = float(value)
+    else:
+        text = _text(value)
+        if text.casefold() in MISSING_MARKERS:
+            return None
+        number = float(text.replace(",", ""))
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _title(sheet: Sheet) -> str:
@@ -148,6 +154,10 @@ def period_end_of(sheets: list[Sheet], path: Path) -> date:
         m = _PERIOD.search(_title(sheet))
         if m and m.group(1).casefold() in _MONTHS:
             year, month = int(m.group(2)), _MONTHS[m.group(1).casefold()]
+            if not 1900 <= year <= 2200:
+                raise InputError(f"{path.name}: the title says year ending {m.group(1)} "
+                                 f"{year}; expected a year from 1900 to 2200",
+                                 [Problem(path.name, f"title {_title(sheet)!r}", sheet.name)])
             return date(year, month, calendar.monthrange(year, month)[1])
     raise InputError(f"{path.name}: no 'year ending <month> <year>' in the sheet titles; "
                      "not an ONS police force area data table?")
@@ -209,8 +219,9 @@ def resolve_area(code: str, name: str) -> tuple[str, str] | None:
 
 
 def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
-                needed: tuple[str, ...]) -> dict[str, dict]:
-    """{area id: {"row", "code", "name", "kind", column key: value}} for one table."""
+                needed: tuple[str, ...], *, signed: bool = False) -> dict[str, dict]:
+    """{area id: {"row", "code", "name", "kind", column key: value}} for one table. Counts,
+    rates and populations are 0 or more; only a percentage change (`signed`) may be negative."""
     header = _header_row(sheet)
     if header is None:
         problems.append(Problem(path.name, "no 'Area Code' header row", sheet.name))
@@ -248,6 +259,11 @@ def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
                 problems.append(Problem(path.name, f"expected a number or a 'no figure' marker "
                                         f"('..', '+', '-'), found {_text(cell)!r}",
                                         sheet.name, i + 1, OFFENCE_LABELS.get(key, key)))
+                continue
+            if not signed and values[key] is not None and values[key] < 0:
+                problems.append(Problem(path.name, f"expected a figure of 0 or more, found "
+                                        f"{_text(cell)}", sheet.name, i + 1,
+                                        OFFENCE_LABELS.get(key, key)))
         out[area_id] = values
     return out
 
@@ -271,7 +287,7 @@ def read_crime(path: Path | str) -> CrimeEdition:
     keys = tuple(OFFENCES)
     count_rows = _read_table(path, counts, problems, keys)
     rate_rows = _read_table(path, rates, problems, (*keys, "population")) if rates else {}
-    change_rows = _read_table(path, change, problems, keys) if change else {}
+    change_rows = _read_table(path, change, problems, keys, signed=True) if change else {}
     if problems:
         raise InputError(f"{path.name}: {len(problems)} problems; nothing imported", problems)
     records = []

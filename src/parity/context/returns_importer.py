@@ -26,6 +26,7 @@ was moved to 5 October 2021 (COVID-19), which the rule still handles.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -129,9 +130,16 @@ def _text(value: object) -> str:
 
 
 def parse_number(value: object) -> float | None:
-    """A published figure: a number, or text with stray white space; blank is None.
+    """A published figure: a finite number, or text with stray white space; blank is None.
 
-    Raises ValueError for anything else."""
+    Raises ValueError for anything else (NaN and infinities too)."""
+    number = _parse_number(value)
+    if number is not None and not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _parse_number(value: object) -> float | None:
     if isinstance(value, str):
         if not value or value.isspace():
             return None
@@ -264,6 +272,12 @@ def read_returns(path: Path | str) -> ReturnsFile:
     header = [" ".join(_text(c).split()) for c in rows[0]]
     index = {name: i for i, name in enumerate(header) if name}
     problems = _Problems(path.name)
+    repeated = sorted({name for name in header if name and header.count(name) > 1
+                       and name in (*REQUIRED, *OPTIONAL)})
+    if repeated:  # which copy holds the figures is anyone's guess
+        raise InputError(f"{path.name}: repeated columns",
+                         [Problem(path.name, "the column appears more than once; expected it "
+                                  "once", None, 1, c) for c in repeated])
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise InputError(

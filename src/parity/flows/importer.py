@@ -103,6 +103,8 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     found = registry().force(force)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: a folder, not a file; expected an HR extract (CSV or XLSX)")
     digest = sha256_of(path)
     existing = find_source(session, kind=KIND, sha256=digest)
     if existing is not None:

@@ -75,6 +75,9 @@ def column_key(header: object) -> str:
     return "_".join(str(header or "").replace("-", " ").split()).casefold()
 
 
+EARLIEST = date(1900, 1, 1)  # no one in an extract joined or left before this
+
+
 def parse_date(value: object) -> date | None:
     """A date from a spreadsheet cell or text (YYYY-MM-DD or DD/MM/YYYY); None if not a date."""
     if isinstance(value, datetime):
@@ -143,7 +146,8 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
                today: date | None = None) -> Events:
     """Tier 1: every cell of every data row. `rows[0]` is the header (spreadsheet row
     `first_row`). Problems are added to `problems`; the rows that pass are returned. A date
-    after `today` (default: the system date) is an error (``date_not_in_future``).
+    after `today` (default: the system date) is an error (``date_not_in_future``), and so is
+    one before 1900 (``date_not_before_1900``).
 
     The cells other than person id and date take few distinct values, so each distinct
     combination is checked once and remembered (a large extract has hundreds of thousands
@@ -156,6 +160,11 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
         return out
     header = [column_key(h) for h in rows[0]]
     where = {name: header.index(name) for name in fv.COLUMNS if name in header}
+    repeated = [name for name in where if header.count(name) > 1]
+    if repeated:  # which copy holds the values is anyone's guess
+        for name in repeated:
+            problems.add(first_row, name, "the column appears more than once; expected it once")
+        return out
     missing = [c for c in fv.COLUMNS if c in fv.REQUIRED_COLUMNS and c not in where]
     if missing:
         problems.add(first_row, None, f"missing column(s) {', '.join(missing)}; expected "
@@ -210,6 +219,10 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
             ok = False
         if day is None:
             add(number, "date", f"not a date: {_text(raw_date)!r} (expected YYYY-MM-DD)")
+            ok = False
+        elif day < EARLIEST:
+            add(number, "date", f"{day.isoformat()} is before {EARLIEST.isoformat()}; expected "
+                "a date in a serving person's history (date_not_before_1900)")
             ok = False
         elif day > latest:
             add(number, "date", f"{day.isoformat()} is after today, {latest.isoformat()} "

@@ -26,6 +26,7 @@ from parity.library.validation import (
     BadFile,
     content_hash,
     nested,
+    no_nul_characters,
     normalise_url,
     parse_date,
     split_front_matter,
@@ -63,6 +64,9 @@ def _read(path: Path) -> tuple[bytes, str]:
         raise BadFile(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an article")
     if not data.strip():
         raise BadFile("the file is empty")
+    if b"\x00" in data:  # no database stores a NUL character in text
+        at = data.index(b"\x00")
+        raise BadFile(f"NUL bytes (byte {at}): binary data or UTF-16 text; expected UTF-8 text")
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -74,6 +78,7 @@ def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     except UnicodeDecodeError as exc:
         raise BadFile(f"not UTF-8 text (byte {exc.start})") from exc
     meta, body, _ = split_front_matter(source)
+    no_nul_characters(meta)
     title = text_field(meta, "title", required=True, limit=500) or ""
     url = normalise_url(meta.get("url"))
     area = text_field(meta, "area", limit=200)

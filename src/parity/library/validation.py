@@ -37,6 +37,9 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadFile(f"the front matter is not valid YAML{where}: {problem}") from exc
+    except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
+        raise BadFile(f"the front matter holds a value YAML cannot read ({exc}); quote it") \
+            from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -88,6 +91,19 @@ def content_hash(text: str) -> str:
     """SHA-256 of the text with case, punctuation and spacing ignored (the 'same text' test)."""
     words = re.findall(r"\w+", text.casefold())
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def no_nul_characters(meta: object, key: str = "front matter") -> None:
+    """Refuse a NUL character anywhere in the front matter (YAML writes one as ``"\\0"``;
+    no database stores it in text)."""
+    if isinstance(meta, dict):
+        for k, v in meta.items():
+            no_nul_characters(v, str(k))
+    elif isinstance(meta, list):
+        for v in meta:
+            no_nul_characters(v, key)
+    elif isinstance(meta, str) and "\x00" in meta:
+        raise BadFile(f"{key}: holds a NUL character; expected text")
 
 
 def text_field(meta: dict, key: str, *, required: bool = False, limit: int | None = None

@@ -34,6 +34,8 @@ def read_payroll(path: Path | str) -> Payroll:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: a folder, not a file; expected a payroll extract")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "
@@ -54,13 +56,22 @@ def read_payroll(path: Path | str) -> Payroll:
 
 
 def _header(path: Path) -> list[str]:
+    from parity.tabular import decode_text
+
     with open(path, "rb") as fh:
         first = fh.readline()
+    if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path.name}: a UTF-16 CSV file; save it as UTF-8 (CSV UTF-8)",
+                         [Problem(path.name, "expected UTF-8 or Windows-1252 text", row=1)])
+    text = decode_text(first, path.name)
+    if "\x00" in text:
+        raise InputError(f"{path.name}: not a text file (it holds NUL bytes)",
+                         [Problem(path.name, "expected CSV text with a header row", row=1)])
     try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = first.decode("cp1252")
-    rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: not a readable CSV file",
+                         [Problem(path.name, f"the CSV reader said: {exc}", row=1)]) from exc
     return rows[0] if rows else []
 
 
@@ -88,17 +99,35 @@ def _read_csv(path: Path) -> pa.Table:
                                        strings_can_be_null=False)
     problem = None
     # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
+    # The header as decoded by `_header` names the columns (pyarrow would not check that the
+    # names are valid UTF-8).
     for encoding in ("utf8", "cp1252"):
-        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding)
+        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding, column_names=header,
+                                skip_rows=1)
         for options in (typed_options, text_options):
             try:
                 return pcsv.read_csv(path, read_options=read, convert_options=options)
-            except pa.ArrowInvalid as exc:
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 problem = problem or exc
                 if "UTF8" in str(exc) or "UTF-8" in str(exc):
                     break
     raise InputError(f"{path.name}: not a readable CSV file",
-                     [Problem(path.name, f"the reader said: {problem}")])
+                     _ragged_rows(path, len(header))
+                     or [Problem(path.name, f"the reader said: {problem}")])
+
+
+def _ragged_rows(path: Path, width: int) -> list[Problem]:
+    """The rows whose number of cells differs from the header's (the first 50)."""
+    from parity.tabular import read_csv_rows
+
+    try:
+        rows = read_csv_rows(path)
+    except InputError as exc:
+        return exc.problems
+    return [Problem(path.name, f"expected {width} cells as in the header, found {len(row)}",
+                    row=number)
+            for number, row in enumerate(rows, start=1)
+            if row and len(row) != width][:50]
 
 
 def _read_parquet(path: Path) -> pa.Table:
@@ -126,8 +155,9 @@ def _read_spreadsheet(path: Path) -> tuple[pa.Table, str | None, int]:
             while body and not any(cell_text(c) for c in body[-1]):
                 body = body[:-1]
             columns = [[_cell(r[i]) if i < len(r) else "" for r in body] for i in range(width)]
-            table = pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, columns,
-                                                                        strict=True)})
+            # From arrays, not a dict: a repeated column name must reach the checks.
+            table = pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns],
+                                         names=names)
             return table, sheet.name, index + 2
     raise InputError(f"{path.name}: no sheet has an employee_id column in its first ten rows")
 

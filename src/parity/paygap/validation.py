@@ -17,6 +17,7 @@ Rules (docs/decisions/0301-payroll-extract.md):
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,6 +37,10 @@ NUMERIC = ("ordinary_pay", "bonus_pay_in_period", "pay_period_days", "weekly_hou
 BLANK_IS_ZERO = ("bonus_pay_in_period", "bonus_pay_12m")
 # Must be above 0 (hours and days divide the pay); the others must be at least 0.
 POSITIVE = ("pay_period_days", "weekly_hours", "fte")
+# The largest value each number may take: far above any real payroll (a week has 168 hours;
+# a pay period is at most a year), low enough that sums and rates cannot overflow.
+LIMITS = {"ordinary_pay": 1e9, "bonus_pay_in_period": 1e9, "bonus_pay_12m": 1e9,
+          "pay_period_days": 366, "weekly_hours": 168, "fte": 10}
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 MALE_WORDS = ("M", "MALE")
@@ -136,40 +141,49 @@ def _is_blank(values) -> np.ndarray:  # noqa: ANN001
     return pc.is_null(values).to_numpy(zero_copy_only=False)
 
 
-def _numbers(values, name: str, problems: _Problems) -> np.ndarray:  # noqa: ANN001
-    """Float64 with NaN for blanks; every cell that is not a number becomes a problem."""
+def _numbers(values, name: str, problems: _Problems,  # noqa: ANN001
+             limit: float = math.inf) -> np.ndarray:
+    """Float64 with NaN for blanks; every cell that is not a number becomes a problem, and so
+    does NaN or an infinity written in the file ("nan", "inf", "1e999") and a number larger
+    than `limit` in size (each is then NaN too)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    unparsed: list[tuple[int, object]] = []
     if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) \
             or pa.types.is_decimal(values.type):
-        return np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False),
-                          dtype=float)
-    if pa.types.is_null(values.type):
+        out = np.asarray(pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False),
+                         dtype=float)
+        blank = pc.is_null(values).to_numpy(zero_copy_only=False)
+    elif pa.types.is_null(values.type):
         return np.full(len(values), np.nan)
-    text = _as_text(values)
-    blank = _blank(text)
-    cleaned = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), text)
-    try:
-        return pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    out = np.full(len(text), np.nan)
-    bad = []
-    for i, cell in enumerate(cleaned.to_pylist()):
-        if cell is None:
-            continue
+    else:
+        text = _as_text(values)
+        blank = _blank(text)
+        cleaned = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), text)
         try:
-            out[i] = float(cell)
-        except ValueError:
-            bad.append((i, cell))
-        else:
-            if not np.isfinite(out[i]):
-                bad.append((i, cell))
-    for i, cell in bad[:MAX_PROBLEMS_PER_RULE]:
+            out = pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            out = np.full(len(text), np.nan)
+            for i, cell in enumerate(cleaned.to_pylist()):
+                if cell is None:
+                    continue
+                try:
+                    out[i] = float(cell)
+                except ValueError:
+                    unparsed.append((i, cell))
+    for i, cell in unparsed[:MAX_PROBLEMS_PER_RULE]:
         problems.add(f"expected a number, found {cell!r}", index=i, column=name)
-    if len(bad) > MAX_PROBLEMS_PER_RULE:
-        problems.add(f"... and {len(bad) - MAX_PROBLEMS_PER_RULE:,} more cells that are not "
+    if len(unparsed) > MAX_PROBLEMS_PER_RULE:
+        problems.add(f"... and {len(unparsed) - MAX_PROBLEMS_PER_RULE:,} more cells that are not "
                      "numbers", column=name)
+    with np.errstate(invalid="ignore"):
+        wild = (~np.isfinite(out) | (np.abs(out) > limit)) & ~np.asarray(blank, dtype=bool)
+    wild[[i for i, _ in unparsed]] = False
+    problems.many(np.flatnonzero(wild), name,
+                  lambda i: f"expected a finite number no larger than {limit:,.0f}, "
+                            f"found {out[i]:g}")
+    if wild.any():
+        out = np.where(wild, np.nan, out)  # `out` may be a read-only view of Arrow's buffer
     return out
 
 
@@ -321,6 +335,8 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
         if key in names:
             problems.add(f"column {original!r} repeats column {names[key]!r}", column=original)
         names.setdefault(key, original)
+    if problems.items:  # a repeated column: which of the two holds the values is unknown
+        return None, problems.items
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         problems.add(f"missing required column(s): {', '.join(missing)} (found: "
@@ -362,7 +378,7 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
     for key in NUMERIC:
         if key not in names:
             continue
-        values = _numbers(col(key), names[key], problems)
+        values = _numbers(col(key), names[key], problems, LIMITS[key])
         blank = np.isnan(values)
         if key in BLANK_IS_ZERO:
             values = np.where(blank, 0.0, values)

@@ -7,6 +7,7 @@ a file covering years already held replaces those force-years (a newer edition w
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / (
     "open-data-table-police-workforce-260723.ods"
 )
 MAX_PROBLEMS = 200
+MAX_COUNT = 1_000_000  # no force has a million people; larger is a damaged cell
 _NOT_APPLICABLE = {"", "n/a", "na", ".."}
 
 
@@ -98,18 +100,21 @@ def _col(index: int) -> str:
 
 
 def _number(value: object) -> float | None:
-    """A count cell: a number, '-' for zero (as printed in the tables), or None if not one."""
+    """A count cell: a number, '-' for zero (as printed in the tables), or None if not one
+    (NaN, infinities and counts beyond `MAX_COUNT` are not)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    text = cell_text(value).replace(",", "")
-    if text == "-":
-        return 0.0
-    try:
-        return float(text)
-    except ValueError:
-        return None
+        number = float(value)
+    else:
+        text = cell_text(value).replace(",", "")
+        if text == "-":
+            return 0.0
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) and abs(number) <= MAX_COUNT else None
 
 
 def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
@@ -185,12 +190,12 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                          f"{v.WORKER_TYPES[worker_type]}; expected "
                          + ", ".join(v.ROLES[worker_type].values()))
             continue
-        headcount = head_v if type(head_v) is float else _number(head_v)
+        headcount = _number(head_v)
         if headcount is None or headcount < 0:
             problems.add(number, _col(7),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
-        fte = fte_v if type(fte_v) is float else _number(fte_v)
+        fte = _number(fte_v)
         if fte is None:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
                 fte = None  # not applicable: headcount only, never zero
@@ -243,6 +248,8 @@ def _check_complete(file: str, sheet: str | None, rows: list[dict]) -> None:
 def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> ImportResult:
     """Validate and store the table at `path` in the session's transaction (caller commits)."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise InputError(f"{path}: a folder, not a file; expected the open data table")
     sha = sha256_of(path) if path.exists() else ""
     if sha and find_source(session, kind=KIND, sha256=sha):
         return ImportResult(file=path.name, status="unchanged")

@@ -24,3 +24,22 @@ def test_models_match_migrations(db):
 def test_database_is_at_every_branch_head(db):
     engine = db.get_bind().engine if hasattr(db.get_bind(), "engine") else db.get_bind()
     assert is_current(engine)
+
+
+def test_cheap_revision_reading_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from parity.store.migrate import _config, applied_closure, head_revisions, revision_graph
+
+    script = ScriptDirectory.from_config(_config())
+    assert head_revisions() == frozenset(script.get_heads())
+    assert set(revision_graph()) == {r.revision for r in script.walk_revisions()}
+    for rev in script.walk_revisions():
+        expected = {rev.revision}
+        todo = list(rev._all_down_revisions)
+        while todo:
+            down = todo.pop()
+            if down not in expected:
+                expected.add(down)
+                todo.extend(script.get_revision(down)._all_down_revisions)
+        assert applied_closure(frozenset({rev.revision})) == expected

@@ -7,6 +7,7 @@ before they touch the database, so a fresh database needs no separate step.
 
 from __future__ import annotations
 
+import ast
 import importlib
 from functools import lru_cache
 from pathlib import Path
@@ -28,30 +29,51 @@ def _config(connection=None):  # noqa: ANN001, ANN202
 
 
 @lru_cache(maxsize=1)
-def _script():  # noqa: ANN202
-    from alembic.script import ScriptDirectory
+def revision_graph() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """{revision: (what it revises, what it depends on)}, read from the migration files.
 
-    return ScriptDirectory.from_config(_config())
+    Read with `ast`, without importing Alembic, so that the "is the schema current?" check every
+    command makes stays cheap. A test holds it equal to Alembic's own reading of the files.
+    """
+    graph = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in ("revision", "down_revision", "depends_on")):
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+        if isinstance(values.get("revision"), str):
+            graph[str(values["revision"])] = (_names(values.get("down_revision")),
+                                              _names(values.get("depends_on")))
+    return graph
+
+
+def _names(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)  # type: ignore[union-attr]
 
 
 @lru_cache(maxsize=1)
 def head_revisions() -> frozenset[str]:
-    """Every branch's head, read from the migration files."""
-    return frozenset(_script().get_heads())
+    """Every branch's head: the revisions no other revision revises."""
+    graph = revision_graph()
+    revised = {down for downs, _ in graph.values() for down in downs}
+    return frozenset(rev for rev in graph if rev not in revised)
 
 
 @lru_cache(maxsize=32)
 def applied_closure(current: frozenset[str]) -> frozenset[str]:
     """The revisions `current` implies: each one and everything it revises or depends on."""
-    script, seen, todo = _script(), set(), list(current)
+    graph, seen, todo = revision_graph(), set(), list(current)
     while todo:
         rev = todo.pop()
         if rev in seen:
             continue
         seen.add(rev)
-        revision = script.get_revision(rev)
-        if revision is not None:
-            todo.extend(revision._all_down_revisions)
+        downs, depends = graph.get(rev, ((), ()))
+        todo.extend(downs + depends)
     return frozenset(seen)
 
 

@@ -190,12 +190,15 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                          f"{v.WORKER_TYPES[worker_type]}; expected "
                          + ", ".join(v.ROLES[worker_type].values()))
             continue
-        headcount = _number(head_v)
+        # Fast path for the usual case (a float read from the spreadsheet); NaN fails the
+        # comparison and goes the slow way, which refuses it.
+        headcount = head_v if type(head_v) is float and 0.0 <= head_v <= MAX_COUNT \
+            else _number(head_v)
         if headcount is None or headcount < 0:
             problems.add(number, _col(7),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
-        fte = _number(fte_v)
+        fte = fte_v if type(fte_v) is float and 0.0 <= fte_v <= MAX_COUNT else _number(fte_v)
         if fte is None:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
                 fte = None  # not applicable: headcount only, never zero

@@ -9,9 +9,6 @@ The same file twice changes nothing.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -26,7 +23,7 @@ from parity.flows.models import HrEvent, HrStock
 from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, read_sheets
+from parity.tabular import Sheet, gc_paused, read_sheets
 
 KIND = "hr"
 
@@ -55,24 +52,10 @@ def _find_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
     return first, start
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large extract is read: its hundreds of
-    thousands of row lists hold no cycles, and repeated full collections over them cost
-    seconds."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_events(path: Path, *, today: date | None = None) -> Events:
     """Read and validate an extract; raises `InputError` listing every problem found.
     `today` (default: the system date) is the last date an event may have."""
-    with _gc_paused():
+    with gc_paused():
         return _read_events(path, today)
 
 
@@ -119,7 +102,7 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
         # The force's history was replaced by another extract since: this one comes back,
         # under its original provenance row.
     events = read_events(path)
-    with _gc_paused():
+    with gc_paused():
         stocks = metrics.implied_stocks(
             person_id=events.person_id, event=events.event, event_date=events.event_date,
             worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
@@ -130,7 +113,7 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     session.execute(delete(HrStock).where(HrStock.force_id == found.id))
     source = existing or add_source(session, kind=KIND, path=path, sha256=digest,
                                     row_count=len(events), note=found.id)
-    with _gc_paused():
+    with gc_paused():
         _insert_events(session, events, source_id=source.id, force_id=found.id)
     if stocks:
         session.execute(insert(HrStock), [dict(s, source_id=source.id, force_id=found.id)

@@ -19,7 +19,7 @@ from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.bulk import insert_rows
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, cell_text, header_key, read_sheets
+from parity.tabular import Sheet, cell_text, gc_paused, header_key, read_sheets
 from parity.workforce import vocabulary as v
 from parity.workforce.models import WorkforceCount
 
@@ -256,7 +256,8 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> Im
     sha = sha256_of(path) if path.exists() else ""
     if sha and find_source(session, kind=KIND, sha256=sha):
         return ImportResult(file=path.name, status="unchanged")
-    rows, covered = parse(path)
+    with gc_paused():
+        rows, covered = parse(path)
     by_year: dict[int, set[str]] = defaultdict(set)
     for year, force_id in covered:
         by_year[year].add(force_id)

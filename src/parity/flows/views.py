@@ -163,6 +163,8 @@ def parse_controls(session: Session, *, area: str | None, from_year: str | None,
         raise InputError(str(problems[0]))
     if problems:
         raise InputError(f"{len(problems)} problems with the projection's settings", problems)
+    assert start is not None and horizon is not None and n_runs is not None  # defaults given
+    assert n_seed is not None and mult is not None
     return Controls(name, int(start), int(horizon), int(n_runs), int(n_seed), share, promo,
                     leave, float(mult), goal, chosen_group)
 

@@ -72,7 +72,8 @@ def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[f
     def px(v: float) -> float:
         return left + (plot_w / 2 if x1 == x0 else (v - x0) / (x1 - x0) * plot_w)
 
-    def py(v: float) -> float:
+    def py(v: float | None) -> float:
+        assert v is not None  # callers pass only points whose value is known
         return top + plot_h - v / top_v * plot_h
 
     tick = 0.0

@@ -479,7 +479,7 @@ def browse(
         raise InputError("the offset must be 0 or more")
     filters = _filters(force=force, region=region, theme=theme, date_from=date_from,
                        date_to=date_to)
-    conds = []
+    conds: list = []
     if filters.force_ids is not None:
         conds.append(Article.force_id.in_(filters.force_ids))
     if filters.theme:
@@ -512,8 +512,7 @@ def counts_by_force(session: Session, *, published_to: date | None = None) -> di
         query.group_by(Article.force_id))}
     forces = [{"force_id": f.id, "area": f.name, "region": f.region,
                "articles": int(found.get(f.id, (0, None))[0]),
-               "latest": (found.get(f.id, (0, None))[1] or None) and
-               found[f.id][1].isoformat()} for f in registry().forces]
+               "latest": _iso(found.get(f.id, (0, None))[1])} for f in registry().forces]
     return {"published_to": published_to.isoformat() if published_to else None,
             "total": int(sum(n for n, _ in found.values())),
             "no_force": int(found.get(None, (0, None))[0]), "forces": forces}
@@ -569,7 +568,7 @@ def force_figures_checks(session: Session, *, force: str, published_to: date | N
         query = query.where(Article.published <= published_to)
     rows = session.execute(query).all()
     ids = [row.id for row in rows]
-    checked = []
+    checked: list[dict] = []
     for row in rows:
         if len(checked) >= limit:
             break
@@ -586,6 +585,10 @@ def force_figures_checks(session: Session, *, force: str, published_to: date | N
             "matches": sum(r["matches"] for r in checked),
             "does_not_match": sum(r["does_not_match"] for r in checked),
             "cannot_tell": sum(r["cannot_tell"] for r in checked), "articles": checked}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def cited_for(session: Session, *, ref: str | int) -> list[dict]:

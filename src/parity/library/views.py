@@ -267,7 +267,7 @@ def article_page(request: Request, session: SessionDep, ref: str) -> Response:
             "similar": similar, "cited_for": service.cited_for(session, ref=article.id)}
     body = Markup(service.safe_article_html(session, ref=article.id))
     return respond(request, "library_article.html", data, templates=templates, body=body,
-                   check_chart=_check_chart(data["check"]))
+                   check_chart=_check_chart(data["check"]))  # type: ignore[arg-type]
 
 
 def _check_chart(check: dict) -> Markup | None:

@@ -52,7 +52,7 @@ def revision_graph() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
 def _names(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
-    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)  # type: ignore[union-attr]
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)

@@ -39,12 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _find_shared_data() -> Path:
+    """The official files the tests read as published: ``PARITY_SHARED_DATA`` if set, else the
+    copies in ``tests/data`` (the files the tests need, shipped with the project)."""
     if os.environ.get("PARITY_SHARED_DATA"):
         return Path(os.environ["PARITY_SHARED_DATA"])
-    for parent in ROOT.parents:
-        if (parent / "shared" / "data").is_dir():
-            return parent / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
+    return Path(__file__).resolve().parent / "data"
 
 
 SHARED_DATA = _find_shared_data()
@@ -132,6 +131,6 @@ def sqlite_url(tmp_path, sqlite_templates) -> str:  # noqa: ANN001
 
 @pytest.fixture
 def shared_data() -> Path:
-    """../shared/data beside the project (official files as published)."""
+    """The folder of official files as published (see `_find_shared_data`)."""
     assert SHARED_DATA.is_dir(), f"expected the shared data folder at {SHARED_DATA}"
     return SHARED_DATA

@@ -65,3 +65,13 @@ def test_help_starts_without_heavy_libraries():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert "HEAVY []" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_the_debian_packages_the_tests_need_are_installed():
+    # Browser and PDF tests skip without their tools; this makes a missing install a failure
+    # instead (scripts/setup.sh installs scripts/debian-packages.txt).
+    listed = [line.strip() for line in (ROOT / "scripts" / "debian-packages.txt").read_text()
+              .splitlines() if line.strip() and not line.startswith("#")]
+    missing = [pkg for pkg in listed
+               if subprocess.run(["dpkg", "-s", pkg], capture_output=True).returncode != 0]
+    assert not missing, f"run scripts/setup.sh as root; missing Debian packages: {missing}"

@@ -55,7 +55,7 @@ def sqlite_templates(tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
     base = tmp_path_factory.mktemp("templates")
     empty, loaded = base / "empty.db", base / "workforce.db"
     engine = make_engine(f"sqlite:///{empty}")
-    upgrade(engine)
+    upgrade(engine, migrations_only=True)
     engine.dispose()
     shutil.copy(empty, loaded)
     engine = make_engine(f"sqlite:///{loaded}")
@@ -73,7 +73,7 @@ def pg_urls() -> Iterator[dict[str, str]]:
     urls = {k: create_pg_database(n) for k, n in names.items()}
     for key, url in urls.items():
         engine = make_engine(url)
-        upgrade(engine)
+        upgrade(engine, migrations_only=True)
         if key == "workforce":
             import_workforce_table(engine)
         engine.dispose()

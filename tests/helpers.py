@@ -50,7 +50,7 @@ def fresh_pg_with_workforce(prefix: str) -> tuple[str, str]:
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     url = create_pg_database(name)
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, migrations_only=True)
     import_workforce_table(engine)
     engine.dispose()
     return name, url

@@ -43,3 +43,59 @@ def test_cheap_revision_reading_agrees_with_alembic():
                 expected.add(down)
                 todo.extend(script.get_revision(down)._all_down_revisions)
         assert applied_closure(frozenset({rev.revision})) == expected
+
+
+def _schema(engine) -> dict:  # noqa: ANN001
+    """Everything a schema holds that matters, reflected: tables with their columns, indexes,
+    unique constraints and foreign keys; triggers, functions and FTS tables by name."""
+    from sqlalchemy import inspect, text
+
+    out: dict = {}
+    with engine.connect() as conn:
+        insp = inspect(conn)
+        for table in insp.get_table_names():
+            out[table] = {
+                "columns": sorted((c["name"], str(c["type"]), c["nullable"])
+                                  for c in insp.get_columns(table)),
+                "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                                  for i in insp.get_indexes(table)),
+                "unique": sorted(tuple(u["column_names"])
+                                 for u in insp.get_unique_constraints(table)),
+                "foreign": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                                  for f in insp.get_foreign_keys(table)),
+            }
+        if conn.dialect.name == "sqlite":
+            out["(objects)"] = sorted(conn.execute(text(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'table')")).all())
+        else:
+            out["(objects)"] = sorted(conn.execute(text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()) + sorted(
+                conn.execute(text("SELECT proname FROM pg_proc p JOIN pg_namespace n ON "
+                                  "n.oid = p.pronamespace WHERE n.nspname = 'public'")).scalars())
+    return out
+
+
+def test_a_blank_database_built_from_the_models_equals_the_migrated_one(tmp_path):
+    import uuid
+
+    from parity.store import make_engine, upgrade
+    from parity.store.migrate import current_revisions, head_revisions
+    from tests.helpers import create_pg_database, drop_pg_database
+
+    names = [f"parity_test_blank_{uuid.uuid4().hex[:8]}_{k}" for k in ("fast", "slow")]
+    urls = {
+        "sqlite": (f"sqlite:///{tmp_path / 'fast.db'}", f"sqlite:///{tmp_path / 'slow.db'}"),
+        "postgresql": tuple(create_pg_database(n) for n in names),
+    }
+    try:
+        for fast_url, slow_url in urls.values():
+            fast, slow = make_engine(fast_url), make_engine(slow_url)
+            upgrade(fast)
+            upgrade(slow, migrations_only=True)
+            assert _schema(fast) == _schema(slow)
+            assert current_revisions(fast) == head_revisions()
+            fast.dispose()
+            slow.dispose()
+    finally:
+        for n in names:
+            drop_pg_database(n)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     Date,
     DateTime,
     ForeignKey,
@@ -18,10 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from parity.library.fts import POSTGRES_FTS, SQLITE_FTS
 from parity.store.base import Base
 from parity.store.models import Source  # noqa: F401  (the target of source_id must be mapped)
 
@@ -100,3 +103,12 @@ class Correction(Base):
     value: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# A blank database built from the models (`parity.store.migrate`) gets the same full-text
+# index as the migration makes: the DDL runs right after the articles table is created.
+for _statement in SQLITE_FTS:
+    event.listen(Article.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRES_FTS:
+    event.listen(Article.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))

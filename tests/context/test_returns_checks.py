@@ -116,6 +116,18 @@ def test_decimals_and_rounding_units():
     assert half_unit(3.88) == pytest.approx(0.005)
 
 
+def _with_gaps(quarters: dict, rates_m: list[float], rates_f: list[float]) -> dict:
+    """A return from its quarter figures and the hourly rates: the mean and median gaps as the
+    regulations define them, rounded to one decimal place, and no bonuses."""
+    median_m, median_f = statistics.median(rates_m), statistics.median(rates_f)
+    mean_m, mean_f = statistics.fmean(rates_m), statistics.fmean(rates_f)
+    return _record(**quarters,
+                   DiffMedianHourlyPercent=round(100 * (median_m - median_f) / median_m, 1),
+                   DiffMeanHourlyPercent=round(100 * (mean_m - mean_f) / mean_m, 1),
+                   MaleBonusPercent=0.0, FemaleBonusPercent=0.0, DiffMeanBonusPercent=None,
+                   DiffMedianBonusPercent=None)
+
+
 def _published(rates_m: list[float], rates_f: list[float]) -> dict:
     """The figures the regulations define, from hourly rates, rounded to one decimal place.
     Quarters: everyone sorted by rate, four sections of equal size (no ties: rates are
@@ -129,13 +141,7 @@ def _published(rates_m: list[float], rates_f: list[float]) -> dict:
         women = sum(1 for _, s in section if s == "F")
         figures[f"Female{q}"] = round(100 * women / size, 1)
         figures[f"Male{q}"] = round(100 * (size - women) / size, 1)
-    median_m, median_f = statistics.median(rates_m), statistics.median(rates_f)
-    mean_m, mean_f = statistics.fmean(rates_m), statistics.fmean(rates_f)
-    figures["DiffMedianHourlyPercent"] = round(100 * (median_m - median_f) / median_m, 1)
-    figures["DiffMeanHourlyPercent"] = round(100 * (mean_m - mean_f) / mean_m, 1)
-    figures.update(MaleBonusPercent=0.0, FemaleBonusPercent=0.0, DiffMeanBonusPercent=None,
-                   DiffMedianBonusPercent=None)
-    return _record(**figures)
+    return _with_gaps(figures, rates_m, rates_f)
 
 
 @settings(max_examples=150, deadline=None)
@@ -202,13 +208,7 @@ def _published_with_ties(people: list[tuple[float, str]]) -> dict:
         figures[f"Male{name}"] = round(100 - 100 * women_in[q] / size, 1)
     rates_m = [r for r, s in people if s == "M"]
     rates_f = [r for r, s in people if s == "F"]
-    median_m, median_f = statistics.median(rates_m), statistics.median(rates_f)
-    mean_m, mean_f = statistics.fmean(rates_m), statistics.fmean(rates_f)
-    figures["DiffMedianHourlyPercent"] = round(100 * (median_m - median_f) / median_m, 1)
-    figures["DiffMeanHourlyPercent"] = round(100 * (mean_m - mean_f) / mean_m, 1)
-    figures.update(MaleBonusPercent=0.0, FemaleBonusPercent=0.0, DiffMeanBonusPercent=None,
-                   DiffMedianBonusPercent=None)
-    return _record(**figures)
+    return _with_gaps(figures, rates_m, rates_f)
 
 
 @settings(max_examples=150, deadline=None)

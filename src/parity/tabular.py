@@ -96,6 +96,20 @@ def _not_text(name: str, expected: str, exc: UnicodeDecodeError) -> InputError:
                                f"(0x{exc.object[exc.start]:02x}) is not")])
 
 
+def files_at(path: Path | str, *, suffixes: set[str], kind: str) -> list[Path]:
+    """The file at `path`, or every file with one of `suffixes` in the folder at `path` (sorted
+    by name); `InputError` for a missing path or a folder holding none (`kind` names them)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+        if not files:
+            raise InputError(f"{path}: no {kind} in the folder")
+        return files
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    return [path]
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a large file is read and checked: its many

@@ -36,7 +36,7 @@ from parity.context.bulk import bulk_insert
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, read_sheets
+from parity.tabular import Sheet, files_at, read_sheets
 
 KIND = "ons-crime"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "ons-crime"
@@ -304,15 +304,7 @@ def read_crime(path: Path | str) -> CrimeEdition:
 
 
 def crime_files(path: Path | str) -> list[Path]:
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".xlsx", ".xls", ".ods"})
-        if not files:
-            raise InputError(f"{path}: no spreadsheets in the folder")
-        return files
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    return [path]
+    return files_at(path, suffixes={".xlsx", ".xls", ".ods"}, kind="spreadsheets")
 
 
 def import_crime(session: Session, *, path: Path | str = DEFAULT_DIR,

@@ -41,7 +41,7 @@ from parity.context.bulk import bulk_insert
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import read_sheets
+from parity.tabular import files_at, read_sheets
 
 KIND = "paygap-returns"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "gender-pay-gap"
@@ -411,15 +411,7 @@ def _is_partial(path: Path, records: list[dict]) -> bool:
 
 def return_files(path: Path | str) -> list[Path]:
     """The download files at `path` (a file, or every download in a folder, oldest first)."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
-        if not files:
-            raise InputError(f"{path}: no CSV or XLSX files in the folder")
-        return files
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    return [path]
+    return files_at(path, suffixes=set(SUFFIXES), kind="CSV or XLSX files")
 
 
 # --- storing -----------------------------------------------------------------------------

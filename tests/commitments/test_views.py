@@ -354,11 +354,13 @@ def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, 
     assert chart.size["width"] > 300
     browser.save_screenshot(str(tmp_path / "commitments.png"))
     grid.find_element(By.LINK_TEXT, "Kent").click()
+    browser_fixtures.wait_until(browser,
+                                lambda: browser.current_url.endswith("/commitments/forces/kent"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Commitments of Kent"
-    assert browser.current_url.endswith("/commitments/forces/kent")
     browser.save_screenshot(str(tmp_path / "kent.png"))
     browser.find_element(By.CSS_SELECTOR, "#c-national-2019-1 h2 a").click()
-    assert "national-2019-1?force=kent" in browser.current_url
+    browser_fixtures.wait_until(browser,
+                                lambda: "national-2019-1?force=kent" in browser.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "#history tbody tr")
     assert rows and "created" in rows[0].text
     browser.get(server + "/forces/kent")

@@ -503,18 +503,19 @@ def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, 
     field = browser.find_element(By.ID, "f-q")
     field.send_keys("quokka patrols")
     field.submit()
-    assert "q=quokka+patrols" in browser.current_url
+    browser_fixtures.wait_until(browser, lambda: "q=quokka+patrols" in browser.current_url)
     hits = browser.find_elements(By.CSS_SELECTOR, "#hits li")
     assert hits and browser.find_elements(By.CSS_SELECTOR, "#hits mark")
     browser.save_screenshot(str(tmp_path / "search.png"))
     hits[0].find_element(By.CSS_SELECTOR, "h3 a").click()
+    browser_fixtures.wait_until(browser, lambda: "/library/articles/" in browser.current_url)
     no_alert()
-    assert "/library/articles/" in browser.current_url
     assert '<script>alert("title")</script>' in browser.find_element(By.TAG_NAME, "h1").text
     body = browser.find_element(By.ID, "article-body")
     assert "Quokka hover text." in body.text
     browser.save_screenshot(str(tmp_path / "article.png"))
     browser.find_element(By.CSS_SELECTOR, "#article-meta a[href='/library/forces/essex']").click()
+    browser_fixtures.wait_until(browser, lambda: browser.current_url.endswith("/library/forces/essex"))
     no_alert()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Essex"
     browser.get(server + "/forces/essex")

@@ -9,15 +9,15 @@ from parity.accounts import service
 from parity.store import make_engine
 from tests.accounts.webapp import PASSWORD
 from tests.web.test_auth_private import payroll_rows, write_payroll
-from tests.web.test_browser import browser, pytestmark, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, pytestmark, server, wait_until  # noqa: F401
 
 
 def test_sign_in_upload_and_sign_out(sqlite_url, server, browser, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     def wait_for(condition) -> None:  # noqa: ANN001
-        WebDriverWait(browser, 60).until(lambda d: condition())
+        wait_until(browser, condition)
 
     engine = make_engine(sqlite_url)
     with Session(engine) as s:

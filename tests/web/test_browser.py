@@ -75,9 +75,17 @@ def browser(tmp_path):  # noqa: ANN001, ANN201
         driver.quit()
 
 
+def wait_until(browser, condition, timeout: float = 60) -> None:  # noqa: ANN001
+    """Wait for what a click or a submit leads to: the driver returns from both before the
+    next page has necessarily loaded, so every journey waits on what it expects to see."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(lambda _: condition())
+
+
 def test_overview_to_league_to_force(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     browser.get(server + "/")
     assert browser.title.startswith("Women in policing, England and Wales, 2023")
@@ -91,16 +99,18 @@ def test_overview_to_league_to_force(server, browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "home.png"))
 
     browser.find_element(By.LINK_TEXT, "League table").click()
+    wait_until(browser, lambda: "/league" in browser.current_url)
     Select(browser.find_element(By.NAME, "group")).select_by_value("senior")
     Select(browser.find_element(By.NAME, "year")).select_by_value("2023")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    WebDriverWait(browser, 30).until(lambda b: "group=senior" in b.current_url)
+    wait_until(browser, lambda: "group=senior" in browser.current_url)
     first = browser.find_elements(By.CSS_SELECTOR, "#league tbody tr")[0]
     assert first.text.split()[:3] == ["1", "North", "Yorkshire"]
     assert "44.7%" in first.text
     browser.save_screenshot(str(tmp_path / "league.png"))
 
     browser.find_element(By.LINK_TEXT, "Metropolitan Police").click()
+    wait_until(browser, lambda: "/forces/" in browser.current_url)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Metropolitan Police"
     lede = browser.find_element(By.CSS_SELECTOR, ".lede").text
     assert "24.4%" in lede and "41st of 43 forces" in lede

@@ -30,10 +30,17 @@ from tests.helpers import (
     sqlite_copy_session,
 )
 
-# No per-example deadlines: CI machines are shared and timings vary; speed is measured in bench/.
-settings.register_profile("parity", deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
-settings.load_profile("parity")
+# No per-example deadlines or speed health checks: CI machines are shared and timings vary;
+# speed is measured in bench/. The default profile draws the same examples on every run, so a
+# test run's result depends on the code alone; PARITY_HYPOTHESIS=explore draws new examples
+# each run, to hunt for counter-examples while developing.
+settings.register_profile("parity", deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                 HealthCheck.too_slow])
+settings.register_profile("explore", parent=settings.get_profile("parity"), derandomize=False,
+                          max_examples=500)
+settings.load_profile("explore" if os.environ.get("PARITY_HYPOTHESIS") == "explore"
+                      else "parity")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -91,6 +91,22 @@ def test_every_problem_is_reported_with_row_and_column(payroll_file):
     assert sorted(found) == sorted(expected)
 
 
+def test_hours_and_days_too_small_to_divide_by_are_refused(payroll_file):
+    """A value above 0 but so small that the hourly rate would not be a finite number (found
+    by the damaged-file property test: a pay period of 1e-320 days)."""
+    rows = [person("A", "M", 10, pay_period_days="1e-300"),
+            person("B", "F", 10, weekly_hours="0.001"), person("C", "F", 10, pay_period_days=0.5),
+            person("D", "M", 10, weekly_hours="0.01", pay_period_days=1)]
+    assert sorted(problems_of(payroll_file(rows))) == [
+        "payroll.csv, row 2, column 'pay_period_days': expected a number of at least 1, "
+        "found 1e-300",
+        "payroll.csv, row 3, column 'weekly_hours': expected a number of at least 0.01, "
+        "found 0.001",
+        "payroll.csv, row 4, column 'pay_period_days': expected a number of at least 1, "
+        "found 0.5",
+    ]
+
+
 def test_a_missing_column_is_named(payroll_file):
     found = problems_of(payroll_file([person(1, "M", 10)],
                                      columns=tuple(c for c in COLUMNS if c != "full_pay")))

@@ -10,7 +10,8 @@ Rules (docs/decisions/0301-payroll-extract.md):
   ``pay_period_days``, ``weekly_hours``, ``full_pay``, ``bonus_pay_12m``;
 - optional: ``worker_type``, ``grade``, ``start_date``, ``fte``; other columns are kept;
 - ``employee_id`` present and unique; pay figures numbers of at least 0 (the two bonus columns
-  may be blank, meaning 0); ``pay_period_days`` and ``weekly_hours`` numbers above 0;
+  may be blank, meaning 0); ``pay_period_days`` (at least 1) and ``weekly_hours`` (at least
+  0.01) numbers above 0;
   ``full_pay`` a yes/no flag (true/false, yes/no, y/n, t/f, 1/0); ``start_date`` a date
   (``YYYY-MM-DD`` or ``DD/MM/YYYY``) or blank; ``fte`` a number above 0 or blank.
 """
@@ -41,6 +42,9 @@ POSITIVE = ("pay_period_days", "weekly_hours", "fte")
 # a pay period is at most a year), low enough that sums and rates cannot overflow.
 LIMITS = {"ordinary_pay": 1e9, "bonus_pay_in_period": 1e9, "bonus_pay_12m": 1e9,
           "pay_period_days": 366, "weekly_hours": 168, "fte": 10}
+# The smallest value each of those may take, so that the hourly rate stays a finite number
+# (a pay period is whole days; 0.01 hours is under a minute a week).
+FLOORS = {"pay_period_days": 1.0, "weekly_hours": 0.01, "fte": 0.001}
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 MALE_WORDS = ("M", "MALE")
@@ -390,6 +394,12 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
         rule = "above 0" if key in POSITIVE else "0 or more"
         problems.many(np.flatnonzero(bad), names[key],
                       lambda i, v=values, r=rule: f"expected a number {r}, found {v[i]:g}")
+        if key in FLOORS:
+            with np.errstate(invalid="ignore"):
+                tiny = (values > 0) & (values < FLOORS[key])
+            problems.many(np.flatnonzero(tiny), names[key],
+                          lambda i, v=values, f=FLOORS[key]:
+                          f"expected a number of at least {f:g}, found {v[i]:g}")
         numbers[key] = values
 
     full_pay = _flags(col("full_pay"), names["full_pay"], problems)

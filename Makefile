@@ -10,10 +10,10 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-run: $(STAMP)  ## load the bundled official data into ./parity.db, print the overview, build the report
+run: $(STAMP)  ## load the bundled official data into ./parity.db, print the overview, build the report (HTML and PDF)
 	$(BIN)/parity import bundled
 	$(BIN)/parity overview
-	$(BIN)/parity report build --out out/report
+	$(BIN)/parity report build --out out/report --pdf
 
 test: $(STAMP)  ## the whole test suite, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider

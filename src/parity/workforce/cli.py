@@ -164,7 +164,9 @@ def overview_cmd(
         return
     from rich.table import Table
 
-    table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}")
+    table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}",
+                  caption="Full-time equivalents, except where headcount is marked; "
+                          "on year: change in percentage points.")
     for col, just in (("", "left"), ("women", "right"), ("of", "right"), ("share", "right"),
                       ("on year", "right"), ("", "left")):
         table.add_column(col, justify=just, no_wrap=(just == "right"))  # type: ignore[arg-type]

@@ -183,6 +183,9 @@ def test_renamed_column_is_refused(db, make_csv):
         (7, -3, "expected a headcount of 0 or more, found '-3'"),
         (8, "lots", "expected an FTE of 0 or more, found 'lots'"),
         (2, "Hertfordshir", "unknown force 'Hertfordshir' (did you mean 'Hertfordshire'"),
+        (1, "E23000032", "geo code 'E23000032' does not match"),
+        (7, 2.5, "expected a headcount (whole people), found '2.5'"),
+        (8, 99999.0, "expected an FTE of at most the headcount"),
     ],
 )
 def test_bad_values_are_refused_with_row_and_column(db, make_csv, column, value, message):

@@ -184,20 +184,23 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
         if year is None:
             problems.add(number, _col(0), f"expected a year such as 2023, found {cell_text(year_v)!r}")
             continue
-        if force_v not in force_cache:
+        force_key = (force_v, code_v)
+        if force_key not in force_cache:
             name = cell_text(force_v)
             found = reg.find_force(name) if name else None
-            force_cache[force_v] = found.id if found else None
+            force_cache[force_key] = found.id if found else None
             if found and cell_text(code_v) not in {"", "N/A"} and found.code \
                     and cell_text(code_v) != found.code:
-                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
-                             f"{name!r} (expected {found.code})")
-        force_id = force_cache[force_v]
+                force_cache[force_key] = None  # refused below, row by row
+        force_id = force_cache[force_key]
         if force_id is None:
             try:
-                reg.force(cell_text(force_v))
+                found = reg.force(cell_text(force_v))
             except InputError as exc:
                 problems.add(number, _col(2), exc.reason)
+            else:
+                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
+                             f"{cell_text(force_v)!r} (expected {found.code})")
             continue
         sex = label("sex", v.SEXES, sex_v)
         if sex is None:
@@ -223,6 +226,10 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
             problems.add(number, _col(7),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
+        if not headcount.is_integer():
+            problems.add(number, _col(7),
+                         f"expected a headcount (whole people), found {cell_text(head_v)!r}")
+            continue
         fte = fte_v if type(fte_v) is float and 0.0 <= fte_v <= MAX_COUNT else _number(fte_v)
         if fte is None:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
@@ -233,6 +240,10 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                 continue
         elif fte < 0:
             problems.add(number, _col(8), f"expected an FTE of 0 or more, found {fte:g}")
+            continue
+        elif fte > headcount + 1e-6:  # a full-time equivalent is at most one per person
+            problems.add(number, _col(8), f"expected an FTE of at most the headcount "
+                         f"({headcount:g}), found {fte:g}")
             continue
         key = (year, force_id, worker_type, rank, sex)
         if key in seen:

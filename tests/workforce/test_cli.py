@@ -193,3 +193,13 @@ def test_a_newer_edition_replaces_the_years_it_covers(tmp_path, make_csv):
     assert counts[0] == 29304 and [s[0] for s in sources] == [DEFAULT_FILE.name, newer.name]
     again = parity("import", "workforce", str(newer), "--json", db_url=url)
     assert again.json()["status"] == "unchanged" and _held(url) == (counts, sources)
+
+
+def test_queries_on_an_empty_database_say_what_to_do(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    for command in (["representation"], ["league"], ["overview"], ["trend"],
+                    ["trend", "--area", "PSNI"]):
+        run = parity(*command, "--json", db_url=url)
+        assert run.code == 2 and run.stdout == "", command
+        assert run.stderr.startswith("error: no workforce data"), run.stderr
+        assert "`parity import workforce`" in run.stderr and " in 0" not in run.stderr

@@ -13,7 +13,7 @@ from parity.workforce import service
 from parity.workforce.importer import DEFAULT_FILE, import_workforce
 from parity.workforce.models import WorkforceCount
 
-from .conftest import write_xlsx
+from .conftest import write_csv, write_xlsx
 
 
 def count_rows(session) -> int:  # noqa: ANN001
@@ -110,6 +110,10 @@ def test_bulletin_tables_are_refused(db, shared_data):
     err = refused(db, shared_data / "home-office" / "police-workforce-sep19-tables.ods")
     assert "not a Home Office workforce open data table" in err.reason
     assert "Table_1" in err.details()[0]
+    where = {(p.sheet, p.row, p.column) for p in err.problems[1:]}
+    assert ("Table_1", 1, "A") in where and ("Index", 1, "A") in where
+    assert any("found 'Police Workforce, England and Wales, 30 September 2019'" in p.message
+               for p in err.problems)
 
 
 def test_truncated_ods_is_refused(db, tmp_path):
@@ -137,6 +141,31 @@ def test_table_cut_at_a_row_boundary_is_refused_as_incomplete(db, make_csv):
     assert "Wiltshire 2023 lacks 40 of the 80 rows" in err.problems[0].message
 
 
+def test_table_cut_between_two_forces_is_refused_as_incomplete(db, make_csv, table_rows):
+    first_2022 = next(i for i, r in enumerate(table_rows) if r[0] == 2022)
+    last_kent = max(i for i, r in enumerate(table_rows) if r[0] == 2022 and r[2] == "Kent")
+    path = make_csv(years={2021, 2022}, edit=lambda i, row: row if i <= last_kent else None)
+    err = refused(db, path)
+    assert "incomplete" in err.reason and len(err.problems) == 1
+    problem = err.problems[0]
+    kept = last_kent - first_2022 + 1
+    assert (problem.row, problem.column) == (1 + 3520 + kept, "C (Force Name)")
+    assert problem.message.startswith(f"2022 has {kept // 80} of the 44 forces the other years "
+                                      "have (no rows for ")
+    assert problem.message.endswith("is the file truncated?")
+
+
+def test_other_uk_forces_may_cover_other_years_than_the_home_office_forces(db, table_rows,
+                                                                          tmp_path):
+    rows = [r for r in table_rows if r[0] in (2022, 2023, "As at 31 March...")]
+    rows += [[2023, "", "Police Scotland", "", *r[4:]] for r in rows
+             if r[0] == 2023 and r[2] == "Kent"]
+    result = import_workforce(db, path=write_csv(tmp_path / "with-scotland.csv", rows))
+    db.commit()
+    assert (result.years, result.forces) == ([2022, 2023], 45)
+    assert "police-scotland" in service.forces_with_data(db)
+
+
 def test_renamed_column_is_refused(db, make_csv):
     path = make_csv(years={2023})
     text = path.read_text().replace("Total (FTE)", "FTE total", 1)
@@ -154,6 +183,9 @@ def test_renamed_column_is_refused(db, make_csv):
         (7, -3, "expected a headcount of 0 or more, found '-3'"),
         (8, "lots", "expected an FTE of 0 or more, found 'lots'"),
         (2, "Hertfordshir", "unknown force 'Hertfordshir' (did you mean 'Hertfordshire'"),
+        (1, "E23000032", "geo code 'E23000032' does not match"),
+        (7, 2.5, "expected a headcount (whole people), found '2.5'"),
+        (8, 99999.0, "expected an FTE of at most the headcount"),
     ],
 )
 def test_bad_values_are_refused_with_row_and_column(db, make_csv, column, value, message):
@@ -202,8 +234,6 @@ def test_copy_with_other_name_is_same_file(db, tmp_path):
 
 
 def test_other_uk_forces_load_in_the_same_layout_and_appear(wf_db, table_rows, tmp_path):
-    from .conftest import write_csv
-
     national_before = service.representation(wf_db, area="England and Wales", year=2023)
     rows = [table_rows[0]]
     for row in table_rows[1:]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parity.errors import InputError
@@ -85,10 +87,13 @@ def test_overview_lines_and_extremes(wf_db):
         ({"group": "generals"}, "unknown rank group 'generals'"),
         ({"worker_type": "special", "measure": "fte"}, "counted by headcount only"),
         ({"worker_type": "staff", "group": "senior"}, "applies to police officers only"),
-        ({"year": 1999}, "no workforce data for England and Wales in 1999"),
+        ({"year": 1999}, "no workforce data for England and Wales in 1999 (years held: 2007 to "
+                         "2023)"),
+        ({"area": "PSNI"}, "no workforce data for Police Service of Northern Ireland in 2023 "
+                           "(none held: load a table with `parity import workforce`)"),
     ],
 )
 def test_bad_queries_say_what_is_wrong(wf_db, kwargs, message):
     args = {"area": "England and Wales", "year": 2023, **kwargs}
-    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+    with pytest.raises(InputError, match=re.escape(message)):
         service.representation(wf_db, **args)

@@ -18,6 +18,7 @@ from parity.commands import (
     points,
     session,
 )
+from parity.errors import InputError
 
 MEASURE = typer.Option("fte", "--measure", help="fte or headcount.")
 GROUP = typer.Option("all", "--group",
@@ -52,6 +53,15 @@ def import_workforce_cmd(
         )
 
 
+def _latest_year(s) -> int:  # noqa: ANN001
+    from parity.workforce import service
+
+    year = service.latest_year(s)
+    if year is None:
+        raise InputError("no workforce data: run `parity import workforce` first")
+    return year
+
+
 @app.command("representation")
 @handles_input_errors
 def representation_cmd(
@@ -65,7 +75,7 @@ def representation_cmd(
     from parity.workforce import service
 
     with session() as s:
-        year = year or service.latest_year(s) or 0
+        year = year or _latest_year(s)
         r = service.representation(s, area=area, year=year, group=group, measure=measure,
                                    worker_type=worker_type, include_btp=include_btp)
     if as_json:
@@ -99,6 +109,9 @@ def trend_cmd(
     with session() as s:
         t = service.trend(s, area=area, group=group, measure=measure, worker_type=worker_type,
                           include_btp=include_btp)
+    if not t["years"]:
+        raise InputError(f"no workforce data for {t['area']}: load a table with "
+                         "`parity import workforce`")
     if as_json:
         emit_json(t)
         return
@@ -126,7 +139,7 @@ def league_cmd(
     from parity.workforce import service
 
     with session() as s:
-        year = year or service.latest_year(s) or 0
+        year = year or _latest_year(s)
         result = service.league(s, year=year, group=group, measure=measure,
                                 worker_type=worker_type, include_btp=include_btp)
     if as_json:
@@ -164,7 +177,9 @@ def overview_cmd(
         return
     from rich.table import Table
 
-    table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}")
+    table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}",
+                  caption="Full-time equivalents, except where headcount is marked; "
+                          "on year: change in percentage points.")
     for col, just in (("", "left"), ("women", "right"), ("of", "right"), ("share", "right"),
                       ("on year", "right"), ("", "left")):
         table.add_column(col, justify=just, no_wrap=(just == "right"))  # type: ignore[arg-type]

@@ -60,7 +60,8 @@ class _Problems:
         if self.items:
             count = len(self.items)
             more = "+" if count >= MAX_PROBLEMS else ""
-            raise InputError(f"{self.file}: {reason} ({count}{more} problems)", self.items)
+            noun = "problem" if count == 1 else "problems"
+            raise InputError(f"{self.file}: {reason} ({count}{more} {noun})", self.items)
 
 
 def find_table(path: Path, sheets: list[Sheet]) -> Sheet:
@@ -87,12 +88,36 @@ def find_table(path: Path, sheets: list[Sheet]) -> Sheet:
                 problems.add(first_index + 1, _col(i),
                              f"expected the column {name!r}, found {cell_text(first[i])!r}")
         problems.raise_if_any("the header row is not the workforce open data table's")
+    raise _not_the_table(path, sheets)
+
+
+def _not_the_table(path: Path, sheets: list[Sheet]) -> InputError:
+    """The refusal of a file none of whose sheets is the table, with what each sheet starts
+    with (sheet, row, column), so that one can see what was given instead."""
     names = ", ".join(repr(s.name) for s in sheets if s.name) or "(CSV)"
-    raise InputError(
-        f"{path.name}: not a Home Office workforce open data table",
-        [Problem(path.name, "no sheet starts with the columns " + ", ".join(COLUMNS)
-                 + f"; sheets found: {names}")],
-    )
+    items = [Problem(path.name, "no sheet starts with the columns " + ", ".join(COLUMNS)
+                     + f"; sheets found: {names}")]
+    for sheet in sheets:
+        top = next((i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)), None)
+        if top is None:
+            continue
+        cells = sheet.rows[top]
+        column = next(i for i, c in enumerate(cells) if cell_text(c))
+        text = cell_text(cells[column])
+        text = text if len(text) <= 90 else text[:89] + "…"
+        items.append(Problem(path.name, f"expected the header {COLUMNS[0]!r}, found {text!r}",
+                             sheet.name, top + 1, _letter(column)))
+    return InputError(f"{path.name}: not a Home Office workforce open data table", items)
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet letters of a column (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _col(index: int) -> str:
@@ -159,20 +184,23 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
         if year is None:
             problems.add(number, _col(0), f"expected a year such as 2023, found {cell_text(year_v)!r}")
             continue
-        if force_v not in force_cache:
+        force_key = (force_v, code_v)
+        if force_key not in force_cache:
             name = cell_text(force_v)
             found = reg.find_force(name) if name else None
-            force_cache[force_v] = found.id if found else None
+            force_cache[force_key] = found.id if found else None
             if found and cell_text(code_v) not in {"", "N/A"} and found.code \
                     and cell_text(code_v) != found.code:
-                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
-                             f"{name!r} (expected {found.code})")
-        force_id = force_cache[force_v]
+                force_cache[force_key] = None  # refused below, row by row
+        force_id = force_cache[force_key]
         if force_id is None:
             try:
-                reg.force(cell_text(force_v))
+                found = reg.force(cell_text(force_v))
             except InputError as exc:
                 problems.add(number, _col(2), exc.reason)
+            else:
+                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
+                             f"{cell_text(force_v)!r} (expected {found.code})")
             continue
         sex = label("sex", v.SEXES, sex_v)
         if sex is None:
@@ -198,6 +226,10 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
             problems.add(number, _col(7),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
+        if not headcount.is_integer():
+            problems.add(number, _col(7),
+                         f"expected a headcount (whole people), found {cell_text(head_v)!r}")
+            continue
         fte = fte_v if type(fte_v) is float and 0.0 <= fte_v <= MAX_COUNT else _number(fte_v)
         if fte is None:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
@@ -208,6 +240,10 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                 continue
         elif fte < 0:
             problems.add(number, _col(8), f"expected an FTE of 0 or more, found {fte:g}")
+            continue
+        elif fte > headcount + 1e-6:  # a full-time equivalent is at most one per person
+            problems.add(number, _col(8), f"expected an FTE of at most the headcount "
+                         f"({headcount:g}), found {fte:g}")
             continue
         key = (year, force_id, worker_type, rank, sex)
         if key in seen:
@@ -228,23 +264,42 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
 
 
 def _check_complete(file: str, sheet: str | None, rows: list[dict]) -> None:
-    """Every force in a year must have the same rows as the others (a truncated file fails)."""
+    """A table cut short fails: every force in a year must have the same rows as the others,
+    and every year the same Home Office forces (the 43 territorial forces and BTP) as the
+    others. Other UK forces, loaded from files of their own, are not held to the second rule."""
+    reg = registry()
     combos: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     last_row: dict[tuple[int, str], int] = {}
+    last_row_of_year: dict[int, int] = {}
     for r in rows:
         combos[r["year"]][r["force_id"]].add((r["worker_type"], r["rank"], r["sex"]))
         last_row[(r["year"], r["force_id"])] = r["source_row"]
+        last_row_of_year[r["year"]] = max(r["source_row"], last_row_of_year.get(r["year"], 0))
     problems = _Problems(file, sheet)
     for year, by_force in sorted(combos.items()):
         full = set().union(*by_force.values())
         for force_id, have in by_force.items():
             missing = full - have
             if missing:
-                sample = ", ".join(f"{s} {r} ({t})" for t, r, s in sorted(missing)[:3])
+                sample = "; ".join(
+                    f"{v.WORKER_TYPES[t]} / {v.ROLES[t][r]} / {v.SEXES[s]}"
+                    for t, r, s in sorted(missing)[:3])
                 problems.add(last_row[(year, force_id)], None,
-                             f"{registry().get(force_id).name} {year} lacks {len(missing)} of the "
+                             f"{reg.get(force_id).name} {year} lacks {len(missing)} of the "
                              f"{len(full)} rows the other forces have ({sample}...): "
                              "is the file truncated?")
+    home_office = {
+        year: {f for f in by_force if reg.get(f).kind != "other_uk"}
+        for year, by_force in combos.items()
+    }
+    every = set().union(*home_office.values()) if home_office else set()
+    for year, held in sorted(home_office.items()):
+        missing_forces = sorted(reg.get(f).name for f in every - held)
+        if held and missing_forces:
+            listed = ", ".join(missing_forces[:5]) + (", ..." if len(missing_forces) > 5 else "")
+            problems.add(last_row_of_year[year], _col(2),
+                         f"{year} has {len(held)} of the {len(every)} forces the other years "
+                         f"have (no rows for {listed}): is the file truncated?")
     problems.raise_if_any("refused as incomplete; nothing was imported")
 
 

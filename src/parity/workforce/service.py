@@ -145,9 +145,11 @@ def representation(
     )
     values = _pick(measure, fte, head)
     if year not in head:
-        years = years_available(session)
-        span = f"{years[0]} to {years[-1]}" if years else "none: run `parity import workforce`"
-        raise InputError(f"no workforce data for {resolved.name} in {year} (years held: {span})")
+        years = list(session.scalars(select(W.year).distinct().where(
+            W.force_id.in_(list(resolved.force_ids))).order_by(W.year)))
+        span = f"years held: {years[0]} to {years[-1]}" if years else \
+            "none held: load a table with `parity import workforce`"
+        raise InputError(f"no workforce data for {resolved.name} in {year} ({span})")
     result = {
         "area": resolved.name, "area_kind": resolved.kind, "year": year, "group": group,
         "worker_type": worker_type, "measure": measure, "includes_btp": resolved.includes_btp,

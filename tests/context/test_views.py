@@ -234,6 +234,11 @@ def test_bad_input_is_a_400_with_the_reason(client):
         "/api/v1/context/paygap/checks": "give a force, a year or police_only=true",
         "/context/crime.json?period=not-a-date": "invalid request",
         "/context/paygap.json?year=2010": "no pay gap returns for snapshot year 2010",
+        "/api/v1/context/paygap/compare?force=kent&year=2010":
+            "no pay gap returns for snapshot year 2010",
+        # the API refuses a year before every source, as the page does
+        "/api/v1/context?year=1990": "no workforce, pay gap or crime figures on or before 1990",
+        "/context.json?year=1990": "no workforce, pay gap or crime figures on or before 1990",
     }
     for url, reason in cases.items():
         response = client.get(url)

@@ -201,6 +201,9 @@ def _police_figures(session: Session, *, snapshot_year: int | None,
     year = snapshot_year or _latest_complete_year(session)
     if year is None:
         raise InputError("no pay gap returns held: run `parity import paygap-returns`")
+    if snapshot_year is not None and snapshot_year not in (held := snapshot_years(session)):
+        raise InputError(f"no pay gap returns for snapshot year {snapshot_year}; held: "
+                         + ", ".join(str(y) for y in held))
     returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
     return year, returns, {f: getattr(r, column) for (f, _), r in returns.items()}
 
@@ -213,7 +216,8 @@ def paygap_comparison(session: Session, *, force_id: str,
     among them): count, median, quartiles, min, max, and the force's ``position`` (1 = lowest
     figure, e.g. the smallest gap), ``of`` and ``percentile`` (0 lowest, 1 highest).
 
-    The year defaults to the latest complete (not partial) year held."""
+    The year defaults to the latest complete (not partial) year held; a year not held raises
+    `InputError` naming those held."""
     column = _field(field)
     force = _force(force_id)
     year, returns, by_force = _police_figures(session, snapshot_year=snapshot_year,
@@ -390,7 +394,8 @@ def late_submissions(session: Session, *, force_id: str) -> list[int]:
 
 # --- recorded crime ----------------------------------------------------------------------
 
-def _offence(offence: str) -> str:
+def check_offence(offence: str) -> str:
+    """`offence` if it is one of the offence keys held, else `InputError` listing them."""
     if offence not in OFFENCES:
         raise InputError(f"unknown offence {offence!r}; expected one of " + ", ".join(OFFENCES))
     return offence
@@ -409,7 +414,7 @@ def crime_history(session: Session, *, force_id: str,
     Missing figures (not published, suppressed) are None."""
     force = _force(force_id)
     for o in offences:
-        _offence(o)
+        check_offence(o)
     rows = list(session.scalars(select(C).where(C.area_id == force.id, C.offence.in_(offences))
                                 .order_by(C.period_end)))
     by_offence: dict[str, dict[date, C]] = defaultdict(dict)
@@ -442,7 +447,7 @@ def crime_rate_series(session: Session, *, force_id: str, offence: str) -> dict[
     London, whose rates are suppressed)."""
     force = _force(force_id)
     rows = session.execute(select(C.period_end, C.rate).where(
-        C.area_id == force.id, C.offence == _offence(offence))).all()
+        C.area_id == force.id, C.offence == check_offence(offence))).all()
     return {p.year: rate for p, rate in sorted(rows) if p.month == 3 and rate is not None}
 
 
@@ -450,7 +455,7 @@ def crime_league(session: Session, *, offence: str = "sexual_offences",
                  period_end: date | None = None) -> dict:
     """Police force areas side by side for one period (default: the latest held), lowest
     rate first, with the distribution of rates over the forces."""
-    _offence(offence)
+    check_offence(offence)
     held = crime_periods(session)
     period = period_end or (held[-1] if held else None)
     if period is None:
@@ -481,7 +486,7 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     is held or the period is not."""
     force = _force(force_id)
     for o in offences:
-        _offence(o)
+        check_offence(o)
     held = crime_periods(session)
     if not held:
         raise InputError("no recorded crime held: run `parity import crime`")
@@ -579,15 +584,19 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     """Every police force side by side for a 31 March year (default: the latest year with a
     complete pay gap download): share of women among officers (all ranks and senior, FTE),
     the median and mean hourly pay gap, and recorded crime rates per 1,000 (year ending
-    March). Each source uses its latest year at or before `year`, named in ``years``."""
+    March). Each source uses its latest year at or before `year`, named in ``years``; raises
+    `InputError` for a `year` before all three."""
     from parity.workforce import service as workforce
 
+    asked = year
     year = year or _latest_complete_year(session) or date.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
     pay_year = cast(int | None, _closest(complete, year))
     march = [p for p in crime_periods(session) if p.month == 3]
     crime_period = _closest(march, date(year, 3, 31))
+    if asked is not None and wf_year is None and pay_year is None and crime_period is None:
+        raise InputError(f"no workforce, pay gap or crime figures on or before {asked}")
     shares: dict[str, dict] = defaultdict(dict)
     if wf_year is not None:
         for group in ("all", "senior"):

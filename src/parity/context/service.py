@@ -100,8 +100,11 @@ def snapshot_years(session: Session) -> list[int]:
 
 
 def partial_years(session: Session) -> list[int]:
-    return list(session.scalars(select(R.snapshot_year).where(R.partial.is_(True)).distinct()
-                                .order_by(R.snapshot_year)))
+    """Snapshot years whose download held is partial (taken before the deadline)."""
+    # One download per year is held, so one row tells: an index lookup per year instead of
+    # a scan of every return, which every page and each force of the report would repeat.
+    return [y for y in snapshot_years(session)
+            if session.scalar(select(R.partial).where(R.snapshot_year == y).limit(1))]
 
 
 def _latest(rows: list[R], key) -> dict:  # noqa: ANN001
@@ -537,12 +540,14 @@ def _workforce_by_year(session: Session, *, area: str) -> dict[int, dict]:
     return dict(out)
 
 
-def force_context(session: Session, *, force_id: str) -> dict:
+def force_context(session: Session, *, force_id: str, comparison: bool = True) -> dict:
     """A force on one timeline of 31 March years: its workforce representation (share of
     women among officers, all ranks and Chief Inspector and above, on FTE, as at 31 March),
     its published pay gap (snapshot 31 March of the year) and recorded crime in its area
     (the 12 months ending March of the year: rates per 1,000 and counts). Years span the
-    pay gap and crime years held (and the workforce years in between)."""
+    pay gap and crime years held (and the workforce years in between). ``paygap_comparison``
+    is `paygap_comparison` for the latest complete year (None with ``comparison=False``, for
+    a caller that has it already)."""
     force = _force(force_id)
     workforce = _workforce_by_year(session, area=force.name)
     history = {h["snapshot_year"]: h for h in paygap_history(session, force_id=force.id)}
@@ -568,11 +573,11 @@ def force_context(session: Session, *, force_id: str) -> dict:
                 for o, v in c["offences"].items()
             },
         })
-    comparison = None
-    if _latest_complete_year(session) is not None:
-        comparison = paygap_comparison(session, force_id=force.id)
+    compared = None
+    if comparison and _latest_complete_year(session) is not None:
+        compared = paygap_comparison(session, force_id=force.id)
     return {"force_id": force.id, "force": force.name, "timeline": timeline,
-            "paygap_comparison": comparison}
+            "paygap_comparison": compared}
 
 
 def _closest(available: list, wanted) -> object | None:  # noqa: ANN001

@@ -159,6 +159,8 @@ def test_joined_views(client, session):
     assert cells(doc, "t-2018") == ["2018", "27.9%", "24.0%", "28.6%", "14.0%", "25.8%",
                                     "3.56", "7.40", "10.80", "18.16"]
     assert cells(doc, "t-2023")[3] == "not yet filed"
+    assert "the crime tables held cover the years ending March 2018 and March 2019" in \
+        text_of(doc)
     assert client.get("/context/forces/kent.json").json() == \
         same(service.force_context(session, force_id="kent"))
     national = page(client.get("/context"))

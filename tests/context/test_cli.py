@@ -109,3 +109,25 @@ def test_every_command_is_documented_with_an_example():
     for command in COMMANDS:
         assert command in docs, f"{command} is not in docs/context.md"
         assert re.search(re.escape(command) + r"[^\n]*\n", docs)
+
+
+def test_bad_years_and_offences_are_refused_not_answered_empty(ctx_sqlite_url):
+    compare = parity("paygap", "compare", "--force", "Kent", "--year", "2010", "--json",
+                     db_url=ctx_sqlite_url)
+    assert compare.code == 2 and compare.stdout == ""
+    assert "no pay gap returns for snapshot year 2010; held: 2017" in compare.stderr
+    before = parity("context", "--year", "1990", "--json", db_url=ctx_sqlite_url)
+    assert before.code == 2 and before.stdout == ""
+    assert "no workforce, pay gap or crime figures on or before 1990" in before.stderr
+    offence = parity("crime", "--force", "Kent", "--offence", "burglary", db_url=ctx_sqlite_url)
+    assert offence.code == 2 and "unknown offence 'burglary'" in offence.stderr
+
+
+def test_tables_written_to_a_pipe_are_not_cut_to_80_columns(ctx_sqlite_url):
+    history = parity("paygap", "history", "--force", "kent", db_url=ctx_sqlite_url)
+    assert history.code == 0, history.stderr
+    assert "Kent: published gender pay gap returns" in history.stdout
+    assert all(f"{y}/{(y + 1) % 100:02d}" in history.stdout for y in range(2017, 2024))
+    crime = parity("crime", "--force", "Kent Police", db_url=ctx_sqlite_url)
+    assert "September 2019" in crime.stdout and "Stalking and harassment" in crime.stdout
+    assert "…" not in history.stdout + crime.stdout

@@ -76,9 +76,33 @@ def test_a_blank_cell_stays_missing(ctx_db):
     assert one("city-of-london", date(2019, 12, 31)).rate is None
     assert one("city-of-london", date(2019, 12, 31)).count == 103
     assert one("british-transport-police", date(2019, 12, 31)).rate is None
-    # A real zero stays a zero.
-    col = one("city-of-london", date(2019, 12, 31), "total")
-    assert col.count == 8638
+    assert one("city-of-london", date(2019, 12, 31), "total").count == 8638
+    # A real zero stays a zero: no change on the year in Dyfed-Powys's sexual offences.
+    assert one("dyfed-powys", date(2019, 12, 31)).change_pct == 0.0
+
+
+def test_an_empty_cell_in_an_edition_is_stored_as_missing(db, tmp_path):
+    """The real edition with one count emptied (Kent's sexual offences, Table P1): that count
+    is NULL, not 0, and the rest of the row is as published."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "pfatablesdec19.xlsx"
+    book = load_workbook(CRIME_DIR / "pfatablesdec19.xlsx")
+    sheet = book["Table P1"]
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Area Code")
+    column = next(c.column for c in header if c.value == "Sexual offences")
+    kent = next(r for r in sheet.iter_rows() if r[0].value == "E23000032")
+    assert kent[column - 1].value == 6549
+    kent[column - 1].value = None
+    book.save(path)
+    import_crime(db, path=path)
+    figures = {r.offence: r for r in db.scalars(select(CrimeFigure).where(
+        CrimeFigure.area_id == "kent"))}
+    assert figures["sexual_offences"].count is None
+    assert figures["sexual_offences"].rate == pytest.approx(3.5467, abs=1e-4)
+    assert figures["stalking_and_harassment"].count == 19571
+    history = service.crime_history(db, force_id="kent")
+    assert history[0]["offences"]["sexual_offences"]["count"] is None
 
 
 def test_figures_as_published(ctx_db):

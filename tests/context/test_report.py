@@ -35,7 +35,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
     assert "10,622 employers' returns for 2022/23, 524 fail a rule other than the decimal " \
            "places" in text
     # crime: England and Wales, year ending December 2019 (the latest edition held)
-    crime = national.xpath(".//table[last()]/tbody/tr")
+    crime = national.xpath(".//table[@id='context-crime']/tbody/tr")
     assert [text_of(c) for c in crime[0].xpath("./th|./td")][:4] == [
         "Sexual offences", "153,794", "2.73", "+1.5%"]
     assert national.xpath(".//svg[@role='img']")
@@ -46,6 +46,23 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
             "for 2022/23: 16th lowest of 43 police forces on the median gap") in text
     assert "2020/21, median_gap_not_positive_when_women_hold_upper_half" in text
     assert "Recorded crime in the force area, 12 months ending December 2019" in text
+
+    # the joined views: every force side by side, and the force's timeline
+    side = {tr.get("id"): [text_of(c) for c in tr.xpath("./th|./td")]
+            for tr in national.xpath(".//table[@id='context-side-by-side']/tbody/tr")}
+    assert len(side) == 44
+    assert side["context-row-north-wales"] == [
+        "North Wales", "40.1%", "26.5%", "16.64%", "35.8%", "3.91", "10.29", "10.28"]
+    assert side["context-row-merseyside"][3] == "no return"
+    assert "Police forces side by side" in text_of(national) and "crime in the 12 months " \
+        "ending March 2019: each source at its latest year on or before 2023" in text_of(national)
+    timeline = {tr.xpath("./th")[0].text: [text_of(c) for c in tr.xpath("./td")]
+                for tr in wales.xpath(".//table[@id='context-timeline-north-wales']/tbody/tr")}
+    assert list(timeline) == [str(y) for y in range(2017, 2024)]
+    assert timeline["2019"] == ["35.2%", "13.6%", "15.3%", "35.4%", "3.91", "10.29", "10.28"]
+    assert timeline["2022"][2] == "16.64%" and timeline["2023"][2] == "not yet filed"
+    assert timeline["2020"][4:] == ["—", "—", "—"]  # no crime edition for March 2020
+    assert len(wales.xpath(".//svg[@role='img']")) == 2
 
     figures = context_report.section(ctx_db, year=2023, force_id=None)["figures"]
     assert figures["police_median_gap_pct"] == 19.22

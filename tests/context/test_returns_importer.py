@@ -218,3 +218,32 @@ def test_returns_held_are_linked_when_a_later_year_brings_the_employer_id(db):
     kent = db.scalars(select(PaygapReturn.employer_id).where(
         PaygapReturn.force_id == "kent").order_by(PaygapReturn.snapshot_year)).all()
     assert kent == [7200, 7200]
+
+
+def test_two_downloads_of_one_year_in_one_import_are_refused(db, tmp_path):
+    # Both would be stored, every return twice.
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _write(folder / "early.csv", [_row("Kent Police", 7200)])
+    _write(folder / "late.csv", [_row("Kent Police", 7200), _row("Surrey Police", 11837)])
+    with pytest.raises(InputError) as info:
+        import_paygap_returns(db, path=folder)
+    assert "same reporting year" in info.value.reason
+    assert [(p.file, "2021/22" in p.message) for p in info.value.problems] == [
+        ("late.csv", True)]
+    assert db.scalar(select(func.count()).select_from(PaygapReturn)) == 0
+
+
+def test_a_partial_download_does_not_replace_the_complete_year(db, tmp_path):
+    complete, early = tmp_path / "complete.csv", tmp_path / "early.csv"
+    _write(complete, [_row("Kent Police", 7200),
+                      _row("Surrey Police", 11837, submitted="2022/04/09 09:00:00")])
+    _write(early, [_row("Kent Police", 7200, DiffMedianHourlyPercent="99.0")])
+    import_paygap_returns(db, path=complete)
+    assert read_returns(early).partial is True
+    with pytest.raises(InputError) as info:
+        import_paygap_returns(db, path=early)
+    assert "complete download is already held" in info.value.problems[0].message
+    assert service.paygap_series(db, force_id="kent", field="DiffMedianHourlyPercent") == \
+        {2021: 12.0}
+    assert service.partial_years(db) == []

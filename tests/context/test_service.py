@@ -42,6 +42,19 @@ def test_paygap_history_lists_every_year_with_the_gaps(ctx_db):
     assert service.late_submissions(ctx_db, force_id="british-transport-police") == [2017, 2022]
 
 
+def test_every_late_flag_of_a_police_force(ctx_db):
+    """The service's own flag, checked by hand against the downloads. A DateSubmitted after
+    the due date without the flag (Kent's 2022/23 return, dated 27 April 2023, say) is not
+    counted as late: Parity reports the service's flag."""
+    late = {f: service.late_submissions(ctx_db, force_id=f) for f in service.police_force_ids()}
+    assert {f: years for f, years in late.items() if years} == {
+        "british-transport-police": [2017, 2022], "devon-and-cornwall": [2017],
+        "humberside": [2018], "cleveland": [2021], "gloucestershire": [2021]}
+    kent = service.paygap_history(ctx_db, force_id="kent")[5]
+    assert (kent["snapshot_year"], kent["submitted_late"]) == (2022, False)
+    assert kent["date_submitted"].date() > kent["due_date"]
+
+
 def test_comparison_with_police_forces_and_public_sector(ctx_db):
     result = service.paygap_comparison(ctx_db, force_id="kent")
     assert result["snapshot_year"] == 2022  # latest complete year

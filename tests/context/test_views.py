@@ -159,6 +159,8 @@ def test_joined_views(client, session):
     assert cells(doc, "t-2018") == ["2018", "27.9%", "24.0%", "28.6%", "14.0%", "25.8%",
                                     "3.56", "7.40", "10.80", "18.16"]
     assert cells(doc, "t-2023")[3] == "not yet filed"
+    assert "the crime tables held cover the years ending March 2018 and March 2019" in \
+        text_of(doc)
     assert client.get("/context/forces/kent.json").json() == \
         same(service.force_context(session, force_id="kent"))
     national = page(client.get("/context"))
@@ -234,6 +236,11 @@ def test_bad_input_is_a_400_with_the_reason(client):
         "/api/v1/context/paygap/checks": "give a force, a year or police_only=true",
         "/context/crime.json?period=not-a-date": "invalid request",
         "/context/paygap.json?year=2010": "no pay gap returns for snapshot year 2010",
+        "/api/v1/context/paygap/compare?force=kent&year=2010":
+            "no pay gap returns for snapshot year 2010",
+        # the API refuses a year before every source, as the page does
+        "/api/v1/context?year=1990": "no workforce, pay gap or crime figures on or before 1990",
+        "/context.json?year=1990": "no workforce, pay gap or crime figures on or before 1990",
     }
     for url, reason in cases.items():
         response = client.get(url)

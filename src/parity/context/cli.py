@@ -3,6 +3,7 @@ crime, context."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -10,7 +11,6 @@ import typer
 from parity.commands import (
     JsonOption,
     app,
-    console,
     emit_json,
     handles_input_errors,
     import_app,
@@ -39,6 +39,18 @@ def _spark(values: list[float | None]) -> str:
                    for v in values)
 
 
+def console():  # noqa: ANN201
+    """The standard output console; when it is not a terminal (a pipe or a file) and COLUMNS
+    is not set, wide enough for the tables, which would otherwise be cut to 80 columns
+    ("2017/…")."""
+    from rich.console import Console
+
+    out = Console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(width=200)
+    return out
+
+
 def _num(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "—" if value is None else f"{value:,.{digits}f}{suffix}"
 
@@ -47,9 +59,12 @@ def _progress(total: int, label: str):  # noqa: ANN202
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    err = Console(stderr=True)
+    # Off when stderr is not a terminal: a redrawn bar there is only blank lines before any
+    # error message.
     progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), console=Console(stderr=True),
-                        transient=True)
+                        TextColumn("{task.description}"), console=err, transient=True,
+                        disable=not err.is_terminal)
     return progress, progress.add_task("", total=total)
 
 
@@ -220,10 +235,13 @@ def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"{force}: published gender pay gap returns (snapshot 31 March)")
+    from parity.forces import registry
+
+    table = Table(title=f"{registry().get(force_id).name}: published gender pay gap returns "
+                  "(snapshot 31 March)")
     for col in ("year", "mean gap", "median gap", "mean bonus gap", "median bonus gap",
                 "men bonus", "women bonus", "women by quarter (low → top)", "late"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=col == "year")
     for h in history:
         if not h["reported"]:
             table.add_row(h["reporting_year"], "not yet filed" if h["partial"] else "no return",
@@ -293,6 +311,7 @@ def crime_cmd(
     from parity.context import service
 
     force_id = _force_id(force) if force else None
+    service.check_offence(offence)  # refused with or without --force, never ignored
     with session() as s:
         _ensure_loaded(s)
         if force_id is None:
@@ -317,10 +336,13 @@ def crime_cmd(
     if as_json:
         emit_json({"force_id": force_id, "periods": history})
         return
-    table = Table(title=f"{force}: police recorded crime (12 months ending ...)")
+    from parity.forces import registry
+
+    table = Table(title=f"{registry().get(force_id).name}: police recorded crime, 12 months "
+                  "ending ...")
     table.add_column("offence")
     for item in history:
-        table.add_column(item["year_ending"], justify="right")
+        table.add_column(item["year_ending"], justify="right", no_wrap=True)
     table.add_column("trend")
     for name in service.CONTEXT_OFFENCES:
         cells = [item["offences"][name] for item in history]

@@ -6,6 +6,10 @@ force side by side, the forces without a return), the checker's totals for polic
 year by year with each finding, and recorded crime in England and Wales for the latest
 edition ending on or before 31 March of the report's year.
 
+Both end with the joined view of `parity context`: nationally every police force side by side
+(women among officers, published pay gap, crime rates; each source at its latest year on or
+before the report's), per force its timeline of 31 March years up to the report's year.
+
 Per force: its published figures year by year up to that reporting year, its position among
 police forces and against the public sector, late submissions, the checker's findings, and
 recorded crime in its area beside England and Wales.
@@ -145,8 +149,9 @@ def _national(session: Session, *, year: int, shared: dict) -> dict | None:
                  for o in OFFENCES}
         figures["england_and_wales_rates"] = {
             o: (c["england_and_wales"] or {}).get("rate") for o, c in crime.items()}
+    side_by_side = service.national_context(session, year=year)
     html = _render("report_national.html", year=year, paygap=paygap, checks=checks,
-                   crime=crime, period=period, ogl=OGL)
+                   crime=crime, period=period, side_by_side=side_by_side, ogl=OGL)
     return {"title": title, "html": html, "figures": figures,
             "sources": [s for s, used in ((PAYGAP_SOURCE, paygap), (CRIME_SOURCE, crime))
                         if used]}
@@ -184,8 +189,12 @@ def _force(session: Session, *, year: int, force_id: str, shared: dict) -> dict 
                   "police_forces": {"median": h["police_median"]},
                   "public_administration": {"median": h["public_median"]}}
                  for h in history or []]
+    timeline = [t for t in service.force_context(session, force_id=force.id,
+                                                 comparison=False)["timeline"]
+                if t["year"] <= year]
     html = _render("report_force.html", force=force, year=year, history=history,
-                   positions=positions, findings=findings, crime=crime, offences=OFFENCES)
+                   positions=positions, findings=findings, crime=crime, offences=OFFENCES,
+                   timeline=timeline)
     return {"title": "Published gender pay gap and recorded crime", "html": html,
             "figures": figures,
             "sources": [s for s, used in ((PAYGAP_SOURCE, history), (CRIME_SOURCE, crime))

@@ -442,6 +442,7 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
     from parity.context.models import PaygapReturn as R
 
     PAYGAP_TABLE = cast(Table, R.__table__)  # noqa: N806
+    _refuse_clashing_downloads(session, [returns for returns, _ in parsed])
     if parsed:
         years = [returns.snapshot_year for returns, _ in parsed]
         replaced = dict(session.execute(
@@ -484,6 +485,30 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
         rows=sum(r.rows for r in imported), replaced_rows=sum(r.replaced_rows for r in imported),
         files=[r.__dict__ for r in results],
     )
+
+
+def _refuse_clashing_downloads(session: Session, parsed: list[ReturnsFile]) -> None:
+    """Raise `InputError` when two of the new files are downloads of one reporting year (both
+    would be stored: every return twice), or a partial download would replace the complete
+    download of its year held (an early copy would wipe out the later returns)."""
+    from parity.context.models import PaygapReturn as R
+
+    by_year: dict[int, list[str]] = defaultdict(list)
+    for returns in parsed:
+        by_year[returns.snapshot_year].append(returns.path.name)
+    problems = [Problem(names[1], f"another download for {year}/{(year + 1) % 100:02d} "
+                        f"besides {names[0]!r}; import one of them (a later download of a "
+                        "year replaces the one held)")
+                for year, names in sorted(by_year.items()) if len(names) > 1]
+    complete = set(session.scalars(select(R.snapshot_year).where(R.partial.is_(False))
+                                   .distinct()))
+    problems += [Problem(r.path.name, f"a partial download for {r.snapshot_year}/"
+                         f"{(r.snapshot_year + 1) % 100:02d}, whose complete download is "
+                         "already held; the complete returns are kept")
+                 for r in parsed if r.partial and r.snapshot_year in complete]
+    if problems:
+        raise InputError("downloads for the same reporting year clash; nothing imported",
+                         problems)
 
 
 def _key(name: str | None) -> str:

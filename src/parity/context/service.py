@@ -100,8 +100,11 @@ def snapshot_years(session: Session) -> list[int]:
 
 
 def partial_years(session: Session) -> list[int]:
-    return list(session.scalars(select(R.snapshot_year).where(R.partial.is_(True)).distinct()
-                                .order_by(R.snapshot_year)))
+    """Snapshot years whose download held is partial (taken before the deadline)."""
+    # One download per year is held, so one row tells: an index lookup per year instead of
+    # a scan of every return, which every page and each force of the report would repeat.
+    return [y for y in snapshot_years(session)
+            if session.scalar(select(R.partial).where(R.snapshot_year == y).limit(1))]
 
 
 def _latest(rows: list[R], key) -> dict:  # noqa: ANN001
@@ -201,6 +204,9 @@ def _police_figures(session: Session, *, snapshot_year: int | None,
     year = snapshot_year or _latest_complete_year(session)
     if year is None:
         raise InputError("no pay gap returns held: run `parity import paygap-returns`")
+    if snapshot_year is not None and snapshot_year not in (held := snapshot_years(session)):
+        raise InputError(f"no pay gap returns for snapshot year {snapshot_year}; held: "
+                         + ", ".join(str(y) for y in held))
     returns = _force_returns(session, force_ids=police_force_ids(), snapshot_year=year)
     return year, returns, {f: getattr(r, column) for (f, _), r in returns.items()}
 
@@ -213,7 +219,8 @@ def paygap_comparison(session: Session, *, force_id: str,
     among them): count, median, quartiles, min, max, and the force's ``position`` (1 = lowest
     figure, e.g. the smallest gap), ``of`` and ``percentile`` (0 lowest, 1 highest).
 
-    The year defaults to the latest complete (not partial) year held."""
+    The year defaults to the latest complete (not partial) year held; a year not held raises
+    `InputError` naming those held."""
     column = _field(field)
     force = _force(force_id)
     year, returns, by_force = _police_figures(session, snapshot_year=snapshot_year,
@@ -390,7 +397,8 @@ def late_submissions(session: Session, *, force_id: str) -> list[int]:
 
 # --- recorded crime ----------------------------------------------------------------------
 
-def _offence(offence: str) -> str:
+def check_offence(offence: str) -> str:
+    """`offence` if it is one of the offence keys held, else `InputError` listing them."""
     if offence not in OFFENCES:
         raise InputError(f"unknown offence {offence!r}; expected one of " + ", ".join(OFFENCES))
     return offence
@@ -409,7 +417,7 @@ def crime_history(session: Session, *, force_id: str,
     Missing figures (not published, suppressed) are None."""
     force = _force(force_id)
     for o in offences:
-        _offence(o)
+        check_offence(o)
     rows = list(session.scalars(select(C).where(C.area_id == force.id, C.offence.in_(offences))
                                 .order_by(C.period_end)))
     by_offence: dict[str, dict[date, C]] = defaultdict(dict)
@@ -442,7 +450,7 @@ def crime_rate_series(session: Session, *, force_id: str, offence: str) -> dict[
     London, whose rates are suppressed)."""
     force = _force(force_id)
     rows = session.execute(select(C.period_end, C.rate).where(
-        C.area_id == force.id, C.offence == _offence(offence))).all()
+        C.area_id == force.id, C.offence == check_offence(offence))).all()
     return {p.year: rate for p, rate in sorted(rows) if p.month == 3 and rate is not None}
 
 
@@ -450,7 +458,7 @@ def crime_league(session: Session, *, offence: str = "sexual_offences",
                  period_end: date | None = None) -> dict:
     """Police force areas side by side for one period (default: the latest held), lowest
     rate first, with the distribution of rates over the forces."""
-    _offence(offence)
+    check_offence(offence)
     held = crime_periods(session)
     period = period_end or (held[-1] if held else None)
     if period is None:
@@ -481,7 +489,7 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     is held or the period is not."""
     force = _force(force_id)
     for o in offences:
-        _offence(o)
+        check_offence(o)
     held = crime_periods(session)
     if not held:
         raise InputError("no recorded crime held: run `parity import crime`")
@@ -532,12 +540,14 @@ def _workforce_by_year(session: Session, *, area: str) -> dict[int, dict]:
     return dict(out)
 
 
-def force_context(session: Session, *, force_id: str) -> dict:
+def force_context(session: Session, *, force_id: str, comparison: bool = True) -> dict:
     """A force on one timeline of 31 March years: its workforce representation (share of
     women among officers, all ranks and Chief Inspector and above, on FTE, as at 31 March),
     its published pay gap (snapshot 31 March of the year) and recorded crime in its area
     (the 12 months ending March of the year: rates per 1,000 and counts). Years span the
-    pay gap and crime years held (and the workforce years in between)."""
+    pay gap and crime years held (and the workforce years in between). ``paygap_comparison``
+    is `paygap_comparison` for the latest complete year (None with ``comparison=False``, for
+    a caller that has it already)."""
     force = _force(force_id)
     workforce = _workforce_by_year(session, area=force.name)
     history = {h["snapshot_year"]: h for h in paygap_history(session, force_id=force.id)}
@@ -563,11 +573,11 @@ def force_context(session: Session, *, force_id: str) -> dict:
                 for o, v in c["offences"].items()
             },
         })
-    comparison = None
-    if _latest_complete_year(session) is not None:
-        comparison = paygap_comparison(session, force_id=force.id)
+    compared = None
+    if comparison and _latest_complete_year(session) is not None:
+        compared = paygap_comparison(session, force_id=force.id)
     return {"force_id": force.id, "force": force.name, "timeline": timeline,
-            "paygap_comparison": comparison}
+            "paygap_comparison": compared}
 
 
 def _closest(available: list, wanted) -> object | None:  # noqa: ANN001
@@ -579,15 +589,19 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     """Every police force side by side for a 31 March year (default: the latest year with a
     complete pay gap download): share of women among officers (all ranks and senior, FTE),
     the median and mean hourly pay gap, and recorded crime rates per 1,000 (year ending
-    March). Each source uses its latest year at or before `year`, named in ``years``."""
+    March). Each source uses its latest year at or before `year`, named in ``years``; raises
+    `InputError` for a `year` before all three."""
     from parity.workforce import service as workforce
 
+    asked = year
     year = year or _latest_complete_year(session) or date.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
     pay_year = cast(int | None, _closest(complete, year))
     march = [p for p in crime_periods(session) if p.month == 3]
     crime_period = _closest(march, date(year, 3, 31))
+    if asked is not None and wf_year is None and pay_year is None and crime_period is None:
+        raise InputError(f"no workforce, pay gap or crime figures on or before {asked}")
     shares: dict[str, dict] = defaultdict(dict)
     if wf_year is not None:
         for group in ("all", "senior"):

@@ -119,8 +119,6 @@ def national_page(request: Request, session: SessionDep, year: int | None = None
     """Every police force side by side for a year: workforce, published pay gap, crime."""
     _require_returns(session)
     data = service.national_context(session, year=year)
-    if year is not None and not any(data["years"].values()):
-        raise InputError(f"no workforce, pay gap or crime figures on or before {year}")
     return respond(request, "context_national.html", data, templates=templates,
                    years=service.snapshot_years(session))
 

@@ -174,7 +174,7 @@ def median_trend_chart(trend: list[dict], *, width: int = 560) -> Markup:
                       height=240)
 
 
-def top_quarter_chart(national: dict, *, width: int = 720) -> Markup:
+def top_quarter_chart(national: dict, *, width: int = 720, bar_height: int = 16) -> Markup:
     """Women's share of each police force's top paid quarter (a `national_context` result),
     highest first, with the median force as the reference line."""
     import statistics
@@ -186,7 +186,7 @@ def top_quarter_chart(national: dict, *, width: int = 720) -> Markup:
     median = (statistics.median(r["female_top_quartile_pct"] for r in rows) / 100
               if rows else None)
     year = national["years"]["paygap_snapshot"]
-    return bar_chart(bars, width=width, reference=("Median force", median),
+    return bar_chart(bars, width=width, reference=("Median force", median), bar_height=bar_height,
                      title=f"Women in the top paid quarter by police force, "
                            f"{year}/{(year + 1) % 100:02d}")
 

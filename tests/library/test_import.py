@@ -203,6 +203,32 @@ def test_same_text_without_url_is_stored_once(db, tmp_path):
     assert content_hash(text) == content_hash(text.upper() + " ")
 
 
+def test_a_folder_with_duplicates_imported_again_changes_nothing(db, tmp_path):
+    """Two files of one article (same URL; and two copies of one text without a URL): the
+    later file wins, and importing the folder again neither brings the earlier one back nor
+    counts an update."""
+    url = "https://www.herts.police.uk/news/2019/11/womens-network/"
+    for name, body in (("a-first.md", "The first version: 30% of our officers are women."),
+                       ("b-second.md", "The second version: 32% of our officers are women.")):
+        (tmp_path / name).write_text(front_matter_file(
+            title="Women's network", url=url, area="Hertfordshire",
+            published=date(2019, 11, 22), description=None, body=body))
+    for name in ("c.md", "sub/c.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(front_matter_file(
+            title="Training centre", url=None, area="Cleveland", published=None,
+            description=None, body="Cleveland Police opened a training centre." + " " * len(name)))
+    first = import_articles(db, path=tmp_path)
+    db.commit()
+    assert (first.imported, first.duplicates) == (2, 2)
+    before = (count(db), count(db, Source), count(db, ArticleTheme))
+    again = import_articles(db, path=tmp_path)
+    db.commit()
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 4)
+    assert (count(db), count(db, Source), count(db, ArticleTheme)) == before
+    assert "second version" in service.get_article(db, ref=url).text
+
+
 def test_manual_corrections_survive_reimport(lib_db, tmp_path):
     art = ARTICLES["kent/2022-06-15-police-staff.md"]
     ref = art["url"]

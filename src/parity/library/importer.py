@@ -227,6 +227,7 @@ def store_articles(
     new_url: dict[str, int] = {}
     new_hash: dict[str, int] = {}
     updates: dict[int, ParsedArticle] = {}
+    merged: list[ParsedArticle] = []  # files another file of this import supersedes
     for item in parsed:
         existing = (by_url.get(item.url) if item.url else None) or by_hash.get(item.content_hash)
         clash = by_hash.get(item.content_hash)
@@ -237,7 +238,9 @@ def store_articles(
                 "skipped (remove one of them first)"))
             continue
         if existing is not None:
-            report.duplicates += existing in updates
+            if existing in updates:
+                report.duplicates += 1
+                merged.append(updates[existing])
             updates[existing] = item
             continue
         slot = (new_url.get(item.url) if item.url else None)
@@ -246,6 +249,7 @@ def store_articles(
             slot = len(new)
         else:
             report.duplicates += 1
+            merged.append(new[slot])
         new[slot] = item
         if item.url:
             new_url[item.url] = slot
@@ -255,6 +259,10 @@ def store_articles(
         if item.sha256 not in sources:
             sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
                                           sha256=item.sha256, imported_at=now, row_count=1)
+    for item in merged:  # known too, so that importing the folder again changes nothing
+        if item.sha256 not in sources:
+            sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
+                                          sha256=item.sha256, imported_at=now, row_count=0)
     session.add_all(list(sources.values()))
     session.flush()
     articles = []

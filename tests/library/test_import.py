@@ -99,6 +99,11 @@ def test_a_page_with_another_layout(db, tmp_path):
     ("22 Nov 2019", date(2019, 11, 22)), ("3 March 2021", date(2021, 3, 3)),
     ("2020-02-29", date(2020, 2, 29)), ("1st Dec 2022", date(2022, 12, 1)),
     (date(2018, 5, 4), date(2018, 5, 4)), (None, None),
+    ("22 Sept 2019", date(2019, 9, 22)), ("22.11.2019", date(2019, 11, 22)),
+    ("22-Nov-2019", date(2019, 11, 22)), ("22 November, 2019", date(2019, 11, 22)),
+    ("22 Nov 2019 10:30", date(2019, 11, 22)), ("22 Nov 2019, 10:30am GMT", date(2019, 11, 22)),
+    ("Fri, 22 Nov 2019 10:00:00 GMT", date(2019, 11, 22)),
+    ("Friday, 22 November 2019", date(2019, 11, 22)),
 ])
 def test_dates_as_written_by_force_sites(written, expected):
     assert parse_date(written) == expected

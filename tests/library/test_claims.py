@@ -212,8 +212,21 @@ def test_check_against_the_official_figures(lib_db):
     assert claims["26%"]["official"]["group"] == "senior"
     assert claims["26%"]["share_official"] == pytest.approx(senior["share_female"])
     assert claims["28%"]["verdict"] == "matches" and claims["28%"]["group"] == "middle"
+    assert claims["32%"]["band"] == {"low": pytest.approx(0.31), "high": pytest.approx(0.33)}
     for claim in result["claims"]:
         assert set(claim) >= {"text", "value", "official", "verdict", "rule"}
+        assert claim["band"]["low"] <= claim["value"] <= claim["band"]["high"]
+
+
+def test_a_fraction_in_words_says_its_own_rule(lib_db, tmp_path):
+    path = tmp_path / "third.md"
+    path.write_text(front_matter_file(
+        title="A third", url=None, area="Kent", published=date(2022, 6, 1), description=None,
+        body="One in three of our officers is a woman."))
+    import_articles(lib_db, path=path)
+    (claim,) = service.check_figures(lib_db, ref="third.md")["claims"]
+    assert "2.50 percentage points" in claim["rule"] and "fraction in words" in claim["rule"]
+    assert claim["band"]["high"] - claim["band"]["low"] == pytest.approx(0.05)
 
 
 def test_the_snapshot_moves_with_the_publication_date(lib_db, tmp_path):

@@ -404,19 +404,24 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
             "value": int(claim.value) if is_count else claim.value,
             "share_claimed": None if is_count else claim.value, "sex": claim.sex,
             "worker_type": claim.worker_type, "group": claim.group, "official": None,
-            "measure": None, "share_official": None, "count_official": None}
+            "measure": None, "share_official": None, "count_official": None,
+            "band": None}
     if is_count:
         low, high = claims_mod.count_band(claim)
-        rule = (f"a count of people: the official count between {math.ceil(low - 1e-9):,} and "
-                f"{math.floor(high + 1e-9):,} (2% either side, at least one person, plus half "
+        low, high = max(0, math.ceil(low - 1e-9)), math.floor(high + 1e-9)
+        base["band"] = {"low": low, "high": high}
+        rule = (f"a count of people: the official count between {low:,} and "
+                f"{high:,} (2% either side, at least one person, plus half "
                 "the unit a round number was rounded to, at most 5%"
                 + {"over": ", and 10% above for 'over'", "under": ", and 10% below for "
                    "'nearly' or 'under'", "about": ", and 10% either side for 'about'"}.get(
                     claim.qualifier or "", "") + "), headcount first, then FTE")
     else:
-        rule = (f"within {claims_mod.tolerance(claim) * 100:.2f} percentage points (half a "
-                f"unit of the figure as written plus {claims_mod.TOLERANCE_POINTS} points), "
-                "FTE first, then headcount")
+        slack = claims_mod.tolerance(claim)
+        base["band"] = {"low": max(0.0, claim.value - slack), "high": min(1.0, claim.value + slack)}
+        why = ("a fraction in words is a round figure" if claim.in_words else
+               f"half a unit of the figure as written plus {claims_mod.TOLERANCE_POINTS} points")
+        rule = (f"within {slack * 100:.2f} percentage points ({why}), FTE first, then headcount")
 
     def cannot(reason: str) -> dict:
         return {**base, "verdict": "cannot tell", "label": f"cannot tell: {reason}",

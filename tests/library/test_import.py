@@ -95,6 +95,20 @@ def test_a_page_with_another_layout(db, tmp_path):
     assert 'href="javascript' not in service.safe_article_html(db, ref=stored.id)
 
 
+@pytest.mark.parametrize("charset", ["windows-1252", None])
+def test_a_page_saved_in_an_older_encoding(tmp_path, charset):
+    """A page in Windows-1252 (with its <meta charset>, or none) keeps its apostrophes and
+    pound signs."""
+    page = OTHER_LAYOUT.replace("twelve months.", "twelve months \u2013 the women\u2019s network "
+                                "raised \u00a3500.")
+    page = page.replace('<meta charset="utf-8">', f'<meta charset="{charset}">' if charset else "")
+    path = tmp_path / "old.html"
+    path.write_bytes(page.encode("cp1252"))
+    art = parse_file(path)
+    assert "twelve months \u2013 the women\u2019s network raised \u00a3500." in art.text
+    assert "\ufffd" not in art.text
+
+
 @pytest.mark.parametrize("written, expected", [
     ("22 Nov 2019", date(2019, 11, 22)), ("3 March 2021", date(2021, 3, 3)),
     ("2020-02-29", date(2020, 2, 29)), ("1st Dec 2022", date(2022, 12, 1)),

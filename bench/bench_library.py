@@ -13,6 +13,8 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -50,6 +52,16 @@ def time_import(url: str, folder: Path) -> tuple[float, dict]:
         elapsed = time.perf_counter() - start
     engine.dispose()
     return elapsed, {"imported": report.imported, "problems": len(report.problems)}
+
+
+def time_command(url: str, folder: Path) -> float:
+    """Wall time of the whole `parity import articles FOLDER` command (start-up, progress bar,
+    commit), on a database that does not exist yet."""
+    env = {**os.environ, "PARITY_DATABASE_URL": url}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "parity", "import", "articles", str(folder)],
+                   env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def time_searches(url: str, repeats: int = 15) -> list[tuple[str, int, float, float]]:
@@ -103,6 +115,9 @@ def main() -> None:
         print(f"        database file {size:.0f} MB")
         again, _ = time_import(sqlite_url, work / "md")
         print(f"        the same folder again (nothing changes): {again:.1f} s")
+        command = time_command(f"sqlite:///{work / 'command.db'}", work / "md")
+        print(f"        the whole command `parity import articles` on a new database: "
+              f"{command:.1f} s ({'ok' if command < 30 else 'SLOW'})")
 
         write_corpus(work / "html", count=args.html, seed=99, html_share=1.0)
         elapsed_html, info_html = time_import(f"sqlite:///{work / 'html.db'}", work / "html")

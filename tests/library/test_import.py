@@ -95,10 +95,29 @@ def test_a_page_with_another_layout(db, tmp_path):
     assert 'href="javascript' not in service.safe_article_html(db, ref=stored.id)
 
 
+@pytest.mark.parametrize("charset", ["windows-1252", None])
+def test_a_page_saved_in_an_older_encoding(tmp_path, charset):
+    """A page in Windows-1252 (with its <meta charset>, or none) keeps its apostrophes and
+    pound signs."""
+    page = OTHER_LAYOUT.replace("twelve months.", "twelve months \u2013 the women\u2019s network "
+                                "raised \u00a3500.")
+    page = page.replace('<meta charset="utf-8">', f'<meta charset="{charset}">' if charset else "")
+    path = tmp_path / "old.html"
+    path.write_bytes(page.encode("cp1252"))
+    art = parse_file(path)
+    assert "twelve months \u2013 the women\u2019s network raised \u00a3500." in art.text
+    assert "\ufffd" not in art.text
+
+
 @pytest.mark.parametrize("written, expected", [
     ("22 Nov 2019", date(2019, 11, 22)), ("3 March 2021", date(2021, 3, 3)),
     ("2020-02-29", date(2020, 2, 29)), ("1st Dec 2022", date(2022, 12, 1)),
     (date(2018, 5, 4), date(2018, 5, 4)), (None, None),
+    ("22 Sept 2019", date(2019, 9, 22)), ("22.11.2019", date(2019, 11, 22)),
+    ("22-Nov-2019", date(2019, 11, 22)), ("22 November, 2019", date(2019, 11, 22)),
+    ("22 Nov 2019 10:30", date(2019, 11, 22)), ("22 Nov 2019, 10:30am GMT", date(2019, 11, 22)),
+    ("Fri, 22 Nov 2019 10:00:00 GMT", date(2019, 11, 22)),
+    ("Friday, 22 November 2019", date(2019, 11, 22)),
 ])
 def test_dates_as_written_by_force_sites(written, expected):
     assert parse_date(written) == expected
@@ -201,6 +220,32 @@ def test_same_text_without_url_is_stored_once(db, tmp_path):
     assert report.imported == 1 and report.duplicates == 1
     assert count(db) == 1
     assert content_hash(text) == content_hash(text.upper() + " ")
+
+
+def test_a_folder_with_duplicates_imported_again_changes_nothing(db, tmp_path):
+    """Two files of one article (same URL; and two copies of one text without a URL): the
+    later file wins, and importing the folder again neither brings the earlier one back nor
+    counts an update."""
+    url = "https://www.herts.police.uk/news/2019/11/womens-network/"
+    for name, body in (("a-first.md", "The first version: 30% of our officers are women."),
+                       ("b-second.md", "The second version: 32% of our officers are women.")):
+        (tmp_path / name).write_text(front_matter_file(
+            title="Women's network", url=url, area="Hertfordshire",
+            published=date(2019, 11, 22), description=None, body=body))
+    for name in ("c.md", "sub/c.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(front_matter_file(
+            title="Training centre", url=None, area="Cleveland", published=None,
+            description=None, body="Cleveland Police opened a training centre." + " " * len(name)))
+    first = import_articles(db, path=tmp_path)
+    db.commit()
+    assert (first.imported, first.duplicates) == (2, 2)
+    before = (count(db), count(db, Source), count(db, ArticleTheme))
+    again = import_articles(db, path=tmp_path)
+    db.commit()
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 4)
+    assert (count(db), count(db, Source), count(db, ArticleTheme)) == before
+    assert "second version" in service.get_article(db, ref=url).text
 
 
 def test_manual_corrections_survive_reimport(lib_db, tmp_path):

@@ -93,17 +93,28 @@ def test_a_query_of_only_common_words_is_refused(lib_db):
         service.search(lib_db, query="the of and")
 
 
-def _result_ids(session: Session, queries: list[str]) -> dict[str, list[str]]:
-    out = {}
+def _result_ids(session: Session, queries: list[str]) -> dict[str, tuple[int, list[str]]]:
+    out: dict = {}
     for q in queries:
-        hits = service.search(session, query=q, limit=50)["hits"]
-        out[q] = sorted(h["url"] for h in hits)
+        result = service.search(session, query=q, limit=100)
+        out[q] = (result["total"], sorted(h["url"] for h in result["hits"]))
+    for key, kwargs in FILTERED.items():
+        result = service.search(session, **kwargs, limit=100)
+        out[key] = (result["total"], sorted(h["url"] for h in result["hits"]))
     return out
 
 
 QUERIES = ["menopause cafes", "domestic abuse lockdown", '"job share"', '"walk and talk" angela',
            "flexible working", "women officers", "recruitment", "promotion OR mentoring",
            "sexual offences", "investigators", "part-time", "retention"]
+FILTERED = {
+    "force": dict(query="women", force="Hertfordshire Constabulary"),
+    "region": dict(query="officers", region="South East"),
+    "theme": dict(query="working", theme="flexible_working"),
+    "dates": dict(query="police", date_from=date(2020, 1, 1), date_to=date(2021, 12, 31)),
+    "all filters": dict(query="support*", region="North East", theme="maternity_menopause",
+                        date_from=date(2019, 1, 1)),
+}
 # The first four have one clearly best article: both engines must rank it first. The others
 # match many articles equally well, where bm25 and ts_rank may order ties differently.
 
@@ -131,8 +142,9 @@ def test_both_engines_find_the_same_articles(tmp_path, sqlite_templates, pg_engi
     finally:
         outer.rollback()
         conn.close()
-    for q in QUERIES:
-        assert sqlite_results[q], q
+    for q in [*QUERIES, *FILTERED]:
+        assert sqlite_results[q][0], q
+        assert sqlite_results[q][0] <= 100, q  # every hit compared
         assert sqlite_results[q] == pg_results[q], q
     assert sqlite_top == pg_top
 

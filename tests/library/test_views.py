@@ -290,6 +290,7 @@ def test_article_page_checks_figures_against_the_official_ones(client, session):
     assert pct(senior["share_female"]) in words(rows["26%"])
     assert "does not match" in words(rows["26%"].xpath("td")[-1])
     assert "Hertfordshire, 31 March 2019: officers" in words(rows["32%"])
+    assert "accepted: 31.0% to 33.0%" in words(rows["32%"].xpath("td")[-1])  # the band used
     # the body is the sanitised HTML, with its formatting and safe links
     body = tree.xpath("//article[@id='article-body']")[0]
     assert body.xpath(".//h2") and body.xpath(".//li")

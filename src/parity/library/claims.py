@@ -19,6 +19,8 @@ the figures up. What is recognised (docs/decisions/0602):
 - a change ("up 4%", "an increase of 3 per cent") is not a share and is skipped;
 - a share among women ("40% of women officers work part-time", "one in four women said ...")
   is not the share of women: it cannot be checked;
+- a count of people ("350 female officers", "over 1,200 of our officers are women") is
+  compared with the official number of women (headcount, then FTE) within `count_band`;
 - the snapshot: the latest 31 March on or before the publication date.
 
 A claim matches when it lies within the tolerance of the official share: half a unit of the
@@ -61,7 +63,8 @@ _FLOWS = re.compile(
     r"new\s+(?:starters?|officers|constables)|promot(?:ed|ions?)|leavers?|resignations?|"
     r"retention|candidates?|victims?|survivors?|respondents?|survey(?:ed)?)\b", re.IGNORECASE)
 
-_AMONG_WOMEN = re.compile(r"\s*(?:of\s+)?(?:our\s+|the\s+|all\s+|those\s+)?(?:women|female)\b",
+_AMONG_WOMEN = re.compile(r"\s*(?:of\s+)?(?:our\s+|the\s+|all\s+|those\s+)?(?:[\d,]+\s+)?"
+                          r"(?:women|female)\b",
                           re.IGNORECASE)
 _SAID = re.compile(
     r"\b(said|say|says|told|felt|feel|feels|agreed?|believed?|experienced?)\b", re.IGNORECASE)
@@ -100,6 +103,35 @@ _GROUPS: tuple[tuple[re.Pattern, str], ...] = (
 )
 
 
+# Counts of people: "350 female officers", "1,234 women police officers", "over 1,200 of our
+# officers are women", "12 of our 40 superintendents are women".
+_COUNT_NUMBER = r"\d{1,3}(?:,\d{3})+|\d{1,6}"
+_GROUP_NOUN = (r"(?:officers?|constables?|sergeants?|inspectors?|superintendents?|leaders?|"
+               r"leadership|ranks?|PCSOs?|staff|specials|volunteers?|managers?|management)")
+_QUALIFIER = (r"(?P<qual>over|more\s+than|at\s+least|almost|nearly|under|fewer\s+than|"
+              r"less\s+than|just\s+under|just\s+over|around|about|approximately|roughly|"
+              r"some)\s+")
+_MODIFIERS = (r"(?:(?:police|in|at|among|senior|our|the|chief|special|community|support|"
+              r"middle|superintending|serving|detective|front-?line|uniformed|neighbourhood|"
+              r"response|leadership)\s+){0,3}")
+_COUNT = re.compile(
+    rf"(?:\b{_QUALIFIER})?(?<![\d.,£$€])(?P<count>{_COUNT_NUMBER})(?![\d.,]*\s*(?:%|per\s?cent))"
+    rf"(?:\s+(?P<sex>women|woman|female|men|male)\s+(?P<who>{_MODIFIERS}{_GROUP_NOUN})\b"
+    rf"|\s+of\s+(?:our|the|its|their|all)\s+(?:(?P<out_of>{_COUNT_NUMBER})\s+)?"
+    rf"(?P<who2>{_MODIFIERS}{_GROUP_NOUN})\s+(?:are|is|were|was)\s+(?:now\s+)?"
+    rf"(?P<sex2>women|female|men|male)\b)",
+    re.IGNORECASE)
+_BASE = re.compile(r"(?:%|per\s?cent|percent)\s+of\s+$", re.IGNORECASE)  # "40% of 300 women"
+_ADDED = re.compile(r"\b(?:extra|additional|another|further|new)\s+$", re.IGNORECASE)
+_QUALIFIERS = {"over": "over", "more than": "over", "at least": "over", "just over": "over",
+               "almost": "under", "nearly": "under", "under": "under", "fewer than": "under",
+               "less than": "under", "just under": "under", "around": "about",
+               "about": "about", "approximately": "about", "roughly": "about", "some": "about"}
+COUNT_TOLERANCE_SHARE = 0.02  # a count matches within 2% of it (at least one person) ...
+ROUNDED_COUNT_SHARE = 0.05  # ... plus half its rounding unit, at most 5% of it ...
+QUALIFIED_COUNT_SHARE = 0.10  # ... and "over", "nearly" or "about" a number allow 10% more
+
+
 @dataclass
 class Claim:
     """One claimed share, and what it is taken to be about (None where it cannot be told)."""
@@ -114,6 +146,27 @@ class Claim:
     reason: str | None = None  # why it cannot be checked, where it cannot
     notes: list[str] = field(default_factory=list)
     in_words: bool = False  # a fraction such as "one in three", not a percentage
+    kind: str = "share"  # share (value a fraction) | count (value a number of people)
+    qualifier: str | None = None  # for a count: over | under | about (as written) or None
+
+
+WORKERS = {"officer": "officers", "staff": "police staff", "pcso": "PCSOs",
+           "special": "special constables", "volunteer": "police support volunteers",
+           "designated": "designated officers"}
+GROUPS = {"all": None, "senior": "senior leadership (Chief Inspector and above)",
+          "middle": "sergeants and inspectors", "chief_officer": "chief officers",
+          "superintending": "Superintendent and above"}
+
+
+def official_label(official: dict | None) -> str:
+    """'Kent, 31 March 2022: police staff' for the official figure a claim refers to."""
+    if not official:
+        return "—"
+    who = WORKERS.get(official.get("worker_type") or "", official.get("worker_type") or "")
+    group = official.get("group") or "all"
+    part = GROUPS[group] if group in GROUPS else group.replace("_", " ") + "s"
+    return (f"{official['area']}, 31 March {official['year']}: {who}"
+            + (f", {part}" if part else ""))
 
 
 def sentences(text: str) -> list[str]:
@@ -204,7 +257,43 @@ def find_claims(text: str) -> list[Claim]:
                 group = _group(clause, worker_type) if worker_type else None
             claims.append(Claim(sentence, match.group(0), value, decimals, sex, worker_type,
                                 group, reason, in_words=in_words))
+        claims += _count_claims(sentence)
     return claims
+
+
+def _count_claims(sentence: str) -> list[Claim]:
+    """The counts of women (or men) in a workforce group that `sentence` states."""
+    out = []
+    for match in _COUNT.finditer(sentence):
+        number = match.group("count")
+        value = int(number.replace(",", ""))
+        if value == 0 or ("," not in number and 1900 <= value <= 2100):  # a year, not people
+            continue
+        before = sentence[: match.start()]
+        if _CHANGE.search(before[-40:]) or _ADDED.search(before[-30:]) or _BASE.search(before):
+            continue
+        who = match.group("who") or match.group("who2")
+        sex_word = (match.group("sex") or match.group("sex2")).lower()
+        sex = "female" if sex_word in {"women", "woman", "female"} else "male"
+        qualifier = _QUALIFIERS.get(" ".join(match.group("qual").lower().split())) \
+            if match.group("qual") else None
+        reason = None
+        worker_type: str | None
+        group: str | None
+        # the clause the count belongs to: from the clause break before it to the next one
+        heads = list(_CLAUSE_BREAK.finditer(sentence, 0, match.start()))
+        tail = _CLAUSE_BREAK.search(sentence, match.end())
+        clause = sentence[heads[-1].end() if heads else 0: tail.start() if tail else None]
+        if _FLOWS.search(clause):
+            worker_type, group = None, None
+            reason = "the figure is about a flow (recruits, applicants, promotions or " \
+                "leavers), not the workforce at 31 March"
+        else:
+            worker_type, reason = _worker_type(who)
+            group = _group(who, worker_type) if worker_type else None
+        out.append(Claim(sentence, match.group(0).strip(), float(value), 0, sex, worker_type,
+                         group, reason, kind="count", qualifier=qualifier))
+    return out
 
 
 def _count(word: str) -> int:
@@ -236,6 +325,34 @@ def _nearest_sex(sentence: str, position: int) -> str:
     return "female" if distance(_WOMEN) <= distance(_MEN) else "male"
 
 
+def count_tolerance(claim: Claim) -> float:
+    """How many people the official count may be from a count claim for a match: 2% of it
+    (at least one person), plus half the unit a round number of 100 or more was rounded to
+    ("1,200" to the hundred: 50), at most 5% of it."""
+    value = int(claim.value)
+    slack = max(1.0, COUNT_TOLERANCE_SHARE * value)
+    if value >= 100:
+        digits = str(value)
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if zeros:  # at most 5% of the number: "1,000" is not "anything from 500"
+            slack += min(0.5 * 10 ** zeros, ROUNDED_COUNT_SHARE * value)
+    return slack
+
+
+def count_band(claim: Claim) -> tuple[float, float]:
+    """(lowest, highest) official count that matches a count claim: the tolerance either side,
+    widened by 10% of the number above it for "over", below it for "nearly" or "under", and
+    both ways for "about"."""
+    slack = count_tolerance(claim)
+    extra = QUALIFIED_COUNT_SHARE * claim.value
+    low, high = claim.value - slack, claim.value + slack
+    if claim.qualifier in {"over", "about"}:
+        high += extra
+    if claim.qualifier in {"under", "about"}:
+        low -= extra
+    return low, high
+
+
 def tolerance(claim: Claim) -> float:
     """How far (as a fraction) the official share may be from the claim for a match."""
     if claim.in_words:
@@ -249,6 +366,12 @@ def verdict(claim: Claim, *, fte: float | None, headcount: float | None
     shares on FTE and headcount (either may be None)."""
     if fte is None and headcount is None:
         return "cannot tell", None
+    if claim.kind == "count":  # `fte` and `headcount` are counts of people then
+        low, high = count_band(claim)
+        for measure, official in (("headcount", headcount), ("fte", fte)):
+            if official is not None and low - 1e-9 <= official <= high + 1e-9:
+                return "matches", measure
+        return "does not match", None
     limit = tolerance(claim) + 1e-12
     for measure, official in (("fte", fte), ("headcount", headcount)):
         if official is not None and abs(official - claim.value) <= limit:

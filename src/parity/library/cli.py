@@ -216,6 +216,8 @@ def check_cmd(
 ) -> None:
     """Check the workforce figures an article quotes against the official figures."""
     from parity.library import service
+    from parity.library.claims import official_label
+    from parity.reports.format import number
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -238,13 +240,20 @@ def check_cmd(
         table.add_column(col)
     for c in result["claims"]:
         off = c["official"]
-        where = (f"{off['area']}, 31 March {off['year']}: {off['worker_type']}s, {off['group']}\n"
-                 f"FTE {pct(off['share_fte'])} · headcount {pct(off['share_headcount'])}"
-                 if off else "—")
+        if not off:
+            where = "—"
+        elif c["kind"] == "count":
+            where = (f"{official_label(off)}\n{'women' if c['sex'] == 'female' else 'men'}: "
+                     f"headcount {number(off['count_headcount'])} · "
+                     f"FTE {number(off['count_fte'], 1)}")
+        else:
+            where = (f"{official_label(off)}\nFTE {pct(off['share_fte'])} · "
+                     f"headcount {pct(off['share_headcount'])}")
         style = {"matches": "green", "does not match": "red"}.get(c["verdict"], "yellow")
         table.add_row(c["text"], c["quoted"], where, f"[{style}]{c['label']}[/{style}]")
     out.print(table)
-    out.print(f"Rule: {result['claims'][0]['rule']}", style="dim")
+    for rule in dict.fromkeys(c["rule"] for c in result["claims"]):
+        out.print(f"Rule: {rule}", style="dim", highlight=False)
 
 
 @library_app.command("tag")

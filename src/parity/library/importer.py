@@ -11,6 +11,7 @@ bytes were imported before changes nothing. Every stored article keeps a ``sourc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,12 +94,31 @@ def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
                          body, text, content_hash(text))
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _decode_page(data: bytes) -> str:
+    """A saved page's text: UTF-8, else the encoding its ``<meta charset>`` names, else
+    Windows-1252 (what older pages that say nothing are written in)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    named = _CHARSET.search(data[:4096])
+    for encoding in ([named.group(1).decode("ascii")] if named else []) + ["cp1252"]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
 def parse_html(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     """An article from a saved web page: main text (as Markdown) and metadata by trafilatura."""
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
-    html = data.decode("utf-8", errors="replace")
+    html = _decode_page(data)
     body = trafilatura.extract(html, output_format="markdown", include_links=True,
                                include_formatting=True, include_comments=False,
                                include_tables=True, with_metadata=False)
@@ -227,6 +247,7 @@ def store_articles(
     new_url: dict[str, int] = {}
     new_hash: dict[str, int] = {}
     updates: dict[int, ParsedArticle] = {}
+    merged: list[ParsedArticle] = []  # files another file of this import supersedes
     for item in parsed:
         existing = (by_url.get(item.url) if item.url else None) or by_hash.get(item.content_hash)
         clash = by_hash.get(item.content_hash)
@@ -237,7 +258,9 @@ def store_articles(
                 "skipped (remove one of them first)"))
             continue
         if existing is not None:
-            report.duplicates += existing in updates
+            if existing in updates:
+                report.duplicates += 1
+                merged.append(updates[existing])
             updates[existing] = item
             continue
         slot = (new_url.get(item.url) if item.url else None)
@@ -246,6 +269,7 @@ def store_articles(
             slot = len(new)
         else:
             report.duplicates += 1
+            merged.append(new[slot])
         new[slot] = item
         if item.url:
             new_url[item.url] = slot
@@ -255,6 +279,10 @@ def store_articles(
         if item.sha256 not in sources:
             sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
                                           sha256=item.sha256, imported_at=now, row_count=1)
+    for item in merged:  # known too, so that importing the folder again changes nothing
+        if item.sha256 not in sources:
+            sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
+                                          sha256=item.sha256, imported_at=now, row_count=0)
     session.add_all(list(sources.values()))
     session.flush()
     articles = []

@@ -399,12 +399,29 @@ def check_figures(session: Session, *, ref: str | int) -> dict:
 
 
 def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noqa: ANN001
-    base = {"text": claim.text, "quoted": claim.quoted, "value": claim.value,
-            "share_claimed": claim.value, "sex": claim.sex, "worker_type": claim.worker_type,
-            "group": claim.group, "official": None, "measure": None}
-    rule = (f"within {claims_mod.tolerance(claim) * 100:.2f} percentage points (half a unit of "
-            f"the figure as written plus {claims_mod.TOLERANCE_POINTS} points), FTE first, "
-            "then headcount")
+    is_count = claim.kind == "count"
+    base = {"text": claim.text, "quoted": claim.quoted, "kind": claim.kind,
+            "value": int(claim.value) if is_count else claim.value,
+            "share_claimed": None if is_count else claim.value, "sex": claim.sex,
+            "worker_type": claim.worker_type, "group": claim.group, "official": None,
+            "measure": None, "share_official": None, "count_official": None,
+            "band": None}
+    if is_count:
+        low, high = claims_mod.count_band(claim)
+        low, high = max(0, math.ceil(low - 1e-9)), math.floor(high + 1e-9)
+        base["band"] = {"low": low, "high": high}
+        rule = (f"a count of people: the official count between {low:,} and "
+                f"{high:,} (2% either side, at least one person, plus half "
+                "the unit a round number was rounded to, at most 5%"
+                + {"over": ", and 10% above for 'over'", "under": ", and 10% below for "
+                   "'nearly' or 'under'", "about": ", and 10% either side for 'about'"}.get(
+                    claim.qualifier or "", "") + "), headcount first, then FTE")
+    else:
+        slack = claims_mod.tolerance(claim)
+        base["band"] = {"low": max(0.0, claim.value - slack), "high": min(1.0, claim.value + slack)}
+        why = ("a fraction in words is a round figure" if claim.in_words else
+               f"half a unit of the figure as written plus {claims_mod.TOLERANCE_POINTS} points")
+        rule = (f"within {slack * 100:.2f} percentage points ({why}), FTE first, then headcount")
 
     def cannot(reason: str) -> dict:
         return {**base, "verdict": "cannot tell", "label": f"cannot tell: {reason}",
@@ -421,6 +438,7 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
     measures = ("headcount",) if claim.worker_type in {"special", "volunteer"} else (
         "fte", "headcount")
     shares: dict[str, float | None] = {"fte": None, "headcount": None}
+    people: dict[str, float | None] = {"fte": None, "headcount": None}
     official: dict = {}
     for measure in measures:
         try:
@@ -435,24 +453,41 @@ def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noq
         else:
             share = (result.get("male") or 0) / total if total else None
         shares[measure] = share
+        people[measure] = result.get("female" if claim.sex == "female" else "male") \
+            if total else None
         official = official or {
             "area": result["area"], "year": held, "as_at": f"{held}-03-31",
             "group": claim.group, "worker_type": claim.worker_type, "sex": claim.sex,
             "share_fte": None, "share_headcount": None,
         }
     official["share_fte"], official["share_headcount"] = shares["fte"], shares["headcount"]
-    if all(v is None for v in shares.values()):
+    official["count_fte"], official["count_headcount"] = people["fte"], people["headcount"]
+    compared = people if is_count else shares
+    if all(v is None for v in compared.values()):
         return {**cannot(f"no official figures for {claim.worker_type}s ({claim.group}) in "
                          f"{official['area']}"), "official": official}
-    verdict, matched = claims_mod.verdict(claim, fte=shares["fte"],
-                                          headcount=shares["headcount"])
-    shown_measure = matched or measures[0]
-    shown = shares[shown_measure]
+    verdict, matched = claims_mod.verdict(claim, fte=compared["fte"],
+                                          headcount=compared["headcount"])
+    order = ("headcount", "fte") if is_count else ("fte", "headcount")
+    shown_measure = matched or next(m for m in order if m in measures)
+    shown = compared[shown_measure]
     label_measure = "FTE" if shown_measure == "fte" else "headcount"
-    label = f"{verdict} ({shown * 100:.1f}% {label_measure})" if shown is not None else verdict
+    if shown is None:
+        label = verdict
+    elif is_count:
+        who = "women" if claim.sex == "female" else "men"
+        label = f"{verdict} ({_people(shown)} {who}, {label_measure})"
+    else:
+        label = f"{verdict} ({shown * 100:.1f}% {label_measure})"
     return {**base, "official": official, "measure": shown_measure,
-            "share_official": shown, "verdict": verdict, "label": label, "reason": None,
-            "rule": rule}
+            "share_official": None if is_count else shown,
+            "count_official": shown if is_count else None, "verdict": verdict, "label": label,
+            "reason": None, "rule": rule}
+
+
+def _people(value: float) -> str:
+    """A count of people as written: whole numbers without decimals, FTE to one decimal."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 # browsing, for the web pages and the report ----------------------------------------------

@@ -9,12 +9,18 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
 DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y",
-                "%d %b. %Y", "%A %d %B %Y", "%a %d %b %Y")
+                "%d %b. %Y", "%A %d %B %Y", "%a %d %b %Y", "%d.%m.%Y", "%d-%b-%Y", "%d %B, %Y",
+                "%d %b, %Y", "%A, %d %B %Y", "%a, %d %b %Y")
+_SEPT = re.compile(r"\bSept\b\.?", re.IGNORECASE)  # "22 Sept 2019": strptime knows only "Sep"
+# a time after the date ("22 Nov 2019 10:30", "22 Nov 2019, 10:30am GMT")
+_TIME = re.compile(r"(?:[ ,]+(?:at\s+)?|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:am|pm)?"
+                   r"(?:\s*(?:GMT|BST|UTC|Z|[+-]\d{2}:?\d{2}))?$", re.IGNORECASE)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRACKING = ("utm_", "fbclid", "gclid")
@@ -57,6 +63,7 @@ def parse_date(value: object, *, key: str = "publish.date") -> date | None:
         return value
     text = " ".join(str(value).replace(",", ", ").split()).replace(" ,", ",")
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = _SEPT.sub("Sep", _TIME.sub("", text))
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -65,6 +72,10 @@ def parse_date(value: object, *, key: str = "publish.date") -> date | None:
     try:
         return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00")).date()
     except ValueError:
+        pass
+    try:  # as in feeds and e-mail: "Fri, 22 Nov 2019 10:00:00 GMT"
+        return parsedate_to_datetime(str(value).strip()).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     raise BadFile(f"{key}: cannot read the date {value!r}; expected e.g. '22 Nov 2019' or "
                   "'2019-11-22'")

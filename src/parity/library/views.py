@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from parity.errors import InputError
 from parity.forces import registry
 from parity.library import service, tagging
+from parity.library.claims import official_label
 from parity.reports.charts import Bar, bar_chart
 from parity.reports.format import number
 from parity.web.deps import SessionDep
@@ -104,25 +105,6 @@ def theme_label(theme_id: str) -> str:
         return tagging.load_rules().get(theme_id).label
     except InputError:
         return theme_id
-
-
-WORKERS = {"officer": "officers", "staff": "police staff", "pcso": "PCSOs",
-           "special": "special constables", "volunteer": "police support volunteers",
-           "designated": "designated officers"}
-GROUPS = {"all": None, "senior": "senior leadership (Chief Inspector and above)",
-          "middle": "sergeants and inspectors", "chief_officer": "chief officers",
-          "superintending": "Superintendent and above"}
-
-
-def official_label(official: dict | None) -> str:
-    """'Kent, 31 March 2022: police staff' for the official figure a claim refers to."""
-    if not official:
-        return "—"
-    who = WORKERS.get(official.get("worker_type") or "", official.get("worker_type") or "")
-    group = official.get("group") or "all"
-    part = GROUPS[group] if group in GROUPS else group.replace("_", " ") + "s"
-    return (f"{official['area']}, 31 March {official['year']}: {who}"
-            + (f", {part}" if part else ""))
 
 
 templates = templates_for(TEMPLATES)

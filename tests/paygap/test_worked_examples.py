@@ -192,3 +192,18 @@ def test_the_snapshot_is_inferred_from_the_latest_start_date(payroll_file):
         date(2022, 3, 31)
     result = service.compute_figures(payroll, snapshot=date(2024, 3, 31))
     assert result["snapshot"] == "2024-03-31" and result["snapshot_inferred"] is False
+
+
+def test_men_paid_next_to_nothing_give_a_huge_gap_or_none_never_a_crash(payroll_file):
+    """Found by the damaged-file property test: a man paid 1.2e-228 pounds made the mean gap
+    about -1e231 %, which the service-field rounding could not hold. A gap that large still
+    rounds; one too large to be a number at all is no figure (None), like a zero men's rate."""
+    rows = [person(1, "M", 1.2e-229), person(2, "F", 20)]
+    result = figures(payroll_file, rows)
+    assert result["mean_hourly_gap_pct"] == pytest.approx(-20 / 1.2e-229 * 100)
+    assert metrics.service_fields(result)["DiffMeanHourlyPercent"] == \
+        pytest.approx(result["mean_hourly_gap_pct"])
+    result = figures(payroll_file, [person(1, "M", 1e-310), person(2, "F", 20)])
+    assert result["mean_hourly_gap_pct"] is None and result["median_hourly_gap_pct"] is None
+    assert metrics.service_fields(result)["DiffMeanHourlyPercent"] is None
+    assert metrics.round_1dp(12.25) == 12.3 and metrics.round_1dp(-12.25) == -12.3

@@ -23,7 +23,7 @@ counted and reported, and left out of every figure. Percentages are numbers such
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -43,10 +43,13 @@ def hourly_rate(payroll: Payroll) -> np.ndarray:
 
 
 def gap_pct(men: float | None, women: float | None) -> float | None:
-    """(men - women) / men x 100; None when men's figure is missing or zero."""
+    """(men - women) / men x 100; None when men's figure is missing or zero, or so close to
+    zero that the gap is too large to be a number (a man paid 1e-300 pounds an hour)."""
     if men is None or women is None or not np.isfinite(men) or men == 0:
         return None
-    return (men - women) / men * 100.0
+    with np.errstate(over="ignore"):
+        gap = float((np.float64(men) - women) / men * 100.0)
+    return gap if np.isfinite(gap) else None
 
 
 def _mean(values: np.ndarray) -> float | None:
@@ -363,11 +366,16 @@ SERVICE_FIELDS = (
 SERVICE_QUARTERS = ("Lower", "LowerMiddle", "UpperMiddle", "Top")
 
 
+# Enough digits for any finite float (up to about 1e308) to keep its first decimal place.
+_WIDE = Context(prec=400)
+
+
 def round_1dp(value: float | None) -> float | None:
     """One decimal place, halves away from zero (12.25 -> 12.3), as a person would round."""
     if value is None:
         return None
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP,
+                                                      context=_WIDE))
 
 
 def service_fields(figures: dict) -> dict[str, float | None]:

@@ -121,9 +121,17 @@ def test_manual_values_with_evidence_and_their_as_of(wf_db):
         service.record_value(wf_db, ref="national-2019-3", force_id="kent", year=year, value=1,
                              evidence=f"https://example.org/kent-report-{year}", by="analyst",
                              at=when)
+    due = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2022, 3, 30))
+               if i["ref"] == "national-2019-3")
+    assert due["status"] == "on_track" and due["latest"] == 1
+    assert due["indicators"][0]["evidence"][2021].endswith("2021")
+    # A year's value is due by 30 March of the next year: a blank year is not green
+    late = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2023, 3, 30))
+                if i["ref"] == "national-2019-3")
+    assert late["status"] == "at_risk" and late["indicators"][0]["missing_years"] == [2022]
+    assert "no figure for 2022" in late["reason"]
     now = next(i for i in service.status(wf_db, force_id="kent") if i["ref"] == "national-2019-3")
-    assert now["status"] == "on_track" and now["latest"] == 1
-    assert now["indicators"][0]["evidence"][2021].endswith("2021")
+    assert now["status"] == "at_risk" and now["latest"] == 1
     essex = next(i for i in service.status(wf_db, force_id="essex")
                  if i["ref"] == "national-2019-3")
     assert essex["status"] == "no_data"
@@ -166,13 +174,14 @@ def test_as_of_accepts_dates_datetimes_and_text(db):
 
 def test_bad_commitments_report_every_problem_and_write_nothing(db):
     service.ensure_defaults(db)
-    bad = kent_senior(target_value=35, kind="representation", target_date="2018-01-01")
+    bad = kent_senior(target_value=35, kind="representation", target_date="2018-01-01",
+                      baseline_value=0.2)
     bad.update(force="Atlantis", theme="", refines="national-2030-9")
     with pytest.raises(InputError) as err:
         service.add_commitment(db, data=bad)
     columns = {p.column for p in err.value.problems}
-    assert {"force", "theme", "indicators[1].target_value",
-            "indicators[1].target_date"} <= columns
+    assert {"force", "theme", "indicators[1].target_value", "indicators[1].target_date",
+            "indicators[1].baseline_evidence"} <= columns
     assert len(service.list_commitments(db)) == len(NATIONAL)
 
 

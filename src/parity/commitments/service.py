@@ -124,8 +124,8 @@ def _validate(session: Session, data: dict, *, where: Where, existing: Commitmen
             problems.append(where.problem("refines", "only a force commitment refines a "
                                                      "national one"))
     if problems:
-        raise InputError(f"{where.file}: the commitment is not valid ({len(problems)} "
-                         "problems)", problems)
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise InputError(f"{where.file}: the commitment is not valid ({count})", problems)
     return spec
 
 
@@ -482,7 +482,7 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
                                          f"{indicator['kind']!r} in this build")
     else:
         series = provider.series(session, providers.Context(indicator, force_id, last_year,
-                                                            limit))
+                                                            limit, moment=limit or now()))
     target_date = parse_date(indicator["target_date"]) if indicator["target_date"] else None
     judged = indicator["role"] == "measure"
     found = metrics.assess(
@@ -490,7 +490,7 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         baseline_value=indicator["baseline_value"],
         target_value=indicator["target_value"] if judged else None,
         target_date=target_date if judged else None, direction=indicator["direction"],
-        unit=unit, expected_years=series.expected_years,
+        unit=unit, expected_years=series.expected_years, as_of=(limit or now()).date(),
     )
     result = {**base, **found.as_dict()}
     if not series.values:

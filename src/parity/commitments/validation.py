@@ -6,6 +6,7 @@ cross-field rules whose messages point at a field:
 - ``force_commitments_name_a_force`` / ``national_commitments_name_no_force``
 - ``target_date_follows_made``: a target date on or after the date the commitment was made
 - ``baseline_precedes_target``: the baseline year is before the target date's year
+- ``entered_baselines_have_evidence``: a baseline entered by hand says where it comes from
 - ``context_indicators_have_no_target``: context indicators are shown, never judged
 - ``indicator_params_suit_kind``: the parameters the indicator's provider expects
 
@@ -37,14 +38,24 @@ INDICATOR_FIELDS = ("position", "kind", "label", "role", "params", "direction", 
 
 
 class Where:
-    """Locates problems: the file (or "command line"), and the row or item."""
+    """Locates problems: the file (or "command line"), and the row or item. For a CSV file,
+    `indicator_rows` holds the row of each indicator, so that a problem with an indicator
+    names its own row and the CSV column."""
 
-    def __init__(self, file: str, row: int | None = None, prefix: str = ""):
+    def __init__(self, file: str, row: int | None = None, prefix: str = "",
+                 indicator_rows: list[int] | None = None):
         self.file, self.row, self.prefix = file, row, prefix
+        self.indicator_rows = indicator_rows
 
     def problem(self, column: str | None, message: str) -> Problem:
         col = f"{self.prefix}{column}" if column else None
         return Problem(self.file, message, row=self.row, column=col)
+
+    def indicator(self, number: int) -> Where:
+        """Where the `number`-th indicator (from 1) is."""
+        if self.indicator_rows is not None and number <= len(self.indicator_rows):
+            return Where(self.file, self.indicator_rows[number - 1], self.prefix)
+        return Where(self.file, self.row, f"{self.prefix}indicators[{number}].")
 
 
 def _blank(value: Any) -> bool:
@@ -189,6 +200,11 @@ def check_indicator(data: dict, *, where: Where, position: int, made: date | Non
                                                       f"for 35%), got {target_value:g}"))
     if out["baseline_value"] is not None and out["baseline_year"] is None:
         problems.append(where.problem("baseline_year", "an entered baseline needs its year"))
+    # entered_baselines_have_evidence: a value entered by hand says where it comes from
+    if out["baseline_value"] is not None and out["baseline_evidence"] is None:
+        problems.append(where.problem("baseline_evidence", "an entered baseline needs its "
+                                                           "evidence (where the figure comes "
+                                                           "from)"))
     # target_date_follows_made
     if made is not None and target_date is not None and target_date < made:
         problems.append(where.problem("target_date", f"is before the date the commitment was "
@@ -252,7 +268,7 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         problems.append(where.problem("indicators", "expected a list of indicators"))
         raw_indicators = []
     for number, raw in enumerate(raw_indicators, start=1):
-        sub = Where(where.file, where.row, f"{where.prefix}indicators[{number}].")
+        sub = where.indicator(number)
         if not isinstance(raw, dict):
             problems.append(sub.problem(None, "expected a mapping of indicator fields"))
             continue
@@ -271,5 +287,7 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         if not article:
             problems.append(where.problem("links", "an article link needs a URL or an id"))
             continue
-        out["links"].append({"article": article[:500], "note": link.get("note")})
+        note = link.get("note")
+        note = (" ".join(str(note).split())[:2000] or None) if note is not None else None
+        out["links"].append({"article": article[:500], "note": note})
     return out, problems

@@ -45,7 +45,8 @@ def test_a_missing_domain_is_no_data_with_a_clear_reason(db, monkeypatch, kind):
     monkeypatch.setitem(sys.modules, module, None)  # as if the domain were not installed
     params = {k: "x" for k in providers.get(kind).params}
     added = service.add_commitment(db, data=_commitment(kind, params), at=at(2019, 6, 1))
-    item = next(i for i in service.status(db, force_id="kent") if i["ref"] == added["ref"])
+    item = next(i for i in service.status(db, force_id="kent", include_private=True)
+                if i["ref"] == added["ref"])
     assert item["status"] == "no_data"
     domain = module.split(".")[1]
     assert item["reason"] == f"The {domain} domain ({module}) is not installed in this build."
@@ -90,13 +91,15 @@ def test_a_domain_answering_nothing_or_refusing_is_no_data(db, monkeypatch):
     _fake(monkeypatch, "parity.flows.service", "rate_series", {})
     data = _commitment("flow_rate", {"rate": "promotion", "sex": "female", "rank": "sergeant"})
     added = service.add_commitment(db, data=data, at=at(2019, 6, 1))
-    item = next(i for i in service.status(db, force_id="kent") if i["ref"] == added["ref"])
+    item = next(i for i in service.status(db, force_id="kent", include_private=True)
+                if i["ref"] == added["ref"])
     assert item["status"] == "no_data"
     assert item["reason"] == ("No joiner, leaver and promotion rates are held for Kent: import "
                               "the force's HR extract (`parity import hr`).")
     _fake(monkeypatch, "parity.flows.service", "rate_series",
           InputError("no HR extract has been imported for Kent"))
-    item = next(i for i in service.status(db, force_id="kent") if i["ref"] == added["ref"])
+    item = next(i for i in service.status(db, force_id="kent", include_private=True)
+                if i["ref"] == added["ref"])
     assert item["reason"] == "No HR extract has been imported for Kent."
 
 
@@ -170,7 +173,8 @@ def test_a_flow_rate_commitment_is_measured_on_the_force_s_hr_extract(wf_db, dyf
                        baseline_year=2019, direction="down")
     data["force"] = "Dyfed-Powys"
     added = service.add_commitment(wf_db, data=data, by="analyst", at=at(2019, 6, 1))
-    before = _one(wf_db, added["ref"], "Dyfed-Powys")
+    before = next(i for i in service.status(wf_db, force_id="dyfed-powys", include_private=True)
+                  if i["ref"] == added["ref"])
     assert before["status"] == "no_data"
     assert before["reason"] == ("No joiner, leaver and promotion rates are held for "
                                 "Dyfed-Powys: import the force's HR extract "
@@ -178,11 +182,46 @@ def test_a_flow_rate_commitment_is_measured_on_the_force_s_hr_extract(wf_db, dyf
     import_hr(wf_db, path=dyfed_extract, force="Dyfed-Powys")
     rates = flows.rate_series(wf_db, force_id="dyfed-powys", rate="leaving", sex="female",
                               rank="constable")
-    item = _one(wf_db, added["ref"], "Dyfed-Powys")
-    [indicator] = item["indicators"]
+    mine = next(i for i in service.status(wf_db, force_id="Dyfed-Powys", include_private=True)
+                if i["ref"] == added["ref"])
+    [indicator] = mine["indicators"]
     assert rates and indicator["values"] == rates and indicator["unit"] == "rate"
-    assert item["baseline"] == rates[2019] and item["latest"] == rates[max(rates)]
-    assert item["status"] in ("on_track", "at_risk", "off_track")
+    assert mine["baseline"] == rates[2019] and mine["latest"] == rates[max(rates)]
+    assert mine["status"] in ("on_track", "at_risk", "off_track")
+    review = service.review(wf_db, force_id="Dyfed-Powys", years=1, include_private=True)
+    assert next(r for r in review if r["ref"] == added["ref"])["latest"] == mine["latest"]
+
+
+def test_figures_from_a_force_s_hr_records_stay_out_of_public_answers(wf_db, dyfed_extract):
+    """The rates come from the force's private HR extract (docs/decisions/0404, 0405): what
+    the pages, the API and the report read (the default) shows the commitment as the force
+    entered it (its target, the baseline it stated), never a figure computed from the
+    records, and says why."""
+    from parity.flows.importer import import_hr
+
+    data = _commitment("flow_rate", {"rate": "leaving", "sex": "female", "rank": "constable"},
+                       baseline_year=2019, direction="down", target_value=0.05,
+                       target_date="2027-03-31", baseline_value=0.08,
+                       baseline_evidence="HR report 2019")
+    data["force"] = "Dyfed-Powys"
+    added = service.add_commitment(wf_db, data=data, by="analyst", at=at(2019, 6, 1))
+    import_hr(wf_db, path=dyfed_extract, force="Dyfed-Powys")
+    public = _one(wf_db, added["ref"], "Dyfed-Powys")
+    [indicator] = public["indicators"]
+    assert public["status"] == "no_data"
+    assert public["reason"] == ("It is measured on the force's own HR records, which are "
+                                "private: see `parity commitments status` on the force's own "
+                                "database.")
+    assert (public["target"], public["target_date"]) == (0.05, "2027-03-31")
+    assert indicator["baseline"] == 0.08  # as entered, with its evidence
+    for key in ("latest", "progress", "projected", "trend_per_year", "change_1y",
+                "change_3y"):
+        assert indicator[key] is None, key
+    assert indicator["values"] == {} and indicator["fitted"] == {}
+    review = service.review(wf_db, force_id="Dyfed-Powys", years=1)
+    assert next(r for r in review if r["ref"] == added["ref"])["latest"] is None
+    row = next(r for r in service.overview(wf_db) if r["force_id"] == "dyfed-powys")
+    assert next(c for c in row["commitments"] if c["ref"] == added["ref"])["latest"] is None
 
 
 def test_parameters_the_serving_domain_would_refuse_are_refused_on_entry():

@@ -370,3 +370,49 @@ def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, 
     assert "Commitments" in panel.text and "On track" in panel.text
     logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not logs, logs
+
+
+def test_hr_figures_never_reach_the_pages_the_api_or_the_report(sqlite_templates, tmp_path,
+                                                                dyfed_extract):
+    """A force's commitment measured on its HR extract (private, docs/decisions/0404, 0405):
+    the public pages, the API and the report read the same before and after the extract is
+    imported, and say why no figure is shown."""
+    from parity.commitments import report
+    from parity.flows import service as flows
+    from parity.flows.importer import import_hr
+
+    shutil.copy(sqlite_templates["workforce"], tmp_path / "hr.db")
+    app = create_app(f"sqlite:///{tmp_path / 'hr.db'}")
+    urls = ("/commitments/forces/dyfed-powys", "/commitments/dyfed-powys-1",
+            "/commitments/forces/dyfed-powys/review", "/forces/dyfed-powys", "/commitments",
+            "/api/v1/commitments/status?force=dyfed-powys", "/api/v1/commitments/overview",
+            "/commitments/forces/dyfed-powys.json")
+    with TestClient(app) as c, Session(app.state.engine) as s:
+        service.add_commitment(s, data={
+            "ref": "dyfed-powys-1", "force": "Dyfed-Powys", "title": "Fewer women leave",
+            "theme": "retention", "made": "2019-06-01",
+            "indicators": [{"kind": "flow_rate", "direction": "down",
+                            "params": {"rate": "leaving", "sex": "female", "rank": "all"},
+                            "baseline_year": 2019, "target_value": 0.05,
+                            "target_date": "2027-03-31"}]}, by="analyst", at=at(2019, 6, 1))
+        s.commit()
+
+        def shown() -> dict[str, str]:
+            out = {url: c.get(url, params={"as_of": "2025-06-30"}).text for url in urls}
+            out["report"] = report.section(s, year=2023, force_id="dyfed-powys")["html"]
+            return out
+
+        before = shown()
+        import_hr(s, path=dyfed_extract, force="Dyfed-Powys")
+        s.commit()
+        assert flows.rate_series(s, force_id="dyfed-powys", rate="leaving", sex="female",
+                                 rank="all")
+        after = shown()
+        for url, text in after.items():
+            assert "Fewer women leave" in text or "dyfed-powys-1" in text, url
+            assert text == before[url], url
+        assert "own HR records, which are private" in after["/commitments/forces/dyfed-powys"]
+        mine = next(i for i in c.get("/api/v1/commitments/status?force=dyfed-powys").json()
+                    if i["ref"] == "dyfed-powys-1")
+        assert mine["status"] == "no_data" and mine["indicators"][0]["values"] == {}
+        assert (mine["target"], mine["target_date"]) == (0.05, "2027-03-31")

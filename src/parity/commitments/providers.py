@@ -56,6 +56,7 @@ class Provider:
     unit: str = "value"
     params: tuple[str, ...] = ()
     national: bool = False  # True when it can measure England and Wales as a whole
+    private: bool = False  # True when its figures come from a force's own private records
 
     def check(self, params: dict) -> list[str]:
         """What is wrong with `params` (empty when they are fine)."""
@@ -230,7 +231,8 @@ class External(Provider):
                  unit: str, describe: Callable[[dict], str], *, data: str = "figures",
                  hint: str = "",
                  expected: Callable[[Any, Session, str], list[int]] | None = None,
-                 choices: Callable[[Any], dict[str, Any]] | None = None):
+                 choices: Callable[[Any], dict[str, Any]] | None = None,
+                 private: bool = False):
         self.kind, self.module, self.function = kind, module, function
         self.params, self.unit, self._describe = params, unit, describe
         # `data`: what the source holds, for reasons; `hint`: how to load it; `expected`:
@@ -238,6 +240,7 @@ class External(Provider):
         # year missing for this indicator is noticed (None: only gaps between held years).
         # `choices`: module -> {parameter: the values the service accepts}.
         self.data, self.hint, self.expected, self.choices = data, hint, expected, choices
+        self.private = private
 
     def check(self, params: dict) -> list[str]:
         """Unknown or missing parameters; and, when the serving domain is installed, values
@@ -351,6 +354,7 @@ register(External(
     expected=_flow_years,
     choices=lambda m: {"rate": tuple(m.fv.RATES), "sex": tuple(m.metrics.FLOW_SEXES),
                        "rank": ("all", *m.metrics.RANKS)},
+    private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)
 ))
 
 

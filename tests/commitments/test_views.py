@@ -416,3 +416,33 @@ def test_hr_figures_never_reach_the_pages_the_api_or_the_report(sqlite_templates
                     if i["ref"] == "dyfed-powys-1")
         assert mine["status"] == "no_data" and mine["indicators"][0]["values"] == {}
         assert (mine["target"], mine["target_date"]) == (0.05, "2027-03-31")
+
+
+def test_a_cited_library_article_is_linked_by_its_title(sqlite_templates, tmp_path):
+    from parity.library import service as library
+    from parity.library.importer import import_articles
+    from parity.library.samples import front_matter_file
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "mentoring.md").write_text(front_matter_file(
+        title="Reverse mentoring for senior leaders", url="https://example.org/kent/mentoring",
+        area="Kent", published=date(2021, 3, 1), description="Made up for this test.",
+        body="Constables mentor chief officers on what holds women back from promotion."),
+        encoding="utf-8")
+    shutil.copy(sqlite_templates["workforce"], tmp_path / "lib.db")
+    app = create_app(f"sqlite:///{tmp_path / 'lib.db'}")
+    with TestClient(app) as c, Session(app.state.engine) as s:
+        import_articles(s, path=folder)
+        article = library.get_article(s, ref="https://example.org/kent/mentoring")
+        service.add_commitment(s, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+        service.link_article(s, ref="kent-1", article=str(article.id), note="since 2021",
+                             by="lead", at=at(2021, 4, 1))
+        s.commit()
+        for url in ("/commitments/kent-1", "/commitments/forces/kent"):
+            doc = page(c.get(url))
+            [link] = doc.xpath(f"//a[@href='/library/articles/{article.id}']")
+            assert text_of(link) == "Reverse mentoring for senior leaders", url
+            assert "since 2021" in text_of(link.getparent())
+        cited = page(c.get(f"/library/articles/{article.id}"))
+        assert cited.xpath("//a[contains(@href, '/commitments/kent-1')]")

@@ -202,6 +202,13 @@ def import_commitments(session: Session, *, path: Path | str, fmt: str | None = 
                                                                           spec["force"]):
             problems.append(where.problem("scope", f"{ref} is held as a {existing.scope} "
                                                    "commitment of another force or scope"))
+        held_links = {link.article for link in existing.links} if existing is not None \
+            else set()
+        for link in spec["links"]:
+            if link["article"].isdigit() and link["article"] not in held_links:
+                missing = service.library_lacks(session, link["article"])
+                if missing:
+                    problems.append(where.problem("links", missing))
         parent = spec["refines"]
         if parent and parent not in in_file_national and not (
                 parent in held and held[parent].scope == "national"):

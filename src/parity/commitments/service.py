@@ -126,10 +126,51 @@ def _validate(session: Session, data: dict, *, where: Where, existing: Commitmen
         elif spec["scope"] != "force":
             problems.append(where.problem("refines", "only a force commitment refines a "
                                                      "national one"))
+    held_links = {link.article for link in existing.links} if existing is not None else set()
+    for link in spec["links"]:
+        if link["article"].isdigit() and link["article"] not in held_links:
+            missing = library_lacks(session, link["article"])
+            if missing:
+                problems.append(where.problem("links", missing))
     if problems:
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         raise InputError(f"{where.file}: the commitment is not valid ({count})", problems)
     return spec
+
+
+def library_lacks(session: Session, article_id: str) -> str | None:
+    """Why a library article id cannot be cited (None when the library holds it, or when the
+    library domain is not part of this build)."""
+    try:
+        from parity.library import service as library
+    except ImportError:
+        return None
+    try:
+        library.get_article(session, ref=article_id)
+    except InputError:
+        return (f"the library holds no article {article_id} (`parity library search` finds "
+                "ids)")
+    return None
+
+
+def articles_cited(session: Session, links: list[dict]) -> dict[str, dict]:
+    """{article as entered: {"href", "title"}} for the pages: a web address as it is, a
+    library id as its article's page and title (the id alone if the library lacks it)."""
+    out: dict[str, dict] = {}
+    for link in links:
+        article = link["article"]
+        if not article.isdigit():
+            out[article] = {"href": article, "title": article}
+            continue
+        try:
+            from parity.library import service as library
+
+            found = library.get_article(session, ref=article)
+        except (ImportError, InputError):
+            out[article] = {"href": None, "title": f"library article {article}"}
+        else:
+            out[article] = {"href": f"/library/articles/{found.id}", "title": found.title}
+    return out
 
 
 def _apply(commitment: Commitment, spec: dict) -> None:

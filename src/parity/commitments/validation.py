@@ -9,6 +9,7 @@ cross-field rules whose messages point at a field:
 - ``entered_baselines_have_evidence``: a baseline entered by hand says where it comes from
 - ``context_indicators_have_no_target``: context indicators are shown, never judged
 - ``indicator_params_suit_kind``: the parameters the indicator's provider expects
+- ``article_links_are_urls_or_library_ids``: a link cites a web address or a library article
 
 It returns the normalised commitment (the shape stored in history snapshots and written by
 export) and every problem found, so that an import can report all of them at once.
@@ -31,6 +32,8 @@ SCOPES = ("national", "force")
 STATES = ("active", "withdrawn")
 ROLES = ("measure", "context")
 REF_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+LIBRARY_ID = re.compile(r"[0-9]{1,18}")
+URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
 COMMITMENT_FIELDS = ("ref", "scope", "force", "refines", "title", "theme", "owner", "made",
                      "summary", "state", "indicators", "links")
 INDICATOR_FIELDS = ("position", "kind", "label", "role", "params", "direction", "baseline_year",
@@ -286,6 +289,13 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         article = str(link.get("article") or "").strip()
         if not article:
             problems.append(where.problem("links", "an article link needs a URL or an id"))
+            continue
+        # article_links_are_urls_or_library_ids
+        if not (LIBRARY_ID.fullmatch(article) or URL.fullmatch(article)):
+            problems.append(where.problem("links", "expected a web address (https://...) or "
+                                                   "a library article id (digits, as "
+                                                   f"`parity library search` shows), got "
+                                                   f"{article[:80]!r}"))
             continue
         note = link.get("note")
         note = (" ".join(str(note).split())[:2000] or None) if note is not None else None

@@ -188,3 +188,28 @@ def test_link_notes_survive_a_csv_round_trip_in_the_same_database(db, tmp_path):
     with pytest.raises(InputError) as err:
         importer.import_commitments(db, path=_write_csv(tmp_path / "bad.csv", [row]))
     assert [(p.row, p.column) for p in err.value.problems] == [(2, "link_notes")]
+
+
+def test_a_problem_in_a_yaml_file_names_its_line(db, tmp_path):
+    path = tmp_path / "kent.yaml"
+    path.write_text(
+        "commitments:\n"                                  # 1
+        "  - force: Kent\n"                               # 2
+        "    title: Half of new sergeants are women\n"    # 3
+        "    theme: middle management\n"                  # 4
+        "    made: 2023-04-01\n"                          # 5
+        "    indicators:\n"                               # 6
+        "      - kind: representation\n"                  # 7
+        "        params: {group: sergeant}\n"             # 8
+        "        baseline_year: 2023\n"                   # 9
+        "        target_value: 40\n"                      # 10
+        "        target_date: 2027-03-31\n"               # 11
+        "  - force: Atlantis\n"                           # 12
+        "    title: Second\n"                             # 13
+        "    made: 2023-04-01\n", encoding="utf-8")       # 14
+    with pytest.raises(InputError) as err:
+        importer.import_commitments(db, path=path)
+    found = {(p.row, p.column) for p in err.value.problems}
+    assert found == {(10, "commitments[1].indicators[1].target_value"),
+                     (12, "commitments[2].force"), (12, "commitments[2].theme")}
+    assert [c for c in service.list_commitments(db) if c["scope"] == "force"] == []

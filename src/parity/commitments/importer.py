@@ -119,14 +119,51 @@ def _read(path: Path, fmt: str) -> tuple[list[tuple[Where, dict]], list[Problem]
     if not isinstance(items, list):
         raise InputError(f"{name}: expected a list under 'commitments:'",
                          [Problem(name, "expected 'commitments:' holding a list")])
+    located = _yaml_lines(text)
     out = []
     for number, item in enumerate(items, start=1):
-        where = Where(name, None, f"commitments[{number}].")
+        line, field_lines, indicator_lines = located[number - 1] if number <= len(located) \
+            else (None, {}, [])
+        prefix = f"commitments[{number}]."
+        indicators = [Where(name, at, f"{prefix}indicators[{n}].", lines=fields)
+                      for n, (at, fields) in enumerate(indicator_lines, start=1)]
+        where = Where(name, line, prefix, lines=field_lines, indicators=indicators)
         if not isinstance(item, dict):
             raise InputError(f"{name}: commitment {number} is not a mapping",
                              [where.problem(None, "expected a mapping of fields")])
         out.append((where, item))
     return out, []
+
+
+def _yaml_lines(text: str) -> list[tuple[int, dict[str, int], list[tuple[int, dict[str, int]]]]]:
+    """For each commitment of a YAML file: its line, the line of each of its fields, and the
+    same for each of its indicators (lines from 1), so that problems name a line."""
+    def fields(node: yaml.Node) -> dict[str, int]:
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        return {str(k.value): k.start_mark.line + 1 for k, _ in node.value
+                if isinstance(k, yaml.ScalarNode)}
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception:  # noqa: BLE001 - lines only help to locate problems; never fail on them
+        return []
+    items = root
+    if isinstance(root, yaml.MappingNode):
+        items = next((v for k, v in root.value if getattr(k, "value", None) == "commitments"),
+                     None)
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    out = []
+    for item in items.value:
+        indicators: list[tuple[int, dict[str, int]]] = []
+        if isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                if getattr(key, "value", None) == "indicators" and \
+                        isinstance(value, yaml.SequenceNode):
+                    indicators = [(i.start_mark.line + 1, fields(i)) for i in value.value]
+        out.append((item.start_mark.line + 1, fields(item), indicators))
+    return out
 
 
 def _keep_held_notes(item: dict, held: dict[str, Commitment]) -> None:

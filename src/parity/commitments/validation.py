@@ -43,19 +43,25 @@ INDICATOR_FIELDS = ("position", "kind", "label", "role", "params", "direction", 
 class Where:
     """Locates problems: the file (or "command line"), and the row or item. For a CSV file,
     `indicator_rows` holds the row of each indicator, so that a problem with an indicator
-    names its own row and the CSV column."""
+    names its own row and the CSV column; for a YAML file the row is the line of the field
+    (or of the item, for a field it lacks)."""
 
     def __init__(self, file: str, row: int | None = None, prefix: str = "",
-                 indicator_rows: list[int] | None = None):
+                 indicator_rows: list[int] | None = None, lines: dict[str, int] | None = None,
+                 indicators: list[Where] | None = None):
         self.file, self.row, self.prefix = file, row, prefix
-        self.indicator_rows = indicator_rows
+        # `lines`: a YAML item's line of each field; `indicators`: where each indicator is.
+        self.indicator_rows, self.lines, self.indicators = indicator_rows, lines, indicators
 
     def problem(self, column: str | None, message: str) -> Problem:
         col = f"{self.prefix}{column}" if column else None
-        return Problem(self.file, message, row=self.row, column=col)
+        row = (self.lines or {}).get(column or "", self.row)
+        return Problem(self.file, message, row=row, column=col)
 
     def indicator(self, number: int) -> Where:
         """Where the `number`-th indicator (from 1) is."""
+        if self.indicators is not None and number <= len(self.indicators):
+            return self.indicators[number - 1]
         if self.indicator_rows is not None and number <= len(self.indicator_rows):
             return Where(self.file, self.indicator_rows[number - 1], self.prefix)
         return Where(self.file, self.row, f"{self.prefix}indicators[{number}].")

@@ -27,3 +27,27 @@ def kent(wf_db):
     from parity.commitments import service
 
     return service.add_commitment(wf_db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+
+
+# The context tests' databases (bundled pay gap downloads, ONS crime tables and workforce
+# table, on both engines), for the paygap and crime_rate indicators on real figures.
+from tests.context.conftest import (  # noqa: E402, F401
+    ctx_db,
+    ctx_pg_engine,
+    ctx_sqlite_template,
+)
+
+
+@pytest.fixture(scope="session")
+def dyfed_extract(tmp_path_factory, sqlite_templates):  # noqa: ANN001, ANN201
+    """A synthetic HR extract for Dyfed-Powys, 31 March 2017 to 2023 (seed 5), made by the
+    generator from the official table."""
+    from parity.flows import synth
+    from parity.store import make_engine, open_session
+
+    path = tmp_path_factory.mktemp("commitments-hr") / "dyfed.csv"
+    engine = make_engine(f"sqlite:///{sqlite_templates['workforce']}")
+    with open_session(engine) as s:
+        synth.generate(s, force="Dyfed-Powys", from_year=2017, to_year=2023, seed=5, out=path)
+    engine.dispose()
+    return path

@@ -86,3 +86,37 @@ def test_bad_input_exits_2_with_the_problems(sqlite_url, tmp_path):
     assert bad.stdout == ""
     unknown = parity("commitments", "history", "nope-9", db_url=sqlite_url)
     assert unknown.code == 2 and "unknown commitment" in unknown.stderr
+
+
+def test_a_bad_csv_is_refused_with_file_row_and_column_and_nothing_written(sqlite_url,
+                                                                           tmp_path):
+    """Through the command as a user runs it: exit 2, one line saying why, then each problem
+    with its file, row and CSV column; the database is as it was; a good file afterwards
+    imports, and a second time changes nothing."""
+    from parity.commitments.schemas import CSV_COLUMNS
+
+    header = ",".join(CSV_COLUMNS)
+    good = ("kent-9,force,Kent,,Fewer misconduct cases,culture,,2021-06-01,,,1,manual,,,"
+            "unit=value,down,2021,14,PSD report 2021,5,2026-03-31,https://example.org/a,\n")
+    bad = tmp_path / "kent.csv"
+    bad.write_text(header + "\n" + good + good.replace(",down,", ",sideways,")
+                   + good.replace("kent-9", "kent-10").replace(",manual,", ",horoscope,"),
+                   encoding="utf-8")
+    before = parity("commitments", "export", "--format", "yaml", "--out", "-",
+                    db_url=sqlite_url).stdout
+    run = parity("commitments", "import", str(bad), db_url=sqlite_url)
+    assert run.code == 2 and run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0] == "error: kent.csv: 2 problems; nothing was imported"
+    assert "kent.csv, row 3, column 'direction': expected one of up, down" in run.stderr
+    assert "kent.csv, row 4, column 'kind': expected one of" in run.stderr
+    assert parity("commitments", "export", "--format", "yaml", "--out", "-",
+                  db_url=sqlite_url).stdout == before
+    fine = tmp_path / "fine.csv"
+    fine.write_text(header + "\n" + good, encoding="utf-8")
+    first = parity("commitments", "import", str(fine), "--json", db_url=sqlite_url)
+    assert first.code == 0 and first.json()["added"] == ["kent-9"]
+    again = parity("commitments", "import", str(fine), "--json", db_url=sqlite_url)
+    assert again.code == 0 and again.json()["status"] == "unchanged"
+    history = parity("commitments", "history", "kent-9", "--json", db_url=sqlite_url).json()
+    assert [h["action"] for h in history] == ["created"]

@@ -68,6 +68,24 @@ def test_a_latest_year_missing_from_the_source_is_noticed():
     assert a.status == "at_risk"
 
 
+def test_a_target_date_passed_with_no_figure_for_it_is_not_green():
+    """The trend through 2019-2021 reaches 30% by 2025, but once 31 March 2025 has passed
+    only the figure for it can say whether the target was met."""
+    values = {2019: 0.20, 2020: 0.23, 2021: 0.26}
+    kwargs = {"baseline_year": 2019, "target_value": 0.30, "target_date": TARGET_2025}
+    before = assess(values, **kwargs, as_of=date(2025, 3, 30))
+    assert before.status == "on_track" and before.missing_years == []
+    after = assess(values, **kwargs, as_of=date(2025, 3, 31))
+    assert after.status == "at_risk" and after.missing_years == [2025]
+    assert after.reason.endswith("but there is no figure for 2025, so it cannot be confirmed.")
+    met = assess({**values, 2022: 0.31}, **kwargs, as_of=date(2026, 1, 1))
+    assert met.status == "at_risk" and "is met" in met.reason  # met in 2022; 2025 unknown
+    late = assess(values, baseline_year=2019, target_value=0.30,
+                  target_date=date(2025, 12, 31), as_of=date(2026, 1, 1))
+    assert late.status == "on_track"  # its figure is the 31 March 2026 one: not yet due
+    assert metrics.target_snapshot_year(date(2025, 12, 31)) == 2026
+
+
 def test_between_half_and_all_of_the_gap_is_at_risk():
     values = {2019: 0.20, 2020: 0.21, 2021: 0.22, 2022: 0.23}
     a = assess(values, baseline_year=2019, target_value=0.27, target_date=TARGET_2025)
@@ -149,15 +167,19 @@ series = st.dictionaries(st.integers(2015, 2024), st.floats(0, 1), min_size=0, m
 
 @settings(max_examples=200)
 @given(series, st.integers(2014, 2024), st.one_of(st.none(), st.floats(0, 1)),
-       st.sampled_from(["up", "down"]))
-def test_every_assessment_has_a_status_and_one_sentence(values, start, target, direction):
+       st.sampled_from(["up", "down"]), st.dates(date(2020, 1, 1), date(2030, 1, 1)))
+def test_every_assessment_has_a_status_and_one_sentence(values, start, target, direction,
+                                                        as_of):
     a = assess(values, baseline_year=start, target_value=target,
                target_date=date(2027, 3, 31) if target is not None else None,
-               direction=direction, expected_years=range(2015, 2025))
+               direction=direction, expected_years=range(2015, 2025), as_of=as_of)
     assert a.status in metrics.STATUSES
     assert a.reason.endswith(".") and ". " not in a.reason.replace("e.g. ", "")
     if a.missing_years or not values:
         assert a.status != "on_track"
+    if target is not None and as_of >= date(2027, 3, 31) and 2027 not in values \
+            and a.status == "on_track":
+        raise AssertionError("a passed target date without its figure was judged green")
 
 
 @given(series, st.integers(2015, 2020), st.floats(0, 1))

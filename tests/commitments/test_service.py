@@ -121,9 +121,17 @@ def test_manual_values_with_evidence_and_their_as_of(wf_db):
         service.record_value(wf_db, ref="national-2019-3", force_id="kent", year=year, value=1,
                              evidence=f"https://example.org/kent-report-{year}", by="analyst",
                              at=when)
+    due = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2022, 3, 30))
+               if i["ref"] == "national-2019-3")
+    assert due["status"] == "on_track" and due["latest"] == 1
+    assert due["indicators"][0]["evidence"][2021].endswith("2021")
+    # A year's value is due by 30 March of the next year: a blank year is not green
+    late = next(i for i in service.status(wf_db, force_id="kent", as_of=date(2023, 3, 30))
+                if i["ref"] == "national-2019-3")
+    assert late["status"] == "at_risk" and late["indicators"][0]["missing_years"] == [2022]
+    assert "no figure for 2022" in late["reason"]
     now = next(i for i in service.status(wf_db, force_id="kent") if i["ref"] == "national-2019-3")
-    assert now["status"] == "on_track" and now["latest"] == 1
-    assert now["indicators"][0]["evidence"][2021].endswith("2021")
+    assert now["status"] == "at_risk" and now["latest"] == 1
     essex = next(i for i in service.status(wf_db, force_id="essex")
                  if i["ref"] == "national-2019-3")
     assert essex["status"] == "no_data"
@@ -145,13 +153,13 @@ def test_record_refuses_computed_indicators_and_missing_evidence(wf_db, kent):
 
 
 def test_links_and_withdrawal_are_kept_in_history(wf_db, kent):
-    service.link_article(wf_db, ref="kent-1", article="library:42", note="mentoring",
+    service.link_article(wf_db, ref="kent-1", article="https://example.org/m", note="mentoring",
                          by="lead", at=at(2021, 2, 1))
     service.withdraw(wf_db, ref="kent-1", by="lead", at=at(2023, 2, 1), note="superseded")
     assert "kent-1" not in [c["ref"] for c in service.list_commitments(wf_db, force_id="kent")]
     earlier = service.list_commitments(wf_db, force_id="kent", as_of=date(2022, 1, 1))
     kent1 = next(c for c in earlier if c["ref"] == "kent-1")
-    assert kent1["links"] == [{"article": "library:42", "note": "mentoring"}]
+    assert kent1["links"] == [{"article": "https://example.org/m", "note": "mentoring"}]
     assert [e["action"] for e in service.history(wf_db, ref="kent-1")] == [
         "created", "article linked", "withdrawn"]
 
@@ -166,13 +174,14 @@ def test_as_of_accepts_dates_datetimes_and_text(db):
 
 def test_bad_commitments_report_every_problem_and_write_nothing(db):
     service.ensure_defaults(db)
-    bad = kent_senior(target_value=35, kind="representation", target_date="2018-01-01")
+    bad = kent_senior(target_value=35, kind="representation", target_date="2018-01-01",
+                      baseline_value=0.2)
     bad.update(force="Atlantis", theme="", refines="national-2030-9")
     with pytest.raises(InputError) as err:
         service.add_commitment(db, data=bad)
     columns = {p.column for p in err.value.problems}
-    assert {"force", "theme", "indicators[1].target_value",
-            "indicators[1].target_date"} <= columns
+    assert {"force", "theme", "indicators[1].target_value", "indicators[1].target_date",
+            "indicators[1].baseline_evidence"} <= columns
     assert len(service.list_commitments(db)) == len(NATIONAL)
 
 
@@ -197,3 +206,40 @@ def test_the_overview_counts_each_force_s_statuses(wf_db, kent):
     for row in rows.values():
         assert sum(row["counts"].values()) == len(row["commitments"]) == 6
     assert "kent-1" in [c["ref"] for c in rows["kent"]["commitments"]]
+
+
+def test_a_commitment_cites_a_library_article_by_its_id(wf_db, tmp_path):
+    """A library id is checked against the library when cited, shown with the article's
+    title and page, and the article lists the commitment citing it."""
+    from datetime import date as day
+
+    from parity.library import service as library
+    from parity.library.importer import import_articles
+    from parity.library.samples import front_matter_file
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "kent-mentoring.md").write_text(front_matter_file(
+        title="Reverse mentoring for senior leaders", url="https://example.org/kent/mentoring",
+        area="Kent", published=day(2021, 3, 1), description="Made up for this test.",
+        body="Constables mentor chief officers on what holds women back from promotion."),
+        encoding="utf-8")
+    import_articles(wf_db, path=folder)
+    article = library.get_article(wf_db, ref="https://example.org/kent/mentoring")
+    service.add_commitment(wf_db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+    service.link_article(wf_db, ref="kent-1", article=str(article.id), note="since 2021",
+                         by="lead", at=at(2021, 4, 1))
+    links = service.get_commitment(wf_db, ref="kent-1")["links"]
+    assert links == [{"article": str(article.id), "note": "since 2021"}]
+    assert service.articles_cited(wf_db, links) == {str(article.id): {
+        "href": f"/library/articles/{article.id}",
+        "title": "Reverse mentoring for senior leaders"}}
+    assert [c["ref"] for c in library.cited_for(wf_db, ref=article.id)] == ["kent-1"]
+    with pytest.raises(InputError) as err:
+        service.link_article(wf_db, ref="kent-1", article=str(article.id + 999), by="lead")
+    assert "the library holds no article" in err.value.problems[0].message
+    with pytest.raises(InputError) as err:
+        service.link_article(wf_db, ref="kent-1", article="see the intranet", by="lead")
+    assert "expected a web address (https://...) or a library article id" in \
+        err.value.problems[0].message
+    assert len(service.history(wf_db, ref="kent-1")) == 2

@@ -98,30 +98,31 @@ def test_first_read_commits_the_national_commitments_and_the_panel_does_not(
 def test_national_page_grid_and_counts(client, session):
     doc = page(client.get("/commitments"))
     summary = service.status_summary(session)
-    assert summary["totals"] == {"on_track": 68, "at_risk": 3, "off_track": 18,
+    assert summary["totals"] == {"on_track": 67, "at_risk": 4, "off_track": 18,
                                  "no_data": 175}
     cards = doc.xpath("//ul[@id='totals']/li")
     assert [text_of(c.xpath(".//p[@class='card__value']")[0]) for c in cards] == \
-        ["68", "3", "18", "175"]
+        ["67", "4", "18", "175"]
     assert [text_of(c.xpath(".//p[@class='card__label']")[0]) for c in cards] == \
         ["On track", "At risk", "Off track", "No data"]
     counts = {text_of(r[0]): [text_of(c) for c in r[1:]]
               for r in doc.xpath("//table[@id='national-counts']/tbody/tr")}
-    assert counts["Senior representation (2019)"] == ["33", "1", "10", "0"]
+    assert counts["Senior representation (2019)"] == ["32", "2", "10", "0"]
     assert counts["Middle management (2022)"] == ["35", "1", "8", "0"]
     grid = doc.xpath("//table[@id='status-grid']/tbody/tr")
     assert len(grid) == 44  # 43 territorial forces and British Transport Police
     rows = {text_of(r[0]): [text_of(c) for c in r[1:]] for r in grid}
-    # Kent's own commitment (kent-1) stands for the senior one; its 2023 report is at risk
-    assert rows["Kent"] == ["On track", "No data", "At risk", "On track", "No data",
-                            "No data", "2", "1", "0", "3"]
+    # Kent's own commitment (kent-1) stands for the senior one: its target date (31 March
+    # 2025) has passed with no figure for it; its 2023 report is at risk (earlier years blank)
+    assert rows["Kent"] == ["At risk", "No data", "At risk", "On track", "No data",
+                            "No data", "1", "2", "0", "3"]
     assert rows["Avon and Somerset"][3] == "Off track"
     link = grid[0].xpath(".//th/a")[0]
     assert link.get("href") == "/commitments/forces/avon-and-somerset"
     # the status chart is inline, accessible SVG stating the counts
     chart = doc.xpath("//svg[@role='img']")[0]
     desc = chart.xpath(".//*[local-name()='desc']")[0].text
-    assert "senior representation (2019): 33 on track, 1 at risk, 10 off track" in desc
+    assert "senior representation (2019): 32 on track, 2 at risk, 10 off track" in desc
     # the national commitments measured for England and Wales, with real figures
     ew = {text_of(r[0]).split(" national-")[0]: [text_of(c) for c in r[1:]]
           for r in doc.xpath("//table[@id='england-and-wales']/tbody/tr")}
@@ -154,9 +155,10 @@ def test_force_page_indicators_chart_and_reason(client):
     # kent-1 replaces the national senior commitment for Kent
     assert "Improve the gender imbalance at senior levels of policing" not in brief
     mine = brief["Women are 35% of senior officers by 2025"]
-    assert mine[:4] == ["On track", "22.9%", "31.4%", "33.0%"]
+    assert mine[:4] == ["At risk", "22.9%", "31.4%", "33.0%"]
     assert mine[4] == ("The trend (+1.67 pts a year since 2019) reaches the target of 33.0% "
-                       "by 31 March 2025 (projected 33.9%).")
+                       "by 31 March 2025 (projected 33.9%), but there is no figure for 2025, "
+                       "so it cannot be confirmed.")
     section = doc.xpath("//section[@id='c-kent-1']")[0]
     values = {text_of(r[0]): [text_of(c) for c in r[1:]]
               for r in section.xpath(".//div[@class='split']//table/tbody/tr")}
@@ -368,3 +370,79 @@ def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, 
     assert "Commitments" in panel.text and "On track" in panel.text
     logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not logs, logs
+
+
+def test_hr_figures_never_reach_the_pages_the_api_or_the_report(sqlite_templates, tmp_path,
+                                                                dyfed_extract):
+    """A force's commitment measured on its HR extract (private, docs/decisions/0404, 0405):
+    the public pages, the API and the report read the same before and after the extract is
+    imported, and say why no figure is shown."""
+    from parity.commitments import report
+    from parity.flows import service as flows
+    from parity.flows.importer import import_hr
+
+    shutil.copy(sqlite_templates["workforce"], tmp_path / "hr.db")
+    app = create_app(f"sqlite:///{tmp_path / 'hr.db'}")
+    urls = ("/commitments/forces/dyfed-powys", "/commitments/dyfed-powys-1",
+            "/commitments/forces/dyfed-powys/review", "/forces/dyfed-powys", "/commitments",
+            "/api/v1/commitments/status?force=dyfed-powys", "/api/v1/commitments/overview",
+            "/commitments/forces/dyfed-powys.json")
+    with TestClient(app) as c, Session(app.state.engine) as s:
+        service.add_commitment(s, data={
+            "ref": "dyfed-powys-1", "force": "Dyfed-Powys", "title": "Fewer women leave",
+            "theme": "retention", "made": "2019-06-01",
+            "indicators": [{"kind": "flow_rate", "direction": "down",
+                            "params": {"rate": "leaving", "sex": "female", "rank": "all"},
+                            "baseline_year": 2019, "target_value": 0.05,
+                            "target_date": "2027-03-31"}]}, by="analyst", at=at(2019, 6, 1))
+        s.commit()
+
+        def shown() -> dict[str, str]:
+            out = {url: c.get(url, params={"as_of": "2025-06-30"}).text for url in urls}
+            out["report"] = report.section(s, year=2023, force_id="dyfed-powys")["html"]
+            return out
+
+        before = shown()
+        import_hr(s, path=dyfed_extract, force="Dyfed-Powys")
+        s.commit()
+        assert flows.rate_series(s, force_id="dyfed-powys", rate="leaving", sex="female",
+                                 rank="all")
+        after = shown()
+        for url, text in after.items():
+            assert "Fewer women leave" in text or "dyfed-powys-1" in text, url
+            assert text == before[url], url
+        assert "own HR records, which are private" in after["/commitments/forces/dyfed-powys"]
+        mine = next(i for i in c.get("/api/v1/commitments/status?force=dyfed-powys").json()
+                    if i["ref"] == "dyfed-powys-1")
+        assert mine["status"] == "no_data" and mine["indicators"][0]["values"] == {}
+        assert (mine["target"], mine["target_date"]) == (0.05, "2027-03-31")
+
+
+def test_a_cited_library_article_is_linked_by_its_title(sqlite_templates, tmp_path):
+    from parity.library import service as library
+    from parity.library.importer import import_articles
+    from parity.library.samples import front_matter_file
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "mentoring.md").write_text(front_matter_file(
+        title="Reverse mentoring for senior leaders", url="https://example.org/kent/mentoring",
+        area="Kent", published=date(2021, 3, 1), description="Made up for this test.",
+        body="Constables mentor chief officers on what holds women back from promotion."),
+        encoding="utf-8")
+    shutil.copy(sqlite_templates["workforce"], tmp_path / "lib.db")
+    app = create_app(f"sqlite:///{tmp_path / 'lib.db'}")
+    with TestClient(app) as c, Session(app.state.engine) as s:
+        import_articles(s, path=folder)
+        article = library.get_article(s, ref="https://example.org/kent/mentoring")
+        service.add_commitment(s, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
+        service.link_article(s, ref="kent-1", article=str(article.id), note="since 2021",
+                             by="lead", at=at(2021, 4, 1))
+        s.commit()
+        for url in ("/commitments/kent-1", "/commitments/forces/kent"):
+            doc = page(c.get(url))
+            [link] = doc.xpath(f"//a[@href='/library/articles/{article.id}']")
+            assert text_of(link) == "Reverse mentoring for senior leaders", url
+            assert "since 2021" in text_of(link.getparent())
+        cited = page(c.get(f"/library/articles/{article.id}"))
+        assert cited.xpath("//a[contains(@href, '/commitments/kent-1')]")

@@ -282,7 +282,8 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
 
     with session() as s:
         ensure_loaded(s)
-        items = service.status(s, force_id=_force_id(force), as_of=as_of)
+        items = service.status(s, force_id=_force_id(force), as_of=as_of,
+                               include_private=True)
         s.commit()
     if as_json:
         emit_json(items)
@@ -323,7 +324,7 @@ def overview_cmd(as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
 
     with session() as s:
         ensure_loaded(s)
-        rows = service.overview(s, as_of=as_of)
+        rows = service.overview(s, as_of=as_of, include_private=True)
         s.commit()
     if as_json:
         emit_json(rows)
@@ -355,7 +356,8 @@ def review_cmd(force: str = FORCE,
 
     with session() as s:
         ensure_loaded(s)
-        items = service.review(s, force_id=_force_id(force), years=years, as_of=as_of)
+        items = service.review(s, force_id=_force_id(force), years=years, as_of=as_of,
+                               include_private=True)
         s.commit()
     if as_json:
         emit_json(items)

@@ -39,6 +39,10 @@ class ImportResult:
     source_id: int | None = None
 
 
+def _count(problems: list[Problem]) -> str:
+    return "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+
+
 def format_of(path: Path, fmt: str | None = None) -> str:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     fmt = "yaml" if fmt == "yml" else fmt
@@ -48,7 +52,17 @@ def format_of(path: Path, fmt: str | None = None) -> str:
 
 
 def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
-    """The commitments a file holds, each with where it was found."""
+    """The commitments a file holds, each with where it was found (`InputError` for a file
+    that cannot be read as commitments)."""
+    items, problems = _read(path, fmt)
+    if problems:
+        raise InputError(f"{path.name}: {_count(problems)}; nothing was imported", problems)
+    return items
+
+
+def _read(path: Path, fmt: str) -> tuple[list[tuple[Where, dict]], list[Problem]]:
+    """The commitments a file holds, and the problems of a readable CSV's layout (reported
+    with those of the commitments themselves); `InputError` for an unreadable file."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -83,7 +97,17 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
             raise InputError(f"{name}: not a commitments CSV", problems)
         rows = [(number, dict(zip(header, cells, strict=False)))
                 for number, cells in enumerate(table[1:], start=2) if any(cells)]
-        return [(Where(name, number), item) for number, item in schemas.from_csv_rows(rows)]
+        problems = _repeated_cells_agree(name, rows)
+        out = []
+        for number, item, indicator_rows in schemas.from_csv_rows(rows):
+            try:
+                item["links"] = schemas.csv_links(item["links"], item.pop("link_notes"))
+            except ValueError as exc:
+                problems.append(Problem(name, str(exc), row=number, column="link_notes"))
+            if "link_notes" not in header:  # notes not given: those held are kept
+                item["links"] = [{"article": link["article"]} for link in item["links"]]
+            out.append((Where(name, number, indicator_rows=indicator_rows), item))
+        return out, problems
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -95,14 +119,89 @@ def read_items(path: Path, fmt: str) -> list[tuple[Where, dict]]:
     if not isinstance(items, list):
         raise InputError(f"{name}: expected a list under 'commitments:'",
                          [Problem(name, "expected 'commitments:' holding a list")])
+    located = _yaml_lines(text)
     out = []
     for number, item in enumerate(items, start=1):
-        where = Where(name, None, f"commitments[{number}].")
+        line, field_lines, indicator_lines = located[number - 1] if number <= len(located) \
+            else (None, {}, [])
+        prefix = f"commitments[{number}]."
+        indicators = [Where(name, at, f"{prefix}indicators[{n}].", lines=fields)
+                      for n, (at, fields) in enumerate(indicator_lines, start=1)]
+        where = Where(name, line, prefix, lines=field_lines, indicators=indicators)
         if not isinstance(item, dict):
             raise InputError(f"{name}: commitment {number} is not a mapping",
                              [where.problem(None, "expected a mapping of fields")])
         out.append((where, item))
+    return out, []
+
+
+def _yaml_lines(text: str) -> list[tuple[int, dict[str, int], list[tuple[int, dict[str, int]]]]]:
+    """For each commitment of a YAML file: its line, the line of each of its fields, and the
+    same for each of its indicators (lines from 1), so that problems name a line."""
+    def fields(node: yaml.Node) -> dict[str, int]:
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        return {str(k.value): k.start_mark.line + 1 for k, _ in node.value
+                if isinstance(k, yaml.ScalarNode)}
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception:  # noqa: BLE001 - lines only help to locate problems; never fail on them
+        return []
+    items = root
+    if isinstance(root, yaml.MappingNode):
+        items = next((v for k, v in root.value if getattr(k, "value", None) == "commitments"),
+                     None)
+    if not isinstance(items, yaml.SequenceNode):
+        return []
+    out = []
+    for item in items.value:
+        indicators: list[tuple[int, dict[str, int]]] = []
+        if isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                if getattr(key, "value", None) == "indicators" and \
+                        isinstance(value, yaml.SequenceNode):
+                    indicators = [(i.start_mark.line + 1, fields(i)) for i in value.value]
+        out.append((item.start_mark.line + 1, fields(item), indicators))
     return out
+
+
+def _keep_held_notes(item: dict, held: dict[str, Commitment]) -> None:
+    """A link given without a note (a CSV without ``link_notes``, a bare URL in YAML) keeps
+    the note held for it; an explicit empty note clears it."""
+    ref = str(item.get("ref") or "").strip()
+    links = item.get("links")
+    if ref not in held or not isinstance(links, list):
+        return
+    notes = {link.article: link.note for link in held[ref].links}
+    item["links"] = [
+        {**link, "note": notes.get(str(link.get("article") or "").strip())}
+        if isinstance(link, dict) and "note" not in link
+        else {"article": link, "note": notes.get(link.strip())} if isinstance(link, str)
+        else link
+        for link in links
+    ]
+
+
+def _repeated_cells_agree(name: str, rows: list[tuple[int, dict[str, str]]]) -> list[Problem]:
+    """A commitment's columns, repeated on each of its indicator rows, must say the same on
+    every row (a blank repeats the first); otherwise which one holds is not clear."""
+    first: dict[str, tuple[int, dict[str, str]]] = {}
+    problems = []
+    for number, row in rows:
+        ref = (row.get("ref") or "").strip()
+        if not ref:
+            continue
+        if ref not in first:
+            first[ref] = (number, row)
+            continue
+        where, seen = first[ref]
+        for column in schemas.REPEATED_COLUMNS:
+            value, before = (row.get(column) or "").strip(), (seen.get(column) or "").strip()
+            if value and value != before:
+                problems.append(Problem(name, f"differs from row {where} of {ref} "
+                                              f"({before!r} there)", row=number, column=column))
+    return problems
 
 
 def import_commitments(session: Session, *, path: Path | str, fmt: str | None = None,
@@ -117,12 +216,12 @@ def import_commitments(session: Session, *, path: Path | str, fmt: str | None = 
     if find_source(session, kind=KIND, sha256=digest) is not None:
         return result
     service.ensure_defaults(session)
-    items = read_items(path, fmt)
-    problems: list[Problem] = []
+    items, problems = _read(path, fmt)
     held = {c.ref: c for c in session.scalars(select(Commitment))}
     in_file_national = set()
     specs = []
     for where, item in items:
+        _keep_held_notes(item, held)
         spec, found = check_commitment(item, where=where)
         problems += found
         specs.append((where, item, spec))
@@ -140,12 +239,19 @@ def import_commitments(session: Session, *, path: Path | str, fmt: str | None = 
                                                                           spec["force"]):
             problems.append(where.problem("scope", f"{ref} is held as a {existing.scope} "
                                                    "commitment of another force or scope"))
+        held_links = {link.article for link in existing.links} if existing is not None \
+            else set()
+        for link in spec["links"]:
+            if link["article"].isdigit() and link["article"] not in held_links:
+                missing = service.library_lacks(session, link["article"])
+                if missing:
+                    problems.append(where.problem("links", missing))
         parent = spec["refines"]
         if parent and parent not in in_file_national and not (
                 parent in held and held[parent].scope == "national"):
             problems.append(where.problem("refines", f"no national commitment {parent!r}"))
     if problems:
-        raise InputError(f"{path.name}: {len(problems)} problems; nothing was imported", problems)
+        raise InputError(f"{path.name}: {_count(problems)}; nothing was imported", problems)
     # Everything was checked above; the caller commits (or rolls back) the whole import.
     source = add_source(session, kind=KIND, path=path, sha256=digest, row_count=len(specs))
     result.source_id, result.status = source.id, "imported"

@@ -151,7 +151,7 @@ def assess(
     values: Mapping[int, float], *, baseline_year: int | None, baseline_value: float | None = None,
     target_value: float | None = None, target_date: date | None = None, direction: str = "up",
     unit: str = "share", expected_years: Iterable[int] | None = None,
-    flat_tolerance: float | None = None,
+    flat_tolerance: float | None = None, as_of: date | None = None,
 ) -> Assessment:
     """Judge an indicator from its yearly values.
 
@@ -161,7 +161,10 @@ def assess(
     entered baseline standing for the baseline year. `expected_years`: the years the source
     holds (so a year missing for this indicator is noticed); by default only gaps between
     held years count. `flat_tolerance` (units a year): below it a trend is flat; by default
-    0.5% of the indicator's scale (the larger of baseline and target).
+    0.5% of the indicator's scale (the larger of baseline and target). `as_of`: the day the
+    report is made; once the first 31 March snapshot on or after the target date has passed,
+    the figure for it is expected too (a target date passed with no figure for it is never
+    judged green on a projection made from older figures).
 
     Status: ``no_data`` without a baseline or a figure after it; ``on_track`` when the latest
     figure meets the target, or the trend reaches it by the target date; ``at_risk`` when the
@@ -191,7 +194,8 @@ def assess(
         # anything else cannot be judged.
         if result.latest is not None and target_value is not None \
                 and sign * (result.latest - target_value) >= 0:
-            return _met_without_trend(result, held, target_value, unit, expected_years)
+            return _met_without_trend(result, held, target_value, unit,
+                                      _expected(expected_years, target_date, as_of))
         result.reason = (f"No baseline: there is no figure for 31 March {start} and none was "
                          "entered." if baseline is None
                          else f"No figure is held after the baseline year ({start}).")
@@ -201,7 +205,8 @@ def assess(
     latest: float = later[latest_year]
     points = {y: v for y, v in series.items() if y >= start}
     points[start] = baseline
-    expected = set(expected_years) if expected_years is not None else set()
+    expected = _expected(expected_years, target_date if target_value is not None else None,
+                         as_of)
     expected |= set(range(start, latest_year + 1))
     result.missing_years = sorted(y for y in expected if y >= start and y not in points)
     line = fit_line(points)
@@ -283,6 +288,25 @@ def assess(
     return result
 
 
+def target_snapshot_year(target_date: date) -> int:
+    """The first 31 March snapshot year on or after a target date (its figure says whether
+    the target was met)."""
+    return target_date.year if (target_date.month, target_date.day) <= (3, 31) \
+        else target_date.year + 1
+
+
+def _expected(expected_years: Iterable[int] | None, target_date: date | None,
+              as_of: date | None) -> set[int]:
+    """The years a figure is expected for: those the source holds, and the target date's
+    snapshot year once it has passed on the day of the report."""
+    expected = set(expected_years) if expected_years is not None else set()
+    if target_date is not None and as_of is not None:
+        due = target_snapshot_year(target_date)
+        if date(due, 3, 31) <= as_of:
+            expected.add(due)
+    return expected
+
+
 def _with_missing(status: str, reason: str, missing_years: list[int]) -> tuple[str, str]:
     """A missing year never leaves on_track standing, and every reason names it."""
     if missing_years:
@@ -296,11 +320,10 @@ def _with_missing(status: str, reason: str, missing_years: list[int]) -> tuple[s
 
 
 def _met_without_trend(result: Assessment, held: dict[int, float], target: float, unit: str,
-                       expected_years: Iterable[int] | None) -> Assessment:
+                       expected: set[int]) -> Assessment:
     start, latest_year = result.baseline_year, result.latest_year
     assert start is not None and latest_year is not None
-    expected = set(expected_years) if expected_years is not None else set()
-    expected |= set(range(start, latest_year + 1))
+    expected = expected | set(range(start, latest_year + 1))
     result.missing_years = sorted(y for y in expected if y >= start and y not in held)
     reason = (f"The target of {fmt_value(target, unit)} is met: the latest figure is "
               f"{fmt_value(result.latest, unit)} (31 March {latest_year})")

@@ -18,6 +18,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,13 +40,15 @@ class Series:
 @dataclass(frozen=True)
 class Context:
     """What a provider is asked for: the indicator (as stored in a snapshot), the force (None:
-    England and Wales), the last snapshot year a report may use, and the moment of the report
-    (values entered later are left out)."""
+    England and Wales), the last snapshot year a report may use, the cut-off of a report as
+    of a past moment (values entered later are left out; None: now), and the moment the
+    report speaks for (``as_of``, or now: what is due by then)."""
 
     indicator: dict
     force_id: str | None
     last_year: int | None
     as_of: datetime | None
+    moment: datetime | None = None
 
 
 class Provider:
@@ -53,6 +56,7 @@ class Provider:
     unit: str = "value"
     params: tuple[str, ...] = ()
     national: bool = False  # True when it can measure England and Wales as a whole
+    private: bool = False  # True when its figures come from a force's own private records
 
     def check(self, params: dict) -> list[str]:
         """What is wrong with `params` (empty when they are fine)."""
@@ -79,6 +83,11 @@ def get(kind: str) -> Provider:
     except KeyError:
         raise InputError(f"unknown indicator kind {kind!r}; expected one of "
                          f"{', '.join(sorted(REGISTRY))}") from None
+
+
+def _span(years: list[int]) -> str:
+    first, last = min(years), max(years)
+    return f"31 March {first}" if first == last else f"31 March {first} to {last}"
 
 
 def _cut(values: dict[int, float], last_year: int | None) -> dict[int, float]:
@@ -190,7 +199,23 @@ class Manual(Provider):
             if ctx.last_year is None or row.year <= ctx.last_year:
                 values[row.year], evidence[row.year] = row.value, row.evidence
         reason = None if values else "no value has been entered (use `parity commitments record`)"
-        return Series(values=values, reason=reason, evidence=evidence)
+        return Series(values=values, reason=reason, evidence=evidence,
+                      expected_years=self.due_years(ctx, values))
+
+    @staticmethod
+    def due_years(ctx: Context, values: dict[int, float]) -> list[int] | None:
+        """The years a value is due for by the report's moment: from the baseline year (else
+        the first year entered), each 31 March year Y once 30 March Y+1 has passed, the
+        reporting year a force has to enter it (docs/decisions/0505). A year left blank so
+        shows as missing instead of the last value entered standing for it."""
+        first = ctx.indicator.get("baseline_year") or (min(values) if values else None)
+        if first is None or ctx.moment is None:
+            return None
+        day = ctx.moment.date()
+        last = day.year - 1 if (day.month, day.day) >= (3, 30) else day.year - 2
+        if ctx.last_year is not None:
+            last = min(last, ctx.last_year)
+        return list(range(int(first), last + 1))
 
 
 class External(Provider):
@@ -203,14 +228,38 @@ class External(Provider):
     national = False
 
     def __init__(self, kind: str, module: str, function: str, params: tuple[str, ...],
-                 unit: str, describe: Callable[[dict], str]):
+                 unit: str, describe: Callable[[dict], str], *, data: str = "figures",
+                 hint: str = "",
+                 expected: Callable[[Any, Session, str], list[int]] | None = None,
+                 choices: Callable[[Any], dict[str, Any]] | None = None,
+                 private: bool = False):
         self.kind, self.module, self.function = kind, module, function
         self.params, self.unit, self._describe = params, unit, describe
+        # `data`: what the source holds, for reasons; `hint`: how to load it; `expected`:
+        # (module, session, force id) -> the years the source holds for the force, so that a
+        # year missing for this indicator is noticed (None: only gaps between held years).
+        # `choices`: module -> {parameter: the values the service accepts}.
+        self.data, self.hint, self.expected, self.choices = data, hint, expected, choices
+        self.private = private
 
     def check(self, params: dict) -> list[str]:
+        """Unknown or missing parameters; and, when the serving domain is installed, values
+        its service would refuse (so a misspelt rank is refused on entry, not shown later
+        as missing data)."""
         problems = super().check(params)
         problems += [f"{self.kind} needs the parameter {k!r}" for k in self.params
                      if not params.get(k)]
+        function = self.load()
+        if self.choices is None or isinstance(function, str):
+            return problems
+        try:
+            allowed = self.choices(importlib.import_module(self.module))
+        except (ImportError, AttributeError):  # a stand-in module: the service decides
+            return problems
+        for key, values in allowed.items():
+            value = params.get(key)
+            if value and value not in values:
+                problems.append(f"{key} must be one of {', '.join(values)}, not {value!r}")
         return problems
 
     def label(self, params: dict) -> str:
@@ -246,24 +295,66 @@ class External(Provider):
             return Series(reason=exc.reason)
         values = {int(y): float(v) for y, v in (raw or {}).items() if v is not None}
         values = _cut(values, ctx.last_year)
-        reason = None if values else (f"{self.module}.{self.function}() holds no figures for "
-                                      f"{ctx.force_id} (is its data imported?)")
-        return Series(values=values, reason=reason)
+        expected: list[int] = []
+        if self.expected is not None:
+            try:
+                expected = [y for y in self.expected(importlib.import_module(self.module),
+                                                     session, ctx.force_id)
+                            if ctx.last_year is None or y <= ctx.last_year]
+            except (InputError, AttributeError):  # a source that cannot say: gaps only
+                expected = []
+        if values:
+            return Series(values=values, expected_years=sorted(expected) or None)
+        from parity.forces import registry
+
+        force = registry().get(ctx.force_id).name
+        if expected:
+            reason = (f"no {self.data} are held for {force} for this measure, though the "
+                      f"source holds {_span(expected)}")
+        else:
+            reason = f"no {self.data} are held for {force}" + (f": {self.hint}" if self.hint
+                                                               else "")
+        return Series(reason=reason)
 
 
 register(Representation())
 register(Manual())
+def _paygap_years(module: Any, session: Session, force_id: str) -> list[int]:
+    # A partial download (the latest year, taken before the deadline) expects nothing yet.
+    return sorted(set(module.snapshot_years(session)) - set(module.partial_years(session)))
+
+
+def _crime_years(module: Any, session: Session, force_id: str) -> list[int]:
+    return sorted({p.year for p in module.crime_periods(session) if p.month == 3})
+
+
+def _flow_years(module: Any, session: Session, force_id: str) -> list[int]:
+    return list(module.flow_years(session, force_id=force_id))
+
+
 register(External(
     "paygap", "parity.context.service", "paygap_series", ("field",), "pct",
     lambda p: f"published gender pay gap: {p.get('field', '?')}",
+    data="published gender pay gap figures",
+    hint="import the gender pay gap service downloads (`parity import bundled`)",
+    expected=_paygap_years, choices=lambda m: {"field": tuple(m.SERVICE_FIELDS)},
 ))
 register(External(
     "crime_rate", "parity.context.service", "crime_rate_series", ("offence",), "per_1000",
     lambda p: f"recorded {str(p.get('offence', '?')).replace('_', ' ')} per 1,000 people",
+    data="recorded crime rates",
+    hint="import the ONS recorded crime tables (`parity import bundled`)",
+    expected=_crime_years, choices=lambda m: {"offence": tuple(m.OFFENCES)},
 ))
 register(External(
     "flow_rate", "parity.flows.service", "rate_series", ("rate", "sex", "rank"), "rate",
     lambda p: f"{p.get('rate', '?')} rate, {p.get('sex', '?')}, {p.get('rank', '?')}",
+    data="joiner, leaver and promotion rates",
+    hint="import the force's HR extract (`parity import hr`)",
+    expected=_flow_years,
+    choices=lambda m: {"rate": tuple(m.fv.RATES), "sex": tuple(m.metrics.FLOW_SEXES),
+                       "rank": ("all", *m.metrics.RANKS)},
+    private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)
 ))
 
 

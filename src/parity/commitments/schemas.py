@@ -15,10 +15,12 @@ from parity.commitments.models import Commitment
 CSV_COLUMNS = (
     "ref", "scope", "force", "refines", "title", "theme", "owner", "made", "summary", "state",
     "position", "kind", "label", "role", "params", "direction", "baseline_year", "baseline_value",
-    "baseline_evidence", "target_value", "target_date", "links",
+    "baseline_evidence", "target_value", "target_date", "links", "link_notes",
 )
 _COMMITMENT_COLUMNS = CSV_COLUMNS[:10]
 _INDICATOR_COLUMNS = CSV_COLUMNS[10:21]
+# Columns that belong to the commitment, repeated on each of its indicator rows.
+REPEATED_COLUMNS = (*_COMMITMENT_COLUMNS, "links", "link_notes")
 
 
 def snapshot(commitment: Commitment) -> dict:
@@ -82,7 +84,10 @@ def to_csv_rows(commitments: list[dict]) -> list[dict[str, str]]:
     rows = []
     for c in commitments:
         head = {k: _cell(c.get(k)) for k in _COMMITMENT_COLUMNS}
-        head["links"] = " | ".join(link["article"] for link in c.get("links", []))
+        links = c.get("links", [])
+        head["links"] = " | ".join(link["article"] for link in links)
+        # One line per link, in the order of `links` (notes are kept on one line each).
+        head["link_notes"] = "\n".join(link.get("note") or "" for link in links).rstrip("\n")
         for indicator in c.get("indicators") or [None]:
             row = dict(head)
             for k in _INDICATOR_COLUMNS:
@@ -92,20 +97,36 @@ def to_csv_rows(commitments: list[dict]) -> list[dict[str, str]]:
     return rows
 
 
-def from_csv_rows(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict]]:
+def csv_links(links: str | None, notes: str | None) -> list[dict]:
+    """The links of a CSV row: articles separated by ``|``, and their notes one a line."""
+    articles = [a.strip() for a in (links or "").split("|") if a.strip()]
+    lines = (notes or "").split("\n") if (notes or "").strip() else []
+    if len(lines) > len(articles):
+        raise ValueError(f"{len(lines)} notes for {len(articles)} links (one note a line, "
+                         "in the order of the links)")
+    lines += [""] * (len(articles) - len(lines))
+    return [{"article": a, "note": n.strip() or None} for a, n in zip(articles, lines,
+                                                                       strict=True)]
+
+
+def from_csv_rows(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict, list[int]]]:
     """Group flat rows (with their row numbers) back into commitments, keyed by ``ref`` (rows
-    without a ref each make their own commitment). Returns (first row number, commitment)."""
-    grouped: dict[str, tuple[int, dict]] = {}
+    without a ref each make their own commitment). Returns (first row number, commitment,
+    the row number of each of its indicators). Links stay as the CSV text (``links`` and
+    ``link_notes``) for the caller to read with `csv_links`."""
+    grouped: dict[str, tuple[int, dict, list[int]]] = {}
     order: list[str] = []
     for number, row in rows:
         key = (row.get("ref") or "").strip() or f"#row{number}"
         if key not in grouped:
             commitment: dict[str, Any] = {k: row.get(k) for k in _COMMITMENT_COLUMNS}
             commitment["links"] = row.get("links") or ""
+            commitment["link_notes"] = row.get("link_notes") or ""
             commitment["indicators"] = []
-            grouped[key] = (number, commitment)
+            grouped[key] = (number, commitment, [])
             order.append(key)
         indicator = {k: row.get(k) for k in _INDICATOR_COLUMNS if k != "position"}
         if any((v or "").strip() for v in indicator.values()):
             grouped[key][1]["indicators"].append(indicator)
+            grouped[key][2].append(number)
     return [grouped[k] for k in order]

@@ -15,7 +15,7 @@ then, manual values entered by then, and 31 March snapshots up to then):
 
 - `list_commitments(session, *, force_id=None, as_of=None)`
 - `get_commitment(session, *, ref, as_of=None)`
-- `status(session, *, force_id=None, as_of=None) -> list[dict]`
+- `status(session, *, force_id=None, as_of=None, include_private=False) -> list[dict]`
 - `review(session, *, force_id=None, years=1, as_of=None) -> list[dict]`
 - `overview(session, *, as_of=None, include_btp=True) -> list[dict]` (force by force)
 - `history(session, *, ref) -> list[dict]`
@@ -48,6 +48,9 @@ from parity.commitments.models import (
 from parity.commitments.schemas import export_form, snapshot
 from parity.commitments.validation import Where, check_commitment, parse_date
 from parity.errors import InputError, Problem
+
+PRIVATE_REASON = ("it is measured on the force's own HR records, which are private: see "
+                  "`parity commitments status` on the force's own database")
 
 
 # clock and identities -------------------------------------------------------------------------
@@ -123,10 +126,51 @@ def _validate(session: Session, data: dict, *, where: Where, existing: Commitmen
         elif spec["scope"] != "force":
             problems.append(where.problem("refines", "only a force commitment refines a "
                                                      "national one"))
+    held_links = {link.article for link in existing.links} if existing is not None else set()
+    for link in spec["links"]:
+        if link["article"].isdigit() and link["article"] not in held_links:
+            missing = library_lacks(session, link["article"])
+            if missing:
+                problems.append(where.problem("links", missing))
     if problems:
-        raise InputError(f"{where.file}: the commitment is not valid ({len(problems)} "
-                         "problems)", problems)
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise InputError(f"{where.file}: the commitment is not valid ({count})", problems)
     return spec
+
+
+def library_lacks(session: Session, article_id: str) -> str | None:
+    """Why a library article id cannot be cited (None when the library holds it, or when the
+    library domain is not part of this build)."""
+    try:
+        from parity.library import service as library
+    except ImportError:
+        return None
+    try:
+        library.get_article(session, ref=article_id)
+    except InputError:
+        return (f"the library holds no article {article_id} (`parity library search` finds "
+                "ids)")
+    return None
+
+
+def articles_cited(session: Session, links: list[dict]) -> dict[str, dict]:
+    """{article as entered: {"href", "title"}} for the pages: a web address as it is, a
+    library id as its article's page and title (the id alone if the library lacks it)."""
+    out: dict[str, dict] = {}
+    for link in links:
+        article = link["article"]
+        if not article.isdigit():
+            out[article] = {"href": article, "title": article}
+            continue
+        try:
+            from parity.library import service as library
+
+            found = library.get_article(session, ref=article)
+        except (ImportError, InputError):
+            out[article] = {"href": None, "title": f"library article {article}"}
+        else:
+            out[article] = {"href": f"/library/articles/{found.id}", "title": found.title}
+    return out
 
 
 def _apply(commitment: Commitment, spec: dict) -> None:
@@ -468,7 +512,8 @@ def _sentence(text: str) -> str:
 
 
 def _indicator_status(session: Session, indicator: dict, *, force_id: str | None,
-                      last_year: int | None, limit: datetime | None) -> dict:
+                      last_year: int | None, limit: datetime | None,
+                      include_private: bool = False) -> dict:
     unit = providers.unit_of(indicator)
     base = {
         "position": indicator["position"], "kind": indicator["kind"],
@@ -477,12 +522,18 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         "target": indicator["target_value"], "target_date": indicator["target_date"],
     }
     provider = providers.REGISTRY.get(indicator["kind"])
+    withheld = provider is not None and provider.private and not include_private
     if provider is None:
         series = providers.Series(reason=f"no provider for indicator kind "
                                          f"{indicator['kind']!r} in this build")
+    elif withheld:
+        # Figures from a force's own HR records are private (docs/decisions/0404, 0405):
+        # public pages, the API and the report show the commitment as the force entered it
+        # (target, any baseline it stated), never a figure computed from the records.
+        series = providers.Series(reason=PRIVATE_REASON)
     else:
         series = provider.series(session, providers.Context(indicator, force_id, last_year,
-                                                            limit))
+                                                            limit, moment=limit or now()))
     target_date = parse_date(indicator["target_date"]) if indicator["target_date"] else None
     judged = indicator["role"] == "measure"
     found = metrics.assess(
@@ -490,7 +541,7 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         baseline_value=indicator["baseline_value"],
         target_value=indicator["target_value"] if judged else None,
         target_date=target_date if judged else None, direction=indicator["direction"],
-        unit=unit, expected_years=series.expected_years,
+        unit=unit, expected_years=series.expected_years, as_of=(limit or now()).date(),
     )
     result = {**base, **found.as_dict()}
     if not series.values:
@@ -506,9 +557,11 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
 
 
 def _commitment_status(session: Session, snap: dict, *, force_id: str | None,
-                       last_year: int | None, limit: datetime | None) -> dict:
+                       last_year: int | None, limit: datetime | None,
+                       include_private: bool = False) -> dict:
     indicators = [_indicator_status(session, i, force_id=force_id, last_year=last_year,
-                                    limit=limit) for i in snap["indicators"]]
+                                    limit=limit, include_private=include_private)
+                  for i in snap["indicators"]]
     measured = [i for i in indicators if i["role"] == "measure"]
     item = {
         "ref": snap["ref"], "title": snap["title"], "theme": snap["theme"],
@@ -544,7 +597,8 @@ def _commitment_status(session: Session, snap: dict, *, force_id: str | None,
 
 
 def status(session: Session, *, force_id: str | None = None,
-           as_of: date | datetime | str | None = None) -> list[dict]:
+           as_of: date | datetime | str | None = None,
+           include_private: bool = False) -> list[dict]:
     """Each commitment's status for a force (or nationally), as of a moment (default now).
 
     Each item has ``status`` (on_track, at_risk, off_track, no_data), ``reason`` (one
@@ -552,6 +606,11 @@ def status(session: Session, *, force_id: str | None = None,
     (fraction of the way from baseline to target) and ``unit`` from the indicator that decided
     the status (the worst of its measured indicators), and ``indicators`` with every one's
     figures, trend and 1- and 3-year changes. Values of unit ``share`` are fractions in [0, 1].
+
+    Figures from a force's own HR records (``flow_rate`` indicators) are private: they are
+    left out, the indicator being ``no_data`` with the reason, unless `include_private` (the
+    command line, run by the force on its own database). Public pages, the API and the report
+    never ask for them (docs/decisions/0404, 0405).
     """
     ensure_defaults(session)
     force_id = _resolve_force(force_id)
@@ -560,7 +619,7 @@ def status(session: Session, *, force_id: str | None = None,
     out = []
     for snap, measured_for in _select(_snapshots(session, as_of=as_of), force_id, False):
         item = _commitment_status(session, snap, force_id=measured_for, last_year=last_year,
-                                  limit=limit)
+                                  limit=limit, include_private=include_private)
         item["as_of"] = limit.isoformat() if limit else None
         out.append(item)
     return out
@@ -598,7 +657,8 @@ def history(session: Session, *, ref: str) -> list[dict]:
 
 
 def review(session: Session, *, force_id: str | None = None, years: int = 1,
-           as_of: date | datetime | str | None = None) -> list[dict]:
+           as_of: date | datetime | str | None = None,
+           include_private: bool = False) -> list[dict]:
     """What changed over the last `years` (1 or 3 for the annual and three-year reviews): each
     commitment's status and latest figure now and `years` earlier, and its changes between."""
     if years < 1:
@@ -606,8 +666,9 @@ def review(session: Session, *, force_id: str | None = None, years: int = 1,
     end = cutoff(as_of) or now()
     start = end.replace(year=end.year - years) if not (end.month == 2 and end.day == 29) \
         else end.replace(year=end.year - years, day=28)
-    current = status(session, force_id=force_id, as_of=end)
-    earlier = {item["ref"]: item for item in status(session, force_id=force_id, as_of=start)}
+    current = status(session, force_id=force_id, as_of=end, include_private=include_private)
+    earlier = {item["ref"]: item for item in status(session, force_id=force_id, as_of=start,
+                                                    include_private=include_private)}
     out = []
     for item in current:
         before = earlier.get(item["ref"])
@@ -631,7 +692,7 @@ def review(session: Session, *, force_id: str | None = None, years: int = 1,
 
 
 def overview(session: Session, *, as_of: date | datetime | str | None = None,
-             include_btp: bool = True) -> list[dict]:
+             include_btp: bool = True, include_private: bool = False) -> list[dict]:
     """Force by force (the 43 territorial forces, and BTP unless told not to): the status of
     each commitment that applies to it and how many are in each status, for the national
     picture of the annual report."""
@@ -641,7 +702,8 @@ def overview(session: Session, *, as_of: date | datetime | str | None = None,
               if f.territorial or (include_btp and f.kind == "national")]
     out = []
     for force in forces:
-        items = status(session, force_id=force.id, as_of=as_of)
+        items = status(session, force_id=force.id, as_of=as_of,
+                       include_private=include_private)
         counts = {s: 0 for s in metrics.STATUSES}
         for item in items:
             counts[item["status"]] += 1

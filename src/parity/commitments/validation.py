@@ -6,8 +6,10 @@ cross-field rules whose messages point at a field:
 - ``force_commitments_name_a_force`` / ``national_commitments_name_no_force``
 - ``target_date_follows_made``: a target date on or after the date the commitment was made
 - ``baseline_precedes_target``: the baseline year is before the target date's year
+- ``entered_baselines_have_evidence``: a baseline entered by hand says where it comes from
 - ``context_indicators_have_no_target``: context indicators are shown, never judged
 - ``indicator_params_suit_kind``: the parameters the indicator's provider expects
+- ``article_links_are_urls_or_library_ids``: a link cites a web address or a library article
 
 It returns the normalised commitment (the shape stored in history snapshots and written by
 export) and every problem found, so that an import can report all of them at once.
@@ -30,6 +32,8 @@ SCOPES = ("national", "force")
 STATES = ("active", "withdrawn")
 ROLES = ("measure", "context")
 REF_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+LIBRARY_ID = re.compile(r"[0-9]{1,18}")
+URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
 COMMITMENT_FIELDS = ("ref", "scope", "force", "refines", "title", "theme", "owner", "made",
                      "summary", "state", "indicators", "links")
 INDICATOR_FIELDS = ("position", "kind", "label", "role", "params", "direction", "baseline_year",
@@ -37,14 +41,30 @@ INDICATOR_FIELDS = ("position", "kind", "label", "role", "params", "direction", 
 
 
 class Where:
-    """Locates problems: the file (or "command line"), and the row or item."""
+    """Locates problems: the file (or "command line"), and the row or item. For a CSV file,
+    `indicator_rows` holds the row of each indicator, so that a problem with an indicator
+    names its own row and the CSV column; for a YAML file the row is the line of the field
+    (or of the item, for a field it lacks)."""
 
-    def __init__(self, file: str, row: int | None = None, prefix: str = ""):
+    def __init__(self, file: str, row: int | None = None, prefix: str = "",
+                 indicator_rows: list[int] | None = None, lines: dict[str, int] | None = None,
+                 indicators: list[Where] | None = None):
         self.file, self.row, self.prefix = file, row, prefix
+        # `lines`: a YAML item's line of each field; `indicators`: where each indicator is.
+        self.indicator_rows, self.lines, self.indicators = indicator_rows, lines, indicators
 
     def problem(self, column: str | None, message: str) -> Problem:
         col = f"{self.prefix}{column}" if column else None
-        return Problem(self.file, message, row=self.row, column=col)
+        row = (self.lines or {}).get(column or "", self.row)
+        return Problem(self.file, message, row=row, column=col)
+
+    def indicator(self, number: int) -> Where:
+        """Where the `number`-th indicator (from 1) is."""
+        if self.indicators is not None and number <= len(self.indicators):
+            return self.indicators[number - 1]
+        if self.indicator_rows is not None and number <= len(self.indicator_rows):
+            return Where(self.file, self.indicator_rows[number - 1], self.prefix)
+        return Where(self.file, self.row, f"{self.prefix}indicators[{number}].")
 
 
 def _blank(value: Any) -> bool:
@@ -189,6 +209,11 @@ def check_indicator(data: dict, *, where: Where, position: int, made: date | Non
                                                       f"for 35%), got {target_value:g}"))
     if out["baseline_value"] is not None and out["baseline_year"] is None:
         problems.append(where.problem("baseline_year", "an entered baseline needs its year"))
+    # entered_baselines_have_evidence: a value entered by hand says where it comes from
+    if out["baseline_value"] is not None and out["baseline_evidence"] is None:
+        problems.append(where.problem("baseline_evidence", "an entered baseline needs its "
+                                                           "evidence (where the figure comes "
+                                                           "from)"))
     # target_date_follows_made
     if made is not None and target_date is not None and target_date < made:
         problems.append(where.problem("target_date", f"is before the date the commitment was "
@@ -252,7 +277,7 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         problems.append(where.problem("indicators", "expected a list of indicators"))
         raw_indicators = []
     for number, raw in enumerate(raw_indicators, start=1):
-        sub = Where(where.file, where.row, f"{where.prefix}indicators[{number}].")
+        sub = where.indicator(number)
         if not isinstance(raw, dict):
             problems.append(sub.problem(None, "expected a mapping of indicator fields"))
             continue
@@ -271,5 +296,14 @@ def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
         if not article:
             problems.append(where.problem("links", "an article link needs a URL or an id"))
             continue
-        out["links"].append({"article": article[:500], "note": link.get("note")})
+        # article_links_are_urls_or_library_ids
+        if not (LIBRARY_ID.fullmatch(article) or URL.fullmatch(article)):
+            problems.append(where.problem("links", "expected a web address (https://...) or "
+                                                   "a library article id (digits, as "
+                                                   f"`parity library search` shows), got "
+                                                   f"{article[:80]!r}"))
+            continue
+        note = link.get("note")
+        note = (" ".join(str(note).split())[:2000] or None) if note is not None else None
+        out["links"].append({"article": article[:500], "note": note})
     return out, problems

@@ -144,10 +144,13 @@ def force_commitments(request: Request, session: CommitmentsSession, force_id: s
     if force.id != force_id:
         return _redirect(request, f"/commitments/forces/{force.id}")
     as_of = _as_of(as_of)
+    items = service.status(session, force_id=force.id, as_of=as_of)
     data = {"force": {"id": force.id, "name": force.name, "region": force.region},
-            "as_of": as_of, "status": service.status(session, force_id=force.id, as_of=as_of)}
+            "as_of": as_of, "status": items}
+    articles = service.articles_cited(session, [link for item in items
+                                                for link in item["links"]])
     return respond(request, "commitments_force.html", data, templates=templates,
-                   as_of_label=_as_of_label(as_of))
+                   as_of_label=_as_of_label(as_of), articles=articles)
 
 
 @pages.get("/forces/{force_id}/review")
@@ -206,7 +209,8 @@ def commitment_page(request: Request, session: CommitmentsSession, ref: str,
                                                                as_of=as_of)
                            if c["refines"] == commitment["ref"]), None)
     return respond(request, "commitment.html", data, templates=templates,
-                   as_of_label=_as_of_label(as_of), force_id=force_id, refined_by=refined_by)
+                   as_of_label=_as_of_label(as_of), force_id=force_id, refined_by=refined_by,
+                   articles=service.articles_cited(session, commitment["links"]))
 
 
 # API ------------------------------------------------------------------------------------------

@@ -143,6 +143,8 @@ def flows_cmd(
         return
     from rich.table import Table
 
+    from parity.workforce.vocabulary import OFFICER_RANKS, SEXES
+
     out = console()
     table = Table(title=f"{result['force']}: officer flows, {result['period_start']} to "
                         f"{result['period_end']} (groups under {result['min_group']} people "
@@ -187,10 +189,11 @@ def flows_cmd(
     for col in ("rank", "sex", "implied", "official", "difference", "%"):
         rtable.add_column(col, justify="left" if col in ("rank", "sex") else "right")
     for row in [*rec["rows"], *rec["totals"]]:
-        if row["official"] is None and row["implied"] is None:
-            continue
+        if not row["official"] and row["implied"] is None:
+            continue  # no one in the table, and none shown from the events
         share = row["difference_share"]
-        rtable.add_row(row["rank"], row["sex"], _n(row["implied"]), _n(row["official"]),
+        rtable.add_row(OFFICER_RANKS.get(row["rank"], "All ranks"),
+                       SEXES.get(row["sex"], "Everyone"), _n(row["implied"]), _n(row["official"]),
                        "—" if row["difference"] is None else f"{row['difference']:+,.0f}",
                        "—" if share is None else f"{share * 100:+.1f}%")
     out.print(rtable)

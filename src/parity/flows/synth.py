@@ -22,7 +22,9 @@ How a year is made (1 April to 31 March):
 
 People at the first snapshot get a back history (joining as Constable and promotions at
 plausible earlier dates). Only women and men are generated: the table's other sex categories
-(from 2021, a handful of people in most forces) show up as differences in the reconciliation.
+(from 2021, a handful of people in most forces) show up as differences in the reconciliation;
+where a year records many (Lincolnshire 2021: 221), women and men leave that year and join
+the next to meet the table.
 """
 
 from __future__ import annotations

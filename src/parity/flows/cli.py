@@ -258,6 +258,9 @@ def project_cmd(
                                  "(default: the all-officer share)."),
     runs: int = typer.Option(1000, "--runs", help="Simulated runs."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    rates_file: Path = typer.Option(None, "--rates", help="A CSV or XLSX file of chosen "
+                                    "rates (rank, sex, leaving_rate, promotion_rate); the "
+                                    "national defaults elsewhere."),
     as_json: bool = JsonOption,
 ) -> None:
     """Project women's share by rank, and the year the senior share reaches parity, under
@@ -270,11 +273,17 @@ def project_cmd(
               or intake != 1.0)
     scenario = Scenario("chosen", "Chosen scenario", recruit_share_female, equal_promotion,
                         equal_leaving, intake) if custom else Scenario()
+    chosen_rates = None
+    if rates_file is not None:
+        from parity.flows.importer import read_rates
+
+        chosen_rates = read_rates(rates_file)
     with session() as s:
         if ensure_loaded(s):
             s.commit()
         result = service.project(s, area=area, from_year=from_year, years=years,
-                                 scenario=scenario, runs=runs, seed=seed, target=target)
+                                 scenario=scenario, runs=runs, seed=seed, target=target,
+                                 rates=chosen_rates)
     if as_json:
         emit_json(result)
         return

@@ -41,16 +41,20 @@ REPEAT = 3
 
 def timed(label: str, func: Callable, *, target: float | None = None,
           setup: Callable | None = None, repeat: int = REPEAT):  # noqa: ANN201
-    times, value = [], None
+    times, cpu, value = [], [], None
     for _ in range(repeat):
         if setup:
             setup()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         value = func()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     best, median = min(times), statistics.median(times)
     ratio = f"  ({best / target:.0%} of the {target:g} s target)" if target else ""
-    print(f"{label:<58} best {best:6.3f} s, median {median:6.3f} s{ratio}")
+    # This process's CPU time (not the database server's, nor a command's own process):
+    # on a shared machine it says how much of the wall time is waiting for a CPU.
+    print(f"{label:<58} best {best:6.3f} s, median {median:6.3f} s, cpu {min(cpu):6.3f} s"
+          f"{ratio}")
     return value
 
 

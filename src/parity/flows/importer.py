@@ -106,7 +106,7 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
         stocks = metrics.implied_stocks(
             person_id=events.person_id, event=events.event, event_date=events.event_date,
             worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
-            order=events.order,
+            order=events.order, person_code=events.person_code, ordinal=events.ordinal,
         )
     deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
     replaced = getattr(deleted, "rowcount", 0)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
+from typing import Any
 
 from parity.errors import Problem
 from parity.flows import vocabulary as fv
@@ -52,6 +53,10 @@ class Events:
     worker_type_before: list[str | None] = field(default_factory=list)
     rank_before: list[str | None] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # indices sorted by person, date, row
+    # Filled by `check_sequences` (numpy arrays in file order): a number per person, and the
+    # date as a proleptic ordinal; `metrics.implied_stocks` reuses them.
+    person_code: Any = None
+    ordinal: Any = None
 
     def __len__(self) -> int:
         return len(self.row)
@@ -322,7 +327,7 @@ def check_sequences(ev: Events, problems: Problems) -> None:
                          dtype=np.int64, count=n)
     ordinal = np.fromiter((d.toordinal() for d in ev.event_date), dtype=np.int64, count=n)
     order = np.lexsort((np.asarray(ev.row), ordinal, person_code)).tolist()
-    ev.order = order
+    ev.order, ev.person_code, ev.ordinal = order, person_code, ordinal
     ev.worker_type_before = [None] * n
     ev.rank_before = [None] * n
     add = problems.add

@@ -51,6 +51,23 @@ def test_project_json_shape_and_chart(sqlite_url):
     assert human.code == 0 and "parity year" in human.stdout and "█" in human.stdout
 
 
+def test_project_with_chosen_rates(sqlite_url, tmp_path):
+    rates = tmp_path / "rates.csv"
+    rates.write_text("rank,sex,leaving_rate,promotion_rate\nInspector,female,0.09,0.05\n",
+                     encoding="utf-8")
+    run = parity("project", "--area", "Wales", "--from", "2023", "--years", "5", "--runs", "50",
+                 "--rates", str(rates), "--json", db_url=sqlite_url)
+    assert run.code == 0, run.stderr
+    assert run.json()["rates"]["leaving"]["inspector"]["female"] == 0.09
+    assert run.json()["rates_source"].startswith("chosen rates (rates.csv)")
+    rates.write_text("rank,sex,leaving_rate,promotion_rate\nInspector,female,9,\n",
+                     encoding="utf-8")
+    bad = parity("project", "--area", "Wales", "--from", "2023", "--years", "5", "--rates",
+                 str(rates), db_url=sqlite_url)
+    assert bad.code == 2 and bad.stdout == ""
+    assert "rates.csv, row 2, column 'leaving_rate'" in bad.stderr
+
+
 def test_project_on_a_fresh_database_loads_the_official_table(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     run = parity("project", "--area", "Wales", "--from", "2020", "--years", "3", "--runs",

@@ -69,10 +69,12 @@ def test_promotion_before_joining_and_two_leavings_name_person_and_rows(db, tmp_
     with pytest.raises(InputError) as caught:
         import_hr(db, path=path, force="dyfed-powys")
     text = "\n".join(caught.value.details())
-    assert "person A1: promotion on 2019-01-01 (row 2) comes before any joining" in text
+    assert ("person A1: promotion on 2019-01-01 (row 2) comes before any joining (the person "
+            "joins on row 3, 2019-02-01)") in text
     assert "starts_with_joining" in text
     assert "person B2: leaving on 2017-02-01 (row 6) leaves twice (row 5)" in text
     assert [p.row for p in caught.value.problems] == [2, 6]
+    assert [p.column for p in caught.value.problems] == ["event", "event"]
     assert _count(db, HrEvent) == 0 and _count(db, Source) == 0
 
 
@@ -93,6 +95,19 @@ def test_every_bad_cell_is_reported_with_row_and_column(db, tmp_path):
                      (6, "rank"), (7, "leaving_reason"), (7, "person_id")}
     assert all(p.file == "cells.csv" for p in caught.value.problems)
     assert _count(db, HrEvent) == 0
+
+
+def test_an_event_of_someone_never_joining_says_so(db, tmp_path):
+    path = write_extract(tmp_path / "orphan.csv", [
+        officer("C3", "Male", "joining", "2015-02-01", "Constable"),
+        officer("Q7", "Female", "hours_change", "2019-01-01", "Constable", fte=0.5),
+    ])
+    with pytest.raises(InputError) as caught:
+        import_hr(db, path=path, force="dyfed-powys")
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column) == (3, "event")
+    assert problem.message == ("person Q7: hours_change on 2019-01-01 (row 3) comes before any "
+                               "joining (the person has no joining row) (starts_with_joining)")
 
 
 def test_dates_in_the_future_are_refused(tmp_path):

@@ -131,7 +131,8 @@ def test_the_order_of_rows_in_the_file_does_not_matter(ev, rnd):
             for s in metrics.implied_stocks(
                 person_id=events.person_id, event=events.event, event_date=events.event_date,
                 worker_type=events.worker_type, rank=events.rank, sex=events.sex,
-                fte=events.fte, order=events.order)))
+                fte=events.fte, order=events.order, person_code=events.person_code,
+                ordinal=events.ordinal)))
     assert results[0] == results[1]
 
 

@@ -153,3 +153,49 @@ def test_answers_have_the_documented_shapes(wf_db, synth_files):
     constable = flows["ranks"][0]
     assert set(constable["female"]) == set(schemas.FlowCell.__annotations__)
     assert set(constable["ratios"]["leaving"]) == set(schemas.RateRatio.__annotations__)
+
+
+def _rates_file(path, text: str):  # noqa: ANN001, ANN202
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_chosen_rates_replace_the_defaults_they_name(wf_db, tmp_path):
+    from parity.flows.importer import read_rates
+
+    path = _rates_file(tmp_path / "rates.csv", "rank,sex,leaving_rate,promotion_rate\n"
+                       "Constable,female,0.08,0.02\nConstable,male,0.05,0.04\n"
+                       "Sergeant,all,5%,\n")
+    rates = read_rates(path)
+    d = pj.Rates.defaults()
+    assert rates.leaving[0, :2] == pytest.approx([0.08, 0.05])
+    assert rates.promotion[0, :2] == pytest.approx([0.02, 0.04])
+    assert rates.leaving[1] == pytest.approx([0.05] * 3)
+    assert rates.promotion[1] == pytest.approx(d.promotion[1])  # blank: the default
+    assert np.allclose(rates.leaving[2:], d.leaving[2:])
+    result = service.project(wf_db, area="Kent", from_year=2023, years=10, runs=100,
+                             rates=rates)
+    assert result["rates_source"] == "chosen rates (rates.csv), national defaults elsewhere"
+    assert result["rates"]["leaving"]["constable"]["female"] == pytest.approx(0.08)
+    by_name = {s["name"]: s for s in result["scenarios"]}
+    # Women leave more and are promoted less here: the equal-rate scenarios now differ.
+    assert (by_name["equal_leaving"]["years"][-1]["share_female"]["all"]
+            > by_name["baseline"]["years"][-1]["share_female"]["all"])
+
+
+def test_a_bad_rates_file_names_rows_and_columns(tmp_path):
+    from parity.flows.importer import read_rates
+
+    path = _rates_file(tmp_path / "bad.csv", "rank,sex,leaving_rate,promotion_rate\n"
+                       "Captain,female,0.05,0.04\nConstable,woman,1.5,x\n"
+                       "Chief Officer,all,0.2,0.1\n")
+    with pytest.raises(InputError) as caught:
+        read_rates(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (2, "rank"), (3, "sex"), (3, "leaving_rate"), (3, "promotion_rate"),
+        (4, "promotion_rate")]
+    assert all(p.file == "bad.csv" for p in caught.value.problems)
+    with pytest.raises(InputError, match="missing column"):
+        read_rates(_rates_file(tmp_path / "cols.csv", "rank,leaving\nConstable,0.1\n"))
+    with pytest.raises(InputError, match="no rates found"):
+        read_rates(_rates_file(tmp_path / "empty.csv", "rank,sex,leaving_rate,promotion_rate\n"))

@@ -59,3 +59,27 @@ def test_bad_years_are_refused(wf_db, tmp_path):
         synth.generate(wf_db, force="Kent", from_year=2020, to_year=2020, out=tmp_path / "x")
     with pytest.raises(InputError, match="no official workforce figures"):
         synth.generate(wf_db, force="Kent", from_year=2000, to_year=2005, out=tmp_path / "x")
+
+
+def test_spells_of_other_hours_add_events_but_change_no_stock(wf_db, tmp_path):
+    from parity.flows import metrics
+
+    head, fte = synth.official_targets(wf_db, force_id="cumbria", from_year=2018, to_year=2021)
+    plain, spells = tmp_path / "plain.csv", tmp_path / "spells.csv"
+    synth.generate(wf_db, force="Cumbria", from_year=2018, to_year=2021, seed=2, out=plain)
+    made = synth.generate(wf_db, force="Cumbria", from_year=2018, to_year=2021, seed=2,
+                          out=spells, config=synth.SynthConfig(temporary_hours_share=0.3))
+    base, more = read_events(plain), read_events(spells)
+    changes = [e for e in more.event if e == "hours_change"]
+    assert made.events == len(more)
+    assert len(changes) - base.event.count("hours_change") > 0.3 * head[0].sum() * 3 * 2 * 0.9
+    stocks = metrics.implied_stocks(
+        person_id=more.person_id, event=more.event, event_date=more.event_date,
+        worker_type=more.worker_type, rank=more.rank, sex=more.sex, fte=more.fte,
+        order=more.order)
+    for s in stocks:
+        if s["worker_type"] == "officer" and 2018 <= s["year"] <= 2021:
+            r, x = synth.RANKS.index(s["rank"]), synth.SEXES.index(s["sex"])
+            assert s["headcount"] == head[s["year"] - 2018, r, x], s
+            # FTE follows the table within the generator's part-time steps (as without spells).
+            assert s["fte"] == pytest.approx(fte[s["year"] - 2018, r, x], abs=2.0), s

@@ -143,6 +143,8 @@ def flows_cmd(
         return
     from rich.table import Table
 
+    from parity.workforce.vocabulary import OFFICER_RANKS, SEXES
+
     out = console()
     table = Table(title=f"{result['force']}: officer flows, {result['period_start']} to "
                         f"{result['period_end']} (groups under {result['min_group']} people "
@@ -187,10 +189,11 @@ def flows_cmd(
     for col in ("rank", "sex", "implied", "official", "difference", "%"):
         rtable.add_column(col, justify="left" if col in ("rank", "sex") else "right")
     for row in [*rec["rows"], *rec["totals"]]:
-        if row["official"] is None and row["implied"] is None:
-            continue
+        if not row["official"] and row["implied"] is None:
+            continue  # no one in the table, and none shown from the events
         share = row["difference_share"]
-        rtable.add_row(row["rank"], row["sex"], _n(row["implied"]), _n(row["official"]),
+        rtable.add_row(OFFICER_RANKS.get(row["rank"], "All ranks"),
+                       SEXES.get(row["sex"], "Everyone"), _n(row["implied"]), _n(row["official"]),
                        "—" if row["difference"] is None else f"{row['difference']:+,.0f}",
                        "—" if share is None else f"{share * 100:+.1f}%")
     out.print(rtable)
@@ -255,6 +258,9 @@ def project_cmd(
                                  "(default: the all-officer share)."),
     runs: int = typer.Option(1000, "--runs", help="Simulated runs."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    rates_file: Path = typer.Option(None, "--rates", help="A CSV or XLSX file of chosen "
+                                    "rates (rank, sex, leaving_rate, promotion_rate); the "
+                                    "national defaults elsewhere."),
     as_json: bool = JsonOption,
 ) -> None:
     """Project women's share by rank, and the year the senior share reaches parity, under
@@ -267,11 +273,17 @@ def project_cmd(
               or intake != 1.0)
     scenario = Scenario("chosen", "Chosen scenario", recruit_share_female, equal_promotion,
                         equal_leaving, intake) if custom else Scenario()
+    chosen_rates = None
+    if rates_file is not None:
+        from parity.flows.importer import read_rates
+
+        chosen_rates = read_rates(rates_file)
     with session() as s:
         if ensure_loaded(s):
             s.commit()
         result = service.project(s, area=area, from_year=from_year, years=years,
-                                 scenario=scenario, runs=runs, seed=seed, target=target)
+                                 scenario=scenario, runs=runs, seed=seed, target=target,
+                                 rates=chosen_rates)
     if as_json:
         emit_json(result)
         return

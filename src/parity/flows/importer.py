@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from parity.errors import InputError
+from parity.errors import InputError, Problem
 from parity.flows import metrics
 from parity.flows.models import HrEvent, HrStock
 from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
@@ -106,7 +106,7 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
         stocks = metrics.implied_stocks(
             person_id=events.person_id, event=events.event, event_date=events.event_date,
             worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
-            order=events.order,
+            order=events.order, person_code=events.person_code, ordinal=events.ordinal,
         )
     deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
     replaced = getattr(deleted, "rowcount", 0)
@@ -163,3 +163,83 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
         session.execute(insert(HrEvent), [dict(zip(EVENT_COLUMNS, r, strict=True))
                                           for r in rows])
 
+
+
+RATE_COLUMNS = ("rank", "sex", "leaving_rate", "promotion_rate")
+RATE_SEXES = ("female", "male", "all")
+
+
+def read_rates(path: Path | str):  # noqa: ANN201
+    """Chosen yearly rates for a projection, from a small CSV or XLSX file with the columns
+    ``rank``, ``sex`` (female, male or all), ``leaving_rate`` and ``promotion_rate`` (fractions
+    from 0 to 1; a blank cell keeps the default). Every cell not given keeps the national
+    default (`projection.Rates.defaults`); ``all`` sets women, men and the other recorded
+    categories. Raises `InputError` naming the file, row and column of every problem."""
+    from parity.flows.projection import RANKS, SEXES, Rates
+    from parity.flows.validation import RANK_TABLES
+
+    path = Path(path)
+    sheet = read_sheets(path)[0]
+    problems = Problems(path.name, sheet.name)
+    rates = Rates.defaults()
+    leaving, promotion = rates.leaving.copy(), rates.promotion.copy()
+    start = next((i for i, r in enumerate(sheet.rows) if any(str(c or "").strip() for c in r)),
+                 0)
+    header = [column_key(c) for c in (sheet.rows[start] if sheet.rows else [])]
+    missing = [c for c in RATE_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"{path.name}: not a rates file (missing column(s) "
+                         f"{', '.join(missing)})", [Problem(
+            path.name, f"missing column(s) {', '.join(missing)}; expected "
+            f"{', '.join(RATE_COLUMNS)}", sheet.name, start + 1)])
+    where = {c: header.index(c) for c in RATE_COLUMNS}
+    given = 0
+    for number, cells in sheet.numbered(start + 2):
+        cells = list(cells) + [None] * (len(header) - len(cells))
+        text = {c: str(cells[i] if cells[i] is not None else "").strip()
+                for c, i in where.items()}
+        if not any(text.values()):
+            continue
+        rank = RANK_TABLES["officer"].get(text["rank"].casefold())
+        if rank is None:
+            problems.add(number, "rank", f"unknown rank {text['rank']!r}; expected an officer "
+                         "rank, Constable to Chief Officer")
+        sex = text["sex"].casefold()
+        if sex not in RATE_SEXES:
+            problems.add(number, "sex", f"unknown sex {text['sex']!r}; expected one of "
+                         f"{', '.join(RATE_SEXES)}")
+        values = {}
+        for column in ("leaving_rate", "promotion_rate"):
+            if not text[column]:
+                continue
+            try:
+                value = float(text[column].rstrip("%")) / (100 if "%" in text[column] else 1)
+            except ValueError:
+                value = -1.0
+            if not 0 <= value <= 1:
+                problems.add(number, column, f"{text[column]!r} is not a yearly rate; expected "
+                             "a fraction from 0 to 1 (or a percentage such as 6%)")
+            else:
+                values[column] = value
+        if rank == RANKS[-1] and values.get("promotion_rate"):
+            problems.add(number, "promotion_rate", "Chief Officer is the top rank: no one is "
+                         "promoted from it")
+        if rank is None or sex not in RATE_SEXES:
+            continue
+        r = RANKS.index(rank)
+        columns = range(len(SEXES)) if sex == "all" else [SEXES.index(sex)]
+        for s in columns:
+            if "leaving_rate" in values:
+                leaving[r, s] = values["leaving_rate"]
+            if "promotion_rate" in values:
+                promotion[r, s] = values["promotion_rate"]
+        given += 1
+    if problems.count:
+        noun = "problem" if problems.count == 1 else "problems"
+        raise InputError(f"{path.name}: not a valid rates file ({problems.count} {noun})",
+                         problems.items)
+    if not given:
+        raise InputError(f"{path.name}: no rates found (expected a row per rank and sex under "
+                         "the header)")
+    return Rates(leaving, promotion, rates.recruits,
+                 f"chosen rates ({path.name}), national defaults elsewhere")

@@ -43,6 +43,7 @@ def sex_group(sex: str) -> str:
 def implied_stocks(
     *, person_id: list[str], event: list[str], event_date: list, worker_type: list[str],
     rank: list[str], sex: list[str], fte: list[float], order: list[int],
+    person_code: Any = None, ordinal: Any = None,
 ) -> list[dict]:
     """Headcount and FTE by (year, worker type, rank, sex) on each 31 March from the first
     to the last flows year of the events.
@@ -50,17 +51,23 @@ def implied_stocks(
     `order` sorts the rows by person, then date, then row. The state after each event (other
     than a leaving) holds from its date until the person's next event; it counts on every
     31 March in between (an event dated 31 March counts in that day's stock).
+    `person_code` and `ordinal` (numpy arrays in row order: a number per person, the date's
+    ordinal), when given, save working them out again (`validation.check_sequences` makes
+    them).
     """
     if not order:
         return []
     idx = np.asarray(order)
-    ordinal = np.fromiter((d.toordinal() for d in event_date), dtype=np.int64,
-                          count=len(event_date))
+    if ordinal is None:
+        ordinal = np.fromiter((d.toordinal() for d in event_date), dtype=np.int64,
+                              count=len(event_date))
     fyear = fv.flows_years(ordinal)[idx]
-    people = [person_id[i] for i in order]
-    same_next = np.fromiter((people[k] == people[k + 1] for k in range(len(people) - 1)),
-                            dtype=bool, count=len(people) - 1)
-    same_next = np.append(same_next, False)
+    if person_code is None:
+        codes: dict[str, int] = {}
+        person_code = np.fromiter((codes.setdefault(p, len(codes)) for p in person_id),
+                                  dtype=np.int64, count=len(person_id))
+    sorted_people = np.asarray(person_code)[idx]
+    same_next = np.append(sorted_people[1:] == sorted_people[:-1], False)
     ymin, ymax = int(fyear.min()), int(fyear.max())
     # The last 31 March strictly before the next event: flows_year(next date) - 1.
     next_year = np.append(fyear[1:], ymax + 1)

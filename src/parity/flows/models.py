@@ -29,7 +29,9 @@ class HrEvent(Base):
     __table_args__ = (Index("ix_hr_events_force_year", "force_id", "year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    # The extract the row came from: `sources.id`, without a foreign key (a check on each of a
+    # few hundred thousand rows; the force's `HrStock` rows hold it; docs/decisions/0406).
+    source_id: Mapped[int] = mapped_column(Integer)
     source_row: Mapped[int] = mapped_column(Integer)
     force_id: Mapped[str] = mapped_column(String(64))
     person_id: Mapped[str] = mapped_column(String(64))

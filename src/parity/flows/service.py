@@ -365,7 +365,7 @@ def _default_rates():  # noqa: ANN202
 
 def _project(session: Session, *, area: str, from_year: int, years: int, scenario,  # noqa: ANN001
              runs: int, seed: int, target: float | None, own_rates: bool,
-             side_by_side: bool, extra: list | None = None) -> dict:
+             side_by_side: bool, extra: list | None = None, rates=None) -> dict:  # noqa: ANN001
     from parity.flows import projection as pj
     from parity.workforce.service import resolve_area
 
@@ -376,8 +376,9 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
     if not found:
         raise InputError(f"no official workforce figures for {resolved.name} on 31 March "
                          f"{from_year}")
-    rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
-             else _default_rates())
+    if rates is None:
+        rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
+                 else _default_rates())
     results = []
     for sc in (standard_scenarios(chosen) if side_by_side else [chosen]) + (extra or []):
         sims = pj.simulate(stock, rates, sc, years=years, runs=runs, seed=seed)
@@ -402,7 +403,8 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
 
 
 def project(session: Session, *, area: str, from_year: int, years: int, scenario=None,  # noqa: ANN001
-            runs: int = 1000, seed: int = 0, target: float | None = None) -> dict:
+            runs: int = 1000, seed: int = 0, target: float | None = None,
+            rates=None) -> dict:  # noqa: ANN001
     """Project the officer stock of `area` by rank and sex from 31 March `from_year` for
     `years` years, under `scenario` (a `projection.Scenario`; default: current rates), with
     `runs` simulated runs, and side by side the standard scenarios.
@@ -415,9 +417,12 @@ def project(session: Session, *, area: str, from_year: int, years: int, scenario
 
     Rates come from the force's own HR extract where one is held (`projection_rates`): the
     answer is then private to that force. `public_projection` never reads an extract.
+    `rates` (a `projection.Rates`, e.g. from `importer.read_rates`) replaces them: rates the
+    user chose.
     """
     return _project(session, area=area, from_year=from_year, years=years, scenario=scenario,
-                    runs=runs, seed=seed, target=target, own_rates=True, side_by_side=True)
+                    runs=runs, seed=seed, target=target, own_rates=True, side_by_side=True,
+                    rates=rates)
 
 
 def public_projection(session: Session, *, area: str, from_year: int, years: int,

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
+from typing import Any
 
 from parity.errors import Problem
 from parity.flows import vocabulary as fv
@@ -52,6 +53,10 @@ class Events:
     worker_type_before: list[str | None] = field(default_factory=list)
     rank_before: list[str | None] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # indices sorted by person, date, row
+    # Filled by `check_sequences` (numpy arrays in file order): a number per person, and the
+    # date as a proleptic ordinal; `metrics.implied_stocks` reuses them.
+    person_code: Any = None
+    ordinal: Any = None
 
     def __len__(self) -> int:
         return len(self.row)
@@ -322,11 +327,12 @@ def check_sequences(ev: Events, problems: Problems) -> None:
                          dtype=np.int64, count=n)
     ordinal = np.fromiter((d.toordinal() for d in ev.event_date), dtype=np.int64, count=n)
     order = np.lexsort((np.asarray(ev.row), ordinal, person_code)).tolist()
-    ev.order = order
+    ev.order, ev.person_code, ev.ordinal = order, person_code, ordinal
     ev.worker_type_before = [None] * n
     ev.rank_before = [None] * n
     add = problems.add
     person = None
+    joinings: dict[str, tuple[date, int]] | None = None  # found when first needed
     for i in order:
         pid = ev.person_id[i]
         if pid != person:
@@ -349,8 +355,12 @@ def check_sequences(ev: Events, problems: Problems) -> None:
                 add(row, "event", f"{_label(ev, i)} {what} (row {left_row}) without rejoining "
                     "(no_event_after_leaving)")
             else:
+                if joinings is None:
+                    joinings = _first_joinings(ev)
+                later = joinings.get(pid)
                 add(row, "event", f"{_label(ev, i)} comes before any joining"
-                    + (f" (first row of this person: {last_row})" if last_row else "")
+                    + (f" (the person joins on row {later[1]}, {later[0].isoformat()})"
+                       if later else " (the person has no joining row)")
                     + " (starts_with_joining)")
             last_row = row
             continue
@@ -378,6 +388,15 @@ def check_sequences(ev: Events, problems: Problems) -> None:
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
         last_row = row
+
+
+def _first_joinings(ev: Events) -> dict[str, tuple[date, int]]:
+    """Each person's first joining: (date, row), for messages about events before it."""
+    out: dict[str, tuple[date, int]] = {}
+    for i in ev.order:
+        if ev.event[i] == fv.JOINING and ev.person_id[i] not in out:
+            out[ev.person_id[i]] = (ev.event_date[i], ev.row[i])
+    return out
 
 
 def _label(ev: Events, i: int) -> str:

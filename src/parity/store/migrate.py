@@ -105,7 +105,28 @@ def upgrade(engine: Engine, *, migrations_only: bool = False) -> None:
     from alembic import command
 
     with engine.begin() as conn:
+        _forget_implied(conn)
         command.upgrade(_config(conn), "heads")
+
+
+def stamp_revisions() -> frozenset[str]:
+    """The heads a fully migrated database records, as Alembic writes them: every head but
+    those another head depends on (``store_0001``)."""
+    heads = head_revisions()
+    implied = {rev for h in heads for rev in applied_closure(frozenset({h})) if rev != h}
+    return frozenset(heads - implied)
+
+
+def _forget_implied(conn) -> None:  # noqa: ANN001
+    """Drop version rows that another row implies. Blank databases were once stamped with
+    ``store_0001`` beside the revisions depending on it, a state Alembic refuses to upgrade
+    from ("overlaps with other requested revisions")."""
+    if not inspect(conn).has_table("alembic_version"):
+        return
+    current = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    for rev in current:
+        if any(rev in applied_closure(frozenset({other})) for other in current - {rev}):
+            conn.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": rev})
 
 
 def _is_blank(engine: Engine) -> bool:
@@ -124,7 +145,7 @@ def _build_blank(engine: Engine) -> None:
     with engine.begin() as conn:
         Base.metadata.create_all(conn)
         version.create(conn)
-        conn.execute(version.insert(), [{"version_num": rev} for rev in sorted(head_revisions())])
+        conn.execute(version.insert(), [{"version_num": rev} for rev in sorted(stamp_revisions())])
 
 
 def import_all_models() -> None:

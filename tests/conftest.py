@@ -44,6 +44,12 @@ settings.load_profile("explore" if os.environ.get("PARITY_HYPOTHESIS") == "explo
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The date Parity takes as today (src/parity/clock.py), fixed so that what is due or overdue -
+# a commitment's status, a review - comes out the same whenever the tests run. Servers the
+# tests start inherit it.
+TODAY = "2026-11-28"
+os.environ.setdefault("PARITY_TODAY", TODAY)
+
 
 def _find_shared_data() -> Path:
     """The official files the tests read as published: ``PARITY_SHARED_DATA`` if set, else the

@@ -243,3 +243,29 @@ def test_a_commitment_cites_a_library_article_by_its_id(wf_db, tmp_path):
     assert "expected a web address (https://...) or a library article id" in \
         err.value.problems[0].message
     assert len(service.history(wf_db, ref="kent-1")) == 2
+
+
+def test_today_is_the_date_parity_takes_as_today(wf_db, monkeypatch):
+    """PARITY_TODAY moves what is due: the same records, judged on 30 March 2022 (2021's value
+    in on time) and on 28 November 2026 (2022 to 2025 missing); the records themselves are
+    those held now either way."""
+    service.ensure_defaults(wf_db)
+    for year in (2019, 2020, 2021):
+        service.record_value(wf_db, ref="national-2019-3", force_id="kent", year=year, value=1,
+                             evidence=f"https://example.org/kent-report-{year}", by="analyst",
+                             at=at(year, 9))
+
+    def judged() -> dict:
+        return next(i for i in service.status(wf_db, force_id="kent")
+                    if i["ref"] == "national-2019-3")
+
+    monkeypatch.setenv("PARITY_TODAY", "2022-03-30")
+    assert judged()["status"] == "on_track"
+    assert service.as_of_for_year(2021) is None  # its report day, 30 March 2022, is not past
+    assert service.as_of_for_year(2020) == date(2021, 3, 30)
+    monkeypatch.setenv("PARITY_TODAY", "2026-11-28")
+    assert judged()["status"] == "at_risk"
+    assert judged()["indicators"][0]["missing_years"] == [2022, 2023, 2024, 2025]
+    monkeypatch.setenv("PARITY_TODAY", "28/11/2026")
+    with pytest.raises(InputError, match="PARITY_TODAY: expected a date as YYYY-MM-DD"):
+        judged()

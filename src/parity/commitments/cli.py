@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from parity import clock
 from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 from parity.errors import InputError
 
@@ -161,7 +162,6 @@ def add_cmd(
     by: str = BY, as_json: bool = JsonOption,
 ) -> None:
     """Add a commitment with one indicator (more through `parity commitments import`)."""
-    from datetime import date
 
     from parity.commitments import service
     from parity.commitments.validation import parse_params
@@ -176,7 +176,7 @@ def add_cmd(
     data = {
         "ref": ref, "scope": "force" if force else "national", "force": force,
         "refines": refines, "title": title, "theme": theme, "owner": owner,
-        "made": made or date.today().isoformat(), "summary": summary,
+        "made": made or clock.today().isoformat(), "summary": summary,
         "indicators": [{
             "kind": kind, "label": label, "role": role, "params": params,
             "direction": direction, "baseline_year": baseline_year, "baseline_value": baseline,

@@ -33,10 +33,12 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parity import clock
 from parity.commitments import metrics, providers
 from parity.commitments.models import (
     Commitment,
@@ -532,8 +534,8 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         # (target, any baseline it stated), never a figure computed from the records.
         series = providers.Series(reason=PRIVATE_REASON)
     else:
-        series = provider.series(session, providers.Context(indicator, force_id, last_year,
-                                                            limit, moment=limit or now()))
+        series = provider.series(session, providers.Context(
+            indicator, force_id, last_year, limit, moment=limit or cutoff(clock.today())))
     target_date = parse_date(indicator["target_date"]) if indicator["target_date"] else None
     judged = indicator["role"] == "measure"
     found = metrics.assess(
@@ -541,7 +543,8 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         baseline_value=indicator["baseline_value"],
         target_value=indicator["target_value"] if judged else None,
         target_date=target_date if judged else None, direction=indicator["direction"],
-        unit=unit, expected_years=series.expected_years, as_of=(limit or now()).date(),
+        unit=unit, expected_years=series.expected_years,
+        as_of=limit.date() if limit else clock.today(),
     )
     result = {**base, **found.as_dict()}
     if not series.values:
@@ -663,10 +666,15 @@ def review(session: Session, *, force_id: str | None = None, years: int = 1,
     commitment's status and latest figure now and `years` earlier, and its changes between."""
     if years < 1:
         raise InputError("a review covers one year or more")
-    end = cutoff(as_of) or now()
-    start = end.replace(year=end.year - years) if not (end.month == 2 and end.day == 29) \
-        else end.replace(year=end.year - years, day=28)
-    current = status(session, force_id=force_id, as_of=end, include_private=include_private)
+    asked = cutoff(as_of)
+    end = asked or now()
+    # Without a date: everything held now, judged as of today (`clock.today`, which
+    # PARITY_TODAY can fix), compared with the same day `years` earlier.
+    anchor = asked or cast(datetime, cutoff(clock.today()))
+    start = anchor.replace(year=anchor.year - years) \
+        if not (anchor.month == 2 and anchor.day == 29) \
+        else anchor.replace(year=anchor.year - years, day=28)
+    current = status(session, force_id=force_id, as_of=asked, include_private=include_private)
     earlier = {item["ref"]: item for item in status(session, force_id=force_id, as_of=start,
                                                     include_private=include_private)}
     out = []
@@ -760,7 +768,7 @@ def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
     March 2024, whenever it is built; the figures are the snapshots up to 31 March 2023
     (docs/decisions/0505)."""
     moment = date(year + 1, 3, 30)
-    return None if moment >= (today or now().date()) else moment
+    return None if moment >= (today or clock.today()) else moment
 
 
 def cited_articles(session: Session) -> list[str]:

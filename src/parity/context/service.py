@@ -33,6 +33,7 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity import clock
 from parity.context import metrics
 from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
 from parity.context.models import CrimeFigure as C
@@ -594,7 +595,7 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     from parity.workforce import service as workforce
 
     asked = year
-    year = year or _latest_complete_year(session) or date.today().year
+    year = year or _latest_complete_year(session) or clock.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
     pay_year = cast(int | None, _closest(complete, year))

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
+from parity import clock
 from parity.errors import Problem
 from parity.flows import vocabulary as fv
 from parity.workforce import vocabulary as wv
@@ -190,7 +191,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
         def pick(cells: list) -> tuple:
             return tuple(cells[i] if i is not None else None for i in field_columns)
     checked: dict[tuple, tuple] = {}
-    latest = today or date.today()
+    latest = today or clock.today()
     dates: dict[object, date | None] = {}
     add = problems.add
     for offset, cells in enumerate(rows[1:], start=1):

@@ -1,0 +1,28 @@
+"""The date Parity takes as today.
+
+What is due, late or overdue depends on the date: a commitment whose target date has passed
+without its figure is at risk, a report names the day it was made, an event dated after today
+is refused. ``PARITY_TODAY`` (an ISO date, ``2026-11-28``) fixes that date, so that a report can
+be rebuilt exactly as it was on a given day and the tests give the same answers whenever they
+run; unset, it is the real date. Record-keeping times (when a change was made, when a file was
+imported) always use the real clock.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from parity.errors import InputError
+
+
+def today() -> date:
+    """``PARITY_TODAY`` if set, else the real date."""
+    fixed = os.environ.get("PARITY_TODAY", "").strip()
+    if not fixed:
+        return date.today()
+    try:
+        return date.fromisoformat(fixed)
+    except ValueError:
+        raise InputError(f"PARITY_TODAY: expected a date as YYYY-MM-DD, found {fixed!r}") \
+            from None

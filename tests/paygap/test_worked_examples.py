@@ -125,8 +125,11 @@ def test_service_fields_round_to_one_decimal_place_and_pairs_add_to_100():
 def test_groups_under_ten_of_either_sex_are_suppressed(payroll_file):
     rows = [person(f"a{i}", "MF"[i % 2], 10 + i % 3, grade="A") for i in range(20)]
     rows += [person(f"b{i}", "M" if i < 12 else "F", 20, grade="B") for i in range(15)]
+    rows += [person(f"c{i}", "M" if i < 2 else "F", 30, grade="C") for i in range(10)]
     groups = metrics.figures_by(read_payroll(payroll_file(rows)), by="grade")
     by_name = {g["grade"]: g for g in groups}
+    # B and C together hold 14 men and 11 women: A can be shown (see the next test).
+    assert by_name["C"]["suppressed"] is True
     assert by_name["A"]["suppressed"] is False
     assert by_name["A"]["counts"]["male"] == 10
     assert by_name["B"] == {"grade": "B", "suppressed": True,
@@ -192,3 +195,32 @@ def test_the_snapshot_is_inferred_from_the_latest_start_date(payroll_file):
         date(2022, 3, 31)
     result = service.compute_figures(payroll, snapshot=date(2024, 3, 31))
     assert result["snapshot"] == "2024-03-31" and result["snapshot_inferred"] is False
+
+
+def test_a_suppressed_group_cannot_be_worked_out_from_the_totals(payroll_file):
+    # C has 3 women: suppressed. The whole payroll's figures are shown too, so were A and B
+    # both shown, C's mean pay would be the totals minus A's and B's. B, the smaller shown
+    # group, is suppressed as well: C and B together hold 10 or more of each sex.
+    rows = [person(f"a{i}", "MF"[i % 2], 10 + i % 4, grade="A") for i in range(40)]
+    rows += [person(f"b{i}", "MF"[i % 2], 20 + i % 3, grade="B") for i in range(30)]
+    rows += [person(f"c{i}", "M" if i < 12 else "F", 40, grade="C") for i in range(15)]
+    groups = {g["grade"]: g for g in metrics.figures_by(read_payroll(payroll_file(rows)),
+                                                        by="grade")}
+    assert groups["A"]["suppressed"] is False
+    assert groups["C"]["reason"] == "fewer than 10 men or fewer than 10 women"
+    assert groups["B"]["suppressed"] is True
+    assert groups["B"]["reason"].startswith("suppressed too")
+    assert set(groups["B"]) == {"grade", "suppressed", "reason"}
+    # With C's women at 10, nothing needs covering.
+    rows += [person(f"d{i}", "F", 40, grade="C") for i in range(7)]
+    groups = {g["grade"]: g for g in metrics.figures_by(
+        read_payroll(payroll_file(rows, name="more.csv")), by="grade")}
+    assert [groups[k]["suppressed"] for k in "ABC"] == [False, False, False]
+
+
+def test_when_one_group_is_too_small_and_the_other_covers_it_both_are_suppressed(payroll_file):
+    rows = [person(f"o{i}", "MF"[i % 2], 10 + i % 5, worker_type="officer") for i in range(60)]
+    rows += [person(f"s{i}", "M" if i else "F", 12, worker_type="staff") for i in range(11)]
+    groups = metrics.figures_by(read_payroll(payroll_file(rows)), by="worker_type")
+    assert [(g["worker_type"], g["suppressed"]) for g in groups] == [("officer", True),
+                                                                    ("staff", True)]

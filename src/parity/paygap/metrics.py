@@ -276,7 +276,11 @@ def figures_by(payroll: Payroll, *, by: str) -> list[dict]:
     """The six figures for each value of ``worker_type`` or ``grade`` (largest group first).
 
     A group with fewer than 10 men or fewer than 10 women is suppressed: only its name and
-    ``suppressed: true`` are given (payroll data are private; DESIGN.md).
+    ``suppressed: true`` are given (payroll data are private; DESIGN.md). The whole payroll's
+    figures are published too, so a suppressed group's mean pay could be worked out from them
+    and the other groups' (totals minus the rest): while the suppressed groups together hold
+    fewer than 10 men or 10 women, the smallest shown group is suppressed as well
+    (``reason`` says which rule), until they hold 10 of each or every group is suppressed.
     """
     values = payroll.worker_type if by == "worker_type" else payroll.grade
     if values is None:
@@ -287,21 +291,32 @@ def figures_by(payroll: Payroll, *, by: str) -> list[dict]:
     index = {w: i for i, w in enumerate(labels)}
     group_of = np.array([index[w] for w in words] + [index.get("", 0)])[
         np.where(codes < 0, len(words), codes)]
-    rows = []
     sizes = np.bincount(group_of, minlength=len(labels))
-    for code in np.argsort(-sizes, kind="stable"):
-        if not sizes[code]:
-            continue
-        mask = group_of == code
-        group = payroll.subset(mask)
+    order = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c]]
+    men = np.bincount(group_of[payroll.sex == MALE], minlength=len(labels))
+    women = np.bincount(group_of[payroll.sex == FEMALE], minlength=len(labels))
+    small = {c for c in order if men[c] < SUPPRESS_BELOW or women[c] < SUPPRESS_BELOW}
+    covering: set[int] = set()
+    while small and (sum(men[c] for c in small | covering) < SUPPRESS_BELOW
+                     or sum(women[c] for c in small | covering) < SUPPRESS_BELOW):
+        shown = [c for c in order if c not in small | covering]
+        if not shown:
+            break
+        covering.add(min(shown, key=lambda c: (min(men[c], women[c]), sizes[c])))
+    rows = []
+    for code in order:
         label = labels[code] or "(blank)"
-        men, women = int((group.sex == MALE).sum()), int((group.sex == FEMALE).sum())
-        if men < SUPPRESS_BELOW or women < SUPPRESS_BELOW:
+        if code in small:
             rows.append({by: label, "suppressed": True,
                          "reason": f"fewer than {SUPPRESS_BELOW} men or fewer than "
                                    f"{SUPPRESS_BELOW} women"})
             continue
-        figures = six_figures(group)
+        if code in covering:
+            rows.append({by: label, "suppressed": True,
+                         "reason": "suppressed too, so that the figures of a smaller "
+                                   "suppressed group cannot be worked out from the totals"})
+            continue
+        figures = six_figures(payroll.subset(group_of == code))
         figures.pop("other_sex_values", None)
         rows.append({by: label, "suppressed": False, **figures})
     return rows

@@ -234,3 +234,16 @@ def test_no_pay_gap_figure_rests_on_fewer_than_10_people(full_pay, bonus, everyo
     if min(*full_pay, *bonus, *everyone, *quarter_sizes) >= 10:
         assert shown["median_hourly_gap_pct"] == 9.0 and shown["mean_bonus_gap_pct"] == 30.0
         assert not any(q.get("suppressed") for q in shown["quarters"])
+
+
+def test_the_pay_quarters_have_a_chart_beside_their_table(site, kent, tmp_path):
+    file = write_payroll(tmp_path / "kent-payroll-chart.csv", payroll_rows())
+    response = upload(kent, "/private/forces/kent/paygap", file)
+    assert response.status_code == 200, response.text[-2000:]
+    doc = page(response)
+    chart = doc.xpath("//figure[@class='chart-figure']/svg[@role='img']")
+    assert chart, "a chart of the quarters next to their table"
+    expected = paygap.compute_figures(paygap.read_payroll(file))
+    described = text_of(chart[0])
+    for q in expected["quarters"]:
+        assert f"{q['female_pct']:.1f}%" in described

@@ -224,3 +224,20 @@ def test_when_one_group_is_too_small_and_the_other_covers_it_both_are_suppressed
     groups = metrics.figures_by(read_payroll(payroll_file(rows)), by="worker_type")
     assert [(g["worker_type"], g["suppressed"]) for g in groups] == [("officer", True),
                                                                     ("staff", True)]
+
+
+def test_the_same_rate_reached_by_different_sums_is_a_tie(payroll_file):
+    # £1,600 for 10 hours and £6,000 for 37.5 hours (30-day period) are the same hourly rate,
+    # £37.33 an hour, but the two sums differ in the last bit of a float. Found equal, the man
+    # and the woman on it share the two quarters it spans: the man to the lower (decision
+    # 0302), whatever the order of the rows or the last bit.
+    rows = [person("f", "F", 1, ordinary_pay=1600, pay_period_days=30, weekly_hours=10),
+            person("m", "M", 1, ordinary_pay=6000, pay_period_days=30, weekly_hours=37.5)]
+    assert 1600 * 7 / 30 / 10 != 6000 * 7 / 30 / 37.5
+    for order in (rows, rows[::-1]):
+        payroll = read_payroll(payroll_file(order, name=f"{order[0]['employee_id']}.csv"))
+        rate = metrics.hourly_rate(payroll)
+        assert rate[0] == rate[1] == pytest.approx(112 / 3)
+        result = metrics.six_figures(payroll, rate=rate)
+        assert [q["male"] for q in result["quarters"]] == [0, 1, 0, 0]
+        assert result["mean_hourly_gap_pct"] == result["median_hourly_gap_pct"] == 0.0

@@ -32,14 +32,23 @@ from parity.paygap.validation import FEMALE, MALE, OTHER, Payroll, encoded
 
 QUARTERS = ("lower", "lower_middle", "upper_middle", "upper")
 SUPPRESS_BELOW = 10
+RATE_BITS = 40  # significant bits kept in an hourly rate (see `hourly_rate`)
 
 
 def hourly_rate(payroll: Payroll) -> np.ndarray:
     """Hourly rate of pay in pounds: (ordinary pay + bonus pay in the pay period) x 7 / days in
     the pay period / weekly working hours (Schedule 1 paragraph 6). Defined for everyone; the
-    figures use it only for full-pay relevant employees."""
-    return (payroll.ordinary_pay + payroll.bonus_pay_in_period) * 7.0 \
+    figures use it only for full-pay relevant employees.
+
+    Rounded to 40 significant bits (about 12 significant digits): the same rate reached by
+    different sums (£1,600 for 10 hours, £6,000 for 37.5 hours) can differ in the last bit of
+    a float, and people on the same hourly rate must be found equal for the tie rule of the
+    pay quarters (paragraph 13(2)). Relative, so scaling all pay changes nothing; the
+    rounding (under a millionth of a penny in £100) moves no published figure."""
+    rate = (payroll.ordinary_pay + payroll.bonus_pay_in_period) * 7.0 \
         / payroll.pay_period_days / payroll.weekly_hours
+    mantissa, exponent = np.frexp(rate)
+    return np.ldexp(np.round(np.ldexp(mantissa, RATE_BITS)), exponent - RATE_BITS)
 
 
 def gap_pct(men: float | None, women: float | None) -> float | None:

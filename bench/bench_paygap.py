@@ -67,8 +67,10 @@ def run_pandas(path: str, engine: str = "c") -> dict:
     male = sex.isin(["M", "MALE"])
     female = sex.isin(["F", "FEMALE"])
     full = flag.isin(TRUE_WORDS)
-    rate = (df["ordinary_pay"] + df["bonus_pay_in_period"].fillna(0)) * 7 \
-        / df["pay_period_days"] / df["weekly_hours"]
+    # The same rate reached by different sums is one rate (ties that differ in a float's last
+    # bit): 9 decimal places here, 40 significant bits in Parity.
+    rate = ((df["ordinary_pay"] + df["bonus_pay_in_period"].fillna(0)) * 7
+            / df["pay_period_days"] / df["weekly_hours"]).round(9)
     bonus = df["bonus_pay_12m"].fillna(0)
 
     def gap(m: float, f: float) -> float:
@@ -158,7 +160,10 @@ FROM h, b, s
 """
 DUCK_QUARTERS = """
 WITH fp AS (
-  SELECT (ordinary_pay + bonus_in_period) * 7 / pay_period_days / weekly_hours AS rate,
+  -- the same rate reached by different sums is one rate (to 9 decimal places; Parity keeps
+  -- 40 significant bits): ties are found even where the floats differ in the last bit
+  SELECT round((ordinary_pay + bonus_in_period) * 7 / pay_period_days / weekly_hours, 9)
+           AS rate,
          sex IN ('M', 'MALE') AS male
   FROM payroll
   WHERE flag IN ('true','t','yes','y','1') AND sex IN ('M', 'MALE', 'F', 'FEMALE')),

@@ -69,3 +69,30 @@ def test_every_command_is_documented():
     docs = (ROOT / "docs" / "paygap.md").read_text()
     for command in ("parity paygap compute", "parity synth payroll"):
         assert command in docs
+
+
+def test_outputs_that_cannot_be_written_exit_2_before_any_work(sqlite_url, tmp_path):
+    from tests.paygap.conftest import write_csv
+
+    path = write_csv(tmp_path / "p.csv", [person(i, "MF"[i % 2], 10 + i) for i in range(8)])
+    before = path.read_bytes()
+    missing = tmp_path / "no-such-folder" / "audit.csv"
+    run = parity("paygap", "compute", str(path), "--audit", str(missing), "--json",
+                 db_url=sqlite_url)
+    assert run.code == 2 and run.stdout == ""
+    assert "--audit" in run.stderr and "no such folder" in run.stderr
+    over = parity("paygap", "compute", str(path), "--audit", str(path), db_url=sqlite_url)
+    assert over.code == 2 and "overwrite the extract" in over.stderr
+    assert path.read_bytes() == before
+    folder = parity("paygap", "compute", str(path), "--audit", str(tmp_path),
+                    db_url=sqlite_url)
+    assert folder.code == 2 and "a folder" in folder.stderr
+    for out, words in ((missing, "no such folder"), (tmp_path / "x.txt", "expected a file name")):
+        made = parity("synth", "payroll", "--force", "Kent", "--year", "2022", "--out",
+                      str(out), db_url=sqlite_url)
+        assert made.code == 2 and words in made.stderr, made.stderr
+        assert "Traceback" not in made.stderr
+    assert not (tmp_path / "x.txt").exists()
+    big = parity("synth", "payroll", "--force", "Kent", "--year", "2022", "--rows", "2000000",
+                 "--out", str(tmp_path / "big.xlsx"), db_url=sqlite_url)
+    assert big.code == 2 and "1,048,575 rows" in big.stderr

@@ -96,3 +96,21 @@ def test_csv_parquet_and_xlsx_outputs_read_back_the_same(tmp_path):
             assert other[key] == pytest.approx(results[0][key]) if "pct" in key \
                 else other[key] == results[0][key], key
     assert results[0]["other_sex_values"] == {"Not stated": 1}
+
+
+def test_a_monthly_pay_period_counts_as_30_44_days(tmp_path):
+    # The regulations count a monthly pay period as 30.44 days, whatever the month: a
+    # full-time constable at the top of the 2022 scale (official £43,032) is paid
+    # 43,032 / 12 in March, so 43,032 / 12 x 7 / 30.44 / 40 an hour, not x 7 / 31.
+    columns, _ = synth.generate({"officer": {"constable": {"male": 400.0}}},
+                                force_id="dyfed-powys", year=2023, seed=4)
+    out = tmp_path / "k.csv"
+    synth.write(columns, out)
+    payroll = service.read_payroll(out)
+    assert set(payroll.pay_period_days.tolist()) == {30.44}
+    top = (payroll.fte == 1) & payroll.full_pay & (payroll.bonus_pay_in_period == 0) \
+        & (payroll.ordinary_pay == round(43032 / 12, 2))
+    assert top.any()
+    rate = metrics.hourly_rate(payroll)[top]
+    assert rate == pytest.approx(43032 / 12 * 7 / 30.44 / 40)
+    assert rate == pytest.approx(43032 / (365.28 / 7) / 40)

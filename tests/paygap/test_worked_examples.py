@@ -125,8 +125,11 @@ def test_service_fields_round_to_one_decimal_place_and_pairs_add_to_100():
 def test_groups_under_ten_of_either_sex_are_suppressed(payroll_file):
     rows = [person(f"a{i}", "MF"[i % 2], 10 + i % 3, grade="A") for i in range(20)]
     rows += [person(f"b{i}", "M" if i < 12 else "F", 20, grade="B") for i in range(15)]
+    rows += [person(f"c{i}", "M" if i < 2 else "F", 30, grade="C") for i in range(10)]
     groups = metrics.figures_by(read_payroll(payroll_file(rows)), by="grade")
     by_name = {g["grade"]: g for g in groups}
+    # B and C together hold 14 men and 11 women: A can be shown (see the next test).
+    assert by_name["C"]["suppressed"] is True
     assert by_name["A"]["suppressed"] is False
     assert by_name["A"]["counts"]["male"] == 10
     assert by_name["B"] == {"grade": "B", "suppressed": True,
@@ -207,3 +210,49 @@ def test_men_paid_next_to_nothing_give_a_huge_gap_or_none_never_a_crash(payroll_
     assert result["mean_hourly_gap_pct"] is None and result["median_hourly_gap_pct"] is None
     assert metrics.service_fields(result)["DiffMeanHourlyPercent"] is None
     assert metrics.round_1dp(12.25) == 12.3 and metrics.round_1dp(-12.25) == -12.3
+
+
+def test_a_suppressed_group_cannot_be_worked_out_from_the_totals(payroll_file):
+    # C has 3 women: suppressed. The whole payroll's figures are shown too, so were A and B
+    # both shown, C's mean pay would be the totals minus A's and B's. B, the smaller shown
+    # group, is suppressed as well: C and B together hold 10 or more of each sex.
+    rows = [person(f"a{i}", "MF"[i % 2], 10 + i % 4, grade="A") for i in range(40)]
+    rows += [person(f"b{i}", "MF"[i % 2], 20 + i % 3, grade="B") for i in range(30)]
+    rows += [person(f"c{i}", "M" if i < 12 else "F", 40, grade="C") for i in range(15)]
+    groups = {g["grade"]: g for g in metrics.figures_by(read_payroll(payroll_file(rows)),
+                                                        by="grade")}
+    assert groups["A"]["suppressed"] is False
+    assert groups["C"]["reason"] == "fewer than 10 men or fewer than 10 women"
+    assert groups["B"]["suppressed"] is True
+    assert groups["B"]["reason"].startswith("suppressed too")
+    assert set(groups["B"]) == {"grade", "suppressed", "reason"}
+    # With C's women at 10, nothing needs covering.
+    rows += [person(f"d{i}", "F", 40, grade="C") for i in range(7)]
+    groups = {g["grade"]: g for g in metrics.figures_by(
+        read_payroll(payroll_file(rows, name="more.csv")), by="grade")}
+    assert [groups[k]["suppressed"] for k in "ABC"] == [False, False, False]
+
+
+def test_when_one_group_is_too_small_and_the_other_covers_it_both_are_suppressed(payroll_file):
+    rows = [person(f"o{i}", "MF"[i % 2], 10 + i % 5, worker_type="officer") for i in range(60)]
+    rows += [person(f"s{i}", "M" if i else "F", 12, worker_type="staff") for i in range(11)]
+    groups = metrics.figures_by(read_payroll(payroll_file(rows)), by="worker_type")
+    assert [(g["worker_type"], g["suppressed"]) for g in groups] == [("officer", True),
+                                                                    ("staff", True)]
+
+
+def test_the_same_rate_reached_by_different_sums_is_a_tie(payroll_file):
+    # £1,600 for 10 hours and £6,000 for 37.5 hours (30-day period) are the same hourly rate,
+    # £37.33 an hour, but the two sums differ in the last bit of a float. Found equal, the man
+    # and the woman on it share the two quarters it spans: the man to the lower (decision
+    # 0302), whatever the order of the rows or the last bit.
+    rows = [person("f", "F", 1, ordinary_pay=1600, pay_period_days=30, weekly_hours=10),
+            person("m", "M", 1, ordinary_pay=6000, pay_period_days=30, weekly_hours=37.5)]
+    assert 1600 * 7 / 30 / 10 != 6000 * 7 / 30 / 37.5
+    for order in (rows, rows[::-1]):
+        payroll = read_payroll(payroll_file(order, name=f"{order[0]['employee_id']}.csv"))
+        rate = metrics.hourly_rate(payroll)
+        assert rate[0] == rate[1] == pytest.approx(112 / 3)
+        result = metrics.six_figures(payroll, rate=rate)
+        assert [q["male"] for q in result["quarters"]] == [0, 1, 0, 0]
+        assert result["mean_hourly_gap_pct"] == result["median_hourly_gap_pct"] == 0.0

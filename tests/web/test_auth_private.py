@@ -37,14 +37,16 @@ PAYROLL_COLUMNS = ["employee_id", "sex", "ordinary_pay", "bonus_pay_in_period",
 
 
 def payroll_rows(seed: int = 3) -> list[list]:
-    """40 women and 40 men (officers, and 5 + 5 PCSOs); 6 women and 20 men paid a bonus."""
+    """40 women and 40 men (officers, 5 + 5 staff and 5 + 5 PCSOs); 6 women and 20 men paid a
+    bonus. Staff and PCSOs together hold 10 of each sex, so the officers' figures cannot give
+    away either small group's."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(80):
         sex = "F" if i % 2 else "M"
         pay = round(float(rng.normal(2900 if sex == "M" else 2600, 300)), 2)
         bonus = 500.0 if (sex == "F" and i < 12) or (sex == "M" and i < 40) else ""
-        worker = "pcso" if i >= 70 else "officer"
+        worker = "pcso" if i >= 70 else "staff" if i >= 60 else "officer"
         rows.append([f"E{i:03d}", sex, pay, "", 31, 40, "true", bonus, worker])
     return rows
 
@@ -104,7 +106,7 @@ def test_the_pay_gap_of_an_uploaded_payroll_with_small_groups_suppressed(site, k
     assert expected["mean_bonus_gap_pct"] is not None
     rows = {text_of(r.xpath("th")[0]): [text_of(td) for td in r.xpath("td")]
             for r in doc.xpath("//table[2]/tbody/tr")}
-    assert rows["pcso"] == ["[c]", "[c]"] and "[c]" not in rows["officer"]
+    assert rows["pcso"] == rows["staff"] == ["[c]", "[c]"] and "[c]" not in rows["officer"]
     assert "kent-payroll-2024.csv" in text_of(doc)
     # read and forgotten: no source row, no file left behind
     with Session(site.state.engine) as s:
@@ -232,3 +234,16 @@ def test_no_pay_gap_figure_rests_on_fewer_than_10_people(full_pay, bonus, everyo
     if min(*full_pay, *bonus, *everyone, *quarter_sizes) >= 10:
         assert shown["median_hourly_gap_pct"] == 9.0 and shown["mean_bonus_gap_pct"] == 30.0
         assert not any(q.get("suppressed") for q in shown["quarters"])
+
+
+def test_the_pay_quarters_have_a_chart_beside_their_table(site, kent, tmp_path):
+    file = write_payroll(tmp_path / "kent-payroll-chart.csv", payroll_rows())
+    response = upload(kent, "/private/forces/kent/paygap", file)
+    assert response.status_code == 200, response.text[-2000:]
+    doc = page(response)
+    chart = doc.xpath("//figure[@class='chart-figure']/svg[@role='img']")
+    assert chart, "a chart of the quarters next to their table"
+    expected = paygap.compute_figures(paygap.read_payroll(file))
+    described = text_of(chart[0])
+    for q in expected["quarters"]:
+        assert f"{q['female_pct']:.1f}%" in described

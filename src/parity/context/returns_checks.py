@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from parity.context.returns_importer import FIGURES
 
 COLUMN = FIGURES  # service field name -> column
@@ -162,19 +164,43 @@ def _failures(record: dict) -> list[tuple[str, str, dict]]:
     return out
 
 
-def upper_half_shares(v: dict) -> tuple[float, float, float, float] | None:
+def smallest_quarter(v: dict, *, largest: int = 10_000) -> int:
+    """The fewest people a quarter of this return can hold: the smallest ``s`` for which each
+    published female quarter share is, within its rounding, some whole number of women out
+    of ``s`` or ``s + 1`` people (quarter sizes differ by at most one). `largest` when no
+    ``s`` up to it fits (then quarters are so large that a person more or less is noise)."""
+    sizes = np.arange(1, largest + 1, dtype=float)
+    fits = np.ones(largest, dtype=bool)
+    for _, q in QUARTERS:
+        share = v[f"Female{q}"]
+        tolerance = half_unit(share) + _EPS
+        quarter_fits = np.zeros(largest, dtype=bool)
+        for size in (sizes, sizes + 1):
+            women = np.round(share * size / 100.0)
+            quarter_fits |= np.abs(100.0 * women / size - share) <= tolerance
+        fits &= quarter_fits
+    found = np.flatnonzero(fits)
+    return int(sizes[found[0]]) if len(found) else largest
+
+
+def upper_half_shares(v: dict, *, quarter: int | None = None
+                      ) -> tuple[float, float, float, float] | None:
     """(lowest, highest) possible share of women in the upper two quarters, and the same for
     men in the lower two, given the rounding of the eight published quarter shares; None
     when a share is missing or a sex has no one in any quarter.
 
-    Quarters hold equal numbers of people, so the published within-quarter percentages are
-    proportional to head counts."""
+    The published within-quarter percentages are proportional to head counts when quarters
+    hold equal numbers of people; they may differ by one (a head count not divisible by
+    four). With `quarter`, the fewest people a quarter may hold, each quarter may hold
+    `quarter` or `quarter` + 1 people, whichever is against the claim; without it, quarters
+    are taken as equal."""
     female = [v[f"Female{q}"] for _, q in QUARTERS]
     male = [v[f"Male{q}"] for _, q in QUARTERS]
     if any(x is None for x in female + male):
         return None
     hf = [half_unit(x) for x in female]
     hm = [half_unit(x) for x in male]
+    ratio = 1.0 if quarter is None else (quarter + 1) / quarter
 
     def bounds(upper: list[float], lower: list[float], hu: list[float], hl: list[float]):
         lo_up = sum(max(0.0, x - h) for x, h in zip(upper, hu, strict=True))
@@ -183,7 +209,7 @@ def upper_half_shares(v: dict) -> tuple[float, float, float, float] | None:
         hi_low = sum(x + h for x, h in zip(lower, hl, strict=True))
         if lo_up + hi_low <= 0 or hi_up + lo_low <= 0:
             return None
-        return lo_up / (lo_up + hi_low), hi_up / (hi_up + lo_low)
+        return lo_up / (lo_up + ratio * hi_low), ratio * hi_up / (ratio * hi_up + lo_low)
 
     women_upper = bounds(female[2:], female[:2], hf[2:], hf[:2])
     men_lower = bounds(male[:2], male[2:], hm[:2], hm[2:])
@@ -196,7 +222,17 @@ def _impossible_median(v: dict) -> list[tuple[str, str, dict]]:
     gap = v["DiffMedianHourlyPercent"]
     if gap is None:
         return []
-    shares = upper_half_shares(v)
+    out = _impossible_median_with(v, gap, upper_half_shares(v))
+    if out:
+        # Flagged with equal quarters: check again with quarters of unequal size, as small
+        # as the published shares allow (the rare returns flagged, so the search is cheap).
+        out = _impossible_median_with(v, gap, upper_half_shares(
+            v, quarter=smallest_quarter(v)))
+    return out
+
+
+def _impossible_median_with(v: dict, gap: float, shares: tuple | None
+                            ) -> list[tuple[str, str, dict]]:
     if shares is None:
         return []
     women_upper_lo, women_upper_hi, men_lower_lo, men_lower_hi = shares

@@ -64,6 +64,8 @@ def compute_cmd(
     if by is not None and by not in service.BY_CHOICES:
         raise InputError(f"--by {by!r}: expected worker_type or grade")
     when = _snapshot(snapshot)
+    if audit is not None:
+        service.check_output(audit, what="--audit", not_over=file)
     payroll = service.read_payroll(file)
     if adjusted:
         from rich.console import Console
@@ -111,12 +113,14 @@ def _show(r: dict) -> None:
                   f"(median hourly pay; {r['pence_per_pound_mean']:.0f}p on the mean).")
     quarters = Table(title="Pay quarters (lowest first)")
     for col in ("quarter", "women", "", "men", "hourly range", "mean gap", "median gap"):
-        quarters.add_column(col, justify="left" if col in ("quarter", "") else "right")
+        # Wrapped, never cut short with an ellipsis, in a narrow terminal.
+        quarters.add_column(col, justify="left" if col in ("quarter", "") else "right",
+                            overflow="fold")
     for q in r["quarters"]:
         share = None if q["female_pct"] is None else q["female_pct"] / 100
         rng = "—" if q["min_hourly_gbp"] is None else \
             f"£{q['min_hourly_gbp']:.2f}–£{q['max_hourly_gbp']:.2f}"
-        quarters.add_row(q["quarter"], _num(q["female_pct"]), bar(share, 20),
+        quarters.add_row(q["quarter"], _num(q["female_pct"]), bar(share, 8),
                          _num(q["male_pct"]), rng, _num(q["mean_hourly_gap_pct"]),
                          _num(q["median_hourly_gap_pct"]))
     out.print(quarters)
@@ -131,15 +135,20 @@ def _show(r: dict) -> None:
         groups = Table(title=f"By {r['by']}")
         for col in (r["by"], "mean gap", "median gap", "mean bonus gap", "men bonus",
                     "women bonus"):
-            groups.add_column(col, justify="left" if col == r["by"] else "right")
+            groups.add_column(col, justify="left" if col == r["by"] else "right",
+                              overflow="fold")
         for g in r["groups"]:
             if g["suppressed"]:
-                groups.add_row(g[r["by"]], "suppressed (under 10 men or women)", "", "", "", "")
+                mark = "" if g["reason"].startswith("fewer") else " (2)"
+                groups.add_row(g[r["by"]], f"suppressed{mark}", "", "", "", "")
             else:
                 groups.add_row(g[r["by"]], _num(g["mean_hourly_gap_pct"]),
                                _num(g["median_hourly_gap_pct"]), _num(g["mean_bonus_gap_pct"]),
                                _num(g["male_bonus_pct"]), _num(g["female_bonus_pct"]))
         out.print(groups)
+        if any(g["suppressed"] for g in r["groups"]):
+            out.print("suppressed: fewer than 10 men or 10 women; (2): also suppressed, so that "
+                      "a smaller suppressed group cannot be worked out from the totals.")
     if "adjusted" in r:
         a = r["adjusted"]
         out.print(f"Adjusted gap ({a['employees']:,} employees; {', '.join(a['covariates'][:3])}"

@@ -32,14 +32,23 @@ from parity.paygap.validation import FEMALE, MALE, OTHER, Payroll, encoded
 
 QUARTERS = ("lower", "lower_middle", "upper_middle", "upper")
 SUPPRESS_BELOW = 10
+RATE_BITS = 40  # significant bits kept in an hourly rate (see `hourly_rate`)
 
 
 def hourly_rate(payroll: Payroll) -> np.ndarray:
     """Hourly rate of pay in pounds: (ordinary pay + bonus pay in the pay period) x 7 / days in
     the pay period / weekly working hours (Schedule 1 paragraph 6). Defined for everyone; the
-    figures use it only for full-pay relevant employees."""
-    return (payroll.ordinary_pay + payroll.bonus_pay_in_period) * 7.0 \
+    figures use it only for full-pay relevant employees.
+
+    Rounded to 40 significant bits (about 12 significant digits): the same rate reached by
+    different sums (£1,600 for 10 hours, £6,000 for 37.5 hours) can differ in the last bit of
+    a float, and people on the same hourly rate must be found equal for the tie rule of the
+    pay quarters (paragraph 13(2)). Relative, so scaling all pay changes nothing; the
+    rounding (under a millionth of a penny in £100) moves no published figure."""
+    rate = (payroll.ordinary_pay + payroll.bonus_pay_in_period) * 7.0 \
         / payroll.pay_period_days / payroll.weekly_hours
+    mantissa, exponent = np.frexp(rate)
+    return np.ldexp(np.round(np.ldexp(mantissa, RATE_BITS)), exponent - RATE_BITS)
 
 
 def gap_pct(men: float | None, women: float | None) -> float | None:
@@ -279,7 +288,11 @@ def figures_by(payroll: Payroll, *, by: str) -> list[dict]:
     """The six figures for each value of ``worker_type`` or ``grade`` (largest group first).
 
     A group with fewer than 10 men or fewer than 10 women is suppressed: only its name and
-    ``suppressed: true`` are given (payroll data are private; DESIGN.md).
+    ``suppressed: true`` are given (payroll data are private; DESIGN.md). The whole payroll's
+    figures are published too, so a suppressed group's mean pay could be worked out from them
+    and the other groups' (totals minus the rest): while the suppressed groups together hold
+    fewer than 10 men or 10 women, the smallest shown group is suppressed as well
+    (``reason`` says which rule), until they hold 10 of each or every group is suppressed.
     """
     values = payroll.worker_type if by == "worker_type" else payroll.grade
     if values is None:
@@ -290,21 +303,32 @@ def figures_by(payroll: Payroll, *, by: str) -> list[dict]:
     index = {w: i for i, w in enumerate(labels)}
     group_of = np.array([index[w] for w in words] + [index.get("", 0)])[
         np.where(codes < 0, len(words), codes)]
-    rows = []
     sizes = np.bincount(group_of, minlength=len(labels))
-    for code in np.argsort(-sizes, kind="stable"):
-        if not sizes[code]:
-            continue
-        mask = group_of == code
-        group = payroll.subset(mask)
+    order = [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c]]
+    men = np.bincount(group_of[payroll.sex == MALE], minlength=len(labels))
+    women = np.bincount(group_of[payroll.sex == FEMALE], minlength=len(labels))
+    small = {c for c in order if men[c] < SUPPRESS_BELOW or women[c] < SUPPRESS_BELOW}
+    covering: set[int] = set()
+    while small and (sum(men[c] for c in small | covering) < SUPPRESS_BELOW
+                     or sum(women[c] for c in small | covering) < SUPPRESS_BELOW):
+        shown = [c for c in order if c not in small | covering]
+        if not shown:
+            break
+        covering.add(min(shown, key=lambda c: (min(men[c], women[c]), sizes[c])))
+    rows = []
+    for code in order:
         label = labels[code] or "(blank)"
-        men, women = int((group.sex == MALE).sum()), int((group.sex == FEMALE).sum())
-        if men < SUPPRESS_BELOW or women < SUPPRESS_BELOW:
+        if code in small:
             rows.append({by: label, "suppressed": True,
                          "reason": f"fewer than {SUPPRESS_BELOW} men or fewer than "
                                    f"{SUPPRESS_BELOW} women"})
             continue
-        figures = six_figures(group)
+        if code in covering:
+            rows.append({by: label, "suppressed": True,
+                         "reason": "suppressed too, so that the figures of a smaller "
+                                   "suppressed group cannot be worked out from the totals"})
+            continue
+        figures = six_figures(payroll.subset(group_of == code))
         figures.pop("other_sex_values", None)
         rows.append({by: label, "suppressed": False, **figures})
     return rows

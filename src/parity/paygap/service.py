@@ -27,7 +27,7 @@ from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
-           "write_audit", "default_snapshot", "infer_snapshot", "synth_payroll",
+           "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",
            "adjusted_gap"]
 BY_CHOICES = ("worker_type", "grade")
 
@@ -125,13 +125,36 @@ def audit_trail(payroll: Payroll):  # noqa: ANN201
     return metrics.audit_table(payroll)
 
 
+def check_output(out: Path | str, *, what: str, suffixes: tuple[str, ...] | None = None,
+                 not_over: Path | str | None = None) -> Path:
+    """`out` as a Path, or `InputError` when it cannot be written: its folder does not exist,
+    it is a folder, its suffix is not one of `suffixes`, or it is the file `not_over` (the
+    input: writing there would destroy it). Checked before any work is done."""
+    out = Path(out)
+    if suffixes is not None and out.suffix.lower() not in suffixes:
+        raise InputError(f"{what} {out}: expected a file name ending {', '.join(suffixes)}")
+    if out.is_dir():
+        raise InputError(f"{what} {out}: a folder; expected a file name")
+    if not out.parent.is_dir():
+        raise InputError(f"{what} {out}: no such folder {str(out.parent)!r}")
+    if not_over is not None and Path(not_over).exists() and out.exists() \
+            and out.resolve() == Path(not_over).resolve():
+        raise InputError(f"{what} {out}: the same file as the payroll extract; writing it "
+                         "would overwrite the extract")
+    return out
+
+
 def write_audit(payroll: Payroll, out: Path | str) -> int:
     """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
     names every employee, so it goes to the payroll team, never to publication."""
     import pyarrow.csv as pcsv
 
     table = audit_trail(payroll)
-    pcsv.write_csv(table, Path(out))
+    out = check_output(out, what="--audit")
+    try:
+        pcsv.write_csv(table, out)
+    except OSError as exc:
+        raise InputError(f"--audit {out}: cannot be written ({exc.strerror or exc})") from exc
     return table.num_rows
 
 
@@ -150,6 +173,10 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")
+    out = check_output(out, what="--out", suffixes=synth.SUFFIXES)
+    if out.suffix.lower() == ".xlsx" and rows is not None and rows > synth.XLSX_ROWS:
+        raise InputError(f"--out {out}: an XLSX sheet holds at most {synth.XLSX_ROWS:,} rows; "
+                         "write CSV or Parquet")
     resolved = registry().force(force)
     workforce.ensure_loaded(session)
     years = workforce.years_available(session)
@@ -170,7 +197,9 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
             stock[worker_type] = {worker_type: merged}
     columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
                                       seed=seed)
-    out = Path(out)
-    synth.write(columns, out)
+    try:
+        synth.write(columns, out)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
     summary.file, summary.force = str(out), resolved.name
     return summary.__dict__

@@ -26,6 +26,8 @@ PAY_DATA = HERE.parent / "data" / "police-pay"
 RANKS = ("constable", "sergeant", "inspector", "chief_inspector", "superintendent",
          "chief_superintendent", "chief_officer")
 RANK_LABELS = {r: r.replace("_", " ").title() for r in RANKS}
+SUFFIXES = (".csv", ".parquet", ".pq", ".xlsx")  # what `write` writes
+XLSX_ROWS = 1_048_575  # a sheet's rows under the header
 SEX_LABELS = {"male": "M", "female": "F", "not_stated": "Not stated",
               "prefer_not_to_say": "Prefer not to say",
               "prefer_to_self_describe": "Prefer to self-describe"}
@@ -366,7 +368,7 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
         "start_date": pa.array(start[order]),
         "fte": pa.array(fte[order]),
         "weekly_hours": pa.array(weekly_hours[order]),
-        "pay_period_days": pa.array(np.full(n, days, dtype=np.int64)),
+        "pay_period_days": pa.array(np.full(n, float(days))),
         "ordinary_pay": pa.array(ordinary[order]),
         "bonus_pay_in_period": pa.array(bonus_in_period[order]),
         "full_pay": pa.array(~on_leave[order]),
@@ -397,8 +399,9 @@ def write(columns: dict, out: Path) -> None:
 
         pq.write_table(table, out)
     elif suffix == ".xlsx":
-        if table.num_rows > 1_048_575:
-            raise InputError("an XLSX sheet holds at most 1,048,575 rows; write CSV or Parquet")
+        if table.num_rows > XLSX_ROWS:
+            raise InputError(f"an XLSX sheet holds at most {XLSX_ROWS:,} rows; write CSV or "
+                             "Parquet")
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)

@@ -133,8 +133,27 @@ def private_paygap(request: Request, force_id: str, user: RequireUser,
             figures = paygap.compute_figures(payroll, by=by or None)
     except InputError as error:
         return _upload_error(request, user, force, error, "payroll extract")
-    return _render(request, "private_paygap.html", user, force=force,
-                   data=paygap_shown(figures), minimum=SUPPRESSION_MINIMUM)
+    data = paygap_shown(figures)
+    return _render(request, "private_paygap.html", user, force=force, data=data,
+                   minimum=SUPPRESSION_MINIMUM, chart=_quarters_chart(data))
+
+
+def _quarters_chart(data: dict):  # noqa: ANN202
+    """Women's share of each pay quarter (suppressed quarters: no data), against their share
+    of everyone in the quarters."""
+    from parity.reports.charts import Bar, bar_chart
+
+    quarters = [q for q in data["quarters"] if not q.get("suppressed")]
+    if not quarters:
+        return None
+    bars = [Bar(q["quarter"].replace("_", " ").capitalize(),
+                None if q.get("suppressed") or q["female_pct"] is None
+                else q["female_pct"] / 100) for q in data["quarters"]]
+    women = sum(q["female"] for q in quarters)
+    everyone = sum(q["employees"] for q in quarters)
+    overall = women / everyone if everyone and len(quarters) == len(data["quarters"]) else None
+    return bar_chart(bars, title="Share of women in each pay quarter, lowest pay first",
+                     reference=("all quarters", overall) if overall is not None else None)
 
 
 @router.post("/forces/{force_id}/flows", dependencies=[CsrfChecked])

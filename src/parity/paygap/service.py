@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
+from parity import clock
 from parity.errors import InputError
 from parity.paygap import metrics
 from parity.paygap.importer import read_payroll
@@ -34,7 +35,7 @@ BY_CHOICES = ("worker_type", "grade")
 
 def default_snapshot(today: date | None = None) -> date:
     """The latest 31 March on or before `today`: the public-sector snapshot date."""
-    today = today or date.today()
+    today = today or clock.today()
     year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
     return date(year, 3, 31)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -121,6 +122,12 @@ def bar(value: float | None, width: int = 20) -> str:
 
 
 def console():  # noqa: ANN201
+    """The standard output console; when it is not a terminal (a pipe or a file) and COLUMNS
+    is not set, wide enough for the tables, which would otherwise be cut to 80 columns
+    ("2017/…")."""
     from rich.console import Console
 
-    return Console()
+    out = Console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(width=200)
+    return out

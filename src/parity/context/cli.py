@@ -3,7 +3,6 @@ crime, context."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -11,6 +10,7 @@ import typer
 from parity.commands import (
     JsonOption,
     app,
+    console,
     emit_json,
     handles_input_errors,
     import_app,
@@ -37,18 +37,6 @@ def _spark(values: list[float | None]) -> str:
     span = (high - low) or 1.0
     return "".join(" " if v is None else SPARK[int((v - low) / span * (len(SPARK) - 1))]
                    for v in values)
-
-
-def console():  # noqa: ANN201
-    """The standard output console; when it is not a terminal (a pipe or a file) and COLUMNS
-    is not set, wide enough for the tables, which would otherwise be cut to 80 columns
-    ("2017/…")."""
-    from rich.console import Console
-
-    out = Console()
-    if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(width=200)
-    return out
 
 
 def _num(value: float | None, digits: int = 1, suffix: str = "") -> str:

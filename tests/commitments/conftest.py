@@ -1,12 +1,30 @@
 """Fixtures of the commitments tests: moments in UTC and a force commitment to work on."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 
 def at(year: int, month: int = 1, day: int = 1, hour: int = 12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def mentoring_articles(tmp_path: Path) -> Path:
+    """A folder holding one made-up Kent article, for commitments that cite the library."""
+    from parity.library.samples import front_matter_file
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "kent-mentoring.md").write_text(front_matter_file(
+        title="Reverse mentoring for senior leaders", url=MENTORING_URL,
+        area="Kent", published=date(2021, 3, 1), description="Made up for this test.",
+        body="Constables mentor chief officers on what holds women back from promotion."),
+        encoding="utf-8")
+    return folder
+
+
+MENTORING_URL = "https://example.org/kent/mentoring"
 
 
 def kent_senior(**indicator) -> dict:

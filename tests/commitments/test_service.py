@@ -8,7 +8,7 @@ from parity.commitments import service
 from parity.errors import InputError
 from parity.workforce import service as ws
 
-from .conftest import at, kent_senior
+from .conftest import MENTORING_URL, at, kent_senior, mentoring_articles
 
 NATIONAL = ["national-2019-1", "national-2019-2", "national-2019-3", "national-2022-1",
             "national-2022-2", "national-2022-3"]
@@ -211,21 +211,11 @@ def test_the_overview_counts_each_force_s_statuses(wf_db, kent):
 def test_a_commitment_cites_a_library_article_by_its_id(wf_db, tmp_path):
     """A library id is checked against the library when cited, shown with the article's
     title and page, and the article lists the commitment citing it."""
-    from datetime import date as day
-
     from parity.library import service as library
     from parity.library.importer import import_articles
-    from parity.library.samples import front_matter_file
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "kent-mentoring.md").write_text(front_matter_file(
-        title="Reverse mentoring for senior leaders", url="https://example.org/kent/mentoring",
-        area="Kent", published=day(2021, 3, 1), description="Made up for this test.",
-        body="Constables mentor chief officers on what holds women back from promotion."),
-        encoding="utf-8")
-    import_articles(wf_db, path=folder)
-    article = library.get_article(wf_db, ref="https://example.org/kent/mentoring")
+    import_articles(wf_db, path=mentoring_articles(tmp_path))
+    article = library.get_article(wf_db, ref=MENTORING_URL)
     service.add_commitment(wf_db, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
     service.link_article(wf_db, ref="kent-1", article=str(article.id), note="since 2021",
                          by="lead", at=at(2021, 4, 1))

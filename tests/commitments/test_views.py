@@ -16,7 +16,7 @@ from parity.commitments import defaults, service
 from parity.store.models import Source
 from parity.web.app import CONTENT_SECURITY_POLICY, create_app
 from parity.web.responses import to_jsonable
-from tests.commitments.conftest import at, kent_senior
+from tests.commitments.conftest import MENTORING_URL, at, kent_senior, mentoring_articles
 from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.web import test_browser as browser_fixtures
 from tests.web.conftest import page
@@ -421,20 +421,13 @@ def test_hr_figures_never_reach_the_pages_the_api_or_the_report(sqlite_templates
 def test_a_cited_library_article_is_linked_by_its_title(sqlite_templates, tmp_path):
     from parity.library import service as library
     from parity.library.importer import import_articles
-    from parity.library.samples import front_matter_file
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "mentoring.md").write_text(front_matter_file(
-        title="Reverse mentoring for senior leaders", url="https://example.org/kent/mentoring",
-        area="Kent", published=date(2021, 3, 1), description="Made up for this test.",
-        body="Constables mentor chief officers on what holds women back from promotion."),
-        encoding="utf-8")
+    folder = mentoring_articles(tmp_path)
     shutil.copy(sqlite_templates["workforce"], tmp_path / "lib.db")
     app = create_app(f"sqlite:///{tmp_path / 'lib.db'}")
     with TestClient(app) as c, Session(app.state.engine) as s:
         import_articles(s, path=folder)
-        article = library.get_article(s, ref="https://example.org/kent/mentoring")
+        article = library.get_article(s, ref=MENTORING_URL)
         service.add_commitment(s, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
         service.link_article(s, ref="kent-1", article=str(article.id), note="since 2021",
                              by="lead", at=at(2021, 4, 1))

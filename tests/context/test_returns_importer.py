@@ -187,6 +187,24 @@ def test_bad_cells_are_all_reported_with_row_and_column_and_nothing_is_written(d
     assert db.scalar(select(func.count()).select_from(PaygapReturn)) == 0
 
 
+def test_an_employer_id_the_store_cannot_hold_is_refused(db, tmp_path):
+    """Found by the damaged-file property test: an id of 9.2e18 passed as a whole number and
+    overflowed the database. Ids are the service's numbers, at most 2,147,483,647."""
+    path = tmp_path / "ids.csv"
+    _write(path, [_row("Kent Police", 9223372036854775808), _row("Surrey Police", "²"),
+                  _row("Essex Police", 2147483648), _row("Sussex Police", 2147483647)])
+    with pytest.raises(InputError) as info:
+        import_paygap_returns(db, path=path)
+    assert [(p.row, p.column) for p in info.value.problems] == \
+        [(2, "EmployerId"), (3, "EmployerId"), (4, "EmployerId")]
+    assert "expected a whole number from 0 to 2,147,483,647, found '2147483648'" in \
+        info.value.problems[2].message
+    assert db.scalar(select(func.count()).select_from(PaygapReturn)) == 0
+    _write(path, [_row("Sussex Police", 2147483647)])
+    import_paygap_returns(db, path=path)
+    assert db.scalar(select(PaygapReturn.employer_id)) == 2147483647
+
+
 def test_a_file_that_is_not_a_download_is_refused(shared_data):
     with pytest.raises(InputError) as info:
         read_returns(shared_data / "heforshe" / "commitments.csv")

@@ -66,6 +66,8 @@ FIGURES: dict[str, str] = {
     "FemaleTopQuartile": "female_top_quartile",
 }
 REQUIRED = ("EmployerName", "SicCodes", *FIGURES, "EmployerSize", "DueDate")
+# The service's ids are numbers in the tens of thousands; the store keeps them as 32-bit integers.
+MAX_EMPLOYER_ID = 2_147_483_647
 OPTIONAL = ("EmployerId", "Address", "PostCode", "CompanyNumber", "CompanyLinkToGPGInfo",
             "ResponsiblePerson", "CurrentName", "SubmittedAfterTheDeadline", "DateSubmitted")
 
@@ -351,8 +353,10 @@ def read_returns(path: Path | str) -> ReturnsFile:
                          f"expected True or False, found {late!r}")
             rec["submitted_late"] = None
         employer_id = _text(row[col["EmployerId"]])
-        if employer_id and not employer_id.isdigit():
-            problems.add(number, "EmployerId", f"expected a whole number, found {employer_id!r}")
+        if employer_id and not (employer_id.isascii() and employer_id.isdigit()
+                                and int(employer_id) <= MAX_EMPLOYER_ID):
+            problems.add(number, "EmployerId", "expected a whole number from 0 to "
+                         f"{MAX_EMPLOYER_ID:,}, found {employer_id!r}")
             employer_id = ""
         rec["employer_id"] = int(employer_id) if employer_id else None
         current = " ".join(_text(row[col["CurrentName"]]).split())

@@ -134,6 +134,9 @@ def test_quirks_of_the_cells():
     assert parse_size("20,000 or more") == (20000, None)
     assert parse_size("Less than 250") == (0, 249)
     assert parse_size("Not Provided") == (None, None)
+    for damaged in ("5000 to 99,999,999,999", "20,000,000 or more", "500 to 250"):
+        with pytest.raises(ValueError):
+            parse_size(damaged)
     assert parse_number("\t-2.70") == -2.7
     assert parse_number("") is None
     with pytest.raises(ValueError):

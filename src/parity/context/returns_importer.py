@@ -68,6 +68,8 @@ FIGURES: dict[str, str] = {
 REQUIRED = ("EmployerName", "SicCodes", *FIGURES, "EmployerSize", "DueDate")
 # The service's ids are numbers in the tens of thousands; the store keeps them as 32-bit integers.
 MAX_EMPLOYER_ID = 2_147_483_647
+# No employer has ten million people: a larger band is a damaged cell.
+MAX_EMPLOYER_SIZE = 10_000_000
 OPTIONAL = ("EmployerId", "Address", "PostCode", "CompanyNumber", "CompanyLinkToGPGInfo",
             "ResponsiblePerson", "CurrentName", "SubmittedAfterTheDeadline", "DateSubmitted")
 
@@ -208,12 +210,18 @@ def parse_size(value: object) -> tuple[int | None, int | None]:
     if not m:
         raise ValueError(text)
     def whole(group: int) -> int:
-        return int(m.group(group).replace(",", ""))
+        number = int(m.group(group).replace(",", ""))
+        if number > MAX_EMPLOYER_SIZE:
+            raise ValueError(text)
+        return number
 
     if m.group(1):
         return 0, whole(2) - 1
     if m.group(3):
-        return whole(3), whole(4)
+        low, high = whole(3), whole(4)
+        if low > high:
+            raise ValueError(text)
+        return low, high
     return whole(5), None
 
 

@@ -31,7 +31,7 @@ LEAVING = {"ref": "kent-leaving", "force": "Kent", "title": "Fewer women constab
                            "baseline_year": 2019, "target_value": 0.04,
                            "target_date": "2027-03-31"}]}
 # Kent has fewer than 10 women chief officers: every year of this rate is suppressed.
-CHIEFS = {"ref": "kent-chiefs", "force": "Kent", "title": "More women chief officers promoted",
+CHIEFS = {"ref": "kent-chiefs", "force": "Kent", "title": "More women join as chief officers",
           "theme": "progression", "made": "2019-06-01",
           "indicators": [{"kind": "flow_rate", "direction": "up",
                           "params": {"rate": "joining", "sex": "female",

@@ -22,12 +22,14 @@ commit: it loads them in a savepoint and rolls it back (docs/decisions/0505).
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -298,3 +300,65 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
         as_of=as_of.isoformat() if as_of else None,
         as_of_label=f"{as_of.day} {as_of:%B} {as_of.year}" if as_of else None)
     return {"title": "Commitments", "html": html}
+
+
+# the private area: a force's own commitments with the figures from its HR records -------------
+def private_status(session: Session, *, force_id: str) -> list[dict]:
+    """The force's commitments as `service.status(..., include_private=True)` gives them, each
+    measured indicator of a private kind (``flow_rate``) marked with ``suppressed_years``: the
+    years its source holds that have no figure because the group has fewer than 10 people
+    (`parity.flows.service.rate_series` leaves them out), and the commitment with
+    ``baseline_suppressed`` / ``latest_suppressed`` when its baseline or latest year is one.
+
+    PRIVATE: for the signed-in private area only (docs/decisions/0404, 0405)."""
+    items = service.status(session, force_id=force_id, include_private=True)
+    for item in items:
+        item["baseline_suppressed"] = item["latest_suppressed"] = False
+        for indicator in item["indicators"]:
+            indicator["suppressed_years"] = _suppressed_years(session, indicator,
+                                                              force_id=item["force_id"])
+        decider = next((i for i in item["indicators"] if i["role"] == "measure"
+                        and i["status"] == item["status"]), None)
+        if decider is None or not decider["suppressed_years"]:
+            continue
+        hidden = set(decider["suppressed_years"])
+        item["baseline_suppressed"] = item["baseline"] is None and (
+            item["baseline_year"] in hidden
+            or (item["baseline_year"] is None and not decider["values"]))
+        last = max(hidden | set(decider["values"]))
+        item["latest_suppressed"] = last in hidden
+    return items
+
+
+def _suppressed_years(session: Session, indicator: dict, *, force_id: str | None) -> list[int]:
+    provider = providers.REGISTRY.get(indicator["kind"])
+    if provider is None or not provider.private or force_id is None:
+        return []
+    expected = getattr(provider, "expected", None)
+    module = getattr(provider, "module", None)
+    if expected is None or module is None:
+        return []
+    try:
+        years = expected(importlib.import_module(module), session, force_id)
+    except (ImportError, InputError):
+        return []
+    return sorted(y for y in years if y not in indicator["values"])
+
+
+def private_fragment(session: Session, *, force_id: str) -> Markup:
+    """A force's commitments with the figures from its own HR records, as an HTML fragment:
+    each one's status, baseline, latest, target, target date and reason, figures resting on
+    fewer than 10 people shown as ``[c]``. Loads the bundled national commitments (and
+    commits them, as `defaults_loaded`) on the first read of the database.
+
+    PRIVATE: not mounted on any public route."""
+    from parity.reports.format import SUPPRESSED, SUPPRESSION_MINIMUM
+
+    defaults_loaded(session)
+    items = private_status(session, force_id=force_id)
+    counts = {s: 0 for s in metrics.STATUSES}
+    for item in items:
+        counts[item["status"]] += 1
+    return Markup(templates.env.get_template("commitments_private.html").render(
+        items=items, counts=counts, force_id=force_id, suppressed=SUPPRESSED,
+        minimum=SUPPRESSION_MINIMUM))

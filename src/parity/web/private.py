@@ -15,6 +15,9 @@ responses are never cached.
 - ``GET /private/forces/<id>/flows?year=``: joiners, leavers and promotions, rate ratios,
   the pipeline and the reconciliation (`parity.flows.views.private_flows_fragment`, from
   `parity.flows.service.flows`), groups of fewer than 10 people suppressed.
+- ``GET /private/forces/<id>/commitments``: the force's commitments with the figures the
+  public pages withhold (rates from its HR extract: `service.status(..., include_private=True)`
+  via `parity.commitments.views.private_fragment`), groups of fewer than 10 people suppressed.
 
 Bad uploads are a 400 page with the importer's reason and every problem (file, row, column),
 the same messages as the CLI.
@@ -190,3 +193,13 @@ def private_flows(request: Request, force_id: str, user: RequireUser, session: S
     fragment = private_flows_fragment(session, force_id=force.id, year=year)
     return _render(request, "private_flows.html", user, force=force, fragment=fragment,
                    years=years, year=year)
+
+
+@router.get("/forces/{force_id}/commitments")
+def private_commitments(request: Request, force_id: str, user: RequireUser,
+                        session: SessionDep) -> Response:
+    force = _force_for(user, force_id)
+    from parity.commitments.views import private_fragment
+
+    return _render(request, "private_commitments.html", user, force=force,
+                   fragment=private_fragment(session, force_id=force.id))

@@ -106,6 +106,8 @@ def test_a_rate_resting_on_fewer_than_10_people_is_suppressed(app, held, coordin
     row = _row(page(coordinator.get(URL)), "private-commitments", "kent-chiefs")
     assert row[2] == f"{SUPPRESSED} 2019" and row[3] == f"{SUPPRESSED} {held['years'][-1]}"
     assert f"fewer than 10 people: 31 March {', '.join(map(str, held['years']))}" in row[6]
+    assert "each year's group had fewer than 10 people, or no one at the start of the year, " \
+        "and its rate is withheld" in row[6] and "no joiner" not in row[6].lower()
     with Session(app.state.engine) as s:
         [item] = [i for i in commitment_views.private_status(s, force_id="kent")
                   if i["ref"] == "kent-chiefs"]

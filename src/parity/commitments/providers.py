@@ -232,8 +232,10 @@ class External(Provider):
                  hint: str = "",
                  expected: Callable[[Any, Session, str], list[int]] | None = None,
                  choices: Callable[[Any], dict[str, Any]] | None = None,
-                 private: bool = False):
+                 private: bool = False, withheld: str = ""):
         self.kind, self.module, self.function = kind, module, function
+        # `withheld`: why the source may hold a year yet give no figure for it (small groups).
+        self.withheld = withheld
         self.params, self.unit, self._describe = params, unit, describe
         # `data`: what the source holds, for reasons; `hint`: how to load it; `expected`:
         # (module, session, force id) -> the years the source holds for the force, so that a
@@ -311,6 +313,9 @@ class External(Provider):
         if expected:
             reason = (f"no {self.data} are held for {force} for this measure, though the "
                       f"source holds {_span(expected)}")
+            if self.withheld:
+                reason = (f"no figure for {force} for this measure in {_span(expected)}: "
+                          f"{self.withheld}")
         else:
             reason = f"no {self.data} are held for {force}" + (f": {self.hint}" if self.hint
                                                                else "")
@@ -355,6 +360,8 @@ register(External(
     choices=lambda m: {"rate": tuple(m.fv.RATES), "sex": tuple(m.metrics.FLOW_SEXES),
                        "rank": ("all", *m.metrics.RANKS)},
     private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)
+    withheld="each year's group had fewer than 10 people, or no one at the start of the "
+             "year, and its rate is withheld",
 ))
 
 

@@ -126,7 +126,8 @@ def test_projection_uses_the_force_extract_when_held(wf_db, synth_files):
 
 
 def test_bad_projection_input(wf_db):
-    with pytest.raises(InputError, match="no official workforce figures"):
+    with pytest.raises(InputError, match=r"no official workforce figures for Kent on 31 March "
+                                         r"1990 \(years held: 2007 to 2023\)"):
         service.project(wf_db, area="Kent", from_year=1990, years=5)
     with pytest.raises(InputError, match="between 0 and 1"):
         service.project(wf_db, area="Kent", from_year=2023, years=5,

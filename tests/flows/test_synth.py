@@ -57,7 +57,8 @@ def test_configured_sex_differences_show_in_the_realised_rates(wf_db):
 def test_bad_years_are_refused(wf_db, tmp_path):
     with pytest.raises(InputError, match="must be after"):
         synth.generate(wf_db, force="Kent", from_year=2020, to_year=2020, out=tmp_path / "x")
-    with pytest.raises(InputError, match="no official workforce figures"):
+    with pytest.raises(InputError, match=r"no official workforce figures for Kent on 31 March "
+                                         r"2000 \(years held: 2007 to 2023\)"):
         synth.generate(wf_db, force="Kent", from_year=2000, to_year=2005, out=tmp_path / "x")
 
 

@@ -374,8 +374,10 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
     resolved = resolve_area(area)
     stock, found = _start_stock(session, resolved.force_ids, from_year)
     if not found:
+        from parity.workforce.service import years_held
+
         raise InputError(f"no official workforce figures for {resolved.name} on 31 March "
-                         f"{from_year}")
+                         f"{from_year} ({years_held(session, resolved.force_ids)})")
     if rates is None:
         rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
                  else _default_rates())

@@ -134,7 +134,11 @@ def official_targets(session, *, force_id: str, from_year: int, to_year: int  # 
         f = workforce.stock_by_rank_and_sex(session, force_ids=[force_id], year=year,
                                             measure="fte")
         if not h:
-            raise InputError(f"no official workforce figures for {force_id} on 31 March {year}")
+            from parity.forces import registry
+
+            raise InputError(f"no official workforce figures for {registry().get(force_id).name} "
+                             f"on 31 March {year} "
+                             f"({workforce.years_held(session, [force_id])})")
         for r, rank in enumerate(RANKS):
             for s, sex in enumerate(SEXES):
                 head[k, r, s] = round(h.get(rank, {}).get(sex, 0.0))

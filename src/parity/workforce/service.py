@@ -9,6 +9,7 @@ Every front end (CLI, API, dashboard, report) and every other domain asks here; 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -104,6 +105,15 @@ def years_available(session: Session) -> list[int]:
     return list(session.scalars(select(W.year).distinct().order_by(W.year)))
 
 
+def years_held(session: Session, force_ids: Iterable[str]) -> str:
+    """The years the table holds for these forces, as a note for a message: "years held: 2007
+    to 2023", or what to run when there are none."""
+    years = list(session.scalars(select(W.year).distinct().where(
+        W.force_id.in_(list(force_ids))).order_by(W.year)))
+    return f"years held: {years[0]} to {years[-1]}" if years else \
+        "none held: load a table with `parity import workforce`"
+
+
 def latest_year(session: Session, *, on_or_before: int | None = None) -> int | None:
     query = select(func.max(W.year))
     if on_or_before is not None:
@@ -145,11 +155,8 @@ def representation(
     )
     values = _pick(measure, fte, head)
     if year not in head:
-        years = list(session.scalars(select(W.year).distinct().where(
-            W.force_id.in_(list(resolved.force_ids))).order_by(W.year)))
-        span = f"years held: {years[0]} to {years[-1]}" if years else \
-            "none held: load a table with `parity import workforce`"
-        raise InputError(f"no workforce data for {resolved.name} in {year} ({span})")
+        raise InputError(f"no workforce data for {resolved.name} in {year} "
+                         f"({years_held(session, resolved.force_ids)})")
     result = {
         "area": resolved.name, "area_kind": resolved.kind, "year": year, "group": group,
         "worker_type": worker_type, "measure": measure, "includes_btp": resolved.includes_btp,

@@ -8,6 +8,7 @@ import json
 import shutil
 import warnings
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
@@ -149,6 +150,11 @@ def test_recorded_crime_pages(client, session):
         "December 2019", "6,549", "3.55", "−8.8%", "−633"]
     gm = page(client.get("/context/crime/greater-manchester"))
     assert cells(gm, "latest-sexual_offences")[1:5] == ["—", "—", "—", "—"]
+    # the England and Wales figure of that edition leaves Greater Manchester out, and says so
+    assert "ending December 2019, leaves out Greater Manchester: no figures were published " \
+        "for that area." in text_of(kent.xpath("//p[@id='unpublished']")[0])
+    march = service.crime_snapshot(session, force_id="kent", period_end=date(2019, 3, 31))
+    assert march["unpublished"] == []
     data = client.get("/context/crime/kent.json").json()
     assert data["periods"] == same(service.crime_history(session, force_id="kent"))
     assert data["latest"] == same(service.crime_snapshot(session, force_id="kent"))

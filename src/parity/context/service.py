@@ -485,7 +485,9 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     offence beside England and Wales and with the force's position among the force areas
     (1 = lowest rate): ``{"force_id", "force", "period_end", "year_ending", "population",
     "offences": {offence: {"label", "count", "rate", "change_pct", "position", "of",
-    "england_and_wales": {"count", "rate", "change_pct"}}}}``. Missing figures stay None
+    "england_and_wales": {"count", "rate", "change_pct"}}}, "unpublished"}`` - the force
+    areas with no figures at all in the period, which England and Wales leaves out. Missing
+    figures stay None
     (no rates for BTP; City of London rates suppressed). Raises `InputError` when no crime
     is held or the period is not."""
     force = _force(force_id)
@@ -504,9 +506,11 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     mine: dict[str, C] = {}
     national: dict[str, C] = {}
     population = None
+    published: dict[str, bool] = defaultdict(bool)  # force area -> any count published
     for row in rows:
         if row.area_kind == "force":
             rates[row.offence].append(row.rate)
+            published[row.area_id] |= row.count is not None
         if row.area_id == force.id:
             mine[row.offence] = row
             if row.population is not None:
@@ -525,8 +529,13 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
                                   "rate": nat.rate if nat else None,
                                   "change_pct": nat.change_pct if nat else None},
         }
+    # Areas with no count at all in this edition: the ONS's England and Wales figure, as
+    # published, leaves them out (Greater Manchester in September and December 2019).
+    unpublished = sorted(registry().get(a).name for a, any_count in published.items()
+                         if not any_count)
     return {"force_id": force.id, "force": force.name, "period_end": period,
-            "year_ending": period.strftime("%B %Y"), "population": population, "offences": out}
+            "year_ending": period.strftime("%B %Y"), "population": population, "offences": out,
+            "unpublished": unpublished}
 
 
 # --- joined views ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The annual reporting cycle: each force's return for a year, checked, signed off, published."""

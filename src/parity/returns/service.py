@@ -1,0 +1,669 @@
+"""The annual reporting cycle: reads and writes of reporting years and forces' returns.
+
+Every front end (``parity returns ...``, the private area, the public pages and API, the report)
+calls only these functions; they never commit (the caller owns the transaction).
+
+- The coordinator opens a year: `open_year` (opening date, deadline, publication date).
+- `status(session, year=)`: every force with its state — ``not_started``, ``draft``,
+  ``submitted``, ``returned``, ``accepted`` — and ``late`` once the deadline has passed without a
+  submission; `progress` counts them; `reminders` lists whom to remind, with a text to send.
+- A force's users fill its return: `save_draft`, `attach_payroll` (the statutory figures computed
+  from the force's payroll, kept as figures only); `check_return` lists what is missing or does
+  not agree with the data, each finding with the field it belongs to.
+- Sign-off: the force lead `submit`s (refused while an error remains; a pay gap figure that
+  differs from the payroll's needs a stated reason, recorded); the coordinator `send_back`s it
+  with a comment or `accept`s it; `reopen` takes a submitted or accepted return back to draft.
+  Every step is a `ReturnEvent` (`history`).
+- Publication: `published_returns` — accepted returns only, the content as accepted, its date and
+  signatory; never the payroll behind it. `compile_year` gathers them for the national report.
+
+Who may do what is decided here, not in the front ends: an `Actor` is a person with a role
+(``coordinator``, ``force_lead``, ``analyst``) and, for force roles, a force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from parity import clock
+from parity.accounts import service as accounts
+from parity.commitments import service as commitments
+from parity.context import service as context
+from parity.errors import InputError, Problem
+from parity.forces import registry
+from parity.paygap import service as paygap
+from parity.returns.models import ForceReturn, ReportingYear, ReturnEvent
+from parity.returns.schemas import (
+    EDITABLE,
+    PAYGAP_FIELDS,
+    PAYGAP_KEYS,
+    PAYGAP_LABELS,
+    SERVICE_NAMES,
+    STATE_LABELS,
+    changed_fields,
+    clean_content,
+    empty_content,
+)
+
+FORCE_ROLES = frozenset({"force_lead", "analyst"})
+# Entered and computed figures are both given to one decimal place; they agree when they round
+# to the same tenth (half a tenth either way covers the two roundings).
+AGREE_WITHIN = 0.05
+
+
+class NotAllowed(InputError):
+    """The person may not do this to this return (their role, their force, or its state)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an e-mail address (or login name), a role and, for force roles, a force."""
+
+    who: str
+    role: str
+    force_id: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _force(force_id: str):  # noqa: ANN202
+    force = registry().find_force(force_id)
+    if force is None:
+        raise InputError(f"no force called {force_id!r}")
+    return force
+
+
+def expected_forces() -> list:
+    """The forces that make a return: every force in the registry (the 43 of England and Wales,
+    British Transport Police, and the UK forces outside the Home Office table)."""
+    return list(registry().forces)
+
+
+def outside_home_office_table(force_id: str) -> bool:
+    """True for forces the Home Office workforce table does not cover (they report their own
+    workforce figures in the return)."""
+    return _force(force_id).kind == "other_uk"
+
+
+# reporting years ------------------------------------------------------------------------------
+def _year_row(session: Session, year: int) -> ReportingYear:
+    row = session.get(ReportingYear, int(year))
+    if row is None:
+        held = ", ".join(str(y) for y in session.scalars(select(ReportingYear.year)
+                                                         .order_by(ReportingYear.year)))
+        raise InputError(f"the {year} reporting year has not been opened"
+                         + (f" (open: {held})" if held else ""))
+    return row
+
+
+def _year_dict(row: ReportingYear) -> dict:
+    return {"year": row.year, "opens_on": row.opens_on.isoformat(),
+            "deadline": row.deadline.isoformat(),
+            "publication_date": row.publication_date.isoformat() if row.publication_date
+            else None, "max_case_studies": row.max_case_studies,
+            "change_threshold_points": row.change_threshold_points,
+            "opened_by": row.opened_by, "snapshot": date(row.year, 3, 31).isoformat()}
+
+
+def open_year(session: Session, *, year: int, deadline: date, actor: Actor,
+              opens_on: date | None = None, publication_date: date | None = None,
+              max_case_studies: int = 3, change_threshold_points: int = 5) -> dict:
+    """Open (or change the dates of) the reporting year whose figures are as at 31 March
+    `year`. Coordinators only. `opens_on` defaults to today."""
+    if actor.role != "coordinator":
+        raise NotAllowed("only the national coordinator opens a reporting year")
+    opens_on = opens_on or clock.today()
+    problems = []
+    if not 2015 <= int(year) <= 2100:
+        problems.append(Problem("command line", f"expected a year from 2015 to 2100, got {year}",
+                                column="year"))
+    if deadline < opens_on:
+        problems.append(Problem("command line", f"the deadline {deadline} is before the year "
+                                f"opens ({opens_on})", column="deadline"))
+    if publication_date is not None and publication_date < deadline:
+        problems.append(Problem("command line", f"the publication date {publication_date} is "
+                                f"before the deadline {deadline}", column="publication"))
+    if not 0 <= max_case_studies <= 20:
+        problems.append(Problem("command line", "expected 0 to 20 case studies",
+                                column="max-case-studies"))
+    if not 1 <= change_threshold_points <= 100:
+        problems.append(Problem("command line", "expected a change threshold from 1 to 100 "
+                                "percentage points", column="change-threshold"))
+    if problems:
+        raise InputError(f"cannot open the {year} reporting year", problems)
+    row = session.get(ReportingYear, int(year))
+    if row is None:
+        row = ReportingYear(year=int(year), opened_by=actor.who, opened_at=_now())
+        session.add(row)
+    row.opens_on, row.deadline, row.publication_date = opens_on, deadline, publication_date
+    row.max_case_studies, row.change_threshold_points = max_case_studies, change_threshold_points
+    session.flush()
+    return _year_dict(row)
+
+
+def list_years(session: Session) -> list[dict]:
+    return [_year_dict(r) for r in session.scalars(select(ReportingYear)
+                                                   .order_by(ReportingYear.year))]
+
+
+def get_year(session: Session, *, year: int) -> dict:
+    return _year_dict(_year_row(session, year))
+
+
+# returns --------------------------------------------------------------------------------------
+def _return_row(session: Session, year: int, force_id: str) -> ForceReturn | None:
+    return session.scalars(select(ForceReturn).where(ForceReturn.year == int(year),
+                                                     ForceReturn.force_id == force_id)).first()
+
+
+def _is_late(row: ForceReturn | None, year: ReportingYear, today: date) -> bool:
+    state = row.state if row else "not_started"
+    return today > year.deadline and state in ("not_started", "draft", "returned")
+
+
+def _summary(force, row: ForceReturn | None, year: ReportingYear, today: date) -> dict:  # noqa: ANN001
+    state = row.state if row else "not_started"
+    late = _is_late(row, year, today)
+    return {"force_id": force.id, "force": force.name, "nation": force.nation,
+            "in_home_office_table": force.kind != "other_uk", "state": state, "late": late,
+            "status": "late" if late else state,
+            "status_label": STATE_LABELS["late" if late else state],
+            "submitted_at": row.submitted_at.isoformat() if row and row.submitted_at else None,
+            "accepted_at": row.accepted_at.isoformat() if row and row.accepted_at else None,
+            "published": bool(row and row.accepted_at),
+            "updated_at": row.updated_at.isoformat() if row else None}
+
+
+def status(session: Session, *, year: int, today: date | None = None) -> list[dict]:
+    """Every force with the state of its return for `year`, by force name."""
+    year_row = _year_row(session, year)
+    today = today or clock.today()
+    rows = {r.force_id: r for r in session.scalars(select(ForceReturn)
+                                                   .where(ForceReturn.year == year_row.year))}
+    return [_summary(f, rows.get(f.id), year_row, today)
+            for f in sorted(expected_forces(), key=lambda f: f.name)]
+
+
+def progress(session: Session, *, year: int, today: date | None = None) -> dict:
+    """How many forces are in each state (``late`` counted apart), with the year's dates."""
+    rows = status(session, year=year, today=today)
+    counts = {state: 0 for state in ("not_started", "draft", "submitted", "returned",
+                                     "accepted")}
+    for row in rows:
+        counts[row["state"]] += 1
+    return {**get_year(session, year=year), "forces": len(rows), "counts": counts,
+            "late": sum(r["late"] for r in rows), "share_accepted": counts["accepted"] / len(rows)}
+
+
+def _can_read(actor: Actor, force_id: str) -> bool:
+    return actor.role == "coordinator" or (actor.role in FORCE_ROLES
+                                           and actor.force_id == force_id)
+
+
+def _check_force_actor(actor: Actor, force_id: str, *, lead: bool = False) -> None:
+    if actor.role not in FORCE_ROLES or actor.force_id != force_id:
+        raise NotAllowed("only the force's own users fill in its return")
+    if lead and actor.role != "force_lead":
+        raise NotAllowed("only the force's lead signs off and submits its return")
+
+
+def _event(session: Session, row: ForceReturn, actor: Actor, action: str, *,
+           comment: str | None = None, changes: dict | None = None) -> None:
+    session.add(ReturnEvent(return_id=row.id, at=_now(), by=actor.who, action=action,
+                            comment=comment or None, changes=changes or None))
+
+
+def get_return(session: Session, *, year: int, force_id: str, actor: Actor) -> dict:
+    """A force's return for `year` as its users and the coordinator see it: the content (empty
+    when not started), the figures computed from its payroll, the checks, and the state."""
+    force = _force(force_id)
+    if not _can_read(actor, force.id):
+        raise NotAllowed("a force's return is for its own users and the coordinator")
+    year_row = _year_row(session, year)
+    row = _return_row(session, year_row.year, force.id)
+    out = _summary(force, row, year_row, clock.today())
+    out.update({"year": year_row.year, "deadline": year_row.deadline.isoformat(),
+                "content": row.content if row else empty_content(),
+                "computed_paygap": row.computed_paygap if row else None,
+                "editable": (row is None or row.state in EDITABLE),
+                "asks_workforce": force.kind == "other_uk",
+                "commitments_asked": commitments_asked(session, force_id=force.id),
+                "max_case_studies": year_row.max_case_studies})
+    out["checks"] = check_return(session, year=year_row.year, force_id=force.id,
+                                 content=out["content"], computed=out["computed_paygap"])
+    return out
+
+
+def _writable(session: Session, year: int, force_id: str, actor: Actor) -> ForceReturn:
+    force = _force(force_id)
+    _check_force_actor(actor, force.id)
+    year_row = _year_row(session, year)
+    if clock.today() < year_row.opens_on:
+        raise NotAllowed(f"the {year} reporting year opens on {year_row.opens_on}")
+    row = _return_row(session, year_row.year, force.id)
+    if row is None:
+        row = ForceReturn(year=year_row.year, force_id=force.id, state="draft",
+                          content=empty_content(), updated_at=_now())
+        session.add(row)
+        session.flush()
+    elif row.state not in EDITABLE:
+        raise NotAllowed(f"the return is {STATE_LABELS[row.state].lower()}: it can be changed "
+                         "only after it is reopened")
+    return row
+
+
+def save_draft(session: Session, *, year: int, force_id: str, content: dict,
+               actor: Actor) -> dict:
+    """Save a force's return as a draft (creating it on first save): the content checked field
+    by field (`schemas.clean_content`), the changes recorded in the audit trail."""
+    cleaned = clean_content(content)
+    year_row = _year_row(session, year)
+    if len(cleaned["case_studies"]) > year_row.max_case_studies:
+        raise InputError("too many case studies", [Problem(
+            "return", f"at most {year_row.max_case_studies} case studies, found "
+            f"{len(cleaned['case_studies'])}", column="case_studies")])
+    if not outside_home_office_table(force_id):
+        cleaned["workforce"] = None
+    row = _writable(session, year, force_id, actor)
+    changes = changed_fields(row.content, cleaned)
+    if changes:
+        row.content = cleaned
+        row.updated_at = _now()
+        _event(session, row, actor, "saved", changes=changes)
+    session.flush()
+    return {"changed": sorted(changes), "state": row.state}
+
+
+def computed_fields(figures: dict) -> dict[str, float | None]:
+    """The return's pay gap keys from `paygap.service.compute_figures`'s result, rounded to one
+    decimal place as the service fields are."""
+    fields = paygap.service_fields(figures)
+    return {key: fields.get(SERVICE_NAMES[key]) for key in PAYGAP_KEYS}
+
+
+def attach_payroll(session: Session, *, year: int, force_id: str, path: Path | str,
+                   actor: Actor) -> dict:
+    """Compute the statutory figures from the force's payroll extract at `path` and keep them
+    (the figures and the counts of people, never the extract) beside the return; empty pay gap
+    fields of the return are filled from them."""
+    row = _writable(session, year, force_id, actor)
+    payroll = paygap.read_payroll(path)
+    figures = paygap.compute_figures(payroll, snapshot=date(int(year), 3, 31))
+    computed = {"fields": computed_fields(figures), "counts": figures.get("counts", {}),
+                "file": Path(str(path)).name, "computed_at": _now().isoformat()}
+    content = dict(row.content)
+    entered = dict(content.get("paygap") or {})
+    filled = [k for k in PAYGAP_KEYS if entered.get(k) is None
+              and computed["fields"][k] is not None]
+    for key in filled:
+        entered[key] = computed["fields"][key]
+    content["paygap"] = entered
+    changes = changed_fields(row.content, content)
+    row.content, row.computed_paygap, row.updated_at = content, computed, _now()
+    _event(session, row, actor, "payroll computed",
+           comment=f"pay gap figures computed from {computed['file']}", changes=changes)
+    session.flush()
+    return {"computed": computed["fields"], "filled": filled}
+
+
+# checks ---------------------------------------------------------------------------------------
+def _finding(field: str, severity: str, message: str) -> dict:
+    return {"field": field, "severity": severity, "message": message}
+
+
+def commitments_asked(session: Session, *, force_id: str) -> list[dict]:
+    """The force's commitments that ask for a value entered by hand, one per such indicator:
+    ``{"ref", "position", "title", "label", "unit"}``."""
+    asked = []
+    for item in commitments.status(session, force_id=force_id):
+        for indicator in item["indicators"]:
+            if indicator.get("kind") == "manual":
+                asked.append({"ref": item["ref"], "position": indicator.get("position", 1),
+                              "title": item["title"], "label": indicator.get("label"),
+                              "unit": indicator.get("unit")})
+    return asked
+
+
+def _previous_published(session: Session, year: int, force_id: str) -> ForceReturn | None:
+    return session.scalars(select(ForceReturn).where(
+        ForceReturn.force_id == force_id, ForceReturn.year < year,
+        ForceReturn.accepted_at.is_not(None)).order_by(ForceReturn.year.desc())).first()
+
+
+def _published_paygap(session: Session, force_id: str, year: int) -> dict | None:
+    """The force's figures as published to the gender pay gap service for the 31 March `year`
+    snapshot, if Parity holds them."""
+    for row in context.paygap_history(session, force_id=force_id):
+        if row.get("snapshot_year") == year and row.get("reported"):
+            return {key: row.get(SERVICE_NAMES[key]) for key in PAYGAP_KEYS}
+    return None
+
+
+def check_return(session: Session, *, year: int, force_id: str, content: dict,
+                 computed: dict | None) -> list[dict]:
+    """What stands between a return and its submission (``error``) or deserves a second look
+    (``warning``): missing values; pay gap figures that differ from those computed from the
+    force's payroll (an error until a reason is given), from the figures the force published to
+    the gender pay gap service, or from last year's by more than the year's threshold; workforce
+    figures that cannot be true. Each finding names the field it belongs to."""
+    year_row = _year_row(session, year)
+    found: list[dict] = []
+    entered = content.get("paygap") or {}
+    for key, label, *_ in PAYGAP_FIELDS:
+        if entered.get(key) is None:
+            found.append(_finding(f"paygap.{key}", "error", f"{label}: no figure entered"))
+    if computed:
+        differ = [(key, entered.get(key), computed["fields"].get(key)) for key in PAYGAP_KEYS
+                  if entered.get(key) is not None and computed["fields"].get(key) is not None
+                  and abs(float(entered[key]) - float(computed["fields"][key])) > AGREE_WITHIN]
+        for key, mine, theirs in differ:
+            severity = "warning" if (content.get("paygap_reason") or "").strip() else "error"
+            found.append(_finding(
+                f"paygap.{key}", severity,
+                f"{PAYGAP_LABELS[key]}: {mine:g} entered, but the payroll gives {theirs:g}"
+                + ("; the reason given is recorded with the submission" if severity == "warning"
+                   else "; correct it, or say why it differs")))
+    published = _published_paygap(session, force_id, year)
+    if published:
+        for key, label, *_ in PAYGAP_FIELDS:
+            theirs = published.get(key)
+            mine = entered.get(key)
+            if mine is not None and theirs is not None and abs(mine - theirs) > AGREE_WITHIN:
+                found.append(_finding(f"paygap.{key}", "warning",
+                                      f"{label}: {mine:g} here, {theirs:g} in the figures the "
+                                      "force published to the gender pay gap service"))
+    previous = _previous_published(session, year, force_id)
+    if previous is not None:
+        before = (previous.content.get("paygap") or {})
+        for key, label, *_ in PAYGAP_FIELDS:
+            old, new = before.get(key), entered.get(key)
+            if old is not None and new is not None and \
+                    abs(new - old) > year_row.change_threshold_points:
+                found.append(_finding(
+                    f"paygap.{key}", "warning",
+                    f"{label}: {new:g} this year against {old:g} in {previous.year}, a change "
+                    f"of more than {year_row.change_threshold_points} points; check it"))
+    found.extend(_check_workforce(content, force_id, year, previous))
+    signatory = content.get("signatory") or {}
+    for part, words in (("name", "name"), ("job_title", "job title")):
+        if not (signatory.get(part) or "").strip():
+            found.append(_finding(f"signatory.{part}", "error",
+                                  f"the signatory's {words} is needed to submit"))
+    given = {(c["ref"], c.get("position", 1)) for c in content.get("commitments") or []
+             if c.get("value") is not None}
+    for asked in commitments_asked(session, force_id=force_id):
+        if (asked["ref"], asked["position"]) not in given:
+            found.append(_finding(f"commitments.{asked['ref']}", "warning",
+                                  f"{asked['title']}: no value given for "
+                                  f"{asked['label'] or 'its indicator'}"))
+    for item in content.get("commitments") or []:
+        if item.get("value") is not None and not (item.get("evidence") or "").strip():
+            found.append(_finding(f"commitments.{item['ref']}", "error",
+                                  f"{item['ref']}: a value needs its evidence (a link or a "
+                                  "document named)"))
+    if len(content.get("case_studies") or []) > year_row.max_case_studies:
+        found.append(_finding("case_studies", "error",
+                              f"at most {year_row.max_case_studies} case studies"))
+    if not (content.get("narrative") or "").strip():
+        found.append(_finding("narrative", "warning", "no narrative has been written"))
+    return found
+
+
+def _check_workforce(content: dict, force_id: str, year: int,
+                     previous: ForceReturn | None) -> list[dict]:
+    if not outside_home_office_table(force_id):
+        return []
+    workforce = content.get("workforce")
+    if not workforce:
+        return [_finding("workforce", "error", "this force is not in the Home Office workforce "
+                         "table: its workforce by sex and rank group is needed")]
+    found = []
+    if not workforce.get("source"):
+        found.append(_finding("workforce.source", "error", "name the publication the workforce "
+                              "figures come from"))
+    if not workforce.get("as_at"):
+        found.append(_finding("workforce.as_at", "error", "give the date the workforce figures "
+                              "are as at"))
+    else:
+        as_at = date.fromisoformat(workforce["as_at"])
+        if abs((as_at - date(year, 3, 31)).days) > 366:
+            found.append(_finding("workforce.as_at", "warning",
+                                  f"the figures are as at {as_at}, more than a year from "
+                                  f"31 March {year}"))
+    groups = workforce.get("groups") or {}
+    total = groups.get("all") or {}
+    for group in ("all", "senior", "middle"):
+        for sex in ("female", "male"):
+            if (groups.get(group) or {}).get(sex) is None:
+                found.append(_finding(f"workforce.groups.{group}.{sex}", "error",
+                                      "no figure entered"))
+    for group in ("senior", "middle"):
+        for sex in ("female", "male"):
+            part, whole = (groups.get(group) or {}).get(sex), total.get(sex)
+            if part is not None and whole is not None and part > whole:
+                found.append(_finding(f"workforce.groups.{group}.{sex}", "error",
+                                      f"{part:g} is more than all officers ({whole:g})"))
+    share = women_share(workforce, "all")
+    if previous is not None and share is not None:
+        before = women_share(previous.content.get("workforce") or {}, "all")
+        if before is not None and abs(share - before) * 100 > 5:
+            found.append(_finding("workforce.groups.all.female", "warning",
+                                  f"women are {share:.1%} of officers against {before:.1%} in "
+                                  f"{previous.year}; check the figures"))
+    return found
+
+
+def women_share(workforce: dict, group: str) -> float | None:
+    """Women over women and men in `group` of a return's workforce figures (a fraction)."""
+    figures = (workforce.get("groups") or {}).get(group) or {}
+    female, male = figures.get("female"), figures.get("male")
+    if female is None or male is None or female + male <= 0:
+        return None
+    return female / (female + male)
+
+
+# sign-off -------------------------------------------------------------------------------------
+def _existing(session: Session, year: int, force_id: str) -> ForceReturn:
+    row = _return_row(session, int(year), _force(force_id).id)
+    if row is None:
+        raise InputError(f"{_force(force_id).name} has not started its {year} return")
+    return row
+
+
+def submit(session: Session, *, year: int, force_id: str, actor: Actor) -> dict:
+    """The force lead submits the return: refused while a check finds an error; the warnings
+    and any reason for pay gap figures that differ from the payroll's are recorded."""
+    _check_force_actor(actor, _force(force_id).id, lead=True)
+    row = _existing(session, year, force_id)
+    if row.state not in EDITABLE:
+        raise NotAllowed(f"the return is {STATE_LABELS[row.state].lower()}")
+    found = check_return(session, year=row.year, force_id=row.force_id, content=row.content,
+                         computed=row.computed_paygap)
+    errors = [f for f in found if f["severity"] == "error"]
+    if errors:
+        raise InputError(f"the return cannot be submitted: {len(errors)} problem(s)",
+                         [Problem("return", f["message"], column=f["field"]) for f in errors])
+    reason = (row.content.get("paygap_reason") or "").strip()
+    warnings = [f"{f['field']}: {f['message']}" for f in found if f["severity"] == "warning"]
+    row.state, row.submitted_by, row.submitted_at = "submitted", actor.who, _now()
+    row.updated_at = row.submitted_at
+    _event(session, row, actor, "submitted",
+           comment=(f"Reason the pay gap figures differ from the payroll's: {reason}"
+                    if reason and any("payroll gives" in w for w in warnings) else None),
+           changes={"warnings": warnings} if warnings else None)
+    session.flush()
+    return {"state": row.state, "warnings": warnings}
+
+
+def _coordinator(actor: Actor, what: str) -> None:
+    if actor.role != "coordinator":
+        raise NotAllowed(f"only the national coordinator {what}")
+
+
+def send_back(session: Session, *, year: int, force_id: str, actor: Actor, comment: str) -> dict:
+    """The coordinator returns a submitted return to the force, with a comment (required)."""
+    _coordinator(actor, "returns a return to a force")
+    row = _existing(session, year, force_id)
+    if row.state != "submitted":
+        raise NotAllowed(f"only a submitted return can be returned; this one is "
+                         f"{STATE_LABELS[row.state].lower()}")
+    if not (comment or "").strip():
+        raise InputError("say what the force should change", [Problem(
+            "return", "a comment is needed to return a return", column="comment")])
+    row.state, row.updated_at = "returned", _now()
+    _event(session, row, actor, "returned", comment=comment.strip()[:4000])
+    session.flush()
+    return {"state": row.state}
+
+
+def accept(session: Session, *, year: int, force_id: str, actor: Actor,
+           comment: str | None = None) -> dict:
+    """The coordinator accepts a submitted return: it is published as it stands (content, date,
+    signatory), and the commitment values in it are recorded with the commitments."""
+    _coordinator(actor, "accepts a return")
+    row = _existing(session, year, force_id)
+    if row.state != "submitted":
+        raise NotAllowed(f"only a submitted return can be accepted; this one is "
+                         f"{STATE_LABELS[row.state].lower()}")
+    recorded = []
+    for item in row.content.get("commitments") or []:
+        if item.get("value") is None:
+            continue
+        commitments.record_value(session, ref=item["ref"], position=item.get("position", 1),
+                                 force_id=row.force_id, year=row.year, value=item["value"],
+                                 evidence=item.get("evidence") or "force's annual return",
+                                 by=actor.who)
+        recorded.append(item["ref"])
+    row.state, row.accepted_by, row.accepted_at = "accepted", actor.who, _now()
+    row.published, row.updated_at = dict(row.content), row.accepted_at
+    _event(session, row, actor, "accepted", comment=(comment or "").strip()[:4000] or None,
+           changes={"commitment values recorded": recorded} if recorded else None)
+    session.flush()
+    return {"state": row.state, "commitment_values_recorded": recorded}
+
+
+def reopen(session: Session, *, year: int, force_id: str, actor: Actor, comment: str) -> dict:
+    """Take a submitted or accepted return back to draft so the force can change it (the force
+    lead, or the coordinator); an accepted return stays published as accepted until the new
+    version is accepted. The history is kept."""
+    force = _force(force_id)
+    if actor.role != "coordinator":
+        _check_force_actor(actor, force.id, lead=True)
+    row = _existing(session, year, force.id)
+    if row.state not in ("submitted", "accepted"):
+        raise NotAllowed(f"the return is {STATE_LABELS[row.state].lower()}: nothing to reopen")
+    if not (comment or "").strip():
+        raise InputError("say why the return is reopened", [Problem(
+            "return", "a comment is needed to reopen a return", column="comment")])
+    row.state, row.updated_at = "draft", _now()
+    _event(session, row, actor, "reopened", comment=comment.strip()[:4000])
+    session.flush()
+    return {"state": row.state}
+
+
+def history(session: Session, *, year: int, force_id: str, actor: Actor) -> list[dict]:
+    """The return's audit trail, oldest first: who did what, when, the comment and the fields
+    that changed (with their old and new values)."""
+    force = _force(force_id)
+    if not _can_read(actor, force.id):
+        raise NotAllowed("a force's return is for its own users and the coordinator")
+    row = _return_row(session, int(year), force.id)
+    if row is None:
+        return []
+    events = session.scalars(select(ReturnEvent).where(ReturnEvent.return_id == row.id)
+                             .order_by(ReturnEvent.at, ReturnEvent.id))
+    return [{"at": e.at.isoformat(), "by": e.by, "action": e.action, "comment": e.comment,
+             "changes": e.changes or {}} for e in events]
+
+
+def reminders(session: Session, *, year: int, today: date | None = None) -> list[dict]:
+    """The forces to remind (not yet submitted or accepted), each with the addresses of its
+    users and a text to send. Parity does not send them."""
+    today = today or clock.today()
+    year_row = _year_row(session, year)
+    users: dict[str, list[str]] = {}
+    for user in accounts.list_users(session):
+        if user.get("force_id"):
+            users.setdefault(user["force_id"], []).append(user["email"])
+    out = []
+    for row in status(session, year=year, today=today):
+        if row["state"] in ("submitted", "accepted"):
+            continue
+        days = (year_row.deadline - today).days
+        when = (f"is due by {year_row.deadline:%d %B %Y} ({days} days from today)" if days > 0
+                else "is due today" if days == 0
+                else f"was due on {year_row.deadline:%d %B %Y} ({-days} days ago)")
+        state = {"not_started": "has not been started", "draft": "is in draft",
+                 "returned": "was returned to you with comments"}[row["state"]]
+        text = (f"{row['force']}: your gender equality return for the year to 31 March {year} "
+                f"{when}. It {state}. Please complete it in the private area of Parity and "
+                "ask your force lead to submit it.")
+        out.append({"force_id": row["force_id"], "force": row["force"], "state": row["state"],
+                    "late": row["late"], "emails": sorted(users.get(row["force_id"], [])),
+                    "text": text})
+    return out
+
+
+# publication ----------------------------------------------------------------------------------
+def _published_dict(row: ForceReturn, force) -> dict:  # noqa: ANN001
+    return {"year": row.year, "force_id": force.id, "force": force.name, "nation": force.nation,
+            "accepted_on": row.accepted_at.date().isoformat() if row.accepted_at else None,
+            "paygap_from_payroll": bool(row.computed_paygap)}
+
+
+def _published_rows(session: Session, year: int) -> list[ForceReturn]:
+    return list(session.scalars(select(ForceReturn).where(
+        ForceReturn.year == int(year), ForceReturn.published.is_not(None))))
+
+
+def published_returns(session: Session, *, year: int) -> list[dict]:
+    """Every accepted return of `year` as published, by force name. A return reopened after
+    acceptance stays published as it was last accepted until its new version is accepted."""
+    reg = registry()
+    out = []
+    for row in _published_rows(session, year):
+        item = _published_dict(row, reg.get(row.force_id))
+        item.update(_published_content(row.published or {}))
+        out.append(item)
+    return sorted(out, key=lambda r: r["force"])
+
+
+def published_return(session: Session, *, year: int, force_id: str) -> dict | None:
+    force = _force(force_id)
+    return next((r for r in published_returns(session, year=year) if r["force_id"] == force.id),
+                None)
+
+
+def _published_content(content: dict) -> dict:
+    return {"signatory": dict(content.get("signatory") or {}),
+            "paygap": dict(content.get("paygap") or {}),
+            "commitments": list(content.get("commitments") or []),
+            "case_studies": list(content.get("case_studies") or []),
+            "narrative": content.get("narrative") or "",
+            "workforce": content.get("workforce")}
+
+
+def compile_year(session: Session, *, year: int) -> dict | None:
+    """What the national report takes from the cycle for `year`: the accepted returns, the forces
+    that have not had one accepted (by state), and the UK totals of the returns' workforce
+    figures where every force outside the Home Office table has given them. None when the year
+    has not been opened."""
+    if session.get(ReportingYear, int(year)) is None:
+        return None
+    published = published_returns(session, year=year)
+    states = status(session, year=year)
+    missing = [r for r in states if not r["published"]]
+    outside = [f for f in expected_forces() if f.kind == "other_uk"]
+    given = {r["force_id"]: r["workforce"] for r in published if r.get("workforce")}
+    return {"year": year, "returns": published, "missing": missing,
+            "outside_table": [{"force_id": f.id, "force": f.name,
+                               "workforce": given.get(f.id)} for f in outside],
+            "outside_table_complete": all(f.id in given for f in outside),
+            "expected": len(states)}

@@ -240,3 +240,29 @@ def test_the_compiled_year_names_missing_forces_and_holds_no_uk_total(year_open)
     assert len(compiled["missing"]) == 47
     assert compiled["outside_table_complete"] is False
     assert service.compile_year(s, year=2019) is None
+
+
+def test_a_uk_total_only_when_every_outside_force_has_given_its_figures(year_open) -> None:  # noqa: ANN001
+    from parity.workforce import service as workforce
+
+    s = year_open
+    outside = ["police-scotland", "psni", "civil-nuclear-constabulary",
+               "ministry-of-defence-police"]
+    for n, force_id in enumerate(outside):
+        lead = Actor(f"lead@{force_id}.example", "force_lead", force_id)
+        groups = {"all": {"female": 1000 + n, "male": 3000}, "senior": {"female": 50, "male": 150},
+                  "middle": {"female": 200, "male": 600}}
+        content = _content(workforce={"as_at": "2023-03-31", "source": f"{force_id} statistics",
+                                      "measure": "headcount", "groups": groups})
+        service.save_draft(s, year=2023, force_id=force_id, content=content, actor=lead)
+        service.submit(s, year=2023, force_id=force_id, actor=lead)
+        if n < 3:
+            service.accept(s, year=2023, force_id=force_id, actor=COORD)
+            assert service.compile_year(s, year=2023)["uk_total"] is None
+    service.accept(s, year=2023, force_id=outside[-1], actor=COORD)
+    total = service.compile_year(s, year=2023)["uk_total"]
+    official = workforce.representation(s, area="England and Wales", year=2023, group="all",
+                                        measure="headcount", include_btp=True)
+    assert total["groups"]["all"]["female"] == official["female"] + 1000 + 1001 + 1002 + 1003
+    assert total["groups"]["all"]["male"] == official["male"] + 4 * 3000
+    assert len(total["sources"]) == 5

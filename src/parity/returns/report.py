@@ -23,26 +23,6 @@ SOURCES = ["Forces' annual gender equality returns for the year, as accepted by 
            "coordinator (each names its signatory and date)."]
 
 
-def uk_totals(compiled: dict, england_and_wales: dict | None) -> dict | None:
-    """Women's share of officers across the UK by rank group: the Home Office figures for
-    England and Wales (and BTP) plus every outside force's own figures — only when every force
-    outside the table has given its figures, else None."""
-    if not compiled["outside_table_complete"] or not england_and_wales:
-        return None
-    out = {}
-    for group, _label in WORKFORCE_GROUPS:
-        women = england_and_wales.get(group, {}).get("female")
-        men = england_and_wales.get(group, {}).get("male")
-        if women is None or men is None:
-            return None
-        for item in compiled["outside_table"]:
-            figures = item["workforce"]["groups"][group]
-            women += figures["female"] or 0
-            men += figures["male"] or 0
-        out[group] = {"female": women, "male": men, "share_female": women / (women + men)}
-    return out
-
-
 def section(session: Session, *, year: int, force_id: str | None) -> dict | None:
     compiled = service.compile_year(session, year=year)
     if compiled is None:

@@ -36,8 +36,10 @@ from parity.commitments import service as commitments
 from parity.context import service as context
 from parity.errors import InputError, Problem
 from parity.forces import registry
+from parity.forces.registry import ENGLAND_AND_WALES
 from parity.paygap import service as paygap
 from parity.returns.models import ForceReturn, ReportingYear, ReturnEvent
+from parity.workforce import service as workforce
 from parity.returns.schemas import (
     EDITABLE,
     PAYGAP_FIELDS,
@@ -45,6 +47,7 @@ from parity.returns.schemas import (
     PAYGAP_LABELS,
     SERVICE_NAMES,
     STATE_LABELS,
+    WORKFORCE_GROUPS,
     changed_fields,
     clean_content,
     empty_content,
@@ -321,14 +324,15 @@ def _finding(field: str, severity: str, message: str) -> dict:
 def commitments_asked(session: Session, *, force_id: str) -> list[dict]:
     """The force's commitments that ask for a value entered by hand, one per such indicator:
     ``{"ref", "position", "title", "label", "unit"}``."""
-    asked = []
+    asked: dict[tuple[str, int], dict] = {}
     for item in commitments.status(session, force_id=force_id):
         for indicator in item["indicators"]:
-            if indicator.get("kind") == "manual":
-                asked.append({"ref": item["ref"], "position": indicator.get("position", 1),
-                              "title": item["title"], "label": indicator.get("label"),
-                              "unit": indicator.get("unit")})
-    return asked
+            position = indicator.get("position", 1)
+            if indicator.get("kind") == "manual" and (item["ref"], position) not in asked:
+                asked[item["ref"], position] = {
+                    "ref": item["ref"], "position": position, "title": item["title"],
+                    "label": indicator.get("label"), "unit": indicator.get("unit")}
+    return list(asked.values())
 
 
 def _previous_published(session: Session, year: int, force_id: str) -> ForceReturn | None:
@@ -662,8 +666,41 @@ def compile_year(session: Session, *, year: int) -> dict | None:
     missing = [r for r in states if not r["published"]]
     outside = [f for f in expected_forces() if f.kind == "other_uk"]
     given = {r["force_id"]: r["workforce"] for r in published if r.get("workforce")}
-    return {"year": year, "returns": published, "missing": missing,
-            "outside_table": [{"force_id": f.id, "force": f.name,
-                               "workforce": given.get(f.id)} for f in outside],
-            "outside_table_complete": all(f.id in given for f in outside),
-            "expected": len(states)}
+    compiled = {"year": year, "returns": published, "missing": missing,
+                "outside_table": [{"force_id": f.id, "force": f.name,
+                                   "workforce": given.get(f.id)} for f in outside],
+                "outside_table_complete": all(f.id in given for f in outside),
+                "expected": len(states)}
+    compiled["uk_total"] = uk_total(session, compiled)
+    return compiled
+
+
+def uk_total(session: Session, compiled: dict) -> dict | None:
+    """Women's share of officers across the UK by rank group: the Home Office figures for England
+    and Wales with British Transport Police, plus each outside force's own figures — only when
+    every force outside the table has given its figures, all on one measure; else None. Each
+    group names its sources."""
+    outside = [item["workforce"] for item in compiled["outside_table"]]
+    if not compiled["outside_table_complete"] or len({w["measure"] for w in outside}) != 1:
+        return None
+    measure = outside[0]["measure"]
+    out: dict = {"measure": measure, "groups": {}, "sources": [
+        f"Home Office, Police workforce, England and Wales, 31 March {compiled['year']} "
+        "(the 43 territorial forces and British Transport Police)",
+        *(f"{item['force']}: {item['workforce']['source']}, as at {item['workforce']['as_at']}"
+          for item in compiled["outside_table"])]}
+    for group, _label in WORKFORCE_GROUPS:
+        try:
+            official = workforce.representation(
+                session, area=ENGLAND_AND_WALES, year=compiled["year"], group=group,
+                measure=measure, include_btp=True)
+        except InputError:
+            return None
+        women, men = official["female"], official["male"]
+        for figures in outside:
+            given = figures["groups"][group]
+            women += given["female"] or 0
+            men += given["male"] or 0
+        out["groups"][group] = {"female": women, "male": men,
+                                "share_female": women / (women + men) if women + men else None}
+    return out

@@ -10,14 +10,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.accounts.webapp import (  # noqa: F401
-    anon,
-    app,
-    coordinator,
-    csrf_of,
-    kent_analyst,
-    signed_in_client,
-)
+from tests.accounts.webapp import csrf_of, signed_in_client
 from tests.web.test_auth_private import payroll_rows, write_payroll
 
 YEAR = 2023
@@ -37,7 +30,7 @@ def _post(client, path: str, data: dict | None = None, files=None):  # noqa: ANN
 
 
 @pytest.fixture
-def opened(app, coordinator):  # noqa: ANN001, ANN201, F811
+def opened(app, coordinator):  # noqa: ANN001, ANN201
     response = _post(coordinator, "/private/returns/open",
                      {"year": str(YEAR), "deadline": "2026-12-31", "opens_on": "2026-11-01"})
     assert response.status_code == 303, response.text[:800]
@@ -54,18 +47,18 @@ def opened(app, coordinator):  # noqa: ANN001, ANN201, F811
 
 
 @pytest.fixture
-def kent_lead(app):  # noqa: ANN001, ANN201, F811
+def kent_lead(app):  # noqa: ANN001, ANN201
     with signed_in_client(app, "kent.lead@example.org") as c:
         yield c
 
 
 @pytest.fixture
-def essex(app):  # noqa: ANN001, ANN201, F811
+def essex(app):  # noqa: ANN001, ANN201
     with signed_in_client(app, "essex.analyst@example.org") as c:
         yield c
 
 
-def test_no_force_reads_or_changes_another_forces_return(opened, kent_analyst, essex,  # noqa: F811
+def test_no_force_reads_or_changes_another_forces_return(opened, kent_analyst, essex,
                                                           coordinator) -> None:
     assert _post(kent_analyst, RETURN, FORM).status_code == 303
     assert essex.get(RETURN).status_code == 403
@@ -83,7 +76,7 @@ def test_no_force_reads_or_changes_another_forces_return(opened, kent_analyst, e
     assert "progress-kent" in coordinator.get(f"/private/returns/{YEAR}").text
 
 
-def test_nothing_is_public_before_acceptance(opened, kent_analyst, kent_lead, coordinator,  # noqa: F811
+def test_nothing_is_public_before_acceptance(opened, kent_analyst, kent_lead, coordinator,
                                              anon) -> None:
     _post(kent_analyst, RETURN, FORM)
     assert _post(kent_lead, RETURN + "/submit").status_code == 303
@@ -102,7 +95,7 @@ def test_nothing_is_public_before_acceptance(opened, kent_analyst, kent_lead, co
     assert "computed_paygap" not in api["returns"][0]
 
 
-def test_downloads_equal_the_page_and_cells_cannot_run(opened, kent_analyst, kent_lead,  # noqa: F811
+def test_downloads_equal_the_page_and_cells_cannot_run(opened, kent_analyst, kent_lead,
                                                        coordinator, anon) -> None:
     _post(kent_analyst, RETURN, {**FORM, "signatory.name": "=HYPERLINK(\"x\")"})
     _post(kent_lead, RETURN + "/submit")
@@ -117,7 +110,7 @@ def test_downloads_equal_the_page_and_cells_cannot_run(opened, kent_analyst, ken
     assert kent[header.index("Signed off by")].startswith("'=")
 
 
-def test_payroll_figures_must_agree_or_be_explained(opened, kent_analyst, kent_lead,  # noqa: F811
+def test_payroll_figures_must_agree_or_be_explained(opened, kent_analyst, kent_lead,
                                                     tmp_path) -> None:
     extract = write_payroll(tmp_path / "kent-payroll.csv", payroll_rows())
     with extract.open("rb") as f:
@@ -138,7 +131,7 @@ def test_payroll_figures_must_agree_or_be_explained(opened, kent_analyst, kent_l
     assert "A late correction to April pay." in trail
 
 
-def test_a_bad_figure_is_named_and_nothing_saved(opened, kent_analyst) -> None:  # noqa: F811
+def test_a_bad_figure_is_named_and_nothing_saved(opened, kent_analyst) -> None:
     response = _post(kent_analyst, RETURN, {**FORM, "paygap.female_upper_pct": "140"})
     assert response.status_code == 400
     assert "paygap.female_upper_pct" in response.text and "from 0 to 100" in response.text

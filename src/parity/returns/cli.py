@@ -61,7 +61,8 @@ def open_cmd(
 
     with session() as s:
         year_dict = service.open_year(
-            s, year=year, deadline=_date(deadline, "--deadline"), actor=_coordinator(),
+            s, year=year, deadline=_date(deadline, "--deadline") or date.min,
+            actor=_coordinator(),
             opens_on=_date(opens, "--opens"), publication_date=_date(publication, "--publication"),
             max_case_studies=case_studies, change_threshold_points=threshold)
         s.commit()

@@ -39,7 +39,6 @@ from parity.forces import registry
 from parity.forces.registry import ENGLAND_AND_WALES
 from parity.paygap import service as paygap
 from parity.returns.models import ForceReturn, ReportingYear, ReturnEvent
-from parity.workforce import service as workforce
 from parity.returns.schemas import (
     EDITABLE,
     PAYGAP_FIELDS,
@@ -52,6 +51,7 @@ from parity.returns.schemas import (
     clean_content,
     empty_content,
 )
+from parity.workforce import service as workforce
 
 FORCE_ROLES = frozenset({"force_lead", "analyst"})
 # Entered and computed figures are both given to one decimal place; they agree when they round

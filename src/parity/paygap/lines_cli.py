@@ -35,7 +35,9 @@ def compute_lines(file: Path, *, columns: Path | None, codes: str | None, posts:
 
 
 def _money(value: float | None) -> str:
-    return "—" if value is None else f"£{value:,.2f}"
+    if value is None:
+        return "—"
+    return f"−£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
 
 
 def show_lines(summary: dict) -> None:

@@ -168,9 +168,7 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     given. Pay and its basis (official, carried by official awards, or assumption) are
     described in the summary's ``pay_basis``.
     """
-    from parity.forces import registry
     from parity.paygap import synth
-    from parity.workforce import service as workforce
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")
@@ -178,6 +176,23 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     if out.suffix.lower() == ".xlsx" and rows is not None and rows > synth.XLSX_ROWS:
         raise InputError(f"--out {out}: an XLSX sheet holds at most {synth.XLSX_ROWS:,} rows; "
                          "write CSV or Parquet")
+    resolved, stock = force_stock(session, force=force, year=year)
+    columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
+                                      seed=seed)
+    try:
+        synth.write(columns, out)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
+    summary.file, summary.force = str(out), resolved.name
+    return summary.__dict__
+
+
+def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: ANN001
+    """(the force, {worker type: {rank or role: {sex: headcount}}}) from the Home Office
+    workforce table for `year` (loaded first if the database has none)."""
+    from parity.forces import registry
+    from parity.workforce import service as workforce
+
     resolved = registry().force(force)
     workforce.ensure_loaded(session)
     years = workforce.years_available(session)
@@ -196,11 +211,4 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
                 for sex, value in sexes.items():
                     merged[sex] = merged.get(sex, 0.0) + value
             stock[worker_type] = {worker_type: merged}
-    columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
-                                      seed=seed)
-    try:
-        synth.write(columns, out)
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
-    summary.file, summary.force = str(out), resolved.name
-    return summary.__dict__
+    return resolved, stock

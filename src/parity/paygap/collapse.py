@@ -397,8 +397,11 @@ def reconcile(lines: PayLines, codes: CodeTable, cls_of_code: np.ndarray, releva
     period totals (`totals`) where given, the difference (pounds)."""
     n = len(lines.code_labels)
     people_n = len(lines.person_labels)
-    pairs = np.unique(lines.code_index.astype(np.int64) * people_n + lines.person_index)
-    people = np.bincount(pairs // people_n, minlength=n)
+    cells = lines.code_index.astype(np.int64) * people_n + lines.person_index
+    if n * people_n <= 50_000_000:  # a code x person grid: a count, not a sort
+        people = (np.bincount(cells, minlength=n * people_n).reshape(n, people_n) > 0).sum(1)
+    else:
+        people = np.bincount(np.unique(cells) // people_n, minlength=n)
     count = np.bincount(lines.code_index, minlength=n)
     total = np.bincount(lines.code_index, weights=lines.amount_pence, minlength=n)
     period = np.bincount(lines.code_index[relevant], weights=lines.amount_pence[relevant],

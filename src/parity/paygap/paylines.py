@@ -183,14 +183,14 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
             typed[name] = pa.float64()
         elif field in DATES:
             typed[name] = pa.timestamp("s")
-        elif field in ("sex", "code", "description", "worker_type", "grade", "post"):
+        elif field in ("sex", "code", "description", "worker_type", "grade"):
             typed[name] = pa.dictionary(pa.int32(), pa.string())
         else:
             typed[name] = pa.string()
     include = list(dict.fromkeys(mapping.columns.values()))
     fast = pcsv.ConvertOptions(column_types=typed, include_columns=include,
                                strings_can_be_null=False, null_values=[""],
-                               timestamp_parsers=["%Y-%m-%d", "%d/%m/%Y"])
+                               timestamp_parsers=[pcsv.ISO8601, "%d/%m/%Y"])
     slow = pcsv.ConvertOptions(column_types={n: pa.string() for n in include},
                                include_columns=include, strings_can_be_null=False)
     problem = None

@@ -45,7 +45,6 @@ def run_parity(path: str) -> dict:
 
 # ---------------------------------------------------------------- pandas
 def run_pandas(path: str, engine: str = "c") -> dict:
-    import numpy as np
     import pandas as pd
 
     df = pd.read_csv(path, engine=engine, dtype={

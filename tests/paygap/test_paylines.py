@@ -171,9 +171,9 @@ def test_the_code_table_is_checked(tmp_path):
 
 
 def test_xlsx_and_parquet_lines_give_the_same_figures(tmp_path):
-    from openpyxl import Workbook
     import pyarrow as pa
     import pyarrow.parquet as pq
+    from openpyxl import Workbook
 
     rows = [line(f"P{i}", "BASIC", 1000 + 37 * i, sex="MF"[i % 2], hours=30 + i % 8)
             for i in range(30)] + [line("P1", "BONUS", 250)]
@@ -263,3 +263,13 @@ def test_service_reads_the_one_row_extract_the_synth_wrote(wf_db, tmp_path):
     # A London force: London weighting and allowance lines; two-post people.
     assert "LONDON_WEIGHTING" in text and "-2\"" in text
     assert len(payroll) == summary["people"]
+
+
+def test_the_example_mappings_are_valid():
+    from parity.paygap.paylines import read_mapping
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "examples" / "paylines"
+    found = sorted(folder.glob("*.yaml"))
+    assert len(found) == 2
+    for path in found:
+        assert read_mapping(path).columns["person"]

@@ -120,8 +120,8 @@ def read_codes(path: Path | str) -> CodeTable:
         raise InputError(f"{path.name}: the pay code table has no {' or '.join(missing)} column",
                          [Problem(path.name, f"expected columns code, description, class; "
                                   f"found {', '.join(rows[0])}", row=1)])
-    at = {k: keys.index(k) for k in ("code", "class", "description", "bonus_period_days")
-          if k in keys}
+    at: dict[str, int] = {k: keys.index(k) for k in ("code", "class", "description",
+                                                     "bonus_period_days") if k in keys}
     problems: list[Problem] = []
     table = CodeTable(file=path.name, classes={})
     first_row: dict[str, int] = {}

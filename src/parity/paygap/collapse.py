@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from parity.errors import InputError, Problem
 from parity.paygap.codes import BONUS, CLASSES, EXCLUDED, LEAVE, ORDINARY, SACRIFICE, CodeTable
 from parity.paygap.paylines import PayLines
+from parity.paygap.validation import Payroll
 
 POSTS = ("combined", "separate")
 UNKNOWN = ("stop", "as-excluded")
@@ -77,7 +78,7 @@ class Collapsed:
     `employee`), per-employee audit columns, the people left out and why, the totals per code,
     and the unknown codes treated as excluded (with ``--unknown-codes as-excluded``)."""
 
-    payroll: object
+    payroll: Payroll
     employees: dict
     left_out: dict[str, int]
     reconciliation: list[dict]

@@ -220,7 +220,7 @@ def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:
                          [Problem(path.name, f"the reader said: {exc}")]) from exc
 
 
-def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str, int]:
+def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int]:
     """The first sheet with the mapped person column in a header in its first ten rows."""
     from parity.paygap.importer import _cell
     from parity.tabular import cell_text, read_sheets

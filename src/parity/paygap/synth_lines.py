@@ -153,9 +153,9 @@ def build(columns: dict, parts: dict, *, seed: int) -> tuple[pa.Table, pa.Table,
     lines.add(who, "BASIC", basic[who] - first_basic[who], month=0, seq=50, post=1,
               hours=second_hours[who])
     who = np.flatnonzero(sacrifice > 0)
-    code = np.array([lines._code(c) for c in SACRIFICE_CODES], dtype=np.int32)[
+    sacrifice_codes = np.array([lines._code(c) for c in SACRIFICE_CODES], dtype=np.int32)[
         rng.integers(0, len(SACRIFICE_CODES), len(who))]
-    lines.add(who, code, -sacrifice[who], month=0, seq=30)
+    lines.add(who, sacrifice_codes, -sacrifice[who], month=0, seq=30)
     # Officers who are also special constables: a second post with expenses and no hours.
     who = np.flatnonzero(officer & (rng.random(n) < config["special_constable_share"]))
     lines.add(who, "EXPENSES", _pence(rng.uniform(5, 60, len(who))), month=0, seq=60, post=2)
@@ -185,9 +185,9 @@ def build(columns: dict, parts: dict, *, seed: int) -> tuple[pa.Table, pa.Table,
     critical = _pence(parts["critical"])
     in_march = parts["in_march"] & (bonus_total > 0)
     who = np.flatnonzero(in_march)
-    code = np.where(critical[who] * 2 > bonus_total[who], lines._code("CRITICAL_SKILLS"),
-                    lines._code("BONUS")).astype(np.int32)
-    lines.add(who, code, bonus_total[who], month=0, seq=20)
+    bonus_codes = np.where(critical[who] * 2 > bonus_total[who], lines._code("CRITICAL_SKILLS"),
+                           lines._code("BONUS")).astype(np.int32)
+    lines.add(who, bonus_codes, bonus_total[who], month=0, seq=20)
     later = (bonus_total > 0) & ~in_march
     for code, amount in (("BONUS", bonus_total - critical), ("CRITICAL_SKILLS", critical)):
         who = np.flatnonzero(later & (amount > 0))

@@ -150,14 +150,6 @@ def neutralised(table: pa.Table) -> pa.Table:
 
 def write_lines_audit(collapsed: Collapsed, out: Path | str) -> int:
     """Write the audit (CSV) to `out`; returns its rows. Private: it names every employee."""
-    import pyarrow.csv as pcsv
+    from parity.paygap.service import write_table
 
-    from parity.paygap.service import check_output
-
-    table = neutralised(audit_lines_table(collapsed))
-    out = check_output(out, what="--audit")
-    try:
-        pcsv.write_csv(table, out)
-    except OSError as exc:
-        raise InputError(f"--audit {out}: cannot be written ({exc.strerror or exc})") from exc
-    return table.num_rows
+    return write_table(neutralised(audit_lines_table(collapsed)), out)

@@ -169,7 +169,7 @@ def _missing_columns(found: list[str], mapping: Mapping, file: str) -> None:
 def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
     import pyarrow.csv as pcsv
 
-    from parity.paygap.importer import _header
+    from parity.paygap.importer import _header, read_csv_options
 
     header = _header(path)
     if not header:
@@ -193,19 +193,7 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
                                timestamp_parsers=[pcsv.ISO8601, "%d/%m/%Y"])
     slow = pcsv.ConvertOptions(column_types={n: pa.string() for n in include},
                                include_columns=include, strings_can_be_null=False)
-    problem = None
-    for encoding in ("utf8", "cp1252"):
-        read = pcsv.ReadOptions(block_size=16 << 20, encoding=encoding, column_names=header,
-                                skip_rows=1)
-        for options in (fast, slow):
-            try:
-                return pcsv.read_csv(path, read_options=read, convert_options=options)
-            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                problem = problem or exc
-                if "UTF8" in str(exc) or "UTF-8" in str(exc):
-                    break
-    raise InputError(f"{path.name}: not a readable CSV file",
-                     [Problem(path.name, f"the reader said: {problem}")])
+    return read_csv_options(path, header, (fast, slow), block_size=16 << 20)
 
 
 def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:

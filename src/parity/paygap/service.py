@@ -148,14 +148,18 @@ def check_output(out: Path | str, *, what: str, suffixes: tuple[str, ...] | None
 def write_audit(payroll: Payroll, out: Path | str) -> int:
     """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
     names every employee, so it goes to the payroll team, never to publication."""
+    return write_table(audit_trail(payroll), out)
+
+
+def write_table(table, out: Path | str, *, what: str = "--audit") -> int:  # noqa: ANN001
+    """Write a pyarrow table as CSV to `out` (checked first); returns its rows."""
     import pyarrow.csv as pcsv
 
-    table = audit_trail(payroll)
-    out = check_output(out, what="--audit")
+    out = check_output(out, what=what)
     try:
         pcsv.write_csv(table, out)
     except OSError as exc:
-        raise InputError(f"--audit {out}: cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(f"{what} {out}: cannot be written ({exc.strerror or exc})") from exc
     return table.num_rows
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parity.commands import app
 from parity.discovery import domain_modules
+from parity.present.commands import app
 
 
 def load_commands() -> None:

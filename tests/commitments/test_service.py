@@ -47,9 +47,9 @@ def test_baselines_come_from_the_official_figures(wf_db):
 
 
 def test_every_territorial_force_has_its_official_senior_baseline(wf_db):
+    from parity import vocabulary as v
     from parity.forces import registry
     from parity.workforce import metrics as wm
-    from parity.workforce import vocabulary as v
 
     fte, _ = ws.counts_by_force_and_sex(wf_db, year=2019, ranks=v.RANK_GROUPS["senior"])
     for force in registry().territorial():

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from parity.library import service
 from parity.library.samples import front_matter_file, html_page, write_corpus
 from parity.library.views import safe_snippet
-from parity.reports.format import pct
-from parity.web.responses import to_jsonable
+from parity.present.format import pct
+from parity.present.responses import to_jsonable
 from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.library.conftest import ARTICLES, write_fixture_corpus
 from tests.web import test_browser as browser_fixtures

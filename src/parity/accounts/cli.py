@@ -6,8 +6,8 @@ import sys
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 from parity.errors import InputError, Problem
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 users_app = typer.Typer(help="Accounts for the private area: coordinators, force leads, analysts.",
                         no_args_is_help=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
-from parity import clock
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity import calendar as clock
 from parity.errors import InputError
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 commitments_app = typer.Typer(
     help="Commitments: pledges with their indicators, baselines, targets and status.",

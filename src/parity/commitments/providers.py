@@ -106,7 +106,7 @@ class Representation(Provider):
         return {**self.DEFAULTS, **params}
 
     def check(self, params: dict) -> list[str]:
-        from parity.workforce import vocabulary as v
+        from parity import vocabulary as v
 
         problems = super().check(params)
         p = self._full(params)
@@ -125,7 +125,7 @@ class Representation(Provider):
         return problems
 
     def label(self, params: dict) -> str:
-        from parity.workforce import vocabulary as v
+        from parity import vocabulary as v
 
         p = self._full(params)
         who = v.WORKER_TYPES.get(p["worker_type"], p["worker_type"]).lower() + "s"
@@ -134,10 +134,10 @@ class Representation(Provider):
         return f"share of women among {who}, {group} ({measure})"
 
     def series(self, session: Session, ctx: Context) -> Series:
+        from parity import vocabulary as v
         from parity.forces import registry
         from parity.workforce import metrics as wm
         from parity.workforce import service as ws
-        from parity.workforce import vocabulary as v
 
         p = self._full(ctx.indicator.get("params") or {})
         if ctx.force_id is None:

@@ -38,7 +38,7 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar as clock
 from parity.commitments import metrics, providers
 from parity.commitments.models import (
     Commitment,

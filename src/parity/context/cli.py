@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.present.commands import (
     JsonOption,
     app,
     console,

@@ -30,8 +30,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from parity.context import service
-from parity.context.visuals import install
-from parity.reports.sections import fragment_environment
+from parity.context.charts import install
+from parity.present.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAYGAP_SOURCE = ("Government Equalities Office, Gender Pay Gap Service: employers' published "
@@ -52,7 +52,7 @@ _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 @functools.cache
 def _environment() -> jinja2.Environment:
     # built once: compiling the templates again for each of 44 forces would double the build
-    env = fragment_environment(TEMPLATES)
+    env = environment(TEMPLATES)
     install(env)
     return env
 

@@ -33,7 +33,7 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar as clock
 from parity.context import metrics
 from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
 from parity.context.models import CrimeFigure as C

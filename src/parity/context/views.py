@@ -30,12 +30,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from parity.context import service
-from parity.context.visuals import install
+from parity.context.charts import install
 from parity.errors import InputError
 from parity.forces import registry
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
+from parity.present.deps import SessionDep
+from parity.present.responses import respond, to_jsonable
+from parity.present.templating import templates_for
 
 HERE = Path(__file__).parent / "templates"
 router = APIRouter()

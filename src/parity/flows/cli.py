@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.present.commands import (
     JsonOption,
     app,
     bar,
@@ -143,7 +143,7 @@ def flows_cmd(
         return
     from rich.table import Table
 
-    from parity.workforce.vocabulary import OFFICER_RANKS, SEXES
+    from parity.vocabulary import OFFICER_RANKS, SEXES
 
     out = console()
     table = Table(title=f"{result['force']}: officer flows, {result['period_start']} to "

@@ -1,6 +1,6 @@
 """Importer for a force's HR extract: its people's history as events (CSV or XLSX).
 
-The extract has one row per event with the columns in `parity.flows.vocabulary.COLUMNS`
+The extract has one row per event with the columns in `parity.vocabulary.COLUMNS`
 (docs/flows.md describes them). Every row is validated (`parity.flows.validation`), then the
 31 March stocks the events imply are computed, and all of it is written in one transaction.
 An extract is a force's whole history: importing one replaces the events held for that force.
@@ -135,7 +135,7 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
     """Bulk-insert the events with the driver's fastest path (they are many: a large force's
     history is a few hundred thousand rows): ``executemany`` on SQLite, ``COPY`` on
     PostgreSQL, in the session's transaction."""
-    from parity.flows.vocabulary import flows_year
+    from parity.calendar import flows_year
 
     dialect = session.get_bind().dialect.name
     as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text

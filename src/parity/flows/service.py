@@ -31,12 +31,12 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity import disclosure
+from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.flows import metrics
-from parity.flows import vocabulary as fv
 from parity.flows.models import HrEvent, HrStock
 from parity.forces import Force, registry
-from parity.workforce import vocabulary as wv
 
 INTERVAL_NOTE = ("women's rate over men's; 95% exact conditional interval (Clopper–Pearson on "
                  "the women's share of the events, given the exposures): docs/decisions/0400")
@@ -65,7 +65,7 @@ def flow_years(session: Session, *, force_id: str) -> list[int]:
     force = _force(force_id)
     held = years_held(session, force_id=force.id)
     first_leaving = session.scalar(select(func.min(HrEvent.year)).where(
-        HrEvent.force_id == force.id, HrEvent.event == fv.LEAVING))
+        HrEvent.force_id == force.id, HrEvent.event == wv.LEAVING))
     start = first_leaving if first_leaving is not None else (held[1] if len(held) > 1 else None)
     if start is None:
         return []
@@ -127,7 +127,7 @@ def _all_ranks(table: dict[str, dict[str, dict]]) -> dict[str, dict]:
         cell = {f: sum(table[r][sex][f] for r in metrics.RANKS) for f in metrics.FLOW_FIELDS}
         cell["leavers_by_reason"] = {
             reason: sum(table[r][sex]["leavers_by_reason"][reason] for r in metrics.RANKS)
-            for reason in fv.LEAVING_REASONS}
+            for reason in wv.LEAVING_REASONS}
         # Promotions within the officer ranks cancel out of the all-ranks stock.
         cell["promotions_in"] = cell["promotions_out"] = sum(
             table[r][sex]["promotions_out"] for r in metrics.RANKS)
@@ -189,7 +189,7 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
     pipe["basis"] = "official" if official else "implied"
     if not official and suppress:
         for row in pipe["ranks"]:
-            if row["total"] < fv.MIN_GROUP:
+            if row["total"] < disclosure.MINIMUM:
                 row.update(female=None, total=None, share_female=None,
                            share_female_change_from_below=None)
     return {
@@ -200,8 +200,8 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
         "identity_holds": identity,
         "pipeline": pipe,
         "reconciliation": metrics.reconcile(implied, official,
-                                            min_group=fv.MIN_GROUP if suppress else 0),
-        "min_group": fv.MIN_GROUP, "suppressed": suppress, "interval": INTERVAL_NOTE,
+                                            min_group=disclosure.MINIMUM if suppress else 0),
+        "min_group": disclosure.MINIMUM, "suppressed": suppress, "interval": INTERVAL_NOTE,
     }
 
 
@@ -216,8 +216,8 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
     out (suppressed), as are years with no one at the start; a force without an extract gives
     an empty mapping.
     """
-    if rate not in fv.RATES:
-        raise InputError(f"unknown rate {rate!r}; expected one of {', '.join(fv.RATES)}")
+    if rate not in wv.RATES:
+        raise InputError(f"unknown rate {rate!r}; expected one of {', '.join(wv.RATES)}")
     if sex not in metrics.FLOW_SEXES:
         raise InputError(f"unknown sex {sex!r}; expected one of {', '.join(metrics.FLOW_SEXES)}")
     if rank != "all" and rank not in metrics.RANKS:
@@ -229,7 +229,7 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
     for year, table in flow_tables(session, force_id=force.id, years=years).items():
         cell = _all_ranks(table)[sex] if rank == "all" else table[rank][sex]
         value = cell[f"{rate}_rate"]
-        if value is not None and metrics.group_size(cell) >= fv.MIN_GROUP:
+        if value is not None and metrics.group_size(cell) >= disclosure.MINIMUM:
             out[year] = value
     return out
 
@@ -309,13 +309,13 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     for r in range(len(RANKS)):
         pooled_n = start[r].sum()
         for s in range(len(SEXES)):
-            if start[r, s] >= fv.MIN_GROUP:
+            if start[r, s] >= disclosure.MINIMUM:
                 leaving[r, s] = leavers[r, s] / start[r, s]
                 promotion[r, s] = promoted[r, s] / start[r, s]
-            elif pooled_n >= fv.MIN_GROUP:
+            elif pooled_n >= disclosure.MINIMUM:
                 leaving[r, s] = leavers[r].sum() / pooled_n
                 promotion[r, s] = promoted[r].sum() / pooled_n
-    shares = recruits / recruits.sum() if recruits.sum() >= fv.MIN_GROUP else defaults.recruits
+    shares = recruits / recruits.sum() if recruits.sum() >= disclosure.MINIMUM else defaults.recruits
     notes = [] if chosen[-1] <= from_year else [
         f"the extract starts after {from_year}: rates from {chosen[0]}–{chosen[-1]}"]
     return Rates(leaving, promotion, shares,

@@ -36,13 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
+from parity import vocabulary as wv
 from parity.errors import InputError
-from parity.flows import vocabulary as fv
-from parity.workforce import vocabulary as wv
 
 RANKS = wv.RANK_ORDER
 SEXES = ("female", "male")
-_EVENT_CODES = (fv.JOINING, fv.PROMOTION, fv.WORKER_TYPE_CHANGE, fv.HOURS_CHANGE, fv.LEAVING)
+_EVENT_CODES = (wv.JOINING, wv.PROMOTION, wv.WORKER_TYPE_CHANGE, wv.HOURS_CHANGE, wv.LEAVING)
 
 
 @dataclass(frozen=True)
@@ -395,7 +394,7 @@ def _change_hours(rng, log: _Log, *, year: int, rank, sex, fte, alive, busy,  # 
 def _leaving_reasons(rng: np.random.Generator, n: int, retire: float) -> np.ndarray:
     rest = 1 - retire
     p = np.array([retire, rest * 0.62, rest * 0.05, rest * 0.23, rest * 0.10])
-    return rng.choice(len(fv.LEAVING_REASONS), size=n, p=p / p.sum())
+    return rng.choice(len(wv.LEAVING_REASONS), size=n, p=p / p.sum())
 
 
 _WORKER_TYPES = tuple(wv.WORKER_TYPES)
@@ -425,7 +424,7 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
             f"P{person[k]:07d}", sex_of[person[k]], _EVENT_CODES[event[k]], days[k],
             wt_names[w], rank_names[int(rank[k])] if rank[k] >= 0 else default_role[w],
             rank_names[int(from_rank[k])] if from_rank[k] >= 0 else "",
-            f"{fte[k]:g}", fv.LEAVING_REASONS[reason[k]] if reason[k] >= 0 else "",
+            f"{fte[k]:g}", wv.LEAVING_REASONS[reason[k]] if reason[k] >= 0 else "",
         ))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
@@ -433,7 +432,7 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Events")
-        sheet.append(list(fv.COLUMNS))
+        sheet.append(list(wv.COLUMNS))
         for row in rows:  # real date cells, as an HR system would export them
             sheet.append([*row[:3], date.fromisoformat(row[3]), *row[4:7], float(row[7]),
                           row[8]])
@@ -441,5 +440,5 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
         return
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(fv.COLUMNS)
+        writer.writerow(wv.COLUMNS)
         writer.writerows(rows)

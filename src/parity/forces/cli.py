@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors
 
 
 @app.command("forces")

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     app,
     console,
@@ -20,7 +21,6 @@ from parity.commands import (
     session,
     synth_app,
 )
-from parity.errors import InputError
 
 library_app = typer.Typer(help="The best-practice library: search, tag and check articles.",
                           no_args_is_help=True)
@@ -217,7 +217,7 @@ def check_cmd(
     """Check the workforce figures an article quotes against the official figures."""
     from parity.library import service
     from parity.library.claims import official_label
-    from parity.reports.format import number
+    from parity.present.format import number
     from parity.workforce.service import ensure_loaded
 
     with session() as s:

@@ -38,11 +38,11 @@ from parity.errors import InputError
 from parity.forces import registry
 from parity.library import service, tagging
 from parity.library.claims import official_label
-from parity.reports.charts import Bar, bar_chart
-from parity.reports.format import number
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
+from parity.present.charts import Bar, bar_chart
+from parity.present.deps import SessionDep
+from parity.present.format import number
+from parity.present.responses import respond, to_jsonable
+from parity.present.templating import templates_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 20

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     bar,
     console,
@@ -17,7 +18,6 @@ from parity.commands import (
     session,
     synth_app,
 )
-from parity.errors import InputError
 
 
 def _snapshot(value: str | None) -> date | None:

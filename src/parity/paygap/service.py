@@ -4,6 +4,7 @@
 - `compute_figures(payroll, *, snapshot=None, by=None, adjusted=False)` — the six figures and
   everything around them, as one JSON-ready dict (`payroll` may also be a pyarrow Table or a
   pandas DataFrame with the extract's columns: it is checked first);
+- `shown(figures)` — the figures as they may be shown (groups under 10 withheld);
 - `service_fields(figures)` — the figures under the gender pay gap service's field names;
 - `audit_trail(payroll)` / `write_audit(payroll, out)` — one row per employee;
 - `synth_payroll(session, *, force, year, rows=None, seed=0, out)` — a synthetic extract.
@@ -21,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar as clock
+from parity import disclosure
 from parity.errors import InputError
 from parity.paygap import metrics
 from parity.paygap.importer import read_payroll
@@ -29,7 +31,7 @@ from parity.paygap.validation import Payroll
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
            "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",
-           "adjusted_gap"]
+           "adjusted_gap", "shown"]
 BY_CHOICES = ("worker_type", "grade")
 
 
@@ -204,3 +206,34 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
         raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
     summary.file, summary.force = str(out), resolved.name
     return summary.__dict__
+
+
+def shown(figures: dict, *, minimum: int = disclosure.MINIMUM) -> dict:
+    """`compute_figures`' result as it may be shown: the figures resting on fewer than
+    `minimum` women or men withheld (None, and the section's ``suppressed`` flag set), and the
+    service-field copy and the other sex values left out (the under-10 rule of
+    `parity.disclosure`, applied here so that front ends only display)."""
+    counts = figures.get("counts", {})
+    hourly_ok = min(counts.get("full_pay_male", 0), counts.get("full_pay_female", 0)) >= minimum
+    bonus_ok = min(counts.get("male_paid_bonus", 0), counts.get("female_paid_bonus", 0)) >= minimum
+    everyone_ok = min(counts.get("male", 0), counts.get("female", 0)) >= minimum
+    out = dict(figures)
+    for key in ("mean_hourly_gap_pct", "median_hourly_gap_pct", "pence_per_pound",
+                "pence_per_pound_mean", "male_mean_hourly_gbp", "female_mean_hourly_gbp",
+                "male_median_hourly_gbp", "female_median_hourly_gbp"):
+        if not hourly_ok:
+            out[key] = None
+    for key in ("mean_bonus_gap_pct", "median_bonus_gap_pct", "male_mean_bonus_gbp",
+                "female_mean_bonus_gbp", "male_median_bonus_gbp", "female_median_bonus_gbp"):
+        if not bonus_ok:
+            out[key] = None
+    if not everyone_ok:
+        out["male_bonus_pct"] = out["female_bonus_pct"] = None
+    out["quarters"] = [q if q.get("employees", 0) >= minimum and hourly_ok else
+                       {"quarter": q.get("quarter"), "suppressed": True}
+                       for q in figures.get("quarters", [])]
+    out["suppressed"] = {"hourly": not hourly_ok, "bonus": not bonus_ok,
+                         "everyone": not everyone_ok}
+    out.pop("service_fields", None)
+    out.pop("other_sex_values", None)
+    return out

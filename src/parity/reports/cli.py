@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 report_app = typer.Typer(help="The annual report: Gender Equality in UK Policing.",
                          no_args_is_help=True)

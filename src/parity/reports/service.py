@@ -1,7 +1,7 @@
 """The annual report: "Gender Equality in UK Policing", national and one section per force.
 
 `build_report` assembles the document (HTML, self-contained: inline CSS and SVG, nothing
-fetched) from `parity.reports.profiles` and every domain's report section;
+fetched) from `parity.workforce.report` and every domain's report section;
 `write_report` writes it to a folder as HTML and, if asked, PDF.
 """
 
@@ -15,11 +15,13 @@ from pathlib import Path
 import jinja2
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar as clock
 from parity.errors import InputError
 from parity.forces import registry
-from parity.reports import format as fmt
-from parity.reports import profiles, sections, visuals
+from parity.present.templating import environment
+from parity.reports import sections
+from parity.workforce import charts as visuals
+from parity.workforce import report as profiles
 from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,11 +50,7 @@ class Report:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    fmt.install(env)
-    env.globals["charts"] = visuals
-    return env
+    return environment(TEMPLATES, profiles.TEMPLATES, charts=visuals)
 
 
 def report_forces(force: str | None = None) -> list[str]:

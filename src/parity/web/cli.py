@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parity.commands import app, handles_input_errors
+from parity.present.commands import app, handles_input_errors
 
 
 @app.command("serve")
@@ -19,7 +19,7 @@ def serve_cmd(
     """Serve the web pages and the open JSON API (docs at /api/docs)."""
     import uvicorn
 
-    from parity.commands import session
+    from parity.present.commands import session
     from parity.store import database_url
     from parity.web.app import create_app
 

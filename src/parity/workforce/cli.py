@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     app,
     bar,
@@ -18,7 +19,6 @@ from parity.commands import (
     points,
     session,
 )
-from parity.errors import InputError
 
 MEASURE = typer.Option("fte", "--measure", help="fte or headcount.")
 GROUP = typer.Option("all", "--group",

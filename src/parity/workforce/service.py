@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.workforce import metrics
-from parity.workforce import vocabulary as v
 from parity.workforce.models import WorkforceCount as W
 
 

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from parity import vocabulary as v
 from parity.forces import registry
-from parity.web.deps import SessionDep
-from parity.web.responses import to_jsonable
+from parity.present.deps import SessionDep
+from parity.present.responses import to_jsonable
 from parity.workforce import service
-from parity.workforce import vocabulary as v
 
 router = APIRouter(prefix="/api/v1", tags=["workforce"])
 

@@ -26,3 +26,26 @@ def today() -> date:
     except ValueError:
         raise InputError(f"PARITY_TODAY: expected a date as YYYY-MM-DD, found {fixed!r}") \
             from None
+
+
+def flows_year(day: date) -> int:
+    """The flows year a date falls in: the year of the 31 March that ends its April–March."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def flows_years(ordinals):  # noqa: ANN001, ANN201
+    """`flows_year` for a numpy array of proleptic ordinals (``date.toordinal()``) at once."""
+    import numpy as np
+
+    days = (np.asarray(ordinals, dtype=np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return years + (months >= 4)
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def year_end(year: int) -> date:
+    """The 31 March that ends flows year `year` (the snapshot date of the Home Office table)."""
+    return date(year, 3, 31)

@@ -1,6 +1,6 @@
 """The public pages: national overview, forces, a force, league table, trends, about.
 
-Each page is also JSON at the same address plus ``.json`` (see `parity.web.responses`): the
+Each page is also JSON at the same address plus ``.json`` (see `parity.present.responses`): the
 figures the page draws, straight from the services, so the page and its data never disagree.
 """
 
@@ -10,15 +10,21 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import registry
-from parity.reports import profiles
-from parity.web.deps import SessionDep
-from parity.web.responses import respond
-from parity.workforce import service
-from parity.workforce import vocabulary as v
+from parity.present.deps import SessionDep
+from parity.present.responses import respond
+from parity.present.templating import templates_for
+from parity.workforce import charts, service
+from parity.workforce import report as profiles
 
 router = APIRouter(include_in_schema=False)
+templates = templates_for(profiles.TEMPLATES, charts=charts)
+# The site's home and the national pages: mounted, and listed in the navigation, first.
+position = 0
+nav = [("Overview", "/"), ("Forces", "/forces"), ("League table", "/league"),
+       ("Trends", "/trend")]
 
 
 def page(path: str):  # noqa: ANN201
@@ -61,7 +67,7 @@ def force_href(force_id: str) -> str:
 def home(request: Request, session: SessionDep, year: int | None = None) -> Response:
     """The national picture: women in each part of the workforce, trends and forces."""
     data = profiles.national_profile(session, year=year)
-    return respond(request, "home.html", data, choices=_choices(session),
+    return respond(request, "home.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)
 
 
@@ -88,7 +94,7 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
                                   ["share_female"],
                                   "share_female_senior": cache.league("senior")
                                   ["england_and_wales"]["share_female"]}}
-    return respond(request, "forces.html", data, force_href=force_href,
+    return respond(request, "forces.html", data, templates=templates, force_href=force_href,
                    choices=_choices(session))
 
 
@@ -106,7 +112,7 @@ def force_page(request: Request, session: SessionDep, force_id: str,
     year = _year(session, year)
     cache = profiles.NationalCache(session, year=year)
     data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
-    return respond(request, "force.html", data, choices=_choices(session),
+    return respond(request, "force.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href, league_senior=cache.league("senior"),
                    panels=_panels(request, session, force_id=force.id, year=data["year"]))
 
@@ -137,7 +143,7 @@ def league(request: Request, session: SessionDep, year: int | None = None,
         measure = "headcount"
     data = service.league(session, year=_year(session, year), group=group, measure=measure,
                           worker_type=worker_type)
-    return respond(request, "league.html", data, choices=_choices(session),
+    return respond(request, "league.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)
 
 
@@ -160,10 +166,11 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
     comparison = (service.trend(session, area=other, group=group, measure=measure,
                                 worker_type=worker_type) if other else None)
     data = {"trend": main, "comparison": comparison}
-    return respond(request, "trend.html", data, choices=_choices(session))
+    return respond(request, "trend.html", data, templates=templates, choices=_choices(session))
 
 
 @page("/about")
 def about(request: Request, session: SessionDep) -> Response:
     """Sources, licence and methods."""
-    return respond(request, "about.html", {"years": service.years_available(session)})
+    return respond(request, "about.html", {"years": service.years_available(session)},
+                   templates=templates)

@@ -10,13 +10,16 @@ officers; specials are on headcount); "England and Wales" is the 43 territorial 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.workforce import service
-from parity.workforce import vocabulary as v
 
+TEMPLATES = Path(__file__).parent / "templates"
 OFFICER_GROUPS: tuple[str, ...] = ("all", "middle", "senior")
 GROUP_TITLES: dict[str, str] = {
     "all": "All officers",

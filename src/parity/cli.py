@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parity import bundled  # noqa: F401 - its module registers ``parity import bundled``
 from parity.discovery import domain_modules
 from parity.present.commands import app
 

@@ -141,7 +141,7 @@ def read_csv_rows(path: Path) -> list[list[str]]:
 
 
 def _workbook(path: Path):  # noqa: ANN202
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # deferred: only the ODS/XLSX readers need it
 
     try:
         return CalamineWorkbook.from_path(str(path))

@@ -224,7 +224,7 @@ def test_a_commitment_cites_a_library_article_by_its_id(wf_db, tmp_path):
     assert service.articles_cited(wf_db, links) == {str(article.id): {
         "href": f"/library/articles/{article.id}",
         "title": "Reverse mentoring for senior leaders"}}
-    assert [c["ref"] for c in library.cited_for(wf_db, ref=article.id)] == ["kent-1"]
+    assert [c["ref"] for c in service.cited_for(wf_db, ref=article.id)] == ["kent-1"]
     with pytest.raises(InputError) as err:
         service.link_article(wf_db, ref="kent-1", article=str(article.id + 999), by="lead")
     assert "the library holds no article" in err.value.problems[0].message

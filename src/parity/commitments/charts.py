@@ -21,6 +21,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from parity.commitments import metrics
+from parity.forces import registry
 from parity.present.charts import FONT, GRID, INK, MUTED, Series, line_chart
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
@@ -46,8 +47,6 @@ def fmt_change(change: float | None, unit: str | None = None) -> str:
 
 def force_name(force_id: str | None) -> str:
     """A force's name from its registry id ("England and Wales" for None)."""
-    from parity.forces import registry
-
     if force_id is None:
         return "England and Wales"
     try:

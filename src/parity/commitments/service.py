@@ -39,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parity import calendar as clock
-from parity.commitments import metrics, providers
+from parity.commitments import defaults, metrics, providers
 from parity.commitments.models import (
     Commitment,
     CommitmentChange,
@@ -50,6 +50,9 @@ from parity.commitments.models import (
 from parity.commitments.schemas import export_form, snapshot
 from parity.commitments.validation import Where, check_commitment, parse_date
 from parity.errors import InputError, Problem
+from parity.forces import registry
+from parity.library import service as library
+from parity.store.provenance import add_source, find_source, sha256_of
 
 PRIVATE_REASON = ("it is measured on the force's own HR records, which are private: see "
                   "`parity commitments status` on the force's own database")
@@ -141,12 +144,7 @@ def _validate(session: Session, data: dict, *, where: Where, existing: Commitmen
 
 
 def library_lacks(session: Session, article_id: str) -> str | None:
-    """Why a library article id cannot be cited (None when the library holds it, or when the
-    library domain is not part of this build)."""
-    try:
-        from parity.library import service as library
-    except ImportError:
-        return None
+    """Why a library article id cannot be cited (None when the library holds it)."""
     try:
         library.get_article(session, ref=article_id)
     except InputError:
@@ -165,10 +163,8 @@ def articles_cited(session: Session, links: list[dict]) -> dict[str, dict]:
             out[article] = {"href": article, "title": article}
             continue
         try:
-            from parity.library import service as library
-
             found = library.get_article(session, ref=article)
-        except (ImportError, InputError):
+        except InputError:
             out[article] = {"href": None, "title": f"library article {article}"}
         else:
             out[article] = {"href": f"/library/articles/{found.id}", "title": found.title}
@@ -418,8 +414,6 @@ def ensure_defaults(session: Session) -> bool:
     """Load the bundled national commitments if their file has not been loaded; True if it was.
 
     Each is effective from the date it was made (so reports as of earlier dates reproduce)."""
-    from parity.commitments import defaults
-    from parity.store.provenance import add_source, find_source, sha256_of
 
     digest = sha256_of(defaults.DEFAULT_FILE)
     if find_source(session, kind=defaults.KIND, sha256=digest) is not None:
@@ -467,15 +461,12 @@ def _select(snaps: list[dict], force_id: str | None, include_withdrawn: bool
 
 
 def _area_name(force_id: str | None) -> str:
-    from parity.forces import registry
-
     return "England and Wales" if force_id is None else registry().get(force_id).name
 
 
 def _resolve_force(force_id: str | None) -> str | None:
     if force_id is None:
         return None
-    from parity.forces import registry
 
     return registry().force(force_id).id
 
@@ -704,8 +695,6 @@ def overview(session: Session, *, as_of: date | datetime | str | None = None,
     """Force by force (the 43 territorial forces, and BTP unless told not to): the status of
     each commitment that applies to it and how many are in each status, for the national
     picture of the annual report."""
-    from parity.forces import registry
-
     forces = [f for f in registry().forces
               if f.territorial or (include_btp and f.kind == "national")]
     out = []
@@ -777,3 +766,27 @@ def cited_articles(session: Session) -> list[str]:
     Reads only: unlike the listing functions it never loads the bundled commitments, so other
     domains can ask cheaply whether an article is cited at all."""
     return list(session.scalars(select(CommitmentLink.article).distinct()))
+
+
+def cited_for(session: Session, *, ref: str | int) -> list[dict]:
+    """The commitments that cite library article `ref`, by its id or its URL:
+    ``[{ref, title, force_id, scope, note}]``."""
+    article = library.get_article(session, ref=ref)
+    # Read-only first: only when some link names this article are the commitments read
+    # (their service may have to load its bundled commitments, a write, on a first read).
+    if not any(library.cites(target, article) for target in cited_articles(session)):
+        return []
+    savepoint = session.begin_nested()
+    try:
+        items = list_commitments(session)
+    finally:
+        savepoint.rollback()  # list_commitments may load the bundled commitments: undo it
+    out = []
+    for item in items:
+        for link in item.get("links") or []:
+            if library.cites(link.get("article") or "", article):
+                out.append({"ref": item["ref"], "title": item["title"],
+                            "force_id": item.get("force"), "scope": item.get("scope"),
+                            "note": link.get("note")})
+                break
+    return out

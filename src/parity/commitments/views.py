@@ -37,6 +37,7 @@ from parity import disclosure
 from parity.accounts import service as accounts
 from parity.commitments import charts, metrics, providers, service
 from parity.errors import InputError
+from parity.forces import force_or_error
 from parity.present.deps import RequireUser, SessionDep, private_force
 from parity.present.responses import render_private, respond, to_jsonable
 from parity.present.templating import templates_for
@@ -89,7 +90,6 @@ def _as_of(text: str | None) -> str | None:
 
 
 def _force(force_id: str):  # noqa: ANN202
-    from parity.workforce.report import force_or_error
 
     return force_or_error(force_id)
 

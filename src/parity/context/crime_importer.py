@@ -33,6 +33,7 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from parity.context.bulk import bulk_insert
+from parity.context.models import CrimeFigure
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
@@ -313,8 +314,6 @@ def import_crime(session: Session, *, path: Path | str = DEFAULT_DIR,
 
     A file already imported (same SHA-256) changes nothing; an edition for a period already
     held (a revised table, such as the March 2018 'v2') replaces that period's figures."""
-    from parity.context.models import CrimeFigure
-
     results: list[ImportResult] = []
     parsed: list[tuple[CrimeEdition, str]] = []
     for file in crime_files(path):

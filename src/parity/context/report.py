@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from parity.context import service
 from parity.context.charts import install
+from parity.forces import registry
 from parity.present.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -161,7 +162,6 @@ def _force(session: Session, *, year: int, force_id: str, shared: dict) -> dict 
     snapshot, period = shared["snapshot"], shared["period"]
     if snapshot is None and period is None:
         return None
-    from parity.forces import registry
 
     force = registry().get(force_id)
     figures: dict = {"force_id": force.id, "snapshot_year": snapshot,

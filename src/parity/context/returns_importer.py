@@ -38,6 +38,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from parity.context.bulk import bulk_insert
+from parity.context.models import PaygapReturn as R
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
@@ -451,7 +452,6 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
             results.append(ImportResult(file=file.name, status="unchanged"))
             continue
         parsed.append((read_returns(file), digest))
-    from parity.context.models import PaygapReturn as R
 
     PAYGAP_TABLE = cast(Table, R.__table__)  # noqa: N806
     _refuse_clashing_downloads(session, [returns for returns, _ in parsed])
@@ -503,8 +503,6 @@ def _refuse_clashing_downloads(session: Session, parsed: list[ReturnsFile]) -> N
     """Raise `InputError` when two of the new files are downloads of one reporting year (both
     would be stored: every return twice), or a partial download would replace the complete
     download of its year held (an early copy would wipe out the later returns)."""
-    from parity.context.models import PaygapReturn as R
-
     by_year: dict[int, list[str]] = defaultdict(list)
     for returns in parsed:
         by_year[returns.snapshot_year].append(returns.path.name)

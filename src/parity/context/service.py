@@ -35,12 +35,14 @@ from sqlalchemy.orm import Session
 
 from parity import calendar as clock
 from parity.context import metrics
-from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
+from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES, import_crime
 from parity.context.models import CrimeFigure as C
 from parity.context.models import PaygapReturn as R
-from parity.context.returns_importer import FIGURES
+from parity.context.returns_checks import check_returns, summarise
+from parity.context.returns_importer import FIGURES, import_paygap_returns
 from parity.errors import InputError
 from parity.forces import registry
+from parity.workforce import service as workforce
 
 SERVICE_FIELDS: tuple[str, ...] = tuple(FIGURES)
 SIX_FIGURES = SERVICE_FIELDS  # the six published figures, as the service's 14 numbers
@@ -81,13 +83,9 @@ def ensure_loaded(session: Session) -> dict[str, bool]:
     imported."""
     done = {"paygap_returns": False, "crime": False}
     if session.scalar(select(func.count()).select_from(R)) == 0:
-        from parity.context.returns_importer import import_paygap_returns
-
         import_paygap_returns(session)
         done["paygap_returns"] = True
     if session.scalar(select(func.count()).select_from(C)) == 0:
-        from parity.context.crime_importer import import_crime
-
         import_crime(session)
         done["crime"] = True
     session.flush()
@@ -299,8 +297,6 @@ def paygap_checks(session: Session, *, force_id: str | None = None,
     """The checker's rules re-run on the returns held (a force's, a year's, or all; with
     ``police_only`` the 43 territorial forces' and BTP's returns only):
     ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
-    from parity.context.returns_checks import check_returns, summarise
-
     records = _check_records(session, force_id=force_id, snapshot_year=snapshot_year,
                              police_only=police_only)
     failures = check_returns(records)
@@ -319,8 +315,6 @@ def paygap_check_totals(session: Session, *, snapshot_year: int | None = None,
     ``figures_have_one_decimal_place``, which from 2022/23 counts figures the service itself
     publishes to two places) and ``impossible_returns`` (failing either median rule), and
     the same two over all the years checked."""
-    from parity.context.returns_checks import check_returns, summarise
-
     records = _check_records(session, force_id=None, snapshot_year=snapshot_year,
                              police_only=police_only)
     failures = check_returns(records)
@@ -541,8 +535,6 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
 # --- joined views ------------------------------------------------------------------------
 
 def _workforce_by_year(session: Session, *, area: str) -> dict[int, dict]:
-    from parity.workforce import service as workforce
-
     out: dict[int, dict] = defaultdict(dict)
     for group in ("all", "senior"):
         for item in workforce.trend(session, area=area, group=group, measure="fte")["years"]:
@@ -601,8 +593,6 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     the median and mean hourly pay gap, and recorded crime rates per 1,000 (year ending
     March). Each source uses its latest year at or before `year`, named in ``years``; raises
     `InputError` for a `year` before all three."""
-    from parity.workforce import service as workforce
-
     asked = year
     year = year or _latest_complete_year(session) or clock.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)

@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from parity.context import service
 from parity.context.charts import install
+from parity.context.crime_importer import OFFENCE_LABELS
+from parity.context.returns_checks import RULES
 from parity.errors import InputError
 from parity.forces import registry
 from parity.present.deps import SessionDep
@@ -205,14 +207,10 @@ def force_timeline(request: Request, session: SessionDep, force_id: str) -> Resp
 
 
 def _rules() -> dict[str, str]:
-    from parity.context.returns_checks import RULES
-
     return {name: rule.description for name, rule in RULES.items()}
 
 
 def _offence_choices() -> dict[str, str]:
-    from parity.context.crime_importer import OFFENCE_LABELS
-
     return {o: OFFENCE_LABELS[o] for o in service.CONTEXT_OFFENCES}
 
 

@@ -35,8 +35,13 @@ from parity import disclosure
 from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.flows import metrics
+from parity.flows import projection as pj
 from parity.flows.models import HrEvent, HrStock
+from parity.flows.projection import RANKS, SEXES, Rates, Scenario
 from parity.forces import Force, registry
+from parity.store.models import Source
+from parity.workforce import service as workforce
+from parity.workforce.service import resolve_area
 
 INTERVAL_NOTE = ("women's rate over men's; 95% exact conditional interval (Clopper–Pearson on "
                  "the women's share of the events, given the exposures): docs/decisions/0400")
@@ -162,8 +167,6 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
     True); ``suppress=False`` is for the force's own private use and tests. Raises
     `InputError` when the force has no events or the year is not covered.
     """
-    from parity.workforce import service as workforce
-
     force = _force(force_id)
     years = _require_events(session, force)
     if year not in years:
@@ -239,8 +242,6 @@ def reconciliation(session: Session, *, force_id: str, years: list[int] | None =
     rank and sex (implied figures under 10 suppressed), for every year both hold (or
     `years`). ``covered`` is False for years before the extract's history begins (its first
     leaving; docs/decisions/0403), whose stocks lack the people who had left."""
-    from parity.workforce import service as workforce
-
     force = _force(force_id)
     implied = implied_stocks(session, force_id=force.id)
     if not implied:
@@ -260,10 +261,8 @@ def reconciliation(session: Session, *, force_id: str, years: list[int] | None =
 # --- projection --------------------------------------------------------------------------------
 
 def _start_stock(session: Session, force_ids, year: int):  # noqa: ANN001, ANN202
-    import numpy as np
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
-    from parity.flows.projection import RANKS, SEXES
-    from parity.workforce import service as workforce
 
     raw = workforce.stock_by_rank_and_sex(session, force_ids=list(force_ids), year=year)
     stock = np.zeros((len(RANKS), len(SEXES)))
@@ -280,9 +279,7 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     A rank and sex with fewer than 10 people at risk over those years takes the rank's rate
     for both sexes together; a rank with fewer, the default.
     """
-    import numpy as np
-
-    from parity.flows.projection import RANKS, SEXES, Rates
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     defaults = Rates.defaults()
     if area.kind != "force":
@@ -325,8 +322,6 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
 def standard_scenarios(chosen=None) -> list:  # noqa: ANN001
     """The scenarios shown side by side: current rates, equal promotion, equal leaving, half
     of recruits women, all three together, and `chosen` when it is none of these."""
-    from parity.flows.projection import Scenario
-
     out = [
         Scenario(),
         Scenario("equal_promotion", "Women promoted at men's rates", equal_promotion=True),
@@ -355,7 +350,6 @@ def _check_projection(years: int, runs: int, target: float | None, chosen) -> No
 
 
 def _default_rates():  # noqa: ANN202
-    from parity.flows.projection import Rates
 
     d = Rates.defaults()
     return Rates(d.leaving, d.promotion, d.recruits, d.source,
@@ -366,18 +360,14 @@ def _default_rates():  # noqa: ANN202
 def _project(session: Session, *, area: str, from_year: int, years: int, scenario,  # noqa: ANN001
              runs: int, seed: int, target: float | None, own_rates: bool,
              side_by_side: bool, extra: list | None = None, rates=None) -> dict:  # noqa: ANN001
-    from parity.flows import projection as pj
-    from parity.workforce.service import resolve_area
 
     chosen = scenario or pj.Scenario()
     _check_projection(years, runs, target, chosen)
     resolved = resolve_area(area)
     stock, found = _start_stock(session, resolved.force_ids, from_year)
     if not found:
-        from parity.workforce.service import years_held
-
         raise InputError(f"no official workforce figures for {resolved.name} on 31 March "
-                         f"{from_year} ({years_held(session, resolved.force_ids)})")
+                         f"{from_year} ({workforce.years_held(session, resolved.force_ids)})")
     if rates is None:
         rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
                  else _default_rates())
@@ -442,8 +432,6 @@ def public_projection(session: Session, *, area: str, from_year: int, years: int
 
 def equal_rates_scenario():  # noqa: ANN201
     """Women promoted and leaving at men's rates (recruits as now)."""
-    from parity.flows.projection import Scenario
-
     return Scenario("equal_rates", "Women promoted and leaving at men's rates",
                     equal_promotion=True, equal_leaving=True)
 
@@ -457,10 +445,8 @@ _OUTLOOKS: dict[tuple, dict] = {}
 def _official_fingerprint(session: Session) -> tuple:
     """What identifies the official table held, whatever the database: the SHA-256 of each
     workforce file imported (the same files give the same stocks)."""
-    from parity.store.models import Source
-    from parity.workforce.importer import KIND
 
-    return tuple(session.scalars(select(Source.sha256).where(Source.kind == KIND)
+    return tuple(session.scalars(select(Source.sha256).where(Source.kind == workforce.KIND)
                                  .order_by(Source.sha256)))
 
 
@@ -490,8 +476,6 @@ def _remembered(key: tuple, compute: Callable[[], dict]) -> dict:
 
 def _public_outlook(session: Session, *, area: str, from_year: int, years: int, runs: int,
                     seed: int) -> dict:
-    from parity.flows.projection import Scenario
-
     all_three = next(s for s in standard_scenarios() if s.name == "all_three")
     return _project(session, area=area, from_year=from_year, years=years, scenario=Scenario(),
                     runs=runs, seed=seed, target=None, own_rates=False, side_by_side=False,
@@ -557,7 +541,6 @@ def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, 
 
 
 def _rates_dict(rates) -> dict:  # noqa: ANN001
-    from parity.flows.projection import RANKS, SEXES
 
     return {
         "leaving": {r: {s: float(rates.leaving[i, j]) for j, s in enumerate(SEXES)}

@@ -38,6 +38,8 @@ import numpy as np
 
 from parity import vocabulary as wv
 from parity.errors import InputError
+from parity.forces import registry
+from parity.workforce import service as workforce
 
 RANKS = wv.RANK_ORDER
 SEXES = ("female", "male")
@@ -123,8 +125,6 @@ class _Log:
 def official_targets(session, *, force_id: str, from_year: int, to_year: int  # noqa: ANN001
                      ) -> tuple[np.ndarray, np.ndarray]:
     """(headcount, FTE) of officers as arrays [year, rank, sex] from the official table."""
-    from parity.workforce import service as workforce
-
     years = range(from_year, to_year + 1)
     head = np.zeros((len(years), len(RANKS), len(SEXES)))
     fte = np.zeros_like(head)
@@ -133,8 +133,6 @@ def official_targets(session, *, force_id: str, from_year: int, to_year: int  # 
         f = workforce.stock_by_rank_and_sex(session, force_ids=[force_id], year=year,
                                             measure="fte")
         if not h:
-            from parity.forces import registry
-
             raise InputError(f"no official workforce figures for {registry().get(force_id).name} "
                              f"on 31 March {year} "
                              f"({workforce.years_held(session, [force_id])})")
@@ -152,8 +150,6 @@ def generate(session, *, force: str, from_year: int, to_year: int, seed: int = 0
     The first snapshot is 31 March `from_year`; events run from then to 31 March `to_year`.
     Needs the official table (the caller runs `parity.workforce.service.ensure_loaded`).
     """
-    from parity.forces import registry
-
     if to_year <= from_year:
         raise InputError(f"--to ({to_year}) must be after --from ({from_year})")
     found = registry().force(force)
@@ -428,7 +424,7 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
         ))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # deferred: openpyxl costs ~0.3 s at start-up
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Events")

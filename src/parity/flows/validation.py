@@ -319,7 +319,7 @@ def check_sequences(ev: Events, problems: Problems) -> None:
     """Tier 2: each person's events in date order; fills ``worker_type_before``,
     ``rank_before`` and ``order``, and adds a problem (person id and rows) for each impossible
     step."""
-    import numpy as np
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     n = len(ev)
     codes: dict[str, int] = {}

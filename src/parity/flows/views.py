@@ -34,6 +34,9 @@ from parity.errors import InputError, Problem
 from parity.flows import charts as fvis
 from parity.flows import metrics, service
 from parity.flows.importer import import_hr
+from parity.flows.projection import Scenario
+from parity.forces import registry
+from parity.present.charts import Bar, bar_chart
 from parity.present.csrf import CsrfChecked
 from parity.present.deps import NO_STORE, RequireUser, SessionDep, private_force
 from parity.present.format import pct
@@ -82,8 +85,6 @@ class Controls:
 
     def scenario(self):  # noqa: ANN201
         """The chosen `projection.Scenario`, named as the CLI names it."""
-        from parity.flows.projection import Scenario
-
         custom = (self.recruit_share_female is not None or self.equal_promotion
                   or self.equal_leaving or self.intake != 1.0)
         if not custom:
@@ -133,8 +134,6 @@ def parse_controls(session: Session, *, area: str | None, from_year: str | None,
                    group: str | None = None) -> Controls:
     """The controls from the address, all checked at once: `InputError` naming every bad
     parameter (shares in [0, 1], runs 1 to 1,000, years 1 to 50)."""
-    from parity.workforce import service as workforce
-
     problems: list[Problem] = []
     held = workforce.years_available(session)
     if not held:
@@ -192,8 +191,6 @@ def _project(session: Session, c: Controls) -> dict:
 
 
 def _choices(session: Session) -> dict:
-    from parity.forces import registry
-    from parity.workforce import service as workforce
 
     reg = registry()
     return {
@@ -248,7 +245,6 @@ def forces_page(request: Request, session: SessionDep, year: str | None = None) 
                        intake=None, target=None)
     outlook = service.forces_outlook(session, from_year=c.from_year, years=DEFAULT_YEARS,
                                      runs=FORCES_RUNS)
-    from parity.present.charts import Bar, bar_chart
 
     rows = sorted(outlook["forces"], key=lambda r: -(r["share_female_senior_end"] or 0))
     chart = bar_chart(

@@ -34,6 +34,7 @@ from parity.library import render, tagging
 from parity.library import search as search_mod
 from parity.library.models import Article, ArticleTheme, Correction
 from parity.library.validation import BadFile, normalise_url
+from parity.workforce import service as workforce
 
 ACTIONS = ("set_force", "add_theme", "remove_theme")
 
@@ -375,8 +376,6 @@ def check_figures(session: Session, *, ref: str | int) -> dict:
     """The workforce figures article `ref` quotes, each with the official figure it refers to
     and a verdict: ``matches``, ``does not match`` or ``cannot tell`` (see
     `parity.library.claims` for the rules and the tolerance)."""
-    from parity.workforce import service as workforce
-
     article = get_article(session, ref=ref)
     found = claims_mod.find_claims(f"{article.title}.\n{article.description or ''}\n"
                                    f"{article.text}")
@@ -626,34 +625,8 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def cited_for(session: Session, *, ref: str | int) -> list[dict]:
-    """The HeForShe commitments (commitments domain) that cite article `ref`, by its id or its
-    URL: ``[{ref, title, force_id, scope, note}]``. Reads only: if the commitments domain has
-    to load its bundled commitments first, that is rolled back."""
-    from parity.commitments import service as commitments
-
-    article = get_article(session, ref=ref)
-    # Read-only first: only when some link names this article are the commitments read
-    # (their service may have to load its bundled commitments, a write, on a first read).
-    if not any(_cites(target, article) for target in commitments.cited_articles(session)):
-        return []
-    savepoint = session.begin_nested()
-    try:
-        items = commitments.list_commitments(session)
-    finally:
-        savepoint.rollback()  # list_commitments may load the bundled commitments: undo it
-    out = []
-    for item in items:
-        for link in item.get("links") or []:
-            if _cites(link.get("article") or "", article):
-                out.append({"ref": item["ref"], "title": item["title"],
-                            "force_id": item.get("force"), "scope": item.get("scope"),
-                            "note": link.get("note")})
-                break
-    return out
-
-
-def _cites(target: str, article: Article) -> bool:
+def cites(target: str, article: Article) -> bool:
+    """Whether a link as entered (a library id, or a web address) names `article`."""
     target = target.strip()
     if target.isdigit():
         return int(target) == article.id

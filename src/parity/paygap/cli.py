@@ -59,7 +59,7 @@ def compute_cmd(
     adjusted: bool = ADJUSTED, bootstrap: int = BOOTSTRAP, as_json: bool = JsonOption,
 ) -> None:
     """The six statutory gender pay gap figures from a payroll extract."""
-    from parity.paygap import service
+    from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
 
     if by is not None and by not in service.BY_CHOICES:
         raise InputError(f"--by {by!r}: expected worker_type or grade")
@@ -68,8 +68,8 @@ def compute_cmd(
         service.check_output(audit, what="--audit", not_over=file)
     payroll = service.read_payroll(file)
     if adjusted:
-        from rich.console import Console
-        from rich.progress import Progress
+        from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
+        from rich.progress import Progress  # deferred: rich costs ~0.5 s at start-up
 
         with Progress(console=Console(stderr=True), transient=True) as bar_:
             task = bar_.add_task("adjusted gap: bootstrap", total=bootstrap)
@@ -88,7 +88,7 @@ def compute_cmd(
 
 
 def _show(r: dict) -> None:
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     c = r["counts"]
@@ -168,7 +168,7 @@ def synth_payroll_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """A synthetic payroll extract for a force and year (for demos, tests and benchmarks)."""
-    from parity.paygap import service
+    from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         summary = service.synth_payroll(s, force=force, year=year, out=out, rows=rows, seed=seed)

@@ -25,9 +25,12 @@ from sqlalchemy.orm import Session
 from parity import calendar as clock
 from parity import disclosure
 from parity.errors import InputError
-from parity.paygap import metrics
+from parity.forces import registry
+from parity.paygap import metrics, synth
+from parity.paygap.adjusted import decompose
 from parity.paygap.importer import read_payroll
-from parity.paygap.validation import Payroll
+from parity.paygap.validation import Payroll, check_payroll
+from parity.workforce import service as workforce
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
            "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",
@@ -58,9 +61,8 @@ def infer_snapshot(payroll: Payroll) -> date:
 def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
     """A checked `Payroll` from a `Payroll`, a pyarrow Table or a pandas DataFrame (columns as
     in an extract); raises `InputError` listing every problem, rows numbered from 2."""
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: pyarrow costs ~0.3 s at start-up
 
-    from parity.paygap.validation import check_payroll
 
     if isinstance(data, Payroll):
         return data
@@ -112,8 +114,6 @@ def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = N
 def adjusted_gap(payroll: Payroll, *, snapshot: date | None = None, bootstrap: int = 200,
                  seed: int = 0, rate=None, progress=None) -> dict:  # noqa: ANN001
     """Oaxaca–Blinder decomposition of the gap in log hourly pay (see `parity.paygap.adjusted`)."""
-    from parity.paygap.adjusted import decompose
-
     return decompose(payroll, snapshot=snapshot or infer_snapshot(payroll), bootstrap=bootstrap,
                      seed=seed, rate=rate, progress=progress)
 
@@ -150,7 +150,7 @@ def check_output(out: Path | str, *, what: str, suffixes: tuple[str, ...] | None
 def write_audit(payroll: Payroll, out: Path | str) -> int:
     """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
     names every employee, so it goes to the payroll team, never to publication."""
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
     table = audit_trail(payroll)
     out = check_output(out, what="--audit")
@@ -170,9 +170,6 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     given. Pay and its basis (official, carried by official awards, or assumption) are
     described in the summary's ``pay_basis``.
     """
-    from parity.forces import registry
-    from parity.paygap import synth
-    from parity.workforce import service as workforce
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from parity import calendar as clock
 from parity.errors import InputError
-from parity.forces import registry
+from parity.forces import force_or_error, registry
 from parity.present.templating import environment
 from parity.reports import sections
+from parity.reports.pdf import write_pdf
 from parity.workforce import charts as visuals
 from parity.workforce import report as profiles
 from parity.workforce import service as workforce
@@ -58,7 +59,7 @@ def report_forces(force: str | None = None) -> list[str]:
     Police; or the one force named (any spelling)."""
     reg = registry()
     if force:
-        return [profiles.force_or_error(force).id]
+        return [force_or_error(force).id]
     territorial = sorted(reg.territorial(), key=lambda f: f.name)
     others = [f for f in reg.forces if f.kind == "national"]
     return [f.id for f in territorial + others]
@@ -109,8 +110,6 @@ def write_report(report: Report, *, out_dir: Path, pdf: bool = False) -> dict:
     result: dict = {"year": report.year, "forces": len(report.force_ids),
                     "html": str(html_path), "pdf": None, "pages": None}
     if pdf:
-        from parity.reports.pdf import write_pdf
-
         pdf_path = out_dir / f"{report.filename}.pdf"
         result["pages"] = write_pdf(report.html, pdf_path, title=f"{TITLE} {report.year}")
         result["pdf"] = str(pdf_path)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from parity import vocabulary as v
+from parity.errors import InputError
 from parity.forces import registry
 from parity.present.deps import SessionDep
 from parity.present.responses import to_jsonable
@@ -37,7 +38,6 @@ IncludeBtp = Annotated[bool, Query(description="Add British Transport Police to 
 
 
 def _year(session, year: int | None) -> int:  # noqa: ANN001
-    from parity.errors import InputError
 
     year = year or service.latest_year(session)
     if year is None:

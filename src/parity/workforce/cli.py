@@ -36,6 +36,7 @@ def import_workforce_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import the Home Office police workforce open data table."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.importer import DEFAULT_FILE, import_workforce
 
     with session() as s:
@@ -54,7 +55,7 @@ def import_workforce_cmd(
 
 
 def _latest_year(s) -> int:  # noqa: ANN001
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     year = service.latest_year(s)
     if year is None:
@@ -72,7 +73,7 @@ def representation_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The share of women for an area, year, rank group and worker type."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         year = year or _latest_year(s)
@@ -81,7 +82,7 @@ def representation_cmd(
     if as_json:
         emit_json(r)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{r['area']}, 31 March {r['year']}: {worker_type}s, {group} ({measure})")
     for col in ("women", "men", "other", "total", "share of women", "95% CI (headcount)",
@@ -104,7 +105,7 @@ def trend_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The share of women year by year."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         t = service.trend(s, area=area, group=group, measure=measure, worker_type=worker_type,
@@ -115,7 +116,7 @@ def trend_cmd(
     if as_json:
         emit_json(t)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{t['area']}: women among {worker_type}s, {group} ({measure})")
     for col, just in (("31 March", "right"), ("women", "right"), ("total", "right"),
@@ -136,7 +137,7 @@ def league_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """Forces ranked by their share of women."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         year = year or _latest_year(s)
@@ -145,7 +146,7 @@ def league_cmd(
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"Forces by share of women, 31 March {year}: {worker_type}s, {group} "
                         f"({measure})")
@@ -168,14 +169,14 @@ def overview_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The national picture for a year."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         o = service.overview(s, year=year, include_btp=include_btp)
     if as_json:
         emit_json(o)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}",
                   caption="Full-time equivalents, except where headcount is marked; "
@@ -196,23 +197,3 @@ def overview_cmd(
         out.print(f"[bold]{title}[/bold] (FTE, Chief Inspector and above): {names}")
     out.print("[dim]Source: Home Office, Police workforce open data table. Contains public "
               "sector information licensed under the Open Government Licence v3.0.[/dim]")
-
-
-@import_app.command("bundled")
-@handles_input_errors
-def import_bundled_cmd(as_json: bool = JsonOption) -> None:
-    """Import all the official data shipped with Parity that the database lacks."""
-    import sys
-
-    from parity.bundled import load_bundled
-
-    def say(_name: str, label: str) -> None:
-        sys.stderr.write(f"checking: {label}\n")
-
-    with session() as s:
-        done = load_bundled(s, on_step=None if as_json else say)
-    if as_json:
-        emit_json(done)
-        return
-    for name, imported in done.items():
-        console().print(f"{name}: {'imported' if imported else 'already held'}")

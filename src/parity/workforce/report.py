@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from parity import vocabulary as v
 from parity.errors import InputError
-from parity.forces import Area, registry
+from parity.forces import Area, force_or_error
 from parity.workforce import service
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -58,15 +58,6 @@ class NationalCache:
                 self.session, area=NATIONAL, year=self.year, group=group, measure=measure,
                 worker_type=worker_type)
         return self._lines[key]
-
-
-def force_or_error(force_id: str):  # noqa: ANN201
-    """The registry's force for an id (or any spelling of its name); `InputError` if unknown."""
-    reg = registry()
-    try:
-        return reg.get(force_id)
-    except KeyError:
-        return reg.force(force_id)
 
 
 def _maybe_representation(session: Session, **kwargs) -> dict | None:  # noqa: ANN003

@@ -18,6 +18,8 @@ from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.workforce import metrics
+from parity.workforce.importer import KIND as KIND
+from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W
 
 
@@ -271,7 +273,6 @@ def ensure_loaded(session: Session) -> bool:
     """
     if latest_year(session) is not None:
         return False
-    from parity.workforce.importer import import_workforce
 
     import_workforce(session)
     session.flush()

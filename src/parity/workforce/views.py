@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from parity import vocabulary as v
 from parity.errors import InputError
-from parity.forces import registry
+from parity.forces import force_or_error, registry
 from parity.present.deps import SessionDep
 from parity.present.responses import respond
 from parity.present.templating import templates_for
@@ -77,7 +77,7 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
            q: str | None = None) -> Response:
     """Every force with its share of women among officers and in senior leadership."""
     if q:
-        force = profiles.force_or_error(q)
+        force = force_or_error(q)
         return RedirectResponse(force_href(force.id), status_code=303)
     year = _year(session, year)
     cache = profiles.NationalCache(session, year=year)
@@ -104,7 +104,7 @@ def force_page(request: Request, session: SessionDep, force_id: str,
                year: int | None = None) -> Response:
     """One force against England and Wales: by rank group over time, league, senior gap."""
     try:
-        force = profiles.force_or_error(force_id)
+        force = force_or_error(force_id)
     except InputError as exc:
         raise HTTPException(status_code=404, detail=exc.reason) from exc
     if force.id != force_id:

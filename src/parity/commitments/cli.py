@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from parity import calendar as clock
+from parity import calendar
 from parity.commitments.metrics import fmt_value
 from parity.errors import InputError
 from parity.forces import registry
@@ -177,7 +177,7 @@ def add_cmd(
     data = {
         "ref": ref, "scope": "force" if force else "national", "force": force,
         "refines": refines, "title": title, "theme": theme, "owner": owner,
-        "made": made or clock.today().isoformat(), "summary": summary,
+        "made": made or calendar.today().isoformat(), "summary": summary,
         "indicators": [{
             "kind": kind, "label": label, "role": role, "params": params,
             "direction": direction, "baseline_year": baseline_year, "baseline_value": baseline,

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity import vocabulary as v
 from parity.commitments.metrics import UNITS
 from parity.commitments.models import ManualValue as M
@@ -195,7 +196,7 @@ class Manual(Provider):
         if first is None or ctx.moment is None:
             return None
         day = ctx.moment.date()
-        last = day.year - 1 if (day.month, day.day) >= (3, 30) else day.year - 2
+        last = calendar.latest_reported_year(day)
         if ctx.last_year is not None:
             last = min(last, ctx.last_year)
         return list(range(int(first), last + 1))

@@ -36,7 +36,7 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parity import calendar as clock
+from parity import calendar
 from parity.commitments import metrics, providers
 from parity.commitments.changes import _change_dict, _find, _utc
 from parity.commitments.changes import (  # the writes, re-exported: callers use the service
@@ -185,7 +185,7 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         series = providers.Series(reason=PRIVATE_REASON)
     else:
         series = provider.series(session, providers.Context(
-            indicator, force_id, last_year, limit, moment=limit or cutoff(clock.today())))
+            indicator, force_id, last_year, limit, moment=limit or cutoff(calendar.today())))
     target_date = parse_date(indicator["target_date"]) if indicator["target_date"] else None
     judged = indicator["role"] == "measure"
     found = metrics.assess(
@@ -194,7 +194,7 @@ def _indicator_status(session: Session, indicator: dict, *, force_id: str | None
         target_value=indicator["target_value"] if judged else None,
         target_date=target_date if judged else None, direction=indicator["direction"],
         unit=unit, expected_years=series.expected_years,
-        as_of=limit.date() if limit else clock.today(),
+        as_of=limit.date() if limit else calendar.today(),
     )
     result = {**base, **found.as_dict()}
     if not series.values:
@@ -312,9 +312,9 @@ def review(session: Session, *, force_id: str | None = None, years: int = 1,
         raise InputError("a review covers one year or more")
     asked = cutoff(as_of)
     end = asked or now()
-    # Without a date: everything held now, judged as of today (`clock.today`, which
+    # Without a date: everything held now, judged as of today (`calendar.today`, which
     # PARITY_TODAY can fix), compared with the same day `years` earlier.
-    anchor = asked or cast(datetime, cutoff(clock.today()))
+    anchor = asked or cast(datetime, cutoff(calendar.today()))
     start = anchor.replace(year=anchor.year - years) \
         if not (anchor.month == 2 and anchor.day == 29) \
         else anchor.replace(year=anchor.year - years, day=28)
@@ -409,8 +409,8 @@ def as_of_for_year(year: int, *, today: date | None = None) -> date | None:
     A report for 2023 so shows each commitment as it stood, and the values entered, by 30
     March 2024, whenever it is built; the figures are the snapshots up to 31 March 2023
     (docs/decisions/0505)."""
-    moment = date(year + 1, 3, 30)
-    return None if moment >= (today or clock.today()) else moment
+    moment = calendar.report_date(year)
+    return None if moment >= (today or calendar.today()) else moment
 
 
 def cited_articles(session: Session) -> list[str]:

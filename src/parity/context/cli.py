@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from parity import calendar
 from parity.errors import InputError
 from parity.forces import registry
 from parity.present.commands import (
@@ -115,8 +116,8 @@ def import_paygap_returns_cmd(
             out.print(f"{item['file']}: already imported, nothing changed.")
         else:
             note = " (partial download)" if item["partial"] else ""
-            out.print(f"{item['file']}: {item['rows']:,} returns for {item['snapshot_year']}/"
-                      f"{(item['snapshot_year'] + 1) % 100:02d}{note}, {item['forces']} police "
+            out.print(f"{item['file']}: {item['rows']:,} returns for "
+                      f"{calendar.reporting_year(item['snapshot_year'])}{note}, {item['forces']} police "
                       "forces matched"
                       + (f", replacing {item['replaced_rows']:,} earlier rows." if
                          item["replaced_rows"] else "."))

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import functools
 import weakref
-from datetime import date
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.context import service
 from parity.context.charts import install
 from parity.forces import registry
@@ -85,7 +85,7 @@ def _compute_shared(session: Session, year: int) -> dict:
                 f for f in service.paygap_checks(session, police_only=True)["failures"]
                 if f["snapshot_year"] <= snapshot]
     if has_crime:
-        periods = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
+        periods = [p for p in service.crime_periods(session) if p <= calendar.snapshot_date(year)]
         out["period"] = periods[-1] if periods else None
     return out
 

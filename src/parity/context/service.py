@@ -27,13 +27,13 @@ employer published twice for one year, the latest submission counts.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parity import calendar as clock
+from parity import calendar
 from parity.context import metrics
 from parity.context.crime import CONTEXT_OFFENCES
 from parity.context.crime import (  # re-exported: other domains and the front ends call the service
@@ -77,9 +77,7 @@ def _field(field: str) -> str:
     return FIGURES[field]
 
 
-def reporting_year(snapshot_year: int) -> str:
-    """'2022/23' for snapshot year 2022."""
-    return f"{snapshot_year}/{(snapshot_year + 1) % 100:02d}"
+reporting_year = calendar.reporting_year
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -460,12 +458,12 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     March). Each source uses its latest year at or before `year`, named in ``years``; raises
     `InputError` for a `year` before all three."""
     asked = year
-    year = year or _latest_complete_year(session) or clock.today().year
+    year = year or _latest_complete_year(session) or calendar.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
     pay_year = cast(int | None, _closest(complete, year))
     march = [p for p in crime_periods(session) if p.month == 3]
-    crime_period = _closest(march, date(year, 3, 31))
+    crime_period = _closest(march, calendar.snapshot_date(year))
     if asked is not None and wf_year is None and pay_year is None and crime_period is None:
         raise InputError(f"no workforce, pay gap or crime figures on or before {asked}")
     shares: dict[str, dict] = defaultdict(dict)

@@ -29,6 +29,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.context import service
 from parity.context.charts import install
 from parity.context.crime_importer import OFFENCE_LABELS
@@ -238,7 +239,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
             }
     crime = None
     if has_crime:
-        earlier = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
+        earlier = [p for p in service.crime_periods(session) if p <= calendar.snapshot_date(year)]
         if earlier:
             crime = service.crime_snapshot(session, force_id=force.id, period_end=earlier[-1])
     if paygap is None and crime is None:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from parity import calendar
 from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.forces import registry
@@ -180,7 +181,7 @@ def _fte_for(rng: np.random.Generator, n: int, mean: float, part: float) -> np.n
 
 def _days_in_year(rng: np.random.Generator, year: int, n: int) -> np.ndarray:
     start = date(year - 1, 4, 1).toordinal()
-    end = date(year, 3, 31).toordinal()
+    end = calendar.snapshot_date(year).toordinal()
     return rng.integers(start, end + 1, size=n)
 
 
@@ -213,7 +214,7 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
     sex = np.concatenate(sexes).astype(np.int64)
     fte = np.concatenate(ftes)
     alive = np.ones(len(rank), dtype=bool)
-    snapshot = date(from_year, 3, 31).toordinal()
+    snapshot = calendar.snapshot_date(from_year).toordinal()
     lo = np.array([config.service_years[RANKS[r]][0] for r in rank])
     hi = np.array([config.service_years[RANKS[r]][1] for r in rank])
     service_days = (lo + rng.random(len(rank)) * (hi - lo)) * 365.25
@@ -377,7 +378,7 @@ def _change_hours(rng, log: _Log, *, year: int, rank, sex, fte, alive, busy,  # 
     if len(spell) == 0:
         return
     begin = _days_in_year(rng, year, len(spell))
-    last = date(year, 3, 31).toordinal()
+    last = calendar.snapshot_date(year).toordinal()
     begin = np.minimum(begin, last - 1)
     end = begin + 1 + (rng.random(len(spell)) * (last - begin)).astype(np.int64)
     other = np.where(fte[spell] < 1.0, 1.0, part)

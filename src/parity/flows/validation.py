@@ -25,12 +25,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from parity import calendar as clock
+from parity import calendar
 from parity import vocabulary as wv
 from parity.errors import Problem
+from parity.tabular import cell_text
+
+# A cell as given, trimmed (inner white space kept).
+_text = partial(cell_text, squeeze=False)
 
 MAX_PROBLEMS = 200
 _RANK_INDEX = {rank: i for i, rank in enumerate(wv.RANK_ORDER)}
@@ -139,12 +144,6 @@ WORKER_TABLE = _worker_table()
 RANK_TABLES = {wt: _rank_table(roles) for wt, roles in wv.ROLES.items()}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
@@ -190,7 +189,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
         def pick(cells: list) -> tuple:
             return tuple(cells[i] if i is not None else None for i in field_columns)
     checked: dict[tuple, tuple] = {}
-    latest = today or clock.today()
+    latest = today or calendar.today()
     dates: dict[object, date | None] = {}
     add = problems.add
     for offset, cells in enumerate(rows[1:], start=1):

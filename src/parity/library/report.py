@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.library import service
 from parity.library.views import long_date, official_label, theme_label, web_href
 from parity.present.charts import Bar, bar_chart
@@ -42,7 +43,7 @@ SOURCES = [
 
 def cut_off(year: int) -> date:
     """The last publication date counted in the report for 31 March `year`."""
-    return date(year + 1, 3, 30)
+    return calendar.report_date(year)
 
 
 def _env():  # noqa: ANN202

@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
-from parity import calendar as clock
-from parity import disclosure
+from parity import calendar, disclosure
 from parity.errors import InputError
 from parity.forces import registry
 from parity.paygap import metrics, synth
@@ -40,9 +39,7 @@ BY_CHOICES = ("worker_type", "grade")
 
 def default_snapshot(today: date | None = None) -> date:
     """The latest 31 March on or before `today`: the public-sector snapshot date."""
-    today = today or clock.today()
-    year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-    return date(year, 3, 31)
+    return calendar.snapshot_date(calendar.snapshot_year(today or calendar.today()))
 
 
 def infer_snapshot(payroll: Payroll) -> date:
@@ -53,8 +50,7 @@ def infer_snapshot(payroll: Payroll) -> date:
     if payroll.start_date is None or not (~np.isnat(payroll.start_date)).any():
         return latest
     newest = payroll.start_date[~np.isnat(payroll.start_date)].max().astype(date)
-    candidate = date(newest.year if (newest.month, newest.day) <= (3, 31) else newest.year + 1,
-                     3, 31)
+    candidate = calendar.snapshot_date(calendar.next_snapshot_year(newest))
     return min(candidate, latest)
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from parity.errors import InputError
 from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 report_app = typer.Typer(help="The annual report: Gender Equality in UK Policing.",
@@ -44,9 +43,7 @@ def build_cmd(
         from parity.bundled import load_bundled
 
         load_bundled(s)
-        chosen = year or workforce.latest_year(s)
-        if chosen is None:
-            raise InputError("no workforce data: run `parity import workforce` first")
+        chosen = workforce.year_or_latest(s, year)
         total = len(report_forces(force))
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[force]}"), console=err,

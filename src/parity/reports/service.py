@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from sqlalchemy.orm import Session
 
-from parity import calendar as clock
+from parity import calendar
 from parity.errors import InputError
 from parity.forces import force_or_error, registry
 from parity.present.templating import environment
@@ -94,7 +94,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
                 sources.append(line)
     html = _environment().get_template("report.html").render(
         title=TITLE, year=year, national=national, national_sections=national_sections,
-        forces=forces, sources=sources, ogl=OGL, today=today or clock.today(),
+        forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
         single_force=force is not None, force_href=lambda fid: f"#force-{fid}",
     )
     return Report(year=year, html=html, force_ids=force_ids, national=national, forces=forces,

@@ -54,14 +54,6 @@ def import_workforce_cmd(
         )
 
 
-def _latest_year(s) -> int:  # noqa: ANN001
-    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-
-    year = service.latest_year(s)
-    if year is None:
-        raise InputError("no workforce data: run `parity import workforce` first")
-    return year
-
 
 @app.command("representation")
 @handles_input_errors
@@ -76,7 +68,7 @@ def representation_cmd(
     from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
-        year = year or _latest_year(s)
+        year = service.year_or_latest(s, year)
         r = service.representation(s, area=area, year=year, group=group, measure=measure,
                                    worker_type=worker_type, include_btp=include_btp)
     if as_json:
@@ -140,7 +132,7 @@ def league_cmd(
     from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
-        year = year or _latest_year(s)
+        year = service.year_or_latest(s, year)
         result = service.league(s, year=year, group=group, measure=measure,
                                 worker_type=worker_type, include_btp=include_btp)
     if as_json:

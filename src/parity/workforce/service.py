@@ -116,6 +116,15 @@ def years_held(session: Session, force_ids: Iterable[str]) -> str:
         "none held: load a table with `parity import workforce`"
 
 
+def year_or_latest(session: Session, year: int | None) -> int:
+    """`year`, or by default the latest year held: the one home of that default for the
+    pages, the API, the CLI and the report. `InputError` when nothing is held."""
+    year = year or latest_year(session)
+    if year is None:
+        raise InputError("no workforce data: run `parity import workforce` first")
+    return year
+
+
 def latest_year(session: Session, *, on_or_before: int | None = None) -> int | None:
     query = select(func.max(W.year))
     if on_or_before is not None:

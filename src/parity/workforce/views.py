@@ -39,12 +39,6 @@ WORKER_LABELS = {
 }
 
 
-def _year(session, year: int | None) -> int:  # noqa: ANN001
-    year = year or service.latest_year(session)
-    if year is None:
-        raise InputError("no workforce data: run `parity import workforce` first")
-    return year
-
 
 def _choices(session) -> dict:  # noqa: ANN001
     reg = registry()
@@ -79,7 +73,7 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
     if q:
         force = force_or_error(q)
         return RedirectResponse(force_href(force.id), status_code=303)
-    year = _year(session, year)
+    year = service.year_or_latest(session, year)
     cache = profiles.NationalCache(session, year=year)
     senior = {r["force_id"]: r for r in cache.league("senior")["forces"]}
     rows = []
@@ -109,7 +103,7 @@ def force_page(request: Request, session: SessionDep, force_id: str,
         raise HTTPException(status_code=404, detail=exc.reason) from exc
     if force.id != force_id:
         return RedirectResponse(force_href(force.id), status_code=307)
-    year = _year(session, year)
+    year = service.year_or_latest(session, year)
     cache = profiles.NationalCache(session, year=year)
     data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
     return respond(request, "force.html", data, templates=templates, choices=_choices(session),
@@ -141,7 +135,7 @@ def league(request: Request, session: SessionDep, year: int | None = None,
         group = "all"
     if worker_type in v.HEADCOUNT_ONLY:
         measure = "headcount"
-    data = service.league(session, year=_year(session, year), group=group, measure=measure,
+    data = service.league(session, year=service.year_or_latest(session, year), group=group, measure=measure,
                           worker_type=worker_type)
     return respond(request, "league.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)

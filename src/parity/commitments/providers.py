@@ -137,10 +137,10 @@ class Representation(Provider):
 
     def series(self, session: Session, ctx: Context) -> Series:
         p = self._full(ctx.indicator.get("params") or {})
-        trend = ws.trend(session, area=ctx.force_id or "England and Wales", group=p["group"],
-                         measure=p["measure"], worker_type=p["worker_type"])
-        values = {y["year"]: y["share_female"] for y in trend["years"]
-                  if y["share_female"] is not None}
+        force_ids = (registry().area("England and Wales").force_ids if ctx.force_id is None
+                     else (ctx.force_id,))
+        values = ws.share_female_by_year(session, force_ids=force_ids, group=p["group"],
+                                         worker_type=p["worker_type"], measure=p["measure"])
         expected = [y for y in ws.years_available(session)
                     if ctx.last_year is None or y <= ctx.last_year]
         values = _cut(values, ctx.last_year)
@@ -340,8 +340,7 @@ register(External(
     data="joiner, leaver and promotion rates",
     hint="import the force's HR extract (`parity import hr`)",
     expected=_flow_years,
-    choices=lambda m: {"rate": tuple(m.fv.RATES), "sex": tuple(m.metrics.FLOW_SEXES),
-                       "rank": ("all", *m.metrics.RANKS)},
+    choices=lambda m: m.rate_choices(),
     private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)
     withheld="each year's group had fewer than 10 people, or no one at the start of the "
              "year, and its rate is withheld",

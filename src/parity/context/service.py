@@ -54,6 +54,8 @@ from parity.context.crime import (
 from parity.context.crime import (
     crime_snapshot as crime_snapshot,
 )
+from parity.context.crime_importer import OFFENCE_LABELS as OFFENCE_LABELS
+from parity.context.crime_importer import OFFENCES as OFFENCES
 from parity.context.crime_importer import import_crime
 from parity.context.models import CrimeFigure as C
 from parity.context.models import PaygapReturn as R

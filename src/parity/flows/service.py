@@ -580,3 +580,9 @@ def projection_chart(session: Session, *, area: str, from_year: int, years: int,
     """`chart_data` for a projection of `area` (for the web page and the report)."""
     return chart_data(project(session, area=area, from_year=from_year, years=years, runs=runs,
                               seed=seed, target=target), group=group)
+
+
+def rate_choices() -> dict[str, tuple[str, ...]]:
+    """What `rate_series` accepts for each of its parameters (rate, sex, rank)."""
+    return {"rate": tuple(wv.RATES), "sex": tuple(metrics.FLOW_SEXES),
+            "rank": ("all", *metrics.RANKS)}

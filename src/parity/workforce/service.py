@@ -182,6 +182,21 @@ def representation(
     return result
 
 
+def share_female_by_year(session: Session, *, force_ids: Iterable[str], group: str = "all",
+                         worker_type: str = "officer", measure: str = "fte") -> dict[int, float]:
+    """{year: share of women (women over all recorded)} for these forces together, every year
+    held with a share (a commitment's representation indicator)."""
+    ranks = v.ranks_in(group, worker_type)
+    fte, head = counts_by_year_and_sex(session, force_ids=tuple(force_ids),
+                                       worker_type=worker_type, ranks=ranks)
+    values = {}
+    for year, by_sex in (fte if measure == "fte" else head).items():
+        share = metrics.summarise(by_sex)["share_female"]
+        if share is not None:
+            values[year] = share
+    return values
+
+
 def trend(
     session: Session, *, area: str | Area, group: str = "all", measure: str = "fte",
     worker_type: str = "officer", include_btp: bool = False,

@@ -393,7 +393,7 @@ def api_check(session: SessionDep, ref: str) -> dict[str, Any]:
 
 @api.get("/articles/{ref}/commitments", summary="The commitments that cite the article")
 def api_cited_for(session: SessionDep, ref: str) -> list[dict[str, Any]]:
-    """`parity.commitments.service.cited_for`: ``[{ref, title, force_id, scope, note}]``."""
+    """`service.cited_for`: ``[{ref, title, force_id, scope, note}]``."""
     return to_jsonable(commitments.cited_for(session, ref=ref))
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer.main
 
-from parity.cli import load_commands
+from parity.cli import COMMAND_LIST, command_tree, lazy_app, load_commands
 from parity.commands import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,18 +57,70 @@ def test_every_setting_is_documented():
     assert not missing, f"settings missing from README.md or docs/: {missing}"
 
 
-def test_help_starts_without_heavy_libraries():
+def test_the_command_list_matches_the_code():
+    listed = json.loads(COMMAND_LIST.read_text(encoding="utf-8"))
+    assert listed == command_tree(), "src/parity/commands.json is out of date: run `make commands`"
+
+
+def _group_paths(nodes, prefix=()):  # noqa: ANN001, ANN202
+    for node in nodes:
+        if "commands" in node:
+            yield (*prefix, node["name"])
+            yield from _group_paths(node["commands"], (*prefix, node["name"]))
+
+
+def _run(command, args):  # noqa: ANN001, ANN202
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            command.main(args, prog_name="parity")
+        except SystemExit as stop:
+            return stop.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_lazy_help_is_the_help_built_from_the_code(monkeypatch):
+    # Every group's help (its command list) and a command's own help, registered from the list,
+    # read exactly as when every domain's module is imported.
+    monkeypatch.setenv("COLUMNS", "120")
+    eager = typer.main.get_command(app)
+    lazy = lazy_app()
+    paths = [(), *_group_paths(command_tree()), ("forces",), ("import", "workforce")]
+    for path in paths:
+        got = _run(lazy, [*path, "--help"])
+        assert got == _run(eager, [*path, "--help"]), path
+        assert "Usage: parity" in got[1]
+    code, text = _run(lazy, ["imprt"])
+    assert code == 2 and "Did you mean 'import'" in text
+
+
+HEAVY = ("sqlalchemy", "pandas", "statsmodels", "duckdb", "trafilatura", "scipy", "pyarrow",
+         "fastapi", "matplotlib", "weasyprint", "numpy", "pydantic")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["forces", "--json"], ["import", "--help"],
+                                  ["forces", "--help"]])
+def test_commands_start_without_heavy_libraries(args):
     code = (
-        "import sys; sys.argv=['parity','--help']\n"
+        f"import sys; sys.argv=['parity', *{args!r}]\n"
         "from parity.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'statsmodels', 'duckdb', 'trafilatura', 'scipy',"
-        " 'pyarrow', 'fastapi', 'matplotlib') if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert "HEAVY []" in proc.stderr, proc.stderr[-2000:]
+    assert proc.stdout.strip()
+
+
+def test_forces_json_through_the_lazy_command():
+    proc = subprocess.run([sys.executable, "-m", "parity", "forces", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    forces = json.loads(proc.stdout)
+    assert proc.returncode == 0 and len(forces) >= 44
+    assert any(f["name"] == "Hertfordshire Constabulary" or f["id"] == "hertfordshire"
+               for f in forces)
 
 
 def test_the_debian_packages_the_tests_need_are_installed():

@@ -20,11 +20,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-from parity.store import make_engine, upgrade
+# The database helpers below import SQLAlchemy and Parity when called: the peers' scripts
+# import this module too, and must not pay for them in their timed start-up.
 
 
 BIN = Path(sys.executable).parent
@@ -38,9 +40,10 @@ def load() -> str:
 
 
 def run_process(argv: Sequence[str], *, env: dict | None = None, cwd: str | None = None,
-                stdout: int | None = subprocess.DEVNULL) -> tuple[float, float, bytes]:
-    """Run `argv` to its end: (wall seconds, peak resident MB, its stdout if asked). A failure
-    stops the benchmark: a figure for a command that failed would be a lie."""
+                stdout: int | None = subprocess.DEVNULL) -> tuple[float, float, bytes, float]:
+    """Run `argv` to its end: (wall seconds, peak resident MB, its stdout if asked, its CPU
+    seconds). A failure stops the benchmark: a figure for a command that failed would be a
+    lie."""
     t = time.perf_counter()
     proc = subprocess.Popen(list(argv), stdout=stdout, stderr=subprocess.PIPE, cwd=cwd,
                             env={**os.environ, **(env or {})})
@@ -51,7 +54,7 @@ def run_process(argv: Sequence[str], *, env: dict | None = None, cwd: str | None
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Contender:
     before: Callable[[], None] | None = None
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -82,22 +86,25 @@ class Contest:
             for c in self.contenders:
                 if c.before:
                     c.before()
-                wall, peak, _ = run_process(c.argv, env=c.env)
+                wall, peak, _, cpu = run_process(c.argv, env=c.env)
                 c.seconds.append(wall)
                 c.peak_mb.append(peak)
+                c.cpu.append(cpu)
         return self
 
     def print(self, *, floor: float | None = None, floor_text: str = "") -> None:
-        """The table: each contender's median, range, peak memory and its ratio to the first
-        (Parity's command); then the floor, met or not."""
+        """The table: each contender's median, range, CPU time (its own process and threads,
+        not a database server's: steadier than wall time on a busy machine), peak memory and
+        its ratio to the first (Parity's command); then the floor, met or not."""
         first = self.contenders[0]
         print(f"\n{self.title} — whole processes, {len(first.seconds)} runs each, alternating; "
               f"{load()}")
-        print(f"  {'':34} {'median s':>9} {'min–max s':>13} {'peak MB':>8} {'Parity/this':>12}")
+        print(f"  {'':34} {'median s':>9} {'min–max s':>13} {'cpu s':>6} {'peak MB':>8} "
+              f"{'Parity/this':>12}")
         for c in self.contenders:
             ratio = "" if c is first else f"{first.median / c.median:11.2f}x"
             print(f"  {c.name:34} {c.median:9.2f} {min(c.seconds):6.2f}–{max(c.seconds):<6.2f} "
-                  f"{max(c.peak_mb):8.0f} {ratio:>12}")
+                  f"{statistics.median(c.cpu):6.2f} {max(c.peak_mb):8.0f} {ratio:>12}")
         if floor is not None:
             verdict = "met" if first.median < floor else "NOT met"
             print(f"  floor: {floor_text or f'under {floor} s'}: {verdict} "
@@ -107,6 +114,9 @@ class Contest:
 def with_workforce(url: str) -> Engine:
     """An engine on the database at `url`, migrated, with the bundled workforce table imported
     (committed)."""
+    from sqlalchemy.orm import Session
+
+    from parity.store import make_engine, upgrade
     from parity.workforce.importer import import_workforce
 
     engine = make_engine(url)
@@ -127,6 +137,8 @@ def sqlite_with_workforce(prefix: str) -> tuple[Path, str, Engine]:
 
 def create_pg_database(admin_url: str, name: str) -> str:
     """Create the PostgreSQL database `name` on the server of `admin_url`; returns its URL."""
+    from sqlalchemy import create_engine, text
+
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -135,6 +147,8 @@ def create_pg_database(admin_url: str, name: str) -> str:
 
 
 def drop_pg_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -88,7 +88,6 @@ def run_pandas(path: str, engine: str = "c") -> dict:
 
 def pandas_figures(rate, bonus, male, female, full) -> dict:  # noqa: ANN001
     """The six figures and the quarters from pandas Series (one row per employee)."""
-    import numpy as np
     import pandas as pd
 
     def gap(m: float, f: float) -> float:

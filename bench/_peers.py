@@ -8,6 +8,7 @@ heavy at the top).
     python bench/_peers.py articles-postgres FOLDER URL           COPY, GIN text-search index
     python bench/_peers.py sheet-postgres FILE.ods URL            calamine read, COPY
     python bench/_peers.py sheet-pandas FILE.ods URL              pandas + calamine, to_sql
+    python bench/_peers.py folder-pandas FOLDER URL               every CSV/XLSX, pandas, to_sql
 """
 
 from __future__ import annotations
@@ -115,9 +116,24 @@ def sheet_pandas(path: str, target: str) -> None:
     frame.to_sql("peer_rows", create_engine(target), if_exists="replace", index=False)
 
 
+def folder_pandas(folder: str, target: str) -> None:
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    frames = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix == ".csv":
+            frames.append(pd.read_csv(path, dtype=str, encoding="utf-8-sig"))
+        elif path.suffix == ".xlsx":
+            frames.append(pd.read_excel(path, dtype=str, engine="calamine"))
+    pd.concat(frames).to_sql("peer_rows", create_engine(target), if_exists="replace",
+                             index=False)
+
+
 PEERS = {"csv-sqlite": csv_sqlite, "csv-postgres": csv_postgres,
          "articles-sqlite": articles_sqlite, "articles-postgres": articles_postgres,
-         "sheet-postgres": sheet_postgres, "sheet-pandas": sheet_pandas}
+         "sheet-postgres": sheet_postgres, "sheet-pandas": sheet_pandas,
+         "folder-pandas": folder_pandas}
 
 if __name__ == "__main__":
     PEERS[sys.argv[1]](sys.argv[2], sys.argv[3])

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 BIN = Path(sys.executable).parent
 PARITY = str(BIN / "parity")
+PEERS = Path(__file__).with_name("_peers.py")
 
 
 def load() -> str:
@@ -109,6 +110,21 @@ class Contest:
             verdict = "met" if first.median < floor else "NOT met"
             print(f"  floor: {floor_text or f'under {floor} s'}: {verdict} "
                   f"(median {first.median:.2f} s)")
+
+
+def sqlite_contest(title: str, folder: Path, parity_args: Sequence[str], peer_name: str,
+                   peer_args: Sequence[str]) -> Contest:
+    """Parity's command and a peer script (`_peers.py`) each writing a new SQLite database in
+    `folder` (``parity.db``, ``peer.db``, deleted before every run); the peer gets its
+    database's URL as its last argument."""
+    ours, theirs = folder / "parity.db", folder / "peer.db"
+    return Contest(title, [
+        Contender(f"parity {' '.join(parity_args)}", [PARITY, *parity_args],
+                  env={"PARITY_DATABASE_URL": f"sqlite:///{ours}"},
+                  before=lambda: ours.unlink(missing_ok=True)),
+        Contender(peer_name, [sys.executable, str(PEERS), *peer_args, f"sqlite:///{theirs}"],
+                  before=lambda: theirs.unlink(missing_ok=True)),
+    ])
 
 
 def with_workforce(url: str) -> Engine:

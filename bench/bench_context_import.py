@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from _common import PARITY, Contender, Contest
+from _common import sqlite_contest
 
 from parity.context.crime_importer import DEFAULT_DIR as CRIME_DIR
 from parity.context.crime_importer import import_crime
@@ -70,16 +69,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ours, theirs = Path(tmp) / "parity.db", Path(tmp) / "pandas.db"
-        Contest("import paygap-returns, the seven bundled downloads, SQLite (a new database)", [
-            Contender("parity import paygap-returns", [PARITY, "import", "paygap-returns"],
-                      env={"PARITY_DATABASE_URL": f"sqlite:///{ours}"},
-                      before=lambda: ours.unlink(missing_ok=True)),
-            Contender("pandas read + to_sql (a script)",
-                      [sys.executable, str(Path(__file__).with_name("_peers.py")),
-                       "folder-pandas", str(DEFAULT_DIR), f"sqlite:///{theirs}"],
-                      before=lambda: theirs.unlink(missing_ok=True)),
-        ]).run(args.runs).print()
+        sqlite_contest("import paygap-returns, the seven bundled downloads, SQLite (a new "
+                       "database)", Path(tmp), ["import", "paygap-returns"],
+                       "pandas read + to_sql (a script)",
+                       ["folder-pandas", str(DEFAULT_DIR)]).run(args.runs).print()
     print("\nin-process figures (imports and start-up left out):")
     files = return_files(DEFAULT_DIR)
     records: list[dict] = []

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import PARITY, Contender, Contest
+from _common import PARITY, PEERS, Contender, Contest
 from sqlalchemy import text
 
 from parity.flows import projection, service, synth
@@ -33,7 +33,6 @@ from parity.store import make_engine, open_session, upgrade
 from parity.workforce.service import ensure_loaded
 
 REPEAT = 3
-PEERS = Path(__file__).with_name("_peers.py")
 
 
 def timed(label: str, func: Callable, *, target: float | None = None,

@@ -24,9 +24,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import PARITY, Contender, Contest, create_pg_database, drop_pg_database
-
-PEERS = Path(__file__).with_name("_peers.py")
+from _common import PARITY, PEERS, Contender, Contest, create_pg_database, drop_pg_database
 
 PG_ADMIN = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 QUERIES = [

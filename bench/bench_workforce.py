@@ -21,9 +21,16 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import PARITY, Contender, Contest, create_pg_database, drop_pg_database
+from _common import (
+    PARITY,
+    PEERS,
+    Contender,
+    Contest,
+    create_pg_database,
+    drop_pg_database,
+    sqlite_contest,
+)
 
-PEERS = Path(__file__).with_name("_peers.py")
 PG_ADMIN = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -61,16 +68,10 @@ def main() -> None:
 
     table = str(DEFAULT_FILE)
     with tempfile.TemporaryDirectory() as tmp:
-        ours, theirs = Path(tmp) / "parity.db", Path(tmp) / "pandas.db"
-        Contest("import workforce, the bundled table, SQLite (a new database file)", [
-            Contender("parity import workforce", [PARITY, "import", "workforce"],
-                      env={"PARITY_DATABASE_URL": f"sqlite:///{ours}"},
-                      before=lambda: ours.unlink(missing_ok=True)),
-            Contender("pandas + calamine, to_sql (a script)",
-                      [sys.executable, str(PEERS), "sheet-pandas", table, f"sqlite:///{theirs}"],
-                      before=lambda: theirs.unlink(missing_ok=True)),
-        ]).run(args.runs).print(floor=1.5)
-        queries = time_queries(ours)
+        sqlite_contest("import workforce, the bundled table, SQLite (a new database file)",
+                       Path(tmp), ["import", "workforce"], "pandas + calamine, to_sql (a script)",
+                       ["sheet-pandas", table]).run(args.runs).print(floor=1.5)
+        queries = time_queries(Path(tmp) / "parity.db")
         print(f"\nrepresentation query on SQLite, in-process ({len(queries)} queries): median "
               f"{statistics.median(queries) * 1000:.1f} ms, p95 "
               f"{sorted(queries)[int(len(queries) * 0.95)] * 1000:.1f} ms  [floor: < 20 ms]")

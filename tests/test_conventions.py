@@ -114,6 +114,26 @@ def test_commands_start_without_heavy_libraries(args):
     assert proc.stdout.strip()
 
 
+def test_paygap_compute_reads_a_file_without_the_database(tmp_path):
+    # A payroll extract is read, never stored: the command has no use for SQLAlchemy.
+    lines = ["employee_id,sex,ordinary_pay,bonus_pay_in_period,pay_period_days,weekly_hours,"
+             "full_pay,bonus_pay_12m"]
+    lines += [f"E{i},{'MF'[i % 2]},{2000 + 37 * i},0,30.44,37,true,{(i % 3) * 100}"
+              for i in range(40)]
+    extract = tmp_path / "payroll.csv"
+    extract.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = (
+        f"import sys; sys.argv=['parity', 'paygap', 'compute', {str(extract)!r}, '--json']\n"
+        "from parity.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('SQLALCHEMY', 'sqlalchemy' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert "SQLALCHEMY False" in proc.stderr, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["counts"]["employees"] == 40
+
+
 def test_forces_json_through_the_lazy_command():
     proc = subprocess.run([sys.executable, "-m", "parity", "forces", "--json"],
                           capture_output=True, text=True, timeout=120)

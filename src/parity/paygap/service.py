@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy.orm import Session
 
 from parity import calendar, disclosure
 from parity.errors import InputError
@@ -30,6 +30,9 @@ from parity.paygap.adjusted import decompose
 from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll, check_payroll
 from parity.workforce import service as workforce
+
+if TYPE_CHECKING:  # a type only: `paygap compute` reads a file and never opens the database
+    from sqlalchemy.orm import Session
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
            "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",

@@ -1,9 +1,10 @@
 """The command-line app, its shared groups, and what every command needs.
 
-Domains add their commands in ``parity/<domain>/cli.py`` (found and imported by
-`parity.cli`) onto `app` or onto the shared groups below. Command modules import heavy
-libraries (pandas, statsmodels ...) inside the command functions, so that ``parity --help``
-and ``parity import workforce`` start fast.
+Domains add their commands in ``parity/<domain>/cli.py`` onto `app` or onto the shared groups
+below; `parity.cli` registers them from ``commands.json`` and imports a domain's module only
+when one of its commands runs (``make commands`` after adding one). Command modules import
+heavy libraries (pandas, statsmodels ...) inside the command functions, so that
+``parity import workforce`` does not pay for what ``parity paygap compute`` needs.
 
 Conventions (DESIGN.md): ``--json`` prints one JSON document on stdout and nothing else there;
 exit status 0 success, 2 bad usage or input (one-line reason on stderr, then details), 1 an

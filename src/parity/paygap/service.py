@@ -29,7 +29,6 @@ from parity.paygap import metrics, synth
 from parity.paygap.adjusted import decompose
 from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll, check_payroll
-from parity.workforce import service as workforce
 
 if TYPE_CHECKING:  # a type only: `paygap compute` reads a file and never opens the database
     from sqlalchemy.orm import Session
@@ -193,6 +192,9 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
 def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: ANN001
     """(the force, {worker type: {rank or role: {sex: headcount}}}) from the Home Office
     workforce table for `year` (loaded first if the database has none)."""
+
+    # deferred: the workforce service loads SQLAlchemy (~0.3 s), which `paygap compute` never needs
+    from parity.workforce import service as workforce
 
     resolved = registry().force(force)
     workforce.ensure_loaded(session)

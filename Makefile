@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench commands clean
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
@@ -24,6 +24,9 @@ lint: $(STAMP)
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
+
+commands: $(STAMP)  ## rewrite src/parity/commands.json (the command list `parity` registers lazily) from the code
+	$(BIN)/python -c "from parity.cli import write_command_list; write_command_list()"
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

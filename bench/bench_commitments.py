@@ -2,22 +2,32 @@
 
 Builds a SQLite database in a temporary folder with the bundled workforce table, the national
 commitments and one refining commitment per force whose target is then moved five times (so
-history holds six versions each), and prints the timings and ratios.
+history holds six versions each). Times first, as a user feels them, the whole commands
+`parity commitments status --force kent --json` and `parity commitments overview --json` (a new
+process each, imports included; medians of `--runs`, alternating, with `python -c pass` for
+scale: no other tool answers the question), then the service calls in-process (marked so),
+with their ratios.
 
     .venv/bin/python bench/bench_commitments.py
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from _common import PARITY, Contender, Contest
+
 from parity.commitments import service
 from parity.forces import registry
 from parity.store import make_engine, open_session, upgrade
 from parity.workforce.service import ensure_loaded
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
 def timed(label: str, func, repeat: int = 3):  # noqa: ANN001, ANN201
@@ -54,6 +64,15 @@ def main() -> None:
                                    at=datetime(2021 + k, 1, 1, tzinfo=UTC))
         s.commit()
 
+        url = {"PARITY_DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.db'}"}
+        Contest("commitments, whole commands (SQLite)", [
+            Contender("parity commitments status --force kent",
+                      [PARITY, "commitments", "status", "--force", "kent", "--json"], env=url),
+            Contender("parity commitments overview",
+                      [PARITY, "commitments", "overview", "--json"], env=url),
+            Contender("python -c pass", [sys.executable, "-c", "pass"]),
+        ]).run(RUNS).print()
+        print("\nin-process (start-up and imports left out):")
         one, _ = timed("status, one force (6 commitments)",
                        lambda: service.status(s, force_id="kent"))
         every, _ = timed(f"status, all {len(forces)} territorial forces",

@@ -1,11 +1,14 @@
 """Benchmark: reading, checking and importing the bundled pay gap downloads and ONS tables.
 
-Prints wall-clock times (best of `--repeat`) for: reading and validating the seven pay gap
-downloads; running the checker over them; importing them into a fresh SQLite database (and a
-PostgreSQL one when PARITY_BENCH_PG is set to a server URL); importing the six ONS editions;
-and a plain csv.reader pass over the CSV downloads as the floor any CSV importer pays.
+First as a user feels it: the whole command `parity import paygap-returns` on a new SQLite
+database (a new process, imports included), alternately with the peer an analyst would write
+(pandas reads every CSV and XLSX download and `to_sql`s them; `_peers.py folder-pandas`),
+`--runs` times, medians and ratios (`_common.Contest`). Then, in-process (marked so; best of
+`--repeat`): reading and validating the seven downloads; the checker; importing them into a
+fresh SQLite database (and a PostgreSQL one when PARITY_BENCH_PG is set to a server URL); the
+six ONS editions; and a plain csv.reader pass over the CSV downloads as a floor.
 
-    .venv/bin/python bench/bench_context_import.py [--repeat 3]
+    .venv/bin/python bench/bench_context_import.py [--repeat 3] [--runs 3]
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from _common import sqlite_contest
 
 from parity.context.crime_importer import DEFAULT_DIR as CRIME_DIR
 from parity.context.crime_importer import import_crime
@@ -61,7 +66,14 @@ def import_into(url: str, what) -> str:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_contest("import paygap-returns, the seven bundled downloads, SQLite (a new "
+                       "database)", Path(tmp), ["import", "paygap-returns"],
+                       "pandas read + to_sql (a script)",
+                       ["folder-pandas", str(DEFAULT_DIR)]).run(args.runs).print()
+    print("\nin-process figures (imports and start-up left out):")
     files = return_files(DEFAULT_DIR)
     records: list[dict] = []
 

@@ -1,19 +1,15 @@
 """Benchmark: statutory pay gap figures from a 1,000,000-employee payroll CSV.
 
-Three ways, side by side on the same file, each in its own process (so that peak memory is
-each one's own): Parity (`read_payroll` + `six_figures`); the same rules in pandas, vectorised
-as a competent analyst would write them; and the same rules as DuckDB SQL. Each reads the file,
-checks it (duplicate ids, negative pay, zero hours or days, unreadable flags) and computes the
-six figures with the quarters, ties at a boundary shared by the statutory rule. The script
-checks that all three agree, then prints times, ratios and peak memory against the targets:
-Parity within 2 s, at least 2x faster than pandas, at most 1.5x DuckDB's time, under 1.5 GB.
+The whole command as a user runs it, `parity paygap compute FILE --json` (a new process:
+start-up, imports, reading, checking, the figures, the JSON), against the same job as a script
+a competent analyst would write with DuckDB SQL, Polars or pandas (a new process each, imports
+included). Each reads the file, checks it (duplicate ids, negative pay, zero hours or days,
+unreadable flags) and computes the six figures with the quarters, ties at a boundary shared by
+the statutory rule. The script checks that all four agree, then runs them alternately
+`--runs` times and prints medians, ratios and peak memory (`_common.Contest`) against the
+floors of issue 13: no slower than the DuckDB whole command, peak memory under 500 MB.
 
-Timings exclude starting Python and importing the libraries (the same for all three). Each
-peer runs `--repeat` times in each of `--rounds` processes, the rounds interleaved; the best
-and median of all its runs are shown, and the best times are compared.
-
-    .venv/bin/python bench/bench_paygap.py [--rows 1000000] [--rounds 3] [--repeat 2]
-                                           [--file PATH]
+    .venv/bin/python bench/bench_paygap.py [--rows 1000000] [--runs 5] [--file PATH]
 """
 
 from __future__ import annotations
@@ -26,21 +22,38 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import PARITY, Contender, Contest, run_process
+
 KEYS = ("mean_hourly_gap_pct", "median_hourly_gap_pct", "mean_bonus_gap_pct",
         "median_bonus_gap_pct", "male_bonus_pct", "female_bonus_pct")
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 
 
-# ---------------------------------------------------------------- Parity
-def run_parity(path: str) -> dict:
-    from parity.paygap import metrics
-    from parity.paygap.importer import read_payroll
+# ---------------------------------------------------------------- the quarters, for the peers
+def quarters(rate, male) -> list[list[float]]:  # noqa: ANN001
+    """Quarters as the statutory rule makes them: one row per distinct rate (its first position,
+    size, men); each rate's people are shared between the quarters its positions overlap, men
+    by largest remainder. Returns [[men %, women %]] lowest quarter first."""
+    import numpy as np
 
-    payroll = read_payroll(path)
-    figures = metrics.six_figures(payroll)
-    return {**{k: figures[k] for k in KEYS},
-            "quarters": [[q["male_pct"], q["female_pct"]] for q in figures["quarters"]]}
+    values, inverse, size = np.unique(rate, return_inverse=True, return_counts=True)
+    men = np.bincount(inverse, weights=male.astype(np.int64)).astype(np.int64)
+    n = len(rate)
+    start = np.cumsum(size) - size
+    bounds = np.array([(k * n) // 4 for k in range(5)])
+    seats = np.clip(np.minimum(start[:, None] + size[:, None], bounds[None, 1:])
+                    - np.maximum(start[:, None], bounds[None, :4]), 0, None)
+    floor = seats * men[:, None] // size[:, None]
+    remainder = seats * men[:, None] % size[:, None]
+    left = men - floor.sum(axis=1)
+    order = np.argsort(-remainder, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(4)[None, :].repeat(len(order), 0), axis=1)
+    men_in = floor + ((rank < left[:, None]) & (seats > 0))
+    men_q, all_q = men_in.sum(axis=0), seats.sum(axis=0)
+    return [[float(m / a * 100), float((a - m) / a * 100)]
+            for m, a in zip(men_q, all_q, strict=True)]
 
 
 # ---------------------------------------------------------------- pandas
@@ -75,7 +88,6 @@ def run_pandas(path: str, engine: str = "c") -> dict:
 
 def pandas_figures(rate, bonus, male, female, full) -> dict:  # noqa: ANN001
     """The six figures and the quarters from pandas Series (one row per employee)."""
-    import numpy as np
     import pandas as pd
 
     def gap(m: float, f: float) -> float:
@@ -95,27 +107,56 @@ def pandas_figures(rate, bonus, male, female, full) -> dict:  # noqa: ANN001
         "male_bonus_pct": (male & paid).sum() / male.sum() * 100,
         "female_bonus_pct": (female & paid).sum() / female.sum() * 100,
     }
-    # Quarters: one row per distinct rate (its first position, size, men); each rate's people
-    # are shared between the quarters its positions overlap, men by largest remainder.
-    groups = pay.groupby("rate", sort=True)["male"].agg(size="size", men="sum")
-    n = len(pay)
-    size = groups["size"].to_numpy()
-    men = groups["men"].to_numpy().astype(np.int64)
-    start = np.cumsum(size) - size
-    bounds = np.array([(k * n) // 4 for k in range(5)])
-    seats = np.clip(np.minimum(start[:, None] + size[:, None], bounds[None, 1:])
-                    - np.maximum(start[:, None], bounds[None, :4]), 0, None)
-    floor = seats * men[:, None] // size[:, None]
-    remainder = seats * men[:, None] % size[:, None]
-    left = men - floor.sum(axis=1)
-    order = np.argsort(-remainder, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(4)[None, :].repeat(len(order), 0), axis=1)
-    men_in = floor + ((rank < left[:, None]) & (seats > 0))
-    men_q, all_q = men_in.sum(axis=0), seats.sum(axis=0)
-    out["quarters"] = [[m / a * 100, (a - m) / a * 100] for m, a in zip(men_q, all_q,
-                                                                         strict=True)]
+    out["quarters"] = quarters(pay["rate"].to_numpy(), pay["male"].to_numpy())
     return {k: (float(v) if not isinstance(v, list) else v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- Polars
+def run_polars(path: str) -> dict:
+    import polars as pl
+
+    df = pl.read_csv(path, schema_overrides={
+        "employee_id": pl.String, "sex": pl.String, "full_pay": pl.String,
+        "worker_type": pl.String, "grade": pl.String, "start_date": pl.String,
+        **{c: pl.Float64 for c in ("fte", "weekly_hours", "pay_period_days", "ordinary_pay",
+                                   "bonus_pay_in_period", "bonus_pay_12m")}})
+    flag = pl.col("full_pay").str.strip_chars().str.to_lowercase()
+    checks = df.select(
+        dup=pl.len() - pl.col("employee_id").n_unique(),
+        neg=((pl.col("ordinary_pay") < 0) | (pl.col("bonus_pay_in_period").fill_null(0) < 0)
+             | (pl.col("bonus_pay_12m").fill_null(0) < 0)).sum(),
+        zero=((pl.col("weekly_hours").fill_null(0) <= 0)
+              | (pl.col("pay_period_days").fill_null(0) <= 0)).sum(),
+        flags=(~flag.is_in(TRUE_WORDS + FALSE_WORDS).fill_null(False)).sum(),
+    ).row(0)
+    if any(checks):
+        raise SystemExit(f"polars peer: bad input {checks}")
+    sex = pl.col("sex").str.strip_chars().str.to_uppercase()
+    p = df.select(
+        male=sex.is_in(["M", "MALE"]), female=sex.is_in(["F", "FEMALE"]),
+        full=flag.is_in(TRUE_WORDS),
+        rate=((pl.col("ordinary_pay") + pl.col("bonus_pay_in_period").fill_null(0)) * 7
+              / pl.col("pay_period_days") / pl.col("weekly_hours")).round(9),
+        bonus=pl.col("bonus_pay_12m").fill_null(0))
+    pay = p.filter(pl.col("full") & (pl.col("male") | pl.col("female"))).sort("rate")
+    h = pay.group_by("male").agg(mean=pl.col("rate").mean(), median=pl.col("rate").median())
+    b = p.filter((pl.col("bonus") > 0) & (pl.col("male") | pl.col("female"))) \
+        .group_by("male").agg(mean=pl.col("bonus").mean(), median=pl.col("bonus").median())
+
+    def get(frame, male: bool, what: str) -> float:  # noqa: ANN001
+        return float(frame.filter(pl.col("male") == male)[what][0])
+
+    def gap(frame, what: str) -> float:  # noqa: ANN001
+        return (get(frame, True, what) - get(frame, False, what)) / get(frame, True, what) * 100
+
+    counts = p.select(men=pl.col("male").sum(), women=pl.col("female").sum(),
+                      men_paid=(pl.col("male") & (pl.col("bonus") > 0)).sum(),
+                      women_paid=(pl.col("female") & (pl.col("bonus") > 0)).sum()).row(0)
+    return {"mean_hourly_gap_pct": gap(h, "mean"), "median_hourly_gap_pct": gap(h, "median"),
+            "mean_bonus_gap_pct": gap(b, "mean"), "median_bonus_gap_pct": gap(b, "median"),
+            "male_bonus_pct": counts[2] / counts[0] * 100,
+            "female_bonus_pct": counts[3] / counts[1] * 100,
+            "quarters": quarters(pay["rate"].to_numpy(), pay["male"].to_numpy())}
 
 
 # ---------------------------------------------------------------- DuckDB
@@ -207,47 +248,19 @@ def run_duckdb(path: str) -> dict:
     return out
 
 
-PEERS = {"parity": run_parity, "pandas": run_pandas, "duckdb": run_duckdb}
+PEERS = {"duckdb": run_duckdb, "polars": run_polars, "pandas": run_pandas}
 
 
-def child(peer: str, path: str, repeat: int, pandas_engine: str = "c") -> None:
-    """Run one peer `repeat` times in this process; print times, peak memory and figures."""
-    import resource
-
-    if peer == "parity":
-        import numpy  # noqa: F401
-        import pyarrow as pa
-        import pyarrow.compute  # noqa: F401
-        import pyarrow.csv  # noqa: F401
-
-        pa.array([0])  # pyarrow loads its pandas shim on first conversion: an import cost
-        import parity.paygap.importer  # noqa: F401
-        import parity.paygap.metrics  # noqa: F401
-    elif peer == "pandas":
-        import numpy  # noqa: F401
-        import pandas  # noqa: F401
-    else:
-        import duckdb  # noqa: F401
-    times, cpu, figures = [], [], None
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        figures = run_pandas(path, pandas_engine) if peer == "pandas" else PEERS[peer](path)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    print(json.dumps({"times": times, "cpu": cpu, "peak_mb": peak_memory_mb(resource),
-                      "figures": figures}))
+def child(peer: str, path: str, pandas_engine: str = "c") -> None:
+    """Run one peer once in this process, as a script of its own; print its figures."""
+    figures = run_pandas(path, pandas_engine) if peer == "pandas" else PEERS[peer](path)
+    print(json.dumps(figures))
 
 
-def peak_memory_mb(resource) -> float:  # noqa: ANN001
-    """This process's peak resident memory. VmHWM (Linux) is reset by exec, so it is this
-    program's own; ru_maxrss can carry the parent's peak over a fork, so it is the fallback."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def parity_figures(out: bytes) -> dict:
+    r = json.loads(out)
+    return {**{k: r[k] for k in KEYS},
+            "quarters": [[q["male_pct"], q["female_pct"]] for q in r["quarters"]]}
 
 
 def agree(a: dict, b: dict, tol: float = 1e-9) -> list[str]:
@@ -279,8 +292,7 @@ def make_file(rows: int, out: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=2, help="runs per process")
-    parser.add_argument("--rounds", type=int, default=3, help="processes per peer")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command")
     parser.add_argument("--file", type=Path, default=None)
     parser.add_argument("--pandas-engine", default="c", choices=["c", "pyarrow"],
                         help="pandas.read_csv engine for the pandas peer (default: c, the "
@@ -289,7 +301,7 @@ def main() -> int:
     parser.add_argument("--make", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, str(args.file), args.repeat, args.pandas_engine)
+        child(args.child, str(args.file), args.pandas_engine)
         return 0
     if args.make:
         make_file(args.rows, args.make)
@@ -304,53 +316,34 @@ def main() -> int:
                   f"in {time.perf_counter() - start:.1f} s with `parity synth payroll`")
         else:
             path = args.file
-        # Rounds interleave the peers, so that a busy moment on a shared machine does not
-        # fall on one of them only; the best time of each peer over all rounds is compared.
-        results: dict[str, dict] = {}
-        for _ in range(args.rounds):
-            for peer in PEERS:
-                proc = subprocess.run([sys.executable, __file__, "--child", peer, "--file",
-                                       str(path), "--repeat", str(args.repeat),
-                                       "--pandas-engine", args.pandas_engine],
-                                      capture_output=True, text=True, check=False)
-                if proc.returncode:
-                    print(proc.stderr, file=sys.stderr)
-                    return 1
-                got = json.loads(proc.stdout.strip().splitlines()[-1])
-                if peer in results:
-                    results[peer]["times"] += got["times"]
-                    results[peer]["cpu"] += got["cpu"]
-                    results[peer]["peak_mb"] = max(results[peer]["peak_mb"], got["peak_mb"])
-                else:
-                    results[peer] = got
-    ok = True
-    for peer in ("pandas", "duckdb"):
-        diffs = agree(results["parity"]["figures"], results[peer]["figures"])
-        print(f"parity vs {peer}: " + ("agree on all six figures and the quarters" if not diffs
-                                       else "DISAGREE: " + "; ".join(diffs)))
-        ok &= not diffs
-    print(f"\n{'peer':<8} {'best s':>8} {'median s':>9} {'cpu s':>7} {'peak MB':>8}")
-    best = {}
-    for peer, r in results.items():
-        times = sorted(r["times"])
-        best[peer] = times[0]
-        cpu = sorted(r["cpu"])[0]
-        print(f"{peer:<8} {times[0]:>8.3f} {times[len(times) // 2]:>9.3f} {cpu:>7.3f} "
-              f"{r['peak_mb']:>8.0f}")
-    figures = results["parity"]["figures"]
-    print("\nfigures: " + ", ".join(f"{k} {figures[k]:.3f}" for k in KEYS))
-    checks = [
-        ("Parity within 2 s", best["parity"] <= 2.0, f"{best['parity']:.3f} s"),
-        ("Parity at least 2x faster than pandas", best["pandas"] / best["parity"] >= 2.0,
-         f"pandas/parity = {best['pandas'] / best['parity']:.2f}x"),
-        ("Parity at most 1.5x DuckDB's time", best["parity"] / best["duckdb"] <= 1.5,
-         f"parity/duckdb = {best['parity'] / best['duckdb']:.2f}x"),
-        ("Parity peak memory under 1.5 GB", results["parity"]["peak_mb"] <= 1536,
-         f"{results['parity']['peak_mb']:.0f} MB"),
-    ]
-    print()
-    for label, passed, detail in checks:
-        print(f"{'PASS' if passed else 'MISS'}  {label}: {detail}")
+        contenders = [Contender("parity paygap compute --json",
+                                [PARITY, "paygap", "compute", str(path), "--json"])]
+        contenders += [Contender(f"{peer} (the same rules, a script)",
+                                 [sys.executable, __file__, "--child", peer, "--file", str(path),
+                                  "--pandas-engine", args.pandas_engine]) for peer in PEERS]
+        # One untimed run each: the figures must agree (and the file is in the page cache).
+        figures = {}
+        for c in contenders:
+            out = run_process(c.argv, stdout=subprocess.PIPE)[2]
+            figures[c.name] = parity_figures(out) if c is contenders[0] else json.loads(out)
+        ok = True
+        ours = figures[contenders[0].name]
+        for c in contenders[1:]:
+            diffs = agree(ours, figures[c.name])
+            print(f"parity vs {c.name.split()[0]}: " + (
+                "agree on all six figures and the quarters" if not diffs
+                else "DISAGREE: " + "; ".join(diffs)))
+            ok &= not diffs
+        contest = Contest(f"paygap compute, {args.rows:,} employees", contenders).run(args.runs)
+    contest.print()
+    parity, duck = contenders[0], contenders[1]
+    print(f"  floor: no slower than the DuckDB whole command: "
+          f"{'met' if parity.median <= duck.median else 'NOT met'} "
+          f"(Parity/DuckDB {parity.median / duck.median:.2f}x)")
+    peak = max(parity.peak_mb)
+    print(f"  floor: peak memory under 500 MB: {'met' if peak < 500 else 'NOT met'} "
+          f"({peak:.0f} MB)")
+    print("\nfigures: " + ", ".join(f"{k} {ours[k]:.3f}" for k in KEYS))
     return 0 if ok else 1
 
 

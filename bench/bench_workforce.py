@@ -1,65 +1,37 @@
-"""Benchmark: the whole `parity import workforce` command against reading the table with pandas.
+"""Benchmark: `parity import workforce` as a user runs it, against the peers a user would pick.
 
-Prints, for the bundled 2007-2023 table (29,304 rows):
-- the wall time of the whole command (process start, parse, validate, store) on a fresh SQLite
-  file, best and median of several runs;
-- the time pandas + odfpy take merely to read the same sheet;
-- the ratio; and the time of one representation query (the function, not the process start)
-  on SQLite with the full table loaded, median and 95th percentile over many areas and groups.
+The bundled Home Office table (2007-2023, 29,304 rows) imported by the whole command (a new
+process, imports included) into a new database, alternately with a script doing the load the
+way a user otherwise would (`_peers.py`): pandas + calamine read and `to_sql` (both engines),
+and calamine + COPY (PostgreSQL). Medians and ratios printed (`_common.Contest`). Floors: the
+SQLite command at most 1.5 s (the foundation issue); on PostgreSQL within 1.5x of calamine +
+COPY (issue 13). A representation query is timed in-process too (marked so; floor < 20 ms).
 
-Floors from the foundation issue: the command at most 1.5 s; at least 15 times less than the
-pandas read; a representation query under 20 ms.
+    .venv/bin/python bench/bench_workforce.py [--runs 5] [--no-postgres]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-CPU_TIMES: dict[bool, list[float]] = {}  # CPU seconds of each command (steadier than wall time)
+from _common import (
+    PARITY,
+    PEERS,
+    Contender,
+    Contest,
+    create_pg_database,
+    drop_pg_database,
+    sqlite_contest,
+)
 
-
-def time_import_command(tmp: Path, *, migrated: bool) -> list[float]:
-    """Wall times of the whole command; on a new file, or on an empty database whose schema
-    was created beforehand (outside the timing) as any earlier command would have."""
-    from parity.store import make_engine, upgrade
-
-    times = []
-    for i in range(RUNS):
-        db = tmp / f"bench{i}{'m' if migrated else ''}.db"
-        if migrated:
-            engine = make_engine(f"sqlite:///{db}")
-            upgrade(engine)
-            engine.dispose()
-        env = {**os.environ, "PARITY_DATABASE_URL": f"sqlite:///{db}"}
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "parity", "import", "workforce"], env=env,
-                       check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        CPU_TIMES.setdefault(migrated, []).append(
-            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return times
-
-
-def time_pandas_read() -> float:
-    import pandas as pd
-
-    from parity.workforce.importer import DEFAULT_FILE
-
-    start = time.perf_counter()
-    frame = pd.read_excel(DEFAULT_FILE, sheet_name="Data", engine="odf")
-    elapsed = time.perf_counter() - start
-    assert len(frame) == 29304, len(frame)
-    return elapsed
+PG_ADMIN = os.environ.get("PARITY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def time_queries(db: Path) -> list[float]:
@@ -82,31 +54,51 @@ def time_queries(db: Path) -> list[float]:
     return times
 
 
+def _fresh_pg(name: str) -> None:
+    drop_pg_database(PG_ADMIN, name)
+    create_pg_database(PG_ADMIN, name)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    from parity.workforce.importer import DEFAULT_FILE
+
+    table = str(DEFAULT_FILE)
     with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        fresh = time_import_command(tmp_path, migrated=False)
-        command = time_import_command(tmp_path, migrated=True)
-        best, median = min(command), statistics.median(command)
-        print(f"parity import workforce (whole command, empty migrated SQLite, {RUNS} runs): "
-              f"best {best:.2f} s, median {median:.2f} s  [floor: <= 1.5 s]")
-        print(f"  the same on a new SQLite file (the schema created in the same run): best "
-              f"{min(fresh):.2f} s, median {statistics.median(fresh):.2f} s")
-        print(f"  CPU time of the command (user + system): median "
-              f"{statistics.median(CPU_TIMES[True]):.2f} s on the migrated database, "
-              f"{statistics.median(CPU_TIMES[False]):.2f} s on a new file")
-        queries = time_queries(tmp_path / "bench0.db")
-        q_median = statistics.median(queries) * 1000
-        q_p95 = sorted(queries)[int(len(queries) * 0.95)] * 1000
-        print(f"representation query on SQLite ({len(queries)} queries): median {q_median:.1f} ms, "
-              f"p95 {q_p95:.1f} ms  [floor: < 20 ms]")
-    pandas_time = time_pandas_read()
-    print(f"pandas.read_excel(engine='odf') of the same sheet: {pandas_time:.2f} s")
-    print(f"ratio pandas read / parity import: {pandas_time / median:.1f}x (median), "
-          f"{pandas_time / best:.1f}x (best)  [floor: >= 15x]; on a new file "
-          f"{pandas_time / statistics.median(fresh):.1f}x (median)")
-    print(f"machine load average while measuring: {os.getloadavg()[0]:.2f} "
-          f"(on {os.cpu_count()} cores)")
+        sqlite_contest("import workforce, the bundled table, SQLite (a new database file)",
+                       Path(tmp), ["import", "workforce"], "pandas + calamine, to_sql (a script)",
+                       ["sheet-pandas", table]).run(args.runs).print(floor=1.5)
+        queries = time_queries(Path(tmp) / "parity.db")
+        print(f"\nrepresentation query on SQLite, in-process ({len(queries)} queries): median "
+              f"{statistics.median(queries) * 1000:.1f} ms, p95 "
+              f"{sorted(queries)[int(len(queries) * 0.95)] * 1000:.1f} ms  [floor: < 20 ms]")
+    if args.no_postgres:
+        return
+    names = [f"parity_bench_wf_{uuid.uuid4().hex[:8]}" for _ in range(3)]
+    urls = [create_pg_database(PG_ADMIN, n) for n in names]
+    try:
+        contest = Contest("import workforce, the bundled table, PostgreSQL (a new database)", [
+            Contender("parity import workforce", [PARITY, "import", "workforce"],
+                      env={"PARITY_DATABASE_URL": urls[0]},
+                      before=lambda: _fresh_pg(names[0])),
+            Contender("calamine + COPY (a script)",
+                      [sys.executable, str(PEERS), "sheet-postgres", table,
+                       urls[1].replace("+psycopg", "")], before=lambda: _fresh_pg(names[1])),
+            Contender("pandas + calamine, to_sql (a script)",
+                      [sys.executable, str(PEERS), "sheet-pandas", table, urls[2]],
+                      before=lambda: _fresh_pg(names[2])),
+        ]).run(args.runs)
+        contest.print()
+        parity, copy = contest.contenders[0], contest.contenders[1]
+        ratio = parity.median / copy.median
+        print(f"  floor: within 1.5x of calamine + COPY: {'met' if ratio <= 1.5 else 'NOT met'} "
+              f"(Parity/COPY {ratio:.2f}x)")
+    finally:
+        for name in names:
+            drop_pg_database(PG_ADMIN, name)
 
 
 if __name__ == "__main__":

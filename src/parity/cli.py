@@ -1,19 +1,119 @@
-"""The ``parity`` command: builds the app from every domain's ``cli`` module and runs it."""
+"""The ``parity`` command, registered lazily so that it starts at once.
+
+The command tree (names, the module that defines each command, and the first paragraph of its
+help) is data: ``commands.json`` next to this module. `main` builds the groups from it and puts a
+`LazyCommand` where each command goes; a domain's ``cli`` module is imported only when one of
+its commands runs or its own ``--help`` is asked. ``parity --help`` and ``parity forces`` so
+never import SQLAlchemy, pandas or the other domains (issue 13).
+
+`command_tree` builds the same tree the slow way (every domain's ``cli`` module imported) and
+`write_command_list` saves it; ``make commands`` runs it after a command is added or its help
+changes, and a test fails while ``commands.json`` and the code disagree.
+"""
 
 from __future__ import annotations
 
-from parity.commands import app
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
+
 from parity.discovery import domain_modules
+from parity.present.commands import app
+
+COMMAND_LIST = Path(__file__).with_name("commands.json")
+
+
+class LazyCommand(TyperCommand):
+    """A command known by name and help only; its module is imported when it is run."""
+
+    def __init__(self, *, name: str, help: str, module: str, path: tuple[str, ...]) -> None:
+        super().__init__(name=name, help=help)
+        self.module = module
+        self.path = path
+
+    def load(self) -> typer.core.TyperCommand:
+        """Import the command's module and return the real command."""
+        importlib.import_module(self.module)
+        command: Any = typer.main.get_command(app)
+        for name in self.path:
+            command = command.commands[name]
+        return command
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        return self.load().make_context(info_name, args, parent=parent, **extra)
 
 
 def load_commands() -> None:
-    """Import ``parity.<domain>.cli`` for every domain package that has one."""
+    """Import ``parity.<domain>.cli`` for every domain package that has one, and `parity.bundled`
+    (which registers ``parity import bundled``): the slow way."""
+    importlib.import_module("parity.bundled")
     domain_modules("cli")
 
 
-def main() -> None:
+def _first_paragraph(text: str | None) -> str:
+    # What a group's command list shows of a command's help (as Typer's help panel cuts it).
+    return inspect.cleandoc(text or "").split("\n\n")[0]
+
+
+def _describe(command: Any, path: tuple[str, ...]) -> dict[str, Any]:
+    node: dict[str, Any] = {"name": command.name,
+                            "help": _first_paragraph(command.short_help or command.help)}
+    if isinstance(command, TyperGroup):
+        node["no_args_is_help"] = command.no_args_is_help
+        node["commands"] = [_describe(sub, (*path, name))
+                            for name, sub in command.commands.items()]
+    else:
+        node["module"] = command.callback.__module__
+    return node
+
+
+def command_tree() -> list[dict[str, Any]]:
+    """Every command and group under ``parity``, in the order ``parity --help`` lists them."""
     load_commands()
-    app()
+    root: Any = typer.main.get_command(app)
+    return [_describe(sub, (name,)) for name, sub in root.commands.items()]
+
+
+def write_command_list(path: Path = COMMAND_LIST) -> None:
+    """Save `command_tree` as the data `main` registers the commands from."""
+    path.write_text(json.dumps(command_tree(), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+def _group(node: dict[str, Any], path: tuple[str, ...]) -> TyperGroup:
+    group = typer.main.get_group(typer.Typer(name=node["name"], help=node["help"],
+                                             no_args_is_help=node["no_args_is_help"]))
+    _fill(group, node["commands"], path)
+    return group
+
+
+def _fill(group: TyperGroup, nodes: list[dict[str, Any]], path: tuple[str, ...]) -> None:
+    group.commands.clear()
+    for node in nodes:
+        here = (*path, node["name"])
+        if "commands" in node:
+            group.add_command(_group(node, here))
+        else:
+            group.add_command(LazyCommand(name=node["name"], help=node["help"],
+                                          module=node["module"], path=here))
+
+
+def lazy_app() -> TyperGroup:
+    """The ``parity`` group with every command registered from ``commands.json``."""
+    root: Any = typer.main.get_command(app)
+    _fill(root, json.loads(COMMAND_LIST.read_text(encoding="utf-8")), ())
+    return root
+
+
+def main() -> None:
+    lazy_app()()
 
 
 if __name__ == "__main__":

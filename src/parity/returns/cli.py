@@ -13,8 +13,10 @@ from datetime import date
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 from parity.errors import InputError, Problem
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.returns import service
+from parity.returns.service import Actor
 
 returns_app = typer.Typer(help="The annual reporting cycle: open a year, follow every force's "
                                "return, remind, publish.", no_args_is_help=True)
@@ -34,7 +36,6 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def _coordinator():  # noqa: ANN202
-    from parity.returns.service import Actor
 
     return Actor(os.environ.get("PARITY_USER") or getpass.getuser(), "coordinator")
 
@@ -57,7 +58,6 @@ def open_cmd(
     json_out: bool = JsonOption,
 ) -> None:
     """Open the reporting year (or change its dates): forces can then fill their returns."""
-    from parity.returns import service
 
     with session() as s:
         year_dict = service.open_year(
@@ -78,9 +78,8 @@ def open_cmd(
 def status_cmd(year: int = YearOption, json_out: bool = JsonOption) -> None:
     """Every force with the state of its return: not started, draft, submitted, returned,
     accepted, and late once the deadline has passed."""
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
-    from parity.returns import service
 
     with session() as s:
         rows = service.status(s, year=year)
@@ -106,7 +105,6 @@ def show_cmd(year: int = YearOption,
              force: str = typer.Option(..., "--force", help="The force (any spelling)."),
              json_out: bool = JsonOption) -> None:
     """One force's return as the coordinator sees it, with its checks."""
-    from parity.returns import service
 
     with session() as s:
         found = service.get_return(s, year=year, force_id=force, actor=_coordinator())
@@ -127,7 +125,6 @@ def history_cmd(year: int = YearOption,
                 force: str = typer.Option(..., "--force", help="The force (any spelling)."),
                 json_out: bool = JsonOption) -> None:
     """A return's audit trail: who did what, when, and what changed."""
-    from parity.returns import service
 
     with session() as s:
         events = service.history(s, year=year, force_id=force, actor=_coordinator())
@@ -146,7 +143,6 @@ def history_cmd(year: int = YearOption,
 def reminders_cmd(year: int = YearOption, json_out: bool = JsonOption) -> None:
     """Whom to remind (forces not yet submitted), with their users' addresses and a text to
     send. Parity sends nothing itself."""
-    from parity.returns import service
 
     with session() as s:
         items = service.reminders(s, year=year)
@@ -162,7 +158,6 @@ def reminders_cmd(year: int = YearOption, json_out: bool = JsonOption) -> None:
 @handles_input_errors
 def published_cmd(year: int = YearOption, json_out: bool = JsonOption) -> None:
     """The accepted returns of a year, as the public site shows them."""
-    from parity.returns import service
 
     with session() as s:
         items = service.published_returns(s, year=year)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from parity.reports.sections import render_fragment
+from parity.present.templating import render_fragment
 from parity.returns import service
 from parity.returns.schemas import PAYGAP_FIELDS, WORKFORCE_GROUPS
 

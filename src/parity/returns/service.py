@@ -30,20 +30,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar
 from parity.accounts import service as accounts
 from parity.commitments import service as commitments
-from parity.context import service as context
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.forces.registry import ENGLAND_AND_WALES
 from parity.paygap import service as paygap
+from parity.returns import checks
+from parity.returns.checks import commitments_asked, outside_home_office_table
 from parity.returns.models import ForceReturn, ReportingYear, ReturnEvent
 from parity.returns.schemas import (
     EDITABLE,
-    PAYGAP_FIELDS,
     PAYGAP_KEYS,
-    PAYGAP_LABELS,
     SERVICE_NAMES,
     STATE_LABELS,
     WORKFORCE_GROUPS,
@@ -54,9 +53,6 @@ from parity.returns.schemas import (
 from parity.workforce import service as workforce
 
 FORCE_ROLES = frozenset({"force_lead", "analyst"})
-# Entered and computed figures are both given to one decimal place; they agree when they round
-# to the same tenth (half a tenth either way covers the two roundings).
-AGREE_WITHIN = 0.05
 
 
 class NotAllowed(InputError):
@@ -89,12 +85,6 @@ def expected_forces() -> list:
     return list(registry().forces)
 
 
-def outside_home_office_table(force_id: str) -> bool:
-    """True for forces the Home Office workforce table does not cover (they report their own
-    workforce figures in the return)."""
-    return _force(force_id).kind == "other_uk"
-
-
 # reporting years ------------------------------------------------------------------------------
 def _year_row(session: Session, year: int) -> ReportingYear:
     row = session.get(ReportingYear, int(year))
@@ -122,7 +112,7 @@ def open_year(session: Session, *, year: int, deadline: date, actor: Actor,
     `year`. Coordinators only. `opens_on` defaults to today."""
     if actor.role != "coordinator":
         raise NotAllowed("only the national coordinator opens a reporting year")
-    opens_on = opens_on or clock.today()
+    opens_on = opens_on or calendar.today()
     problems = []
     if not 2015 <= int(year) <= 2100:
         problems.append(Problem("command line", f"expected a year from 2015 to 2100, got {year}",
@@ -187,7 +177,7 @@ def _summary(force, row: ForceReturn | None, year: ReportingYear, today: date) -
 def status(session: Session, *, year: int, today: date | None = None) -> list[dict]:
     """Every force with the state of its return for `year`, by force name."""
     year_row = _year_row(session, year)
-    today = today or clock.today()
+    today = today or calendar.today()
     rows = {r.force_id: r for r in session.scalars(select(ForceReturn)
                                                    .where(ForceReturn.year == year_row.year))}
     return [_summary(f, rows.get(f.id), year_row, today)
@@ -231,7 +221,7 @@ def get_return(session: Session, *, year: int, force_id: str, actor: Actor) -> d
         raise NotAllowed("a force's return is for its own users and the coordinator")
     year_row = _year_row(session, year)
     row = _return_row(session, year_row.year, force.id)
-    out = _summary(force, row, year_row, clock.today())
+    out = _summary(force, row, year_row, calendar.today())
     out.update({"year": year_row.year, "deadline": year_row.deadline.isoformat(),
                 "content": row.content if row else empty_content(),
                 "computed_paygap": row.computed_paygap if row else None,
@@ -248,7 +238,7 @@ def _writable(session: Session, year: int, force_id: str, actor: Actor) -> Force
     force = _force(force_id)
     _check_force_actor(actor, force.id)
     year_row = _year_row(session, year)
-    if clock.today() < year_row.opens_on:
+    if calendar.today() < year_row.opens_on:
         raise NotAllowed(f"the {year} reporting year opens on {year_row.opens_on}")
     row = _return_row(session, year_row.year, force.id)
     if row is None:
@@ -316,161 +306,11 @@ def attach_payroll(session: Session, *, year: int, force_id: str, path: Path | s
     return {"computed": computed["fields"], "filled": filled}
 
 
-# checks ---------------------------------------------------------------------------------------
-def _finding(field: str, severity: str, message: str) -> dict:
-    return {"field": field, "severity": severity, "message": message}
-
-
-def commitments_asked(session: Session, *, force_id: str) -> list[dict]:
-    """The force's commitments that ask for a value entered by hand, one per such indicator:
-    ``{"ref", "position", "title", "label", "unit"}``."""
-    asked: dict[tuple[str, int], dict] = {}
-    for item in commitments.status(session, force_id=force_id):
-        for indicator in item["indicators"]:
-            position = indicator.get("position", 1)
-            if indicator.get("kind") == "manual" and (item["ref"], position) not in asked:
-                asked[item["ref"], position] = {
-                    "ref": item["ref"], "position": position, "title": item["title"],
-                    "label": indicator.get("label"), "unit": indicator.get("unit")}
-    return list(asked.values())
-
-
-def _previous_published(session: Session, year: int, force_id: str) -> ForceReturn | None:
-    return session.scalars(select(ForceReturn).where(
-        ForceReturn.force_id == force_id, ForceReturn.year < year,
-        ForceReturn.accepted_at.is_not(None)).order_by(ForceReturn.year.desc())).first()
-
-
-def _published_paygap(session: Session, force_id: str, year: int) -> dict | None:
-    """The force's figures as published to the gender pay gap service for the 31 March `year`
-    snapshot, if Parity holds them."""
-    for row in context.paygap_history(session, force_id=force_id):
-        if row.get("snapshot_year") == year and row.get("reported"):
-            return {key: row.get(SERVICE_NAMES[key]) for key in PAYGAP_KEYS}
-    return None
-
-
 def check_return(session: Session, *, year: int, force_id: str, content: dict,
                  computed: dict | None) -> list[dict]:
-    """What stands between a return and its submission (``error``) or deserves a second look
-    (``warning``): missing values; pay gap figures that differ from those computed from the
-    force's payroll (an error until a reason is given), from the figures the force published to
-    the gender pay gap service, or from last year's by more than the year's threshold; workforce
-    figures that cannot be true. Each finding names the field it belongs to."""
-    year_row = _year_row(session, year)
-    found: list[dict] = []
-    entered = content.get("paygap") or {}
-    for key, label, *_ in PAYGAP_FIELDS:
-        if entered.get(key) is None:
-            found.append(_finding(f"paygap.{key}", "error", f"{label}: no figure entered"))
-    if computed:
-        differ = [(key, entered.get(key), computed["fields"].get(key)) for key in PAYGAP_KEYS
-                  if entered.get(key) is not None and computed["fields"].get(key) is not None
-                  and abs(float(entered[key]) - float(computed["fields"][key])) > AGREE_WITHIN]
-        for key, mine, theirs in differ:
-            severity = "warning" if (content.get("paygap_reason") or "").strip() else "error"
-            found.append(_finding(
-                f"paygap.{key}", severity,
-                f"{PAYGAP_LABELS[key]}: {mine:g} entered, but the payroll gives {theirs:g}"
-                + ("; the reason given is recorded with the submission" if severity == "warning"
-                   else "; correct it, or say why it differs")))
-    published = _published_paygap(session, force_id, year)
-    if published:
-        for key, label, *_ in PAYGAP_FIELDS:
-            theirs = published.get(key)
-            mine = entered.get(key)
-            if mine is not None and theirs is not None and abs(mine - theirs) > AGREE_WITHIN:
-                found.append(_finding(f"paygap.{key}", "warning",
-                                      f"{label}: {mine:g} here, {theirs:g} in the figures the "
-                                      "force published to the gender pay gap service"))
-    previous = _previous_published(session, year, force_id)
-    if previous is not None:
-        before = (previous.content.get("paygap") or {})
-        for key, label, *_ in PAYGAP_FIELDS:
-            old, new = before.get(key), entered.get(key)
-            if old is not None and new is not None and \
-                    abs(new - old) > year_row.change_threshold_points:
-                found.append(_finding(
-                    f"paygap.{key}", "warning",
-                    f"{label}: {new:g} this year against {old:g} in {previous.year}, a change "
-                    f"of more than {year_row.change_threshold_points} points; check it"))
-    found.extend(_check_workforce(content, force_id, year, previous))
-    signatory = content.get("signatory") or {}
-    for part, words in (("name", "name"), ("job_title", "job title")):
-        if not (signatory.get(part) or "").strip():
-            found.append(_finding(f"signatory.{part}", "error",
-                                  f"the signatory's {words} is needed to submit"))
-    given = {(c["ref"], c.get("position", 1)) for c in content.get("commitments") or []
-             if c.get("value") is not None}
-    for asked in commitments_asked(session, force_id=force_id):
-        if (asked["ref"], asked["position"]) not in given:
-            found.append(_finding(f"commitments.{asked['ref']}", "warning",
-                                  f"{asked['title']}: no value given for "
-                                  f"{asked['label'] or 'its indicator'}"))
-    for item in content.get("commitments") or []:
-        if item.get("value") is not None and not (item.get("evidence") or "").strip():
-            found.append(_finding(f"commitments.{item['ref']}", "error",
-                                  f"{item['ref']}: a value needs its evidence (a link or a "
-                                  "document named)"))
-    if len(content.get("case_studies") or []) > year_row.max_case_studies:
-        found.append(_finding("case_studies", "error",
-                              f"at most {year_row.max_case_studies} case studies"))
-    if not (content.get("narrative") or "").strip():
-        found.append(_finding("narrative", "warning", "no narrative has been written"))
-    return found
-
-
-def _check_workforce(content: dict, force_id: str, year: int,
-                     previous: ForceReturn | None) -> list[dict]:
-    if not outside_home_office_table(force_id):
-        return []
-    workforce = content.get("workforce")
-    if not workforce:
-        return [_finding("workforce", "error", "this force is not in the Home Office workforce "
-                         "table: its workforce by sex and rank group is needed")]
-    found = []
-    if not workforce.get("source"):
-        found.append(_finding("workforce.source", "error", "name the publication the workforce "
-                              "figures come from"))
-    if not workforce.get("as_at"):
-        found.append(_finding("workforce.as_at", "error", "give the date the workforce figures "
-                              "are as at"))
-    else:
-        as_at = date.fromisoformat(workforce["as_at"])
-        if abs((as_at - date(year, 3, 31)).days) > 366:
-            found.append(_finding("workforce.as_at", "warning",
-                                  f"the figures are as at {as_at}, more than a year from "
-                                  f"31 March {year}"))
-    groups = workforce.get("groups") or {}
-    total = groups.get("all") or {}
-    for group in ("all", "senior", "middle"):
-        for sex in ("female", "male"):
-            if (groups.get(group) or {}).get(sex) is None:
-                found.append(_finding(f"workforce.groups.{group}.{sex}", "error",
-                                      "no figure entered"))
-    for group in ("senior", "middle"):
-        for sex in ("female", "male"):
-            part, whole = (groups.get(group) or {}).get(sex), total.get(sex)
-            if part is not None and whole is not None and part > whole:
-                found.append(_finding(f"workforce.groups.{group}.{sex}", "error",
-                                      f"{part:g} is more than all officers ({whole:g})"))
-    share = women_share(workforce, "all")
-    if previous is not None and share is not None:
-        before = women_share(previous.content.get("workforce") or {}, "all")
-        if before is not None and abs(share - before) * 100 > 5:
-            found.append(_finding("workforce.groups.all.female", "warning",
-                                  f"women are {share:.1%} of officers against {before:.1%} in "
-                                  f"{previous.year}; check the figures"))
-    return found
-
-
-def women_share(workforce: dict, group: str) -> float | None:
-    """Women over women and men in `group` of a return's workforce figures (a fraction)."""
-    figures = (workforce.get("groups") or {}).get(group) or {}
-    female, male = figures.get("female"), figures.get("male")
-    if female is None or male is None or female + male <= 0:
-        return None
-    return female / (female + male)
+    """What stands between a return and its submission (`checks.check_return`)."""
+    return checks.check_return(session, year_row=_year_row(session, year), force_id=force_id,
+                               content=content, computed=computed)
 
 
 # sign-off -------------------------------------------------------------------------------------
@@ -590,7 +430,7 @@ def history(session: Session, *, year: int, force_id: str, actor: Actor) -> list
 def reminders(session: Session, *, year: int, today: date | None = None) -> list[dict]:
     """The forces to remind (not yet submitted or accepted), each with the addresses of its
     users and a text to send. Parity does not send them."""
-    today = today or clock.today()
+    today = today or calendar.today()
     year_row = _year_row(session, year)
     users: dict[str, list[str]] = {}
     for user in accounts.list_users(session):

@@ -37,13 +37,13 @@ from fastapi.responses import RedirectResponse, Response
 from parity.accounts.service import SignedIn
 from parity.errors import InputError
 from parity.forces import registry
+from parity.present.csrf import CsrfChecked
+from parity.present.deps import NO_STORE, RequireUser, SessionDep
+from parity.present.responses import respond, to_jsonable
+from parity.present.templating import templates_for
+from parity.present.uploads import received
 from parity.returns import service
 from parity.returns.schemas import PAYGAP_FIELDS, STATE_LABELS, WORKFORCE_GROUPS
-from parity.web.auth import NO_STORE, CsrfChecked, RequireUser
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
-from parity.web.uploads import received
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = templates_for(TEMPLATES)

@@ -1,9 +1,10 @@
 """The command-line app, its shared groups, and what every command needs.
 
-Domains add their commands in ``parity/<domain>/cli.py`` (found and imported by
-`parity.cli`) onto `app` or onto the shared groups below. Command modules import heavy
-libraries (pandas, statsmodels ...) inside the command functions, so that ``parity --help``
-and ``parity import workforce`` start fast.
+Domains add their commands in ``parity/<domain>/cli.py`` onto `app` or onto the shared groups
+below; `parity.cli` registers them from ``commands.json`` and imports a domain's module only
+when one of its commands runs (``make commands`` after adding one). Command modules import
+heavy libraries (pandas, statsmodels ...) inside the command functions, so that
+``parity import workforce`` does not pay for what ``parity paygap compute`` needs.
 
 Conventions (DESIGN.md): ``--json`` prints one JSON document on stdout and nothing else there;
 exit status 0 success, 2 bad usage or input (one-line reason on stderr, then details), 1 an
@@ -47,6 +48,7 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdo
 
 def engine():  # noqa: ANN201
     """The engine for PARITY_DATABASE_URL (default ./parity.db), with the schema up to date."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.store import make_engine, upgrade
 
     eng = make_engine()
@@ -55,7 +57,7 @@ def engine():  # noqa: ANN201
 
 
 def session():  # noqa: ANN201
-    from parity.store import open_session
+    from parity.store import open_session  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     return open_session(engine())
 
@@ -125,7 +127,7 @@ def console():  # noqa: ANN201
     """The standard output console; when it is not a terminal (a pipe or a file) and COLUMNS
     is not set, wide enough for the tables, which would otherwise be cut to 80 columns
     ("2017/…")."""
-    from rich.console import Console
+    from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
 
     out = Console()
     if not out.is_terminal and "COLUMNS" not in os.environ:

@@ -235,9 +235,8 @@ def _ods_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo):  # noqa: ANN20
     carry = b""
     for chunk in _chunks(archive, member):
         data = carry + chunk
-        last = None
-        for last in _ROW_END.finditer(data, max(0, len(carry) - 32)):
-            pass
+        ends = list(_ROW_END.finditer(data, max(0, len(carry) - 32)))
+        last = ends[-1] if ends else None
         if last is None:
             if len(data) > _LONGEST_ROW:
                 raise _Refusal(f"{member.filename} holds a row longer than "

@@ -19,6 +19,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parity.budget import load_yaml
 from parity.commitments import schemas, service
 from parity.commitments.models import Commitment
 from parity.commitments.validation import Where, check_commitment
@@ -109,7 +110,7 @@ def _read(path: Path, fmt: str) -> tuple[list[tuple[Where, dict]], list[Problem]
             out.append((Where(name, number, indicator_rows=indicator_rows), item))
         return out, problems
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, name=name)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML ({exc})") from exc
     except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45

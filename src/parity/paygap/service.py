@@ -26,6 +26,7 @@ from parity.errors import InputError
 from parity.paygap import metrics
 from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll
+from parity.present.cells import write_arrow_csv
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
            "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",
@@ -148,12 +149,10 @@ def check_output(out: Path | str, *, what: str, suffixes: tuple[str, ...] | None
 def write_audit(payroll: Payroll, out: Path | str) -> int:
     """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
     names every employee, so it goes to the payroll team, never to publication."""
-    import pyarrow.csv as pcsv
-
     table = audit_trail(payroll)
     out = check_output(out, what="--audit")
     try:
-        pcsv.write_csv(table, out)
+        write_arrow_csv(table, out)
     except OSError as exc:
         raise InputError(f"--audit {out}: cannot be written ({exc.strerror or exc})") from exc
     return table.num_rows

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from parity.errors import InputError
+from parity.present.cells import write_arrow_csv, write_xlsx
 
 HERE = Path(__file__).resolve().parent
 PAY_DATA = HERE.parent / "data" / "police-pay"
@@ -391,9 +392,7 @@ def write(columns: dict, out: Path) -> None:
     table = pa.table(columns)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        import pyarrow.csv as pcsv
-
-        pcsv.write_csv(table, out)
+        write_arrow_csv(table, out)
     elif suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
@@ -402,13 +401,7 @@ def write(columns: dict, out: Path) -> None:
         if table.num_rows > XLSX_ROWS:
             raise InputError(f"an XLSX sheet holds at most {XLSX_ROWS:,} rows; write CSV or "
                              "Parquet")
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("payroll")
-        sheet.append(table.column_names)
-        for row in zip(*(c.to_pylist() for c in table.columns), strict=True):
-            sheet.append(list(row))
-        book.save(out)
+        write_xlsx(out, table.column_names,
+                   zip(*(c.to_pylist() for c in table.columns), strict=True), sheet="payroll")
     else:
         raise InputError(f"{out.name}: write .csv, .parquet or .xlsx")

@@ -96,3 +96,20 @@ def csrf_of(text: str) -> str:
     found = _CSRF.search(text)
     assert found, text[:500]
     return found.group(1)
+
+
+def migrated_url(engine_name: str, folder) -> tuple[str, str | None]:  # noqa: ANN001
+    """(URL, PostgreSQL database name to drop or None) of a new empty migrated database."""
+    from parity.store import upgrade
+    from tests.helpers import create_pg_database
+
+    if engine_name == "sqlite":
+        url = f"sqlite:///{folder / 'live.db'}"
+        name = None
+    else:
+        name = f"parity_test_live_{free_port()}"
+        url = create_pg_database(name)
+    engine = make_engine(url)
+    upgrade(engine, migrations_only=True)
+    engine.dispose()
+    return url, name

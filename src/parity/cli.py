@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import typer.main
+
 from parity.commands import app
 from parity.discovery import domain_modules
+from parity.ranges import bound_options
 
 
 def load_commands() -> None:
@@ -13,7 +16,9 @@ def load_commands() -> None:
 
 def main() -> None:
     load_commands()
-    app()
+    command = typer.main.get_command(app)
+    bound_options(command)  # every --year, --bootstrap, ... within its range (exit 2)
+    command()
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import parity
 from parity.errors import InputError
+from parity.ranges import document, out_of_range
 from parity.store import make_engine, upgrade
 from parity.web import api, auth, extensions, pages
 from parity.web.extensions import NavEntry
@@ -114,6 +115,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def api_docs(request: Request) -> Response:
         return templates.TemplateResponse(request, "api_docs.html",
                                           {"spec": app.openapi()})
+
+    @app.middleware("http")
+    async def parameters_in_range(request: Request, call_next):  # noqa: ANN001, ANN202
+        reasons = out_of_range(request.query_params)
+        if reasons:
+            return _error_page(request, 400, "a parameter is out of range", reasons)
+        return await call_next(request)
+
+    openapi = app.openapi
+    app.openapi = lambda: app.openapi_schema or document(openapi())  # type: ignore[method-assign]
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -40,7 +40,8 @@ def out_of_range(query: Mapping[str, str]) -> list[str]:
     (anything else that is not a whole number is left to the route's own checks)."""
     reasons = []
     for name, (low, high) in RANGES.items():
-        for raw in getattr(query, "getlist", lambda _n: [query.get(name)])(name):
+        values = query.getlist(name) if hasattr(query, "getlist") else [query.get(name)]
+        for raw in values:
             if raw is None:
                 continue
             text = raw.strip()

@@ -193,10 +193,9 @@ def set_password(session: Session, *, email: str, password: str) -> None:
 
 
 def _counter_insert(session: Session):  # noqa: ANN202
-    table = SignInCounter.__table__
     if session.get_bind().dialect.name == "postgresql":
-        return pg_insert(table)
-    return sqlite_insert(table)
+        return pg_insert(SignInCounter)
+    return sqlite_insert(SignInCounter)
 
 
 def _count(session: Session, *, scope: str, key: str, now: datetime) -> tuple[int, datetime]:

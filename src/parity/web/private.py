@@ -162,7 +162,8 @@ def _quarters_chart(data: dict):  # noqa: ANN202
 @router.post("/forces/{force_id}/flows", dependencies=[CsrfChecked])
 def private_flows_upload(request: Request, force_id: str, user: RequireUser,
                          session: SessionDep,
-                         extract: Annotated[UploadFile | None, File()] = None) -> Response:
+                         extract: Annotated[UploadFile | None, File()] = None,
+                         replace_shorter: Annotated[bool, Form()] = False) -> Response:
     force = _force_for(user, force_id)
     from parity.flows.importer import import_hr
     from parity.workforce.service import ensure_loaded
@@ -170,7 +171,7 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
     try:
         with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
             ensure_loaded(session)
-            import_hr(session, path=path, force=force.id)
+            import_hr(session, path=path, force=force.id, replace_shorter=replace_shorter)
         session.commit()
     except InputError as error:
         session.rollback()

@@ -111,13 +111,13 @@ def paygap_shown(figures: dict, *, minimum: int = SUPPRESSION_MINIMUM) -> dict:
                 "female_mean_bonus_gbp", "male_median_bonus_gbp", "female_median_bonus_gbp"):
         if not bonus_ok:
             out[key] = None
-    if not everyone_ok:
+    if not everyone_ok or not bonus_ok:  # a share of women paid a bonus rests on both counts
         out["male_bonus_pct"] = out["female_bonus_pct"] = None
     out["quarters"] = [q if q.get("employees", 0) >= minimum and hourly_ok else
                        {"quarter": q.get("quarter"), "suppressed": True}
                        for q in figures.get("quarters", [])]
     out["suppressed"] = {"hourly": not hourly_ok, "bonus": not bonus_ok,
-                         "everyone": not everyone_ok}
+                         "everyone": not everyone_ok or not bonus_ok}
     out.pop("service_fields", None)
     out.pop("other_sex_values", None)
     return out

@@ -148,7 +148,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         detail = str(exc.detail or "")
         generic = detail in {"", "Not Found", "Method Not Allowed"}
         reason = HEADINGS.get(exc.status_code, detail) if generic else detail
-        return _error_page(request, exc.status_code, reason, [])
+        response = _error_page(request, exc.status_code, reason, [])
+        response.headers.update(exc.headers or {})  # a 405 says which methods are allowed
+        return response
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from parity.errors import InputError
 from parity.paygap import synth
 from parity.paygap.codes import HERE
+from parity.paygap.service import force_stock
 from parity.present.cells import write_arrow_csv
 
 COLUMN_NAMES = {"person": "Employee Number", "post": "Assignment", "sex": "Gender",
@@ -259,7 +260,6 @@ def synth_pay_lines(session, *, force: str, year: int, out: Path | str,  # noqa:
                     rows: int | None = None, seed: int = 0) -> dict:
     """Write the pay lines folder (see the module docstring); returns a summary."""
 
-    from parity.paygap.service import force_stock
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")

@@ -14,7 +14,7 @@ def write_pdf(html: str, path: Path, *, title: str | None = None) -> int:
     """Render `html` (self-contained: inline CSS and SVG) to `path`; the number of pages."""
     import logging
 
-    import weasyprint
+    import weasyprint  # deferred: weasyprint costs ~0.6 s at start-up
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

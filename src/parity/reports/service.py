@@ -1,7 +1,7 @@
 """The annual report: "Gender Equality in UK Policing", national and one section per force.
 
 `build_report` assembles the document (HTML, self-contained: inline CSS and SVG, nothing
-fetched) from `parity.reports.profiles` and every domain's report section;
+fetched) from `parity.workforce.report` and every domain's report section;
 `write_report` writes it to a folder as HTML and, if asked, PDF.
 """
 
@@ -15,11 +15,14 @@ from pathlib import Path
 import jinja2
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar
 from parity.errors import InputError
-from parity.forces import registry
-from parity.reports import format as fmt
-from parity.reports import profiles, sections, visuals
+from parity.forces import force_or_error, registry
+from parity.present.templating import environment
+from parity.reports import sections
+from parity.reports.pdf import write_pdf
+from parity.workforce import charts as visuals
+from parity.workforce import report as profiles
 from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,11 +51,7 @@ class Report:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    fmt.install(env)
-    env.globals["charts"] = visuals
-    return env
+    return environment(TEMPLATES, profiles.TEMPLATES, charts=visuals)
 
 
 def report_forces(force: str | None = None) -> list[str]:
@@ -60,7 +59,7 @@ def report_forces(force: str | None = None) -> list[str]:
     Police; or the one force named (any spelling)."""
     reg = registry()
     if force:
-        return [profiles.force_or_error(force).id]
+        return [force_or_error(force).id]
     territorial = sorted(reg.territorial(), key=lambda f: f.name)
     others = [f for f in reg.forces if f.kind == "national"]
     return [f.id for f in territorial + others]
@@ -95,7 +94,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
                 sources.append(line)
     html = _environment().get_template("report.html").render(
         title=TITLE, year=year, national=national, national_sections=national_sections,
-        forces=forces, sources=sources, ogl=OGL, today=today or clock.today(),
+        forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
         single_force=force is not None, force_href=lambda fid: f"#force-{fid}",
     )
     return Report(year=year, html=html, force_ids=force_ids, national=national, forces=forces,
@@ -111,8 +110,6 @@ def write_report(report: Report, *, out_dir: Path, pdf: bool = False) -> dict:
     result: dict = {"year": report.year, "forces": len(report.force_ids),
                     "html": str(html_path), "pdf": None, "pages": None}
     if pdf:
-        from parity.reports.pdf import write_pdf
-
         pdf_path = out_dir / f"{report.filename}.pdf"
         result["pages"] = write_pdf(report.html, pdf_path, title=f"{TITLE} {report.year}")
         result["pdf"] = str(pdf_path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors
 
 
 @app.command("backup")

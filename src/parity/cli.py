@@ -25,6 +25,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from parity.discovery import domain_modules
 from parity.present.commands import app
+from parity.ranges import bound_options
 
 COMMAND_LIST = Path(__file__).with_name("commands.json")
 
@@ -43,6 +44,7 @@ class LazyCommand(TyperCommand):
         command: Any = typer.main.get_command(app)
         for name in self.path:
             command = command.commands[name]
+        bound_options(command)  # every --year, --bootstrap, ... within its range (exit 2)
         return command
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from parity.budget import check_spreadsheet
 from parity.errors import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
@@ -143,6 +144,7 @@ def read_csv_rows(path: Path) -> list[list[str]]:
 def _workbook(path: Path):  # noqa: ANN202
     from python_calamine import CalamineWorkbook  # deferred: only the ODS/XLSX readers need it
 
+    check_spreadsheet(path)  # before the reader: a hostile file could make it abort
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:

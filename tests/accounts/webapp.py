@@ -25,7 +25,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from parity.accounts import service
-from parity.accounts.models import LoginFailure, User, UserSession
+from parity.accounts.models import SignInCounter, User, UserSession
 from parity.web.app import create_app
 from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 
@@ -42,7 +42,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def _empty_accounts(engine) -> None:  # noqa: ANN001
     with Session(engine) as s:
-        for model in (UserSession, LoginFailure, User):
+        for model in (UserSession, SignInCounter, User):
             s.execute(delete(model))
         s.commit()
 

@@ -22,7 +22,7 @@ def test_tiny_extract_imports_with_provenance(db, tiny_extract):
     assert result.status == "imported" and result.force_id == "dyfed-powys"
     assert result.rows == 34 and result.people == 25
     assert _count(db, HrEvent) == 34
-    source = db.scalar(select(Source).where(Source.kind == "hr"))
+    source = db.scalar(select(Source).where(Source.kind == "hr:dyfed-powys"))
     assert source.row_count == 34 and source.note == "dyfed-powys"
     assert set(db.scalars(select(HrEvent.source_id).distinct())) == {source.id}
     promotion = db.scalar(select(HrEvent).where(HrEvent.person_id == "F00",
@@ -46,7 +46,14 @@ def test_importing_the_same_file_twice_changes_nothing(db, tiny_extract):
 def test_a_new_extract_replaces_the_force_history(db, tmp_path, tiny_extract):
     import_hr(db, path=tiny_extract, force="dyfed-powys")
     shorter = write_extract(tmp_path / "shorter.csv", tiny_history()[:24])
-    result = import_hr(db, path=shorter, force="dyfed-powys")
+    # cut short (the first rows of a valid extract): refused, naming what would be lost
+    with pytest.raises(InputError) as refused:
+        import_hr(db, path=shorter, force="dyfed-powys")
+    reason = refused.value.reason
+    assert reason.startswith("shorter.csv: covers less than the extract held for Dyfed-Powys")
+    assert "would lose" in reason and "--replace-shorter" in reason
+    assert _count(db, HrEvent) == 34
+    result = import_hr(db, path=shorter, force="dyfed-powys", replace_shorter=True)
     db.commit()
     assert result.replaced_rows == 34
     assert _count(db, HrEvent) == 24
@@ -149,10 +156,13 @@ def test_missing_columns_and_unknown_files_are_refused(db, tmp_path, shared_data
     assert _count(db, HrEvent) == 0
 
 
-def test_the_same_file_cannot_belong_to_two_forces(db, tiny_extract):
+def test_a_file_another_force_imported_says_nothing_of_that_force(db, tiny_extract):
     import_hr(db, path=tiny_extract, force="dyfed-powys")
-    with pytest.raises(InputError, match="another force"):
-        import_hr(db, path=tiny_extract, force="Gwent")
+    result = import_hr(db, path=tiny_extract, force="Gwent")
+    assert result.status == "imported" and result.force_id == "gwent"
+    again = import_hr(db, path=tiny_extract, force="Gwent")
+    assert again.status == "unchanged"
+    assert "dyfed" not in repr(result) + repr(again)
 
 
 def test_xlsx_extract_from_the_generator_imports(db, synth_files):

@@ -8,7 +8,7 @@ from http.cookies import SimpleCookie
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from parity.accounts.models import LoginFailure, UserSession
+from parity.accounts.models import SignInCounter, UserSession
 from parity.accounts.service import MAX_FAILURES_PER_EMAIL
 from tests.accounts.webapp import (  # noqa: F401  (fixtures)
     PASSWORD,
@@ -95,7 +95,7 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(app, anon)
     assert "too many failed sign-ins" in text_of(page(blocked)).lower()
     assert "parity_session" not in blocked.headers.get("set-cookie", "")
     with Session(app.state.engine) as s:
-        s.execute(delete(LoginFailure))
+        s.execute(delete(SignInCounter))
         s.commit()
     assert sign_in(anon, email, PASSWORD).status_code == 303
 

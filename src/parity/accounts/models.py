@@ -1,4 +1,4 @@
-"""Tables of the accounts domain: users, their signed-in sessions, and failed sign-ins.
+"""Tables of the accounts domain: users, their signed-in sessions, and the sign-in throttle's counts.
 
 Nothing secret is stored in the clear: passwords are Argon2id hashes, session tokens are kept
 as their SHA-256 (the cookie holds the token itself), and the CSRF token of a session is
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parity.store.base import Base
@@ -44,14 +44,14 @@ class UserSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class LoginFailure(Base):
-    """One failed sign-in, kept for the throttle window (by e-mail and by client address)."""
+class SignInCounter(Base):
+    """Sign-in attempts counted for one e-mail address or one client within a throttle
+    window (``scope`` is ``email`` or ``client``). One row per key, counted up by a single
+    INSERT ... ON CONFLICT DO UPDATE so that parallel attempts cannot pass the limit."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_failed_at", "email", "failed_at"),
-                      Index("ix_login_failures_client_failed_at", "client", "failed_at"))
+    __tablename__ = "sign_in_counters"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-    client: Mapped[str] = mapped_column(String(64))
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer)

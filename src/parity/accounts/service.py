@@ -3,9 +3,10 @@
 Every front end (the CLI's ``parity users ...``, the web sign-in) calls only these functions.
 
 - Users: `add_user`, `list_users`, `remove_user`, `set_password`, `get_user`.
-- Signing in: `authenticate` (Argon2id, throttled: `ThrottledError` after
-  `MAX_FAILURES_PER_EMAIL` failures for an address, or `MAX_FAILURES_PER_CLIENT` from one
-  client, within `THROTTLE_WINDOW`), then `start_session`; `session_for_token` finds the
+- Signing in: `authenticate` (Argon2id, throttled: `ThrottledError` beyond
+  `MAX_FAILURES_PER_EMAIL` attempts for an address, or `MAX_FAILURES_PER_CLIENT` from one
+  client, within `THROTTLE_WINDOW`; each attempt is counted atomically in the database
+  before its password is checked, `count_attempt`), then `start_session`; `session_for_token` finds the
   signed-in user of a cookie's token, `end_session` signs out.
 - Scope: `visible_force_ids(user)` and `can_see_force(user, force_id)`: a force's users see
   only their own force; a coordinator sees every force.
@@ -24,11 +25,13 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Delete, func, select
+from sqlalchemy import Delete, case, select, update
 from sqlalchemy import delete as _delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from parity.accounts.models import LoginFailure, User, UserSession
+from parity.accounts.models import SignInCounter, User, UserSession
 from parity.errors import InputError, Problem
 from parity.forces import registry
 
@@ -106,11 +109,16 @@ def _user_dict(user: User) -> dict:
 
 
 def check_password(password: str, *, field: str = "password") -> None:
-    """`InputError` unless `password` is between 12 and 1024 characters long."""
+    """`InputError` unless `password` is between 12 and 1024 characters long and holds no
+    NUL character (which a form, a terminal or a C library may cut the password at)."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise InputError("password not accepted", [Problem(
             field, f"expected {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, "
                    f"got {len(password)}")])
+    if "\x00" in password:
+        raise InputError("password not accepted", [Problem(
+            field, f"a NUL character at position {password.index(chr(0)) + 1}; expected "
+                   "printable characters")])
 
 
 def get_user(session: Session, *, email: str) -> User | None:
@@ -141,9 +149,10 @@ def add_user(session: Session, *, email: str, role: str, password: str, force: s
             problems.append(Problem("--force", f"unknown force {force!r}"))
         else:
             force_id = found.id
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        problems.append(Problem("password", f"expected {MIN_PASSWORD_LENGTH} to "
-                                            f"{MAX_PASSWORD_LENGTH} characters, got {len(password)}"))
+    try:
+        check_password(password)
+    except InputError as error:
+        problems += error.problems
     if problems:
         raise InputError("user not added", problems)
     user = User(email=email, role=role, force_id=force_id, password_hash=_hasher.hash(password),
@@ -182,53 +191,100 @@ def set_password(session: Session, *, email: str, password: str) -> None:
     session.flush()
 
 
-def _failures(session: Session, column, value: str, since: datetime) -> tuple[int, datetime | None]:  # noqa: ANN001
-    count, first = session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.failed_at))
-        .where(column == value, LoginFailure.failed_at > since)).one()
-    return count, (_aware(first) if first else None)
+def _counter_insert(session: Session):  # noqa: ANN202
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(SignInCounter)
+    return sqlite_insert(SignInCounter)
+
+
+def _count(session: Session, *, scope: str, key: str, now: datetime) -> tuple[int, datetime]:
+    """Count one attempt for `key` and return (attempts in its window, the window's start).
+
+    One statement, atomic on both engines: the row is created, or counted up, or (when its
+    window has passed) started again; concurrent attempts queue on the row and each sees the
+    count the one before it left."""
+    table = SignInCounter.__table__
+    stale = table.c.window_start <= now - THROTTLE_WINDOW
+    statement = _counter_insert(session).values(scope=scope, key=key, window_start=now,
+                                                attempts=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.scope, table.c.key],
+        set_={"attempts": case((stale, 1), else_=table.c.attempts + 1),
+              "window_start": case((stale, now), else_=table.c.window_start)},
+    ).returning(table.c.attempts, table.c.window_start)
+    attempts, start = session.execute(statement).one()
+    return attempts, _aware(start)
+
+
+def _keys(email: str, client: str) -> tuple[tuple[str, str, int], ...]:
+    """(scope, key, limit) of an attempt, the address first (always the same order, so that
+    two attempts never wait on each other's rows)."""
+    return (("email", normalise_email(email)[:254], MAX_FAILURES_PER_EMAIL),
+            ("client", client[:64], MAX_FAILURES_PER_CLIENT))
+
+
+def count_attempt(session: Session, *, email: str, client: str,
+                  now: datetime | None = None) -> int:
+    """Count a sign-in attempt for `email` and `client` before its password is checked;
+    returns the seconds to wait if either is past its limit within `THROTTLE_WINDOW` (the
+    password must then not be checked), else 0. The web commits at once, so that parallel
+    attempts see the count while this one's password is being checked."""
+    now = _now(now)
+    wait = 0
+    for scope, key, limit in _keys(email, client):
+        attempts, start = _count(session, scope=scope, key=key, now=now)
+        if attempts > limit:
+            wait = max(wait, int((start + THROTTLE_WINDOW - now).total_seconds()) + 1)
+    return wait
 
 
 def throttle_wait(session: Session, *, email: str, client: str, now: datetime | None = None) -> int:
-    """Seconds before `email` or `client` may try again (0 when not throttled)."""
+    """Seconds before `email` or `client` may try again (0 when not throttled); counts
+    nothing."""
     now = _now(now)
-    since = now - THROTTLE_WINDOW
     wait = 0
-    for column, value, limit in ((LoginFailure.email, normalise_email(email)[:254],
-                                  MAX_FAILURES_PER_EMAIL),
-                                 (LoginFailure.client, client[:64], MAX_FAILURES_PER_CLIENT)):
-        count, first = _failures(session, column, value, since)
-        if count >= limit and first is not None:
-            wait = max(wait, int((first + THROTTLE_WINDOW - now).total_seconds()) + 1)
+    for scope, key, limit in _keys(email, client):
+        row = session.get(SignInCounter, (scope, key))
+        if row is None:
+            continue
+        start = _aware(row.window_start)
+        if row.attempts >= limit and start > now - THROTTLE_WINDOW:
+            wait = max(wait, int((start + THROTTLE_WINDOW - now).total_seconds()) + 1)
     return wait
 
 
 def authenticate(session: Session, *, email: str, password: str, client: str,
-                 now: datetime | None = None) -> User:
-    """The user whose e-mail and password these are. `SignInError` if they do not match
-    (the failure is recorded), `ThrottledError` if the address or client has failed too often
-    within `THROTTLE_WINDOW` (checked first: a right password is refused too while throttled).
-    The caller commits, so that failures are kept."""
+                 now: datetime | None = None, counted: bool = False) -> User:
+    """The user whose e-mail and password these are. `SignInError` if they do not match,
+    `ThrottledError` if the address or client has tried too often within `THROTTLE_WINDOW`
+    (checked first: a right password is refused too while throttled, and no password is
+    checked beyond the limit). The attempt is counted here (`count_attempt`) unless the
+    caller has counted and committed it already (``counted=True``). A success clears the
+    address's count and takes itself off the client's. The caller commits."""
     now = _now(now)
-    wait = throttle_wait(session, email=email, client=client, now=now)
-    if wait:
-        raise ThrottledError(wait)
+    if not counted:
+        wait = count_attempt(session, email=email, client=client, now=now)
+        if wait:
+            raise ThrottledError(wait)
     user = get_user(session, email=email) if len(email) <= 254 else None
     ok = False
-    if len(password) <= MAX_PASSWORD_LENGTH:
+    if len(password) <= MAX_PASSWORD_LENGTH and "\x00" not in password:
         try:
             ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
     if not ok or user is None:
-        session.add(LoginFailure(email=normalise_email(email)[:254], client=client[:64],
-                                 failed_at=now))
-        session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - THROTTLE_WINDOW))
-        session.flush()
         raise SignInError("the e-mail address or password is not right")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    (_, address, _), (_, machine, _) = _keys(email, client)
+    session.execute(delete(SignInCounter).where(SignInCounter.scope == "email",
+                                                SignInCounter.key == address))
+    session.execute(update(SignInCounter)
+                    .where(SignInCounter.scope == "client", SignInCounter.key == machine,
+                           SignInCounter.attempts > 0)
+                    .values(attempts=SignInCounter.attempts - 1)
+                    .execution_options(synchronize_session=False))
     user.last_sign_in_at = now
     session.flush()
     return user

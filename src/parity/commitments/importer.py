@@ -19,11 +19,13 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parity.budget import load_yaml
 from parity.commitments import schemas, service
 from parity.commitments.models import Commitment
 from parity.commitments.validation import Where, check_commitment
 from parity.errors import InputError, Problem
 from parity.forces import registry
+from parity.present.cells import csv_text, restore
 from parity.store.provenance import add_source, find_source, sha256_of
 
 KIND = "commitments"
@@ -96,7 +98,7 @@ def _read(path: Path, fmt: str) -> tuple[list[tuple[Where, dict]], list[Problem]
                      if len(cells) > len(header)]
         if problems:
             raise InputError(f"{name}: not a commitments CSV", problems)
-        rows = [(number, dict(zip(header, cells, strict=False)))
+        rows = [(number, dict(zip(header, map(restore, cells), strict=False)))
                 for number, cells in enumerate(table[1:], start=2) if any(cells)]
         problems = _repeated_cells_agree(name, rows)
         out = []
@@ -110,7 +112,7 @@ def _read(path: Path, fmt: str) -> tuple[list[tuple[Where, dict]], list[Problem]
             out.append((Where(name, number, indicator_rows=indicator_rows), item))
         return out, problems
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, name=name)
     except yaml.YAMLError as exc:
         raise InputError(f"{name}: not valid YAML ({exc})") from exc
     except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
@@ -289,8 +291,5 @@ def render(items: list[dict], fmt: str) -> str:
                   "# Shares are fractions in [0, 1]; years are 31 March snapshot years.\n")
         return header + yaml.safe_dump({"commitments": items}, sort_keys=False,
                                        allow_unicode=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=schemas.CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(schemas.to_csv_rows(items))
-    return buffer.getvalue()
+    return csv_text(schemas.CSV_COLUMNS, ([row.get(c, "") for c in schemas.CSV_COLUMNS]
+                                          for row in schemas.to_csv_rows(items)))

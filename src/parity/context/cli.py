@@ -121,6 +121,11 @@ def import_paygap_returns_cmd(
                       "forces matched"
                       + (f", replacing {item['replaced_rows']:,} earlier rows." if
                          item["replaced_rows"] else "."))
+            if item.get("duplicate_rows"):
+                rows = ", ".join(str(r) for r in item["duplicate_rows"][:10])
+                out.print(f"  {len(item['duplicate_rows']):,} rows repeated an earlier row "
+                          f"exactly and were stored once (rows {rows}"
+                          + (", ..." if len(item["duplicate_rows"]) > 10 else "") + ").")
 
 
 @import_app.command("crime")

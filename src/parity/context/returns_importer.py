@@ -55,6 +55,17 @@ SUFFIXES = {".csv", ".xlsx", ".xls", ".ods"}
 MAX_PROBLEMS = 200
 
 # The six figures (fourteen numbers) under the service's own field names, with our columns.
+# Published figures span these (2017/18 to 2023/24: hourly gaps -499.9 to 159, bonus gaps
+# -120,695 to 4,000, shares 0 to 100.4 — some impossible, all as the service published them and
+# flagged by the checks in returns_checks). Beyond them a figure is a damaged cell (1e308, a
+# quarter of -50): refused with its row and column.
+FIGURE_BOUNDS: dict[str, tuple[float, float]] = {
+    "DiffMeanHourlyPercent": (-1_000, 1_000), "DiffMedianHourlyPercent": (-1_000, 1_000),
+    "DiffMeanBonusPercent": (-1_000_000, 1_000_000),
+    "DiffMedianBonusPercent": (-1_000_000, 1_000_000),
+}
+SHARE_BOUNDS = (0.0, 101.0)  # shares of a group, percent (100.4 is published)
+
 FIGURES: dict[str, str] = {
     "DiffMeanHourlyPercent": "diff_mean_hourly_percent",
     "DiffMedianHourlyPercent": "diff_median_hourly_percent",
@@ -103,6 +114,7 @@ class ReturnsFile:
     snapshot_year: int
     partial: bool
     records: list[dict]
+    duplicate_rows: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +128,7 @@ class ImportResult:
     replaced_rows: int = 0
     source_id: int | None = None
     files: list[dict] = field(default_factory=list)
+    duplicate_rows: list[int] = field(default_factory=list)  # exact copies, kept once
 
 
 class _Problems:
@@ -310,8 +323,15 @@ def read_returns(path: Path | str) -> ReturnsFile:
         return memo[key]
 
     records: list[dict] = []
+    seen: dict[tuple, int] = {}
+    duplicates: list[int] = []
     for number, row in enumerate(rows[1:], start=2):
         row = list(row) + [None] * (width + 1 - len(row))
+        identity = tuple(row[:width])
+        if identity in seen:  # an exact copy of an earlier row: kept once
+            duplicates.append(number)
+            continue
+        seen[identity] = number
         name = " ".join(_text(row[col["EmployerName"]]).split())
         if not name and not any(_text(c) for c in row):
             continue
@@ -322,12 +342,17 @@ def read_returns(path: Path | str) -> ReturnsFile:
             value = row[i]
             if value.__class__ is float:
                 rec[column] = value
-                continue
-            try:
-                rec[column] = parse_number(value)
-            except ValueError:
-                problems.add(number, service_name,
-                             f"expected a number (percent), found {_text(value)!r}")
+            else:
+                try:
+                    rec[column] = parse_number(value)
+                except ValueError:
+                    problems.add(number, service_name,
+                                 f"expected a number (percent), found {_text(value)!r}")
+                    rec[column] = None
+            low, high = FIGURE_BOUNDS.get(service_name, SHARE_BOUNDS)
+            if rec[column] is not None and not low <= rec[column] <= high:
+                problems.add(number, service_name, f"an impossible figure: expected a percent "
+                             f"from {low:,g} to {high:,g}, found {_text(value)}")
                 rec[column] = None
         sic = row[col["SicCodes"]]
         codes = cached(parse_sic_codes, sic) if isinstance(sic, str | float) else []
@@ -387,7 +412,8 @@ def read_returns(path: Path | str) -> ReturnsFile:
     for rec in records:
         rec["snapshot_year"] = year
         rec["partial"] = partial
-    return ReturnsFile(path=path, snapshot_year=year, partial=partial, records=records)
+    return ReturnsFile(path=path, snapshot_year=year, partial=partial, records=records,
+                       duplicate_rows=duplicates)
 
 
 def _snapshot_year(path: Path, records: list[dict]) -> int:
@@ -479,6 +505,7 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
                 snapshot_year=returns.snapshot_year, partial=returns.partial, rows=len(rows),
                 forces=len({r["force_id"] for r in rows if r["force_id"]} & _police_ids()),
                 replaced_rows=replaced.get(returns.snapshot_year, 0), source_id=source.id,
+                duplicate_rows=returns.duplicate_rows,
             ))
         if updates:
             table = PAYGAP_TABLE

@@ -43,6 +43,10 @@ def _stderr_progress():  # noqa: ANN202
 def import_hr_cmd(
     path: Path = EXTRACT,
     force: str = FORCE,
+    replace_shorter: bool = typer.Option(
+        False, "--replace-shorter", help="Replace the history held even though this extract "
+                                         "covers less of it (starts later, ends earlier or "
+                                         "names fewer people)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Import a force's HR extract (joinings, promotions, changes, leavings)."""
@@ -57,7 +61,7 @@ def import_hr_cmd(
     with _stderr_progress() as progress:
         progress.add_task(f"importing {path.name}", total=None)
         with session() as s:
-            result = import_hr(s, path=path, force=force)
+            result = import_hr(s, path=path, force=force, replace_shorter=replace_shorter)
             ensure_loaded(s)
             s.commit()
             check = service.reconciliation(s, force_id=result.force_id)

@@ -14,7 +14,7 @@ from datetime import date
 from itertools import repeat
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from parity.calendar import flows_year
@@ -78,11 +78,16 @@ def _read_events(path: Path, today: date | None) -> Events:
     return events
 
 
-def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult:
+def import_hr(session: Session, *, path: Path | str, force: str,
+              replace_shorter: bool = False) -> ImportResult:
     """Import the HR extract at `path` for `force` (any name the forces registry knows).
 
     Validates everything first and writes nothing on failure; replaces the force's earlier
-    events and implied stocks; the same file twice changes nothing. The caller commits.
+    events and implied stocks; the same file twice changes nothing. An extract that covers
+    less than the one held (it starts later, ends earlier, or names fewer people: a file cut
+    short) is refused, naming what would be lost, unless `replace_shorter`. Each force's
+    extracts are its own: a file another force imported is imported for this one as for any
+    other (nothing says another force has it). The caller commits.
     """
     path = Path(path)
     found = registry().force(force)
@@ -91,11 +96,9 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     if not path.is_file():
         raise InputError(f"{path}: a folder, not a file; expected an HR extract (CSV or XLSX)")
     digest = sha256_of(path)
-    existing = find_source(session, kind=KIND, sha256=digest)
+    kind = f"{KIND}:{found.id}"  # a file's provenance is per force: forces never meet here
+    existing = find_source(session, kind=kind, sha256=digest)
     if existing is not None:
-        if existing.note != found.id:
-            raise InputError(f"{path.name}: this file was already imported for another force "
-                             f"({existing.note}); an extract belongs to one force")
         held = session.scalar(select(HrStock.source_id).where(HrStock.force_id == found.id)
                               .limit(1))
         if held == existing.id:
@@ -104,6 +107,9 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
         # The force's history was replaced by another extract since: this one comes back,
         # under its original provenance row.
     events = read_events(path)
+    if not replace_shorter:
+        _refuse_shorter(session, events, force_id=found.id, force_name=found.name,
+                        name=path.name)
     with gc_paused():
         stocks = metrics.implied_stocks(
             person_id=events.person_id, event=events.event, event_date=events.event_date,
@@ -113,7 +119,7 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
     replaced = getattr(deleted, "rowcount", 0)
     session.execute(delete(HrStock).where(HrStock.force_id == found.id))
-    source = existing or add_source(session, kind=KIND, path=path, sha256=digest,
+    source = existing or add_source(session, kind=kind, path=path, sha256=digest,
                                     row_count=len(events), note=found.id)
     with gc_paused():
         _insert_events(session, events, source_id=source.id, force_id=found.id)
@@ -124,6 +130,38 @@ def import_hr(session: Session, *, path: Path | str, force: str) -> ImportResult
     return ImportResult(path.name, "imported", found.id, found.name, rows=len(events),
                         people=len(set(events.person_id)), years=years,
                         replaced_rows=max(replaced or 0, 0), source_id=source.id)
+
+
+def _refuse_shorter(session: Session, events: Events, *, force_id: str, force_name: str,
+                    name: str) -> None:
+    """`InputError` if the extract covers less than the events held for the force."""
+    first, last, people = session.execute(
+        select(func.min(HrEvent.event_date), func.max(HrEvent.event_date),
+               func.count(distinct(HrEvent.person_id))).where(HrEvent.force_id == force_id)).one()
+    if not people:
+        return
+    first, last = _as_date(first), _as_date(last)
+    new_first, new_last = min(events.event_date), max(events.event_date)
+    new_people = len(set(events.person_id))
+    lost = []
+    if new_first > first:
+        lost.append(f"the events from {first:%d %B %Y} to before {new_first:%d %B %Y}")
+    if new_last < last:
+        lost.append(f"the events after {new_last:%d %B %Y} up to {last:%d %B %Y}")
+    if new_people < people:
+        lost.append(f"{people - new_people:,} of the {people:,} people held")
+    if lost:
+        raise InputError(
+            f"{name}: covers less than the extract held for {force_name} "
+            f"({first:%d %B %Y} to {last:%d %B %Y}, {people:,} people); importing it would "
+            f"lose {'; '.join(lost)}. A file cut short? To replace the history anyway, import "
+            "again with --replace-shorter",
+            [Problem(name, f"this extract: {new_first:%d %B %Y} to {new_last:%d %B %Y}, "
+                           f"{new_people:,} people")])
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 EVENT_COLUMNS = (

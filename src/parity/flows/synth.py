@@ -29,7 +29,6 @@ the next to meet the table.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,6 +39,7 @@ from parity import calendar
 from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.forces import registry
+from parity.present.cells import write_csv, write_xlsx
 from parity.workforce import service as workforce
 
 RANKS = wv.RANK_ORDER
@@ -424,18 +424,8 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
             f"{fte[k]:g}", wv.LEAVING_REASONS[reason[k]] if reason[k] >= 0 else "",
         ))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook  # deferred: openpyxl costs ~0.3 s at start-up
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Events")
-        sheet.append(list(wv.COLUMNS))
-        for row in rows:  # real date cells, as an HR system would export them
-            sheet.append([*row[:3], date.fromisoformat(row[3]), *row[4:7], float(row[7]),
-                          row[8]])
-        book.save(path)
+    if path.suffix.lower() == ".xlsx":  # real date cells, as an HR system would export them
+        write_xlsx(path, wv.COLUMNS, ([*row[:3], date.fromisoformat(row[3]), *row[4:7],
+                                       float(row[7]), row[8]] for row in rows), sheet="Events")
         return
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(wv.COLUMNS)
-        writer.writerows(rows)
+    write_csv(path, wv.COLUMNS, rows)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -370,12 +370,13 @@ HR_SUFFIXES = (".csv", ".xlsx")  # what parity.flows.importer reads
              include_in_schema=False)
 def private_flows_upload(request: Request, force_id: str, user: RequireUser,
                          session: SessionDep,
-                         extract: Annotated[UploadFile | None, File()] = None) -> Response:
+                         extract: Annotated[UploadFile | None, File()] = None,
+                         replace_shorter: Annotated[bool, Form()] = False) -> Response:
     force = private_force(user, force_id, allowed=accounts.can_see_force)
     try:
         with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
             workforce.ensure_loaded(session)
-            import_hr(session, path=path, force=force.id)
+            import_hr(session, path=path, force=force.id, replace_shorter=replace_shorter)
         session.commit()
     except InputError as error:
         session.rollback()

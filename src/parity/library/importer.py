@@ -64,6 +64,12 @@ def _read(path: Path) -> tuple[bytes, str]:
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise BadFile(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an article")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM ("Unicode text")
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadFile(f"not UTF-16 text though it starts like it (byte {exc.start})") \
+                from exc
     if not data.strip():
         raise BadFile("the file is empty")
     if b"\x00" in data:  # no database stores a NUL character in text

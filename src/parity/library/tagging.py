@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from parity.budget import load_yaml
 from parity.errors import InputError, Problem
 from parity.forces import registry
 
@@ -106,7 +107,7 @@ def load_rules(path: Path | str | None = None) -> Rules:
 def _load_rules(path: str, _mtime: float) -> Rules:
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"), name=file.name)
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read the theme rules {file}",
                          [Problem(file.name, str(exc))]) from exc

@@ -14,6 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from parity.budget import load_yaml
+from parity.errors import InputError
+
 DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y",
                 "%d %b. %Y", "%A %d %B %Y", "%a %d %b %Y", "%d.%m.%Y", "%d-%b-%Y", "%d %B, %Y",
                 "%d %b, %Y", "%A, %d %B %Y", "%a, %d %b %Y")
@@ -22,7 +25,6 @@ _SEPT = re.compile(r"\bSept\b\.?", re.IGNORECASE)  # "22 Sept 2019": strptime kn
 _TIME = re.compile(r"(?:[ ,]+(?:at\s+)?|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:am|pm)?"
                    r"(?:\s*(?:GMT|BST|UTC|Z|[+-]\d{2}:?\d{2}))?$", re.IGNORECASE)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TRACKING = ("utm_", "fbclid", "gclid")
 
 
@@ -37,12 +39,14 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
         raise BadFile("no YAML front matter: the file must start with a line '---', the keys, "
                       "and a closing '---'")
     try:
-        meta = yaml.load(match.group(1), Loader=_YAML_LOADER)  # noqa: S506 (safe loader)
+        meta = load_yaml(match.group(1), name="front matter")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadFile(f"the front matter is not valid YAML{where}: {problem}") from exc
+    except InputError as exc:
+        raise BadFile(f"the front matter is too large ({exc.problems[0].message})") from exc
     except (ValueError, OverflowError) as exc:  # an impossible date such as 2020-13-45
         raise BadFile(f"the front matter holds a value YAML cannot read ({exc}); quote it") \
             from exc

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from parity.budget import load_yaml
 from parity.errors import InputError, Problem
 from parity.paygap.importer import _cell, _header, read_csv_options
 from parity.tabular import cell_text, read_sheets
@@ -100,7 +101,7 @@ def read_mapping(path: Path | str) -> Mapping:
     if not path.is_file():
         raise InputError(f"{path}: no such column mapping file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), name=path.name)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{path.name}: not a readable YAML file",
                          [Problem(path.name, f"the reader said: {exc}")]) from exc

@@ -29,6 +29,7 @@ from parity.paygap import metrics, synth
 from parity.paygap.adjusted import decompose
 from parity.paygap.importer import read_payroll
 from parity.paygap.validation import Payroll, check_payroll
+from parity.present.cells import write_arrow_csv
 
 if TYPE_CHECKING:  # a type only: `paygap compute` reads a file and never opens the database
     from sqlalchemy.orm import Session
@@ -152,12 +153,11 @@ def write_audit(payroll: Payroll, out: Path | str) -> int:
 
 
 def write_table(table, out: Path | str, *, what: str = "--audit") -> int:  # noqa: ANN001
-    """Write a pyarrow table as CSV to `out` (checked first); returns its rows."""
-    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
-
+    """Write a pyarrow table as CSV to `out` (checked first, cells that could run as
+    formulas neutralised); returns its rows."""
     out = check_output(out, what=what)
     try:
-        pcsv.write_csv(table, out)
+        write_arrow_csv(table, out)
     except OSError as exc:
         raise InputError(f"{what} {out}: cannot be written ({exc.strerror or exc})") from exc
     return table.num_rows
@@ -236,13 +236,13 @@ def shown(figures: dict, *, minimum: int = disclosure.MINIMUM) -> dict:
                 "female_mean_bonus_gbp", "male_median_bonus_gbp", "female_median_bonus_gbp"):
         if not bonus_ok:
             out[key] = None
-    if not everyone_ok:
+    if not everyone_ok or not bonus_ok:  # a share of women paid a bonus rests on both counts
         out["male_bonus_pct"] = out["female_bonus_pct"] = None
     out["quarters"] = [q if q.get("employees", 0) >= minimum and hourly_ok else
                        {"quarter": q.get("quarter"), "suppressed": True}
                        for q in figures.get("quarters", [])]
     out["suppressed"] = {"hourly": not hourly_ok, "bonus": not bonus_ok,
-                         "everyone": not everyone_ok}
+                         "everyone": not everyone_ok or not bonus_ok}
     out.pop("service_fields", None)
     out.pop("other_sex_values", None)
     return out

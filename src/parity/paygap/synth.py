@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from parity.errors import InputError
+from parity.present.cells import write_arrow_csv, write_xlsx
 
 HERE = Path(__file__).resolve().parent
 PAY_DATA = HERE.parent / "data" / "police-pay"
@@ -402,9 +403,7 @@ def write(columns: dict, out: Path) -> None:
     table = pa.table(columns)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
-
-        pcsv.write_csv(table, out)
+        write_arrow_csv(table, out)
     elif suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
@@ -413,13 +412,7 @@ def write(columns: dict, out: Path) -> None:
         if table.num_rows > XLSX_ROWS:
             raise InputError(f"an XLSX sheet holds at most {XLSX_ROWS:,} rows; write CSV or "
                              "Parquet")
-        from openpyxl import Workbook  # deferred: openpyxl costs ~0.3 s at start-up
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("payroll")
-        sheet.append(table.column_names)
-        for row in zip(*(c.to_pylist() for c in table.columns), strict=True):
-            sheet.append(list(row))
-        book.save(out)
+        write_xlsx(out, table.column_names,
+                   zip(*(c.to_pylist() for c in table.columns), strict=True), sheet="payroll")
     else:
         raise InputError(f"{out.name}: write .csv, .parquet or .xlsx")

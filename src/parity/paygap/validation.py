@@ -32,6 +32,10 @@ from parity.errors import Problem
 REQUIRED = ("employee_id", "sex", "ordinary_pay", "bonus_pay_in_period", "pay_period_days",
             "weekly_hours", "full_pay", "bonus_pay_12m")
 OPTIONAL = ("worker_type", "grade", "start_date", "fte")
+# A start date outside these is a typing slip (9999-12-31 is a common "no date" filler): the
+# length of service it gives is impossible, and the snapshot inferred from it beyond any year.
+EARLIEST_START = np.datetime64("1900-01-01")
+LATEST_START = np.datetime64("2100-12-31")
 NUMERIC = ("ordinary_pay", "bonus_pay_in_period", "pay_period_days", "weekly_hours",
            "bonus_pay_12m", "fte")
 # Blank means 0 for these (the issue: "bonus pay ... blank = 0").
@@ -418,6 +422,11 @@ def check_payroll(table: pa.Table, *, file: str, row_base: int = 2,
 
     start = _dates(col("start_date"), names["start_date"], problems) \
         if "start_date" in names else None
+    if start is not None:
+        outside = np.flatnonzero((start < EARLIEST_START) | (start > LATEST_START))
+        problems.many(outside, names["start_date"],
+                      lambda i: f"expected a start date from {EARLIEST_START} to "
+                                f"{LATEST_START}, found {start[i]}")
     if problems.items:
         return None, problems.items
     return Payroll(

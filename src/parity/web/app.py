@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import parity
 from parity.errors import InputError
+from parity.ranges import document, out_of_range
 from parity.store import make_engine, upgrade
 from parity.web import auth, errors, extensions
 from parity.web.extensions import NavEntry
@@ -91,6 +92,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
                                           {"spec": app.openapi()})
 
     @app.middleware("http")
+    async def parameters_in_range(request: Request, call_next):  # noqa: ANN001, ANN202
+        reasons = out_of_range(request.query_params)
+        if reasons:
+            return errors.error_page(request, 400, "a parameter is out of range", reasons)
+        return await call_next(request)
+
+    openapi = app.openapi
+    app.openapi = lambda: app.openapi_schema or document(openapi())  # type: ignore[method-assign]
+
+    @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
@@ -112,7 +123,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         detail = str(exc.detail or "")
         generic = detail in {"", "Not Found", "Method Not Allowed"}
         reason = errors.HEADINGS.get(exc.status_code, detail) if generic else detail
-        return errors.error_page(request, exc.status_code, reason, [])
+        response = errors.error_page(request, exc.status_code, reason, [])
+        response.headers.update(exc.headers or {})  # a 405 says which methods are allowed
+        return response
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:

@@ -89,12 +89,17 @@ def sign_in(request: Request, session: SessionDep,
             password: Annotated[str, Form(max_length=service.MAX_PASSWORD_LENGTH)] = "",
             next: Annotated[str, Form(max_length=500)] = "/private") -> Response:  # noqa: A002
     client = request.client.host if request.client else "unknown"
+    # The attempt is counted and committed before the password is checked: parallel
+    # attempts then see it, and none is checked beyond the limit.
+    wait = service.count_attempt(session, email=email, client=client)
+    session.commit()
+    if wait:
+        error = service.ThrottledError(wait)
+        return _sign_in_page(request, status=429, error=str(error), email=email,
+                             next_path=next, headers={"Retry-After": str(error.retry_after)})
     try:
-        user = service.authenticate(session, email=email, password=password, client=client)
-    except service.ThrottledError as exc:
-        session.commit()
-        return _sign_in_page(request, status=429, error=str(exc), email=email, next_path=next,
-                             headers={"Retry-After": str(exc.retry_after)})
+        user = service.authenticate(session, email=email, password=password, client=client,
+                                    counted=True)
     except service.SignInError as exc:
         session.commit()
         return _sign_in_page(request, status=400, error=str(exc), email=email, next_path=next)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from parity.present.commands import app, handles_input_errors, session
@@ -28,4 +30,15 @@ def serve_cmd(
 
         with session() as s:
             load_bundled(s)
-    uvicorn.run(create_app(database_url()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(database_url()), host=host, port=port, log_level="info",
+                **proxy_options(os.environ.get("PARITY_TRUSTED_PROXIES", "")))
+
+
+def proxy_options(trusted: str) -> dict:
+    """uvicorn's options for ``PARITY_TRUSTED_PROXIES``: the addresses (comma-separated) of the
+    reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Unset, none is:
+    the client address (which the sign-in throttle counts by) is the connection's own."""
+    proxies = [p.strip() for p in trusted.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}

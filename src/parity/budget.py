@@ -1,0 +1,327 @@
+"""Reading budgets for untrusted files: what a spreadsheet, YAML or Markdown text may cost.
+
+A file a user hands over (at the command line or through an upload) is checked against a
+budget before the parser that would pay for it runs, so that a small hostile file cannot make
+the process allocate without bound (and abort, taking a web worker with it):
+
+- `check_spreadsheet(path)` — an XLSX or ODS (both zip archives) is refused when the archive
+  holds too many members, expands past `MAX_UNCOMPRESSED_BYTES` or compresses a member more than
+  `MAX_RATIO` times (a zip bomb), declares an XML document type (entity expansion), or when the
+  grid its sheets would fill — as the reader lays it out: declared dimensions, the farthest
+  cell, rows and columns repeated by ``table:number-rows-repeated`` and
+  ``table:number-columns-repeated`` — holds more than `MAX_CELLS` cells. The sheets' XML is
+  streamed (never held whole) and scanned for positions only, not parsed.
+- `load_yaml(text, name=...)` — YAML with the safe loader, refusing anchors and aliases (an
+  alias bomb expands 600 bytes into billions of nodes) and texts over `MAX_YAML_BYTES`.
+- `MAX_MARKDOWN_CHARS` — the longest article body the library renders.
+
+Every refusal is an `InputError` naming the file and the limit passed, so the CLI exits with
+status 2 and a page answers 400.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from parity.errors import InputError, Problem
+
+# A sheet of 500,000 rows of 10 columns: ten times the largest force's payroll. Read into
+# Python lists that is some 400 MB, inside the 1 GB a worker may use.
+MAX_CELLS = 5_000_000
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # the Home Office workforce table expands to 38 MB
+MAX_RATIO = 200  # its content.xml compresses 42 times; a zip bomb, thousands of times
+MAX_MEMBERS = 10_000
+MAX_YAML_BYTES = 1024 * 1024
+MAX_MARKDOWN_CHARS = 2_000_000
+_CHUNK = 1 << 20
+_LARGE_MEMBER = 1 << 20  # a ratio matters only where a member expands to more than this
+
+
+@dataclass
+class _Grid:
+    """The extent of one sheet as a reader lays it out (1-based; 0 when empty)."""
+
+    rows: int = 0
+    columns: int = 0
+
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+class _Refusal(Exception):
+    """Over the budget: the message says which limit and by how much."""
+
+
+def check_spreadsheet(path: Path | str) -> None:
+    """Refuse (`InputError`) an XLSX or ODS at `path` whose reading would cost more than the
+    budget; other files (XLS, CSV) pass through unchecked. Reads the archive's directory and
+    streams the sheets' XML: a few hundred milliseconds for the Home Office workforce table."""
+    path = Path(path)
+    if path.suffix.lower() not in {".xlsx", ".xlsm", ".ods"}:
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive)
+    except zipfile.BadZipFile:
+        return  # not a zip at all: the reader says so in its own words
+    except _Refusal as exc:
+        raise InputError(f"{path.name}: too large to read safely ({exc})", [Problem(
+            file=path.name, message=f"{exc}; a spreadsheet may hold at most "
+            f"{MAX_CELLS:,} cells and expand to at most {MAX_UNCOMPRESSED_BYTES >> 20} MB")]) \
+            from None
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise _Refusal(f"the archive holds {len(members):,} files")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _Refusal(f"the archive expands to {total >> 20:,} MB")
+    for member in members:
+        if member.file_size > _LARGE_MEMBER and \
+                member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise _Refusal(f"{member.filename} is compressed "
+                           f"{member.file_size // max(member.compress_size, 1):,} times")
+    cells = 0
+    for member in members:
+        name = member.filename
+        if name == "content.xml":
+            grids = _ods_grids(archive, member)
+        elif re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+            grids = [_xlsx_grid(archive, member)]
+        else:
+            if name.endswith((".xml", ".rels")):
+                _no_doctype(archive, member)
+            continue
+        cells += sum(g.cells() for g in grids)
+        if cells > MAX_CELLS:
+            far = max(grids, key=_Grid.cells)
+            raise _Refusal(f"its sheets span {cells:,} cells (one reaches row {far.rows:,}, "
+                           f"column {far.columns:,})")
+
+
+def _chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo):  # noqa: ANN202
+    """The member's bytes in pieces that end at a tag's end (``>``), so no tag is split; the
+    reading stops at the size the directory declared (a lying directory cannot stream more)."""
+    carry = b""
+    read = 0
+    with archive.open(member) as stream:
+        while True:
+            block = stream.read(_CHUNK)
+            read += len(block)
+            if read > member.file_size + _CHUNK or read > MAX_UNCOMPRESSED_BYTES:
+                raise _Refusal(f"{member.filename} expands past its declared size")
+            if not block:
+                if carry:
+                    yield carry
+                return
+            data = carry + block
+            cut = data.rfind(b">") + 1
+            if cut == 0 and len(data) > 16 * _CHUNK:
+                raise _Refusal(f"{member.filename} holds a tag longer than 16 MB")
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+
+
+_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    with archive.open(member) as stream:
+        head = stream.read(4096)
+    if _DOCTYPE.search(head):
+        raise _Refusal(f"{member.filename} declares an XML document type (entities)")
+    return head
+
+
+# XLSX: a cell's position is its r="B7"; the declared dimension is checked too, since a reader
+# may size its grid from it. The farthest row and column are found by collecting the distinct
+# references of a chunk at C speed; only a sheet whose cells omit r= (allowed: each is then the
+# next) is walked tag by tag.
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,9})'
+                        rb'(?::\$?([A-Z]{1,3})\$?(\d{1,9}))?"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,12})"')  # as every writer puts it
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_XLSX_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+_R = re.compile(rb'\br="\$?([A-Z]{0,3})\$?(\d{0,12})"')
+_UNPOSITIONED_CELLS = 1_000_000
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _longest(values: set[bytes]) -> bytes:
+    """The largest of digit strings (or column letters) without leading zeros."""
+    return max(values, key=lambda v: (len(v), v))
+
+
+def _xlsx_grid(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Grid:
+    _no_doctype(archive, member)
+    grid = _Grid()
+    unpositioned = 0
+    for chunk in _chunks(archive, member):
+        for found in _DIMENSION.finditer(chunk):
+            last_column, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
+            declared = _Grid(int(last_row), _column_number(last_column))
+            if declared.cells() > MAX_CELLS:
+                raise _Refusal(f"{member.filename} declares a sheet to {last_column.decode()}"
+                               f"{last_row.decode()} ({declared.cells():,} cells)")
+        refs = _CELL_REF.findall(chunk)
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+        unpositioned += cells + len(_PREFIXED_CELL.findall(chunk)) - len(refs)
+        rows = {row for _column, row in refs}
+        columns = {column for column, _row in refs}
+        if rows:
+            grid.rows = max(grid.rows, int(_longest(rows).lstrip(b"0") or b"0"))
+        if columns:
+            grid.columns = max(grid.columns, _column_number(_longest(columns)))
+        if grid.cells() > MAX_CELLS:
+            raise _Refusal(f"{member.filename} has a cell at row {grid.rows:,}, "
+                           f"column {grid.columns:,} ({grid.cells():,} cells)")
+    if unpositioned > _UNPOSITIONED_CELLS:
+        raise _Refusal(f"{member.filename} holds {unpositioned:,} cells without a position")
+    if unpositioned:
+        walked = _walk_xlsx(archive, member)
+        grid.rows, grid.columns = max(grid.rows, walked.rows), max(grid.columns, walked.columns)
+    return grid
+
+
+def _walk_xlsx(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Grid:
+    grid = _Grid()
+    row = column = 0
+    for chunk in _chunks(archive, member):
+        for match in _XLSX_TAG.finditer(chunk):
+            ref = _R.search(match.group(2))
+            if match.group(1) == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                column = 0
+            elif ref and ref.group(1):
+                column = _column_number(ref.group(1))
+                row = int(ref.group(2)) if ref.group(2) else row
+            else:
+                column += 1
+            grid.rows, grid.columns = max(grid.rows, row), max(grid.columns, column)
+            if grid.cells() > MAX_CELLS:
+                raise _Refusal(f"{member.filename} has a cell at row {grid.rows:,}, "
+                               f"column {grid.columns:,} ({grid.cells():,} cells)")
+    return grid
+
+
+# ODS: rows and cells in order, each repeated `number-*-repeated` times. Empty repeated rows
+# and cells (a saved sheet ends with a million of them) cost nothing unless a value follows
+# them; so a sheet's grid reaches the last row and column holding a value. Each row is cut
+# out whole and measured with a few searches at C speed.
+_ODS_ROW = re.compile(rb"<(/?)(?:[\w.-]+:)?(table-row|table)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])")
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ROW_END = re.compile(rb"</(?:[\w.-]+:)?table-row>")
+_LONGEST_ROW = 64 * _CHUNK
+
+
+def _ods_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo):  # noqa: ANN202
+    """Pieces of the member that end just after a row's end, so that no row is split."""
+    carry = b""
+    for chunk in _chunks(archive, member):
+        data = carry + chunk
+        ends = list(_ROW_END.finditer(data, max(0, len(carry) - 32)))
+        last = ends[-1] if ends else None
+        if last is None:
+            if len(data) > _LONGEST_ROW:
+                raise _Refusal(f"{member.filename} holds a row longer than "
+                               f"{_LONGEST_ROW >> 20} MB")
+            carry = data
+            continue
+        carry = data[last.end():]
+        yield data[:last.end()]
+    if carry:
+        yield carry
+
+
+def _ods_grids(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list[_Grid]:
+    _no_doctype(archive, member)
+    grids: list[_Grid] = []
+    grid = _Grid()
+    row = 0
+    for piece in _ods_rows(archive, member):
+        start = repeats = 0
+        for match in _ODS_ROW.finditer(piece):
+            closing, kind, attributes, empty = match.groups()
+            if kind == b"table":
+                if not closing:
+                    grid = _Grid()
+                    grids.append(grid)
+                    row = 0
+            elif not closing:
+                found = _ROWS_REPEATED.search(attributes)
+                repeats = int(found.group(1)) if found else 1
+                start = match.end()
+                if empty:
+                    row += repeats
+            else:
+                columns = _last_value_column(piece[start:match.start()])
+                if columns:
+                    grid.rows = max(grid.rows, row + repeats)
+                    grid.columns = max(grid.columns, columns)
+                    if grid.cells() > MAX_CELLS:
+                        raise _Refusal(f"{member.filename} has a value at row {grid.rows:,}, "
+                                       f"column {grid.columns:,} ({grid.cells():,} cells)")
+                row += repeats
+    return grids
+
+
+def _last_value_column(row: bytes) -> int:
+    """The column (from 1) of the last cell holding a value in one row's XML; 0 for none."""
+    last = max(row.rfind(b"value-type="), row.rfind(b":p>"), row.rfind(b":p "))
+    if last < 0:
+        return 0
+    end = row.find(b">", last)
+    head = row[:end + 1 if end >= 0 else len(row)]
+    return len(_ODS_CELL.findall(head)) + sum(int(n) - 1 for n in _COLUMNS_REPEATED.findall(head))
+
+
+# --- YAML and Markdown ----------------------------------------------------------------------
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader refusing anchors and aliases (front matter and commitments never need
+    them; an alias bomb is nothing but them)."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not accepted", event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors (&name) are not accepted", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_ANCHOR_OR_ALIAS = re.compile(r"[&*][^\s,\[\]{}]")
+
+
+def load_yaml(text: str, *, name: str) -> object:
+    """`text` read as YAML (safe loader), refusing texts over `MAX_YAML_BYTES` and any anchor
+    or alias. Raises `yaml.YAMLError` for YAML it refuses or cannot read (the caller words
+    the message for its file), `InputError` for a text over the size limit."""
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError(f"{name}: the YAML is larger than {MAX_YAML_BYTES >> 20} MB",
+                         [Problem(name, f"{len(text):,} characters of YAML")])
+    if _ANCHOR_OR_ALIAS.search(text):  # cheap: the C loader when no anchor can be present
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 (a safe loader)
+    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a safe loader)

@@ -184,7 +184,7 @@ def test_the_debian_packages_the_tests_need_are_installed():
 # below. Imports inside functions count as imports.
 SRC = ROOT / "src"
 FLOOR = frozenset({"errors", "calendar", "vocabulary", "disclosure", "discovery", "tabular",
-                   "forces", "store"})
+                   "forces", "store", "budget", "ranges"})
 PRESENT = frozenset({"present"})
 DOMAINS = frozenset({"workforce", "flows", "paygap", "context", "commitments", "library",
                      "accounts", "returns"})

@@ -24,8 +24,7 @@ Who may do what is the service's decision (`service.NotAllowed` becomes a 403 he
 
 from __future__ import annotations
 
-import csv
-import io
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -37,6 +36,7 @@ from fastapi.responses import RedirectResponse, Response
 from parity.accounts.service import SignedIn
 from parity.errors import InputError
 from parity.forces import registry
+from parity.present import cells
 from parity.present.csrf import CsrfChecked
 from parity.present.deps import NO_STORE, RequireUser, SessionDep
 from parity.present.responses import respond, to_jsonable
@@ -102,38 +102,20 @@ def _table_rows(published: list[dict]) -> list[dict]:
     return rows
 
 
-def neutralised(value: object) -> object:
-    """A cell that a spreadsheet program would run as a formula, made plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _download(rows: list[dict], fmt: str, name: str) -> Response:
+    """The published returns as CSV or XLSX (cells that could run as formulas neutralised by
+    `parity.present.cells`)."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    header = [label for _key, label in CSV_COLUMNS]
+    table = [[row.get(key) for key, _label in CSV_COLUMNS] for row in rows]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([label for _key, label in CSV_COLUMNS])
-        for row in rows:
-            writer.writerow([neutralised(row.get(key)) for key, _label in CSV_COLUMNS])
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    from openpyxl import Workbook
-
-    book = Workbook()
-    about = book.active
-    about.title = "About"
-    for line in (f"Forces' gender equality returns: {name}",
-                 "Each return as accepted by the national coordinator.",
-                 "Source: the forces' annual returns, compiled in Parity."):
-        about.append([line])
-    sheet = book.create_sheet("Returns")
-    sheet.append([label for _key, label in CSV_COLUMNS])
-    for row in rows:
-        sheet.append([neutralised(row.get(key)) for key, _label in CSV_COLUMNS])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(buffer.getvalue(), headers=headers, media_type=(
+        return Response(cells.csv_text(header, table), media_type="text/csv; charset=utf-8",
+                        headers=headers)
+    with tempfile.TemporaryDirectory(prefix="parity-returns-") as folder:
+        path = Path(folder) / f"{name}.xlsx"
+        cells.write_xlsx(path, header, table, sheet="Returns")
+        body = path.read_bytes()
+    return Response(body, headers=headers, media_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 
 

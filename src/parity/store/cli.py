@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors
+from parity.store.backup import backup, restore
 
 
 @app.command("backup")
@@ -14,7 +15,6 @@ from parity.present.commands import JsonOption, app, console, emit_json, handles
 def backup_cmd(file: Path = typer.Argument(..., help="The backup file to write."),
                as_json: bool = JsonOption) -> None:
     """Back up the whole database (PARITY_DATABASE_URL) to FILE, while the site runs."""
-    from parity.store.backup import backup
 
     _report(backup(file), "backed up", as_json)
 
@@ -24,7 +24,6 @@ def backup_cmd(file: Path = typer.Argument(..., help="The backup file to write."
 def restore_cmd(file: Path = typer.Argument(..., help="A file written by 'parity backup'."),
                 as_json: bool = JsonOption) -> None:
     """Replace the whole database (PARITY_DATABASE_URL) with the backup in FILE."""
-    from parity.store.backup import restore
 
     _report(restore(file), "restored", as_json)
 

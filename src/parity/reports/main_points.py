@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from parity.commitments import service as commitments
 from parity.context import service as context
+from parity.forces import registry
 from parity.reports.format import number, pct, points
 from parity.workforce import findings
 
@@ -59,6 +62,10 @@ class _Figures:
     def gap_pct(self, label: str, value: float | None) -> str:
         return self._add(label, value, "pct", "—" if value is None else f"{value:.1f}%")
 
+    def forces(self, label: str, names: list[str]) -> str:
+        """Forces named in the sentence; the value is how many."""
+        return self._add(label, len(names), "forces", _names([{"force": n} for n in names]))
+
     def count(self, label: str, value: int | float | None, unit: str = "count") -> str:
         return self._add(label, value, unit, number(value))
 
@@ -93,7 +100,8 @@ def headline(moved: dict) -> Point:
             f"{_rose_or_fell(officers['change'])} by "
             f"{f.size(f'Officers, change on {year - 1}', officers['change'])} on the year")
     if officers["change_5y"] is not None:
-        text += (f" and {_rose_or_fell(officers['change_5y'])} by "
+        same_way = _rose_or_fell(officers["change_5y"]) == _rose_or_fell(officers["change"])
+        text += (f" and {'' if same_way else _rose_or_fell(officers['change_5y']) + ' '}by "
                  f"{f.size(f'Officers, change on {year - 5}', officers['change_5y'])} on five "
                  f"years")
     known = [p for p in moved["parts"] if p["change"] is not None]
@@ -223,9 +231,10 @@ def pay_gaps(session: Session, *, year: int) -> Point | None:
             f" across {f.count('Police forces reporting', police['n'])} forces, against "
             f"{f.gap_pct('Public administration, median of median hourly pay gaps', public['median'])}"
             f" in public administration")
-    missing = league["not_reported"]
+    missing = [registry().get(fid).name for fid in league["not_reported"]]
     if missing:
-        text += f"; {f.count('Police forces without a return', len(missing))} had no return"
+        names = f.forces("Police forces without a return", missing)
+        text += f"; {names} had no return"
     return Point("pay_gaps", text + ".", f.items)
 
 
@@ -244,7 +253,7 @@ def commitments_status(session: Session, *, year: int) -> Point | None:
             f"{f.count('Off track', totals['off_track'])} off track and "
             f"{f.count('Without data', totals['no_data'])} without the data to tell")
     if summary["as_of"]:
-        text += f" (as at {summary['as_of'][:10]})"
+        text += f" (as they stood on {date.fromisoformat(summary['as_of'][:10]):%-d %B %Y})"
     return Point("commitments", text + ".", f.items)
 
 

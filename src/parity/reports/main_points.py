@@ -13,7 +13,6 @@ held, say) writes no sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from datetime import date
 
 from sqlalchemy.orm import Session

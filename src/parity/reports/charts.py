@@ -262,7 +262,7 @@ def bar_chart(
     size = min(12, bar_height + 2)
     small = f' font-size="{size}"' if size != 12 else ""
     inside = bar_height >= size + 2
-    value_w = 24 if inside else 40
+    value_w = 24 if inside else int(0.6 * size * 6) + 8
     top = 26 if reference else 8
     gap = 5
     height = top + len(bars) * (bar_height + gap) + 26
@@ -318,8 +318,12 @@ def bar_chart(
                 value = (f'<text x="{left + w - 5:.1f}" y="{baseline}" text-anchor="end" '
                          f'fill="#ffffff"{weight}{small}>{text}</text>')
             else:
-                value = (f'<text x="{left + w + 4:.1f}" y="{baseline}"{weight}{small}>{text}'
-                         f'</text>')
+                # a white ground under the value hides the reference line where they cross
+                room = min(0.6 * size * len(str(text)) + 4, width - (left + w + 2))
+                ground = (f'<rect x="{left + w + 2:.1f}" y="{y}" width="{max(room, 0):.1f}" '
+                          f'height="{bar_height}" fill="#ffffff"/>')
+                value = (f'{ground}<text x="{left + w + 4:.1f}" y="{baseline}"{weight}{small}>'
+                         f'{text}</text>')
             shape = (f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
                      f'fill="{colour}"><title>{_t(b.label)}: {text}</title></rect>{value}')
         if b.href:

@@ -113,6 +113,17 @@ def test_a_force_report_stands_alone(wf_db):
     # what it is compared with is computed: England and Wales and its position
     lede = text_of(doc.xpath("//section[@id='force-dyfed-powys']//p[@class='lede']")[0])
     assert "England and Wales 29.7%" in lede and "43rd of 43 forces" in lede
+    # its own main points, each naming its figures
+    rules = [p.rule for p in report.main_points]
+    assert rules == ["force_all", "force_senior", "pipeline", "force_gap"]
+    for p in report.main_points:
+        assert all(f["shown"] in p.text for f in p.figures), p
+    senior = report.main_points[1].text
+    assert senior.startswith("On 31 March 2023 women were 17.1% of Dyfed-Powys's senior leaders")
+    assert "43rd of 43 forces" in senior
+    assert "for 17 years in a row, since 2007" in report.main_points[3].text
+    points = doc.xpath("//section[@id='force-dyfed-powys']//ol[@class='findings']/li")
+    assert len(points) == 4 and points[0].get("title").startswith("Figures: Dyfed-Powys")
 
 
 def test_methods_state_sources_coverage_and_quality(wf_db, monkeypatch):

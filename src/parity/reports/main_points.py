@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from parity.commitments import service as commitments
 from parity.context import service as context
 from parity.forces import registry
-from parity.reports.format import number, pct, points
+from parity.reports.format import number, ordinal, pct, points
 from parity.workforce import findings
 
 # How many forces a sentence names at most (the rest are counted).
@@ -157,14 +157,14 @@ def senior_falls(moved: dict) -> Point:
     return Point("senior_falls", text, f.items)
 
 
-def pipeline(pipe: dict) -> Point | None:
+def pipeline(pipe: dict, *, whose: str = "") -> Point | None:
     """R4: the share among constables, where the pipeline starts, against each later rank:
     the middle and senior groups' distance from it and the rank furthest below it."""
     if pipe["constable_share"] is None:
         return None
     f = _Figures()
     text = (f"Women were {f.share('Constables, share of women', pipe['constable_share'])} of "
-            f"constables, the rank every officer starts in")
+            f"{whose}constables, the rank every officer starts in")
     middle, senior = pipe["groups"]
     text += (f"; middle management stood "
              f"{f.size('Middle management, distance from constables', middle['gap'])} "
@@ -272,4 +272,64 @@ def main_points(session: Session, *, year: int) -> list[Point]:
         pay_gaps(session, year=year),
         commitments_status(session, year=year),
     ]
+    return [p for p in candidates if p is not None]
+
+
+def force_standing(profile: dict) -> list[Point]:
+    """F1, F2: a force's share among all its officers and among its senior leaders, against
+    England and Wales, its position among the 43 forces, and the change on 1 and 5 years."""
+    out = []
+    name, year = profile["force"]["name"], profile["year"]
+    for g in profile["groups"]:
+        if g["group"] == "middle" or not g["force"] or g["force"]["share_female"] is None:
+            continue
+        f, mine, national = _Figures(), g["force"], g["england_and_wales"]
+        who = "officers" if g["group"] == "all" else "senior leaders (Chief Inspector and above)"
+        text = (f"On 31 March {year} women were "
+                f"{f.share(f'{name}, {who}, share of women', mine['share_female'])} of "
+                f"{name}'s {who} (England and Wales "
+                f"{f.share(f'England and Wales, {who}, share of women', national['share_female'])})")
+        if g["position"]:
+            shown = f._add("Position among the forces", g["position"], "position",
+                           ordinal(g["position"]))
+            text += f", {shown} of {g['of']} forces"
+        if mine["share_female_change_1y"] is not None:
+            text += (f"; the share {_rose_or_fell(mine['share_female_change_1y'])} by "
+                     f"{f.size(f'{name}, {who}, change on {year - 1}', mine['share_female_change_1y'])}"
+                     f" on the year")
+        five = mine["share_female_change_5y"]
+        if five is not None:
+            same_way = _rose_or_fell(five) == _rose_or_fell(mine["share_female_change_1y"])
+            text += (f" and {'' if same_way else _rose_or_fell(five) + ' '}by "
+                     f"{f.size(f'{name}, {who}, change on {year - 5}', five)} on five years")
+        out.append(Point(f"force_{g['group']}", text + ".", f.items))
+    return out
+
+
+def force_gap(runs: dict, profile: dict) -> Point | None:
+    """F4: how many years in a row the force's senior share has stood below its all-officer
+    share, or that it does not this year."""
+    name, gap = profile["force"]["name"], profile["senior_gap"]
+    if gap is None:
+        return None
+    f = _Figures()
+    text = (f"{name}'s senior gap (senior share minus all-officer share) was "
+            f"{f.change(f'{name}, senior gap', gap)} (England and Wales "
+            f"{f.change('England and Wales, senior gap', profile['senior_gap_england_and_wales'])})")
+    row = next((r for r in runs["forces"] if r["force_id"] == profile["force"]["id"]), None)
+    if row:
+        text += (f": its senior share has been below its all-officer share for "
+                 f"{f.count('Years in a row below', row['years'], unit='years')} years in a "
+                 f"row, since {row['since']}")
+    return Point("force_gap", text + ".", f.items)
+
+
+def force_main_points(session: Session, *, year: int, profile: dict) -> list[Point]:
+    """A force's own main points for its report: its standing (F1, F2), its pipeline (R4 for
+    the force) and its senior gap (F4). `profile` is its `profiles.force_profile`."""
+    name = profile["force"]["name"]
+    pipe = findings.pipeline(session, year=year, area=name)
+    runs = findings.gap_runs(session, year=year)
+    candidates = [*force_standing(profile), pipeline(pipe, whose=f"{name}'s "),
+                  force_gap(runs, profile)]
     return [p for p in candidates if p is not None]

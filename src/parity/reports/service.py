@@ -106,6 +106,8 @@ def build_report(session: Session, *, year: int, force: str | None = None,
         for force_id in force_ids:
             profile = profiles.force_profile(session, force_id=force_id, year=year,
                                              national=cache)
+            if single:
+                points = main_points.force_main_points(session, year=year, profile=profile)
             profile["sections"] = sections.collect(session, extra, year=year,
                                                    force_id=force_id)
             forces.append(profile)

@@ -94,9 +94,9 @@ def _table_rows(table: etree._Element) -> tuple[list[str], list[list[str]]]:
     header: list[str] = []
     head = table.find("thead")
     if head is not None:
-        row = head.find("tr")
-        if row is not None:
-            header = [text_of(c) for c in row if c.tag in ("th", "td")]
+        heads = head.findall("tr")
+        if heads:  # the last row of a grouped header names the columns
+            header = [text_of(c) for c in heads[-1] if c.tag in ("th", "td")]
     rows = []
     for tr in table.iter("tr"):
         if head is not None and tr.getparent() is head:

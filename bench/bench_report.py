@@ -5,7 +5,7 @@ holding the bundled data: `parity report build --force Kent` (HTML and the accom
 tables, then with the PDF) and the national report's HTML, which a force would otherwise
 have to build to get its pages. Medians of RUNS runs, alternated; ratios printed. The
 machine's load is printed first and last: timings on the shared two-core machine vary with it.
-Run: ``.venv/bin/python bench/bench_report.py``.
+Run: ``.venv/bin/python bench/bench_report.py [RUNS]`` (default 3).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 3
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 PARITY = str(Path(sys.executable).parent / "parity")
 
 

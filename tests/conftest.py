@@ -44,7 +44,7 @@ settings.load_profile("explore" if os.environ.get("PARITY_HYPOTHESIS") == "explo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The date Parity takes as today (src/parity/clock.py), fixed so that what is due or overdue -
+# The date Parity takes as today (src/parity/calendar.py), fixed so that what is due or overdue -
 # a commitment's status, a review - comes out the same whenever the tests run. Servers the
 # tests start inherit it.
 TODAY = "2026-11-28"

@@ -1,15 +1,20 @@
-"""Project conventions: every command documented, every --json valid, fast start-up."""
+"""Project conventions: every command documented, fast start-up, and the layers of the code:
+every import points down, no cycles, no silent imports inside functions, no long files."""
 
 from __future__ import annotations
 
+import ast
+import re
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer.main
 
 from parity.cli import load_commands
-from parity.commands import app
+from parity.present.commands import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +47,6 @@ def test_every_command_is_documented():
 
 
 def test_every_setting_is_documented():
-    import re
-
     text = docs_text()
     settings = set()
     for path in (ROOT / "src").rglob("*.py"):
@@ -75,3 +78,204 @@ def test_the_debian_packages_the_tests_need_are_installed():
     missing = [pkg for pkg in listed
                if subprocess.run(["dpkg", "-s", pkg], capture_output=True).returncode != 0]
     assert not missing, f"run scripts/setup.sh as root; missing Debian packages: {missing}"
+
+
+# The layers (docs/architecture.md) ------------------------------------------------------------
+# Every import points down: the floor imports nothing above it; `present` imports the floor
+# only; a domain imports the floor, `present`, its own modules and other domains' `service`;
+# the front ends (web, reports, the CLI's entry point, the bundled loader) import anything
+# below. Imports inside functions count as imports.
+SRC = ROOT / "src"
+FLOOR = frozenset({"errors", "calendar", "vocabulary", "disclosure", "discovery", "tabular",
+                   "forces", "store"})
+PRESENT = frozenset({"present"})
+DOMAINS = frozenset({"workforce", "flows", "paygap", "context", "commitments", "library",
+                     "accounts"})
+FRONT_ENDS = frozenset({"web", "reports", "cli", "bundled", "__main__"})
+RANK = {**dict.fromkeys(FLOOR, 1), **dict.fromkeys(PRESENT, 2), **dict.fromkeys(DOMAINS, 3),
+        **dict.fromkeys(FRONT_ENDS, 4)}
+# A domain's own front end, at home: the modules that draw, serve or print its figures.
+DOMAIN_FRONT_MODULES = frozenset({"cli", "views", "api", "report", "charts"})
+# One name per kind of file: these are the other names they went by.
+OTHER_NAMES = frozenset({"visuals", "pages", "profiles", "plots", "graphs", "routes"})
+MAX_LINES = 600
+REASON = re.compile(r"#\s*(deferred|cycle):\s*\S")
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # parity.x.y
+    target: str  # parity.a.b (the module imported, or the package if a name in it)
+    line: int
+    in_function: bool
+    reason: bool  # a "# deferred: ..." comment on its line or the line before
+
+
+def _module_name(path: Path, src: Path) -> str:
+    parts = list(path.relative_to(src).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def modules(src: Path = SRC) -> dict[str, Path]:
+    return {_module_name(p, src): p for p in sorted((src / "parity").rglob("*.py"))}
+
+
+def imports(found: dict[str, Path]) -> list[Import]:
+    """Every import of a Parity module by a Parity module, at any depth of the code."""
+    out = []
+    for name, path in found.items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        tree = ast.parse(text)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        inner: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner |= {id(n) for n in ast.walk(node) if isinstance(n, ast.Import |
+                                                                        ast.ImportFrom)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in found else base
+                           for a in node.names]
+            else:
+                continue
+            around = " ".join(lines[max(node.lineno - 2, 0):node.lineno])
+            for target in targets:
+                while target and target not in found:
+                    target = target.rpartition(".")[0]
+                if target and target != name and target.startswith("parity"):
+                    out.append(Import(name, target, node.lineno, id(node) in inner,
+                                      bool(REASON.search(around))))
+    return out
+
+
+def _unit(module: str) -> str:
+    """The layer unit of a module: ``parity.flows.service`` -> ``flows``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "parity"
+
+
+def _rank(module: str) -> int:
+    """A module's layer; a floor package's own front end (``forces/cli.py``) sits with the
+    domains' front ends."""
+    parts = module.split(".")
+    unit = _unit(module)
+    if unit in FLOOR and len(parts) > 2 and parts[2] in DOMAIN_FRONT_MODULES:
+        return RANK["workforce"]
+    return RANK[unit]
+
+
+def upward(found_imports: list[Import]) -> list[str]:
+    """Every import that points up, or around a domain's service."""
+    bad = []
+    for imp in found_imports:
+        src, dst = _unit(imp.source), _unit(imp.target)
+        where = f"{imp.source}:{imp.line} -> {imp.target}"
+        if src == "parity" or dst == "parity":
+            continue
+        if src not in RANK or dst not in RANK:
+            bad.append(f"{where} (a package outside the layers: add it to test_conventions)")
+        elif src == dst:
+            own = imp.source.split(".")
+            theirs = imp.target.split(".")
+            if (src in DOMAINS and len(own) > 2 and len(theirs) > 2
+                    and own[2] not in DOMAIN_FRONT_MODULES and theirs[2] in DOMAIN_FRONT_MODULES):
+                bad.append(f"{where} (a domain's core imports its own front end)")
+        elif _rank(imp.target) > _rank(imp.source):
+            bad.append(f"{where} (up)")
+        elif src in DOMAINS and dst in DOMAINS and imp.target != f"parity.{dst}.service":
+            bad.append(f"{where} (around {dst}'s service)")
+    return bad
+
+
+def cycles(found_imports: list[Import]) -> list[list[str]]:
+    """The import cycles between modules (strongly connected components of two or more)."""
+    graph: dict[str, set[str]] = {}
+    for imp in found_imports:
+        graph.setdefault(imp.source, set()).add(imp.target)
+        graph.setdefault(imp.target, set())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan, iterative enough for a few hundred modules
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return out
+
+
+def test_every_import_points_down():
+    bad = upward(imports(modules()))
+    assert not bad, "imports pointing up or around a service:\n" + "\n".join(bad)
+
+
+def test_no_import_cycles():
+    found = cycles(imports(modules()))
+    assert not found, f"import cycles: {found}"
+
+
+def test_every_import_inside_a_function_says_why():
+    silent = [f"{i.source}:{i.line} -> {i.target}" for i in imports(modules())
+              if i.in_function and not i.reason]
+    assert not silent, ("imports inside functions without a '# deferred: <measured reason>' "
+                        "comment:\n" + "\n".join(silent))
+
+
+def test_no_file_over_600_lines():
+    long = {str(p.relative_to(ROOT)): n for p in sorted((SRC / "parity").rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"files over {MAX_LINES} lines: {long}"
+
+
+def test_one_name_for_each_kind_of_file():
+    odd = [str(p.relative_to(ROOT)) for p in sorted((SRC / "parity").rglob("*.py"))
+           if p.stem in OTHER_NAMES]
+    assert not odd, (f"{odd}: a domain's files are named importer, models, schemas, service, "
+                     "metrics, validation, cli, views, api, report, charts")
+    packages = {p.name for p in (SRC / "parity").iterdir() if (p / "__init__.py").exists()}
+    assert packages <= set(RANK), f"packages outside the layers: {packages - set(RANK)}"
+
+
+def test_the_layer_checks_catch_a_bad_import(tmp_path):
+    # The checks above on a copy of the code with one import added that points up.
+    copy = tmp_path / "src"
+    shutil.copytree(SRC / "parity", copy / "parity")
+    service = copy / "parity" / "flows" / "service.py"
+    service.write_text(service.read_text(encoding="utf-8")
+                       + "\n\ndef _bad():\n    from parity.web import app  # noqa\n",
+                       encoding="utf-8")
+    found = modules(copy)
+    got = imports(found)
+    assert any("parity.flows.service" in b and "parity.web.app" in b for b in upward(got))
+    assert any(i.in_function and not i.reason and i.target == "parity.web.app" for i in got)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from parity.commands import app
+from parity import bundled  # noqa: F401 - its module registers ``parity import bundled``
 from parity.discovery import domain_modules
+from parity.present.commands import app
 
 
 def load_commands() -> None:

@@ -141,7 +141,7 @@ def read_csv_rows(path: Path) -> list[list[str]]:
 
 
 def _workbook(path: Path):  # noqa: ANN202
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook  # deferred: only the ODS/XLSX readers need it
 
     try:
         return CalamineWorkbook.from_path(str(path))
@@ -157,9 +157,12 @@ def header_key(value: object) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, *, squeeze: bool = True) -> str:
+    """A cell as text: "" for an empty cell, a whole number read as a float without its
+    ".0" (spreadsheets store 2023 as 2023.0), white space trimmed, and runs of white space
+    inside made one space (`squeeze`; False keeps them)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return " ".join(str(value).split()) if squeeze else str(value).strip()

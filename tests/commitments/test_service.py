@@ -47,9 +47,9 @@ def test_baselines_come_from_the_official_figures(wf_db):
 
 
 def test_every_territorial_force_has_its_official_senior_baseline(wf_db):
+    from parity import vocabulary as v
     from parity.forces import registry
     from parity.workforce import metrics as wm
-    from parity.workforce import vocabulary as v
 
     fte, _ = ws.counts_by_force_and_sex(wf_db, year=2019, ranks=v.RANK_GROUPS["senior"])
     for force in registry().territorial():
@@ -224,7 +224,7 @@ def test_a_commitment_cites_a_library_article_by_its_id(wf_db, tmp_path):
     assert service.articles_cited(wf_db, links) == {str(article.id): {
         "href": f"/library/articles/{article.id}",
         "title": "Reverse mentoring for senior leaders"}}
-    assert [c["ref"] for c in library.cited_for(wf_db, ref=article.id)] == ["kent-1"]
+    assert [c["ref"] for c in service.cited_for(wf_db, ref=article.id)] == ["kent-1"]
     with pytest.raises(InputError) as err:
         service.link_article(wf_db, ref="kent-1", article=str(article.id + 999), by="lead")
     assert "the library holds no article" in err.value.problems[0].message

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parity.commitments import defaults, service
+from parity.present.responses import to_jsonable
 from parity.store.models import Source
 from parity.web.app import CONTENT_SECURITY_POLICY, create_app
-from parity.web.responses import to_jsonable
 from tests.commitments.conftest import MENTORING_URL, at, kent_senior, mentoring_articles
 from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.web import test_browser as browser_fixtures

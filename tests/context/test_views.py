@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from parity.commands import _clean
 from parity.context import service
+from parity.present.commands import _clean
 from tests.cli_runner import parity
 from tests.web.conftest import page, text_of
 

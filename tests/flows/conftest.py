@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.flows.vocabulary import COLUMNS
+from parity.vocabulary import COLUMNS
 
 
 def write_extract(path: Path, rows: list[dict]) -> Path:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parity import calendar
+from parity import vocabulary as wv
 from parity.flows import metrics
-from parity.flows import vocabulary as fv
 from parity.flows.validation import Events, Problems, check_sequences
 
 RANKS = metrics.RANKS
@@ -28,13 +29,13 @@ def histories(draw, min_gap: int = 0) -> Events:  # noqa: ANN001
         for _ in range(draw(st.integers(1, 6))):
             day += timedelta(days=draw(st.integers(min_gap, 500)))
             if not in_service:
-                kind, rank = fv.JOINING, draw(st.integers(0, 2))
+                kind, rank = wv.JOINING, draw(st.integers(0, 2))
             else:
-                kind = draw(st.sampled_from([fv.PROMOTION, fv.HOURS_CHANGE, fv.LEAVING]))
-                if kind == fv.PROMOTION and rank == len(RANKS) - 1:
-                    kind = fv.LEAVING
-            from_rank = RANKS[rank] if kind == fv.PROMOTION else None
-            if kind == fv.PROMOTION:
+                kind = draw(st.sampled_from([wv.PROMOTION, wv.HOURS_CHANGE, wv.LEAVING]))
+                if kind == wv.PROMOTION and rank == len(RANKS) - 1:
+                    kind = wv.LEAVING
+            from_rank = RANKS[rank] if kind == wv.PROMOTION else None
+            if kind == wv.PROMOTION:
                 rank += 1
             row += 1
             ev.row.append(row)
@@ -46,14 +47,14 @@ def histories(draw, min_gap: int = 0) -> Events:  # noqa: ANN001
             ev.rank.append(RANKS[rank])
             ev.from_rank.append(from_rank)
             ev.fte.append(draw(st.sampled_from([0.5, 0.8, 1.0])))
-            ev.leaving_reason.append("other" if kind == fv.LEAVING else None)
-            in_service = kind != fv.LEAVING
+            ev.leaving_reason.append("other" if kind == wv.LEAVING else None)
+            in_service = kind != wv.LEAVING
     return ev
 
 
 def _brute_stock(ev: Events, year: int) -> dict[tuple[str, str], tuple[int, float]]:
     """Everyone's state on 31 March `year`, found by replaying their events."""
-    end = fv.year_end(year)
+    end = calendar.year_end(year)
     last: dict[str, int] = {}
     for i in range(len(ev)):
         if ev.event_date[i] <= end:
@@ -62,7 +63,7 @@ def _brute_stock(ev: Events, year: int) -> dict[tuple[str, str], tuple[int, floa
                 last[ev.person_id[i]] = i
     out: dict[tuple[str, str], list] = {}
     for i in last.values():
-        if ev.event[i] != fv.LEAVING:
+        if ev.event[i] != wv.LEAVING:
             cell = out.setdefault((ev.rank[i], ev.sex[i]), [0, 0.0])
             cell[0] += 1
             cell[1] += ev.fte[i]
@@ -78,7 +79,7 @@ def test_implied_stocks_match_a_replay_of_every_person(ev):
     stocks = metrics.implied_stocks(
         person_id=ev.person_id, event=ev.event, event_date=ev.event_date,
         worker_type=ev.worker_type, rank=ev.rank, sex=ev.sex, fte=ev.fte, order=ev.order)
-    years = sorted({fv.flows_year(d) for d in ev.event_date})
+    years = sorted({calendar.flows_year(d) for d in ev.event_date})
     for year in range(years[0], years[-1] + 1):
         got = {(s["rank"], s["sex"]): (s["headcount"], s["fte"]) for s in stocks
                if s["year"] == year}
@@ -99,11 +100,11 @@ def test_flows_between_any_two_snapshots_add_up(ev):
     by_year: dict[int, dict] = {}
     for s in stocks:
         by_year.setdefault(s["year"], {}).setdefault(s["rank"], {})[s["sex"]] = s["headcount"]
-    for year in sorted({fv.flows_year(d) for d in ev.event_date}):
+    for year in sorted({calendar.flows_year(d) for d in ev.event_date}):
         counts = [metrics.EventCount(ev.event[i], ev.sex[i],
                                      ev.worker_type_before[i], ev.rank_before[i],
                                      ev.worker_type[i], ev.rank[i], ev.leaving_reason[i], 1)
-                  for i in range(len(ev)) if fv.flows_year(ev.event_date[i]) == year]
+                  for i in range(len(ev)) if calendar.flows_year(ev.event_date[i]) == year]
         table = metrics.flow_table(counts, by_year.get(year - 1, {}), by_year.get(year, {}))
         for rank in RANKS:
             for sex in metrics.FLOW_SEXES:
@@ -137,9 +138,9 @@ def test_the_order_of_rows_in_the_file_does_not_matter(ev, rnd):
 
 
 def test_flows_year_boundaries():
-    assert fv.flows_year(date(2022, 3, 31)) == 2022
-    assert fv.flows_year(date(2022, 4, 1)) == 2023
-    assert fv.flows_year(date(2023, 1, 15)) == 2023
+    assert calendar.flows_year(date(2022, 3, 31)) == 2022
+    assert calendar.flows_year(date(2022, 4, 1)) == 2023
+    assert calendar.flows_year(date(2023, 1, 15)) == 2023
 
 
 @settings(max_examples=200, deadline=None)

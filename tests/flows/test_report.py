@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 
 from parity.flows import report, service
 from parity.flows.importer import import_hr
-from parity.reports.format import pct
+from parity.present.format import pct
 from parity.reports.service import build_report
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from parity.flows import service, views
 from parity.flows.importer import import_hr
 from parity.flows.projection import Scenario
-from parity.reports.format import pct
+from parity.present.format import pct
+from parity.present.responses import to_jsonable
 from parity.store import make_engine
-from parity.web.responses import to_jsonable
 from tests.cli_runner import parity
 from tests.web.conftest import client, page, session, text_of  # noqa: F401
 

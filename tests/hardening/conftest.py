@@ -104,7 +104,7 @@ def payroll_rows() -> list[list[str]]:
 
 
 def hr_rows() -> list[list[str]]:
-    from parity.flows.vocabulary import COLUMNS
+    from parity.vocabulary import COLUMNS
     from tests.flows.conftest import tiny_history
 
     return [list(COLUMNS)] + [["" if r.get(c) is None else str(r.get(c, "")) for c in COLUMNS]

@@ -88,8 +88,8 @@ def test_synth_articles_then_import(sqlite_url, tmp_path):
 
 def test_every_library_command_is_documented():
     from parity.cli import load_commands
-    from parity.commands import app, import_app, synth_app
     from parity.library.cli import library_app
+    from parity.present.commands import app, import_app, synth_app
 
     load_commands()
     assert app

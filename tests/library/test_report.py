@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from parity.library import report, service
 from parity.library.importer import import_articles
 from parity.library.samples import front_matter_file
-from parity.reports.format import pct
+from parity.present.format import pct
 from parity.reports.sections import discover
 from parity.reports.service import build_report
 

@@ -16,11 +16,12 @@ import pytest
 from lxml import html as lxml_html
 from sqlalchemy.orm import Session
 
+from parity.commitments import service as commitments_service
 from parity.library import service
 from parity.library.samples import front_matter_file, html_page, write_corpus
 from parity.library.views import safe_snippet
-from parity.reports.format import pct
-from parity.web.responses import to_jsonable
+from parity.present.format import pct
+from parity.present.responses import to_jsonable
 from tests.helpers import drop_pg_database, fresh_pg_with_workforce
 from tests.library.conftest import ARTICLES, write_fixture_corpus
 from tests.web import test_browser as browser_fixtures
@@ -315,7 +316,7 @@ def test_article_json_and_api_are_the_service_output(client, session):
         (f"/api/v1/library/articles/{kent}/check", service.check_figures(session, ref=kent)),
         (f"/api/v1/library/articles/{kent}/similar",
          service.more_like_this(session, ref=kent, limit=10)),
-        (f"/api/v1/library/articles/{kent}/commitments", service.cited_for(session, ref=kent)),
+        (f"/api/v1/library/articles/{kent}/commitments", commitments_service.cited_for(session, ref=kent)),
         ("/api/v1/library/themes", service.themes(session)),
         ("/api/v1/library/forces", service.counts_by_force(session)),
         ("/api/v1/library/practice", service.shared_practice(session)),
@@ -356,9 +357,9 @@ def test_commitments_citing_an_article(client, session):
     assert len(cited) == 1 and "national-2019-1" in words(cited[0])
     assert cited[0].xpath("a")[0].get("href") == "/commitments/national-2019-1"
     assert "mentoring circles" in words(cited[0])
-    assert service.cited_for(session, ref=herts.id)[0]["ref"] == "national-2019-1"
+    assert commitments_service.cited_for(session, ref=herts.id)[0]["ref"] == "national-2019-1"
     kent = service.get_article(session, ref=KENT)
-    assert service.cited_for(session, ref=kent.id) == []
+    assert commitments_service.cited_for(session, ref=kent.id) == []
 
 
 # hostile content -------------------------------------------------------------------------------

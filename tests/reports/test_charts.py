@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from parity.reports import charts, format
+from parity.present import charts, format
 
 SVG = "{http://www.w3.org/2000/svg}"
 shares = st.one_of(st.none(), st.floats(min_value=0, max_value=1, allow_nan=False))

@@ -11,7 +11,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from parity.reports.charts import Bar, bar_chart
+from parity.present.charts import Bar, bar_chart
 from parity.reports.pdf import with_alt_text, write_pdf
 from parity.reports.service import build_report
 

@@ -14,7 +14,7 @@ from parity.reports.service import build_report
 REPORT = '''
 from pathlib import Path
 
-from parity.reports.sections import clean_html, render_fragment
+from parity.present.templating import clean_html, render_fragment
 from parity.workforce import service
 
 

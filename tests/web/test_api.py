@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from parity.commands import _clean
 from parity.forces import registry
-from parity.reports import profiles
+from parity.present.commands import _clean
+from parity.workforce import report as profiles
 from parity.workforce import service
 
 

@@ -25,7 +25,7 @@ with warnings.catch_warnings():
 from parity.accounts import service as accounts
 from parity.errors import InputError
 from parity.paygap import service as paygap
-from parity.reports.format import number
+from parity.present.format import number
 from parity.store.models import Source
 from parity.web.app import create_app
 from tests.accounts.webapp import PASSWORD, csrf_of, signed_in_client
@@ -206,7 +206,7 @@ COUNT = st.integers(min_value=0, max_value=40)
        everyone=st.tuples(COUNT, COUNT), quarter_sizes=st.lists(COUNT, min_size=4, max_size=4))
 def test_no_pay_gap_figure_rests_on_fewer_than_10_people(full_pay, bonus, everyone,
                                                          quarter_sizes):
-    from parity.web.private import paygap_shown
+    from parity.paygap.service import shown as paygap_shown
 
     figures = {
         "counts": {"full_pay_male": full_pay[0], "full_pay_female": full_pay[1],

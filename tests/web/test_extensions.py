@@ -19,9 +19,9 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 
-from parity.web.deps import SessionDep
-from parity.web.responses import respond
-from parity.web.templating import templates_for
+from parity.present.deps import SessionDep
+from parity.present.responses import respond
+from parity.present.templating import templates_for
 from parity.workforce import service
 
 router = APIRouter(prefix="/demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parity.reports.format import pct
+from parity.present.format import pct
 from parity.workforce import service
 from tests.web.conftest import page, text_of
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from parity.commitments import charts, metrics
 from parity.commitments import service as commitments
 from parity.commitments import views as commitment_views
+from parity.disclosure import SUPPRESSED
 from parity.flows import service as flows
-from parity.reports.format import SUPPRESSED
 from tests.accounts.webapp import (  # noqa: F401  (fixtures)
     anon,
     app,

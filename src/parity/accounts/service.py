@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from parity.accounts.models import LoginFailure, User, UserSession
 from parity.errors import InputError, Problem
+from parity.forces import registry
 
 ROLES = ("coordinator", "force_lead", "analyst")
 FORCE_ROLES = frozenset({"force_lead", "analyst"})
@@ -120,8 +121,6 @@ def add_user(session: Session, *, email: str, role: str, password: str, force: s
              now: datetime | None = None) -> dict:
     """A new user. `force` (any spelling the registry knows) is required for a ``force_lead``
     or ``analyst`` and refused for a ``coordinator``. `InputError` lists every problem."""
-    from parity.forces import registry
-
     email = normalise_email(email)
     problems = []
     if not EMAIL.match(email) or len(email) > 254:
@@ -276,8 +275,6 @@ def end_session(session: Session, *, token: str | None) -> None:
 def visible_force_ids(user: SignedIn) -> list[str]:
     """The forces whose private figures `user` may see: every force for a coordinator."""
     if user.role == "coordinator":
-        from parity.forces import registry
-
         return [f.id for f in registry().forces]
     return [user.force_id] if user.force_id else []
 

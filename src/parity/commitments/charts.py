@@ -6,7 +6,7 @@
   risk, off track or without data (one stacked bar each).
 - `status_dot(status)`: the small coloured mark shown beside a status word in tables.
 
-Like `parity.reports.charts` (whose `line_chart` draws the indicator chart): ``role="img"``,
+Like `parity.present.charts` (whose `line_chart` draws the indicator chart): ``role="img"``,
 a ``<title>`` and a ``<desc>`` stating the figures in words, presentation attributes only (a
 strict Content-Security-Policy allows them), every text escaped. Status is never told by
 colour alone: each mark also carries a symbol and the tables the status in words.
@@ -21,7 +21,8 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from parity.commitments import metrics
-from parity.reports.charts import FONT, GRID, INK, MUTED, Series, line_chart
+from parity.forces import registry
+from parity.present.charts import FONT, GRID, INK, MUTED, Series, line_chart
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
                  "no_data": "No data"}
@@ -46,8 +47,6 @@ def fmt_change(change: float | None, unit: str | None = None) -> str:
 
 def force_name(force_id: str | None) -> str:
     """A force's name from its registry id ("England and Wales" for None)."""
-    from parity.forces import registry
-
     if force_id is None:
         return "England and Wales"
     try:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import typer
 
-from parity import clock
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity import calendar
+from parity.commitments.metrics import fmt_value
 from parity.errors import InputError
+from parity.forces import registry
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 commitments_app = typer.Typer(
     help="Commitments: pledges with their indicators, baselines, targets and status.",
@@ -34,14 +36,13 @@ SPARKS = "▁▂▃▄▅▆▇█"
 def _force_id(name: str | None) -> str | None:
     if name is None:
         return None
-    from parity.forces import registry
 
     return registry().force(name).id
 
 
 def esc(text: str) -> str:
     """User text made safe for Rich markup (titles may hold square brackets)."""
-    from rich.markup import escape
+    from rich.markup import escape  # deferred: rich costs ~0.5 s at start-up
 
     return escape(text)
 
@@ -49,13 +50,11 @@ def esc(text: str) -> str:
 def _area_name(force: str | None) -> str:
     if force is None:
         return "England and Wales"
-    from parity.forces import registry
 
     return registry().force(force).name
 
 
 def _fmt(value, unit) -> str:  # noqa: ANN001
-    from parity.commitments.metrics import fmt_value
 
     return fmt_value(value, unit or "value")
 
@@ -80,7 +79,7 @@ def _status(text: str | None) -> str:
 @handles_input_errors
 def list_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     """List commitments: for a force, the national ones it adopted and its own."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         items = service.list_commitments(s, force_id=_force_id(force), as_of=as_of)
@@ -88,7 +87,7 @@ def list_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption)
     if as_json:
         emit_json(items)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title="Commitments" + (f" of {force}" if force else ""))
     for col in ("ref", "made", "scope", "theme", "title", "indicators", "owner"):
@@ -106,7 +105,7 @@ def list_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption)
 def show_cmd(ref: str = typer.Argument(..., help="The commitment's ref (e.g. national-2019-1)."),
              as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     """One commitment with its indicators and linked articles."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         c = service.get_commitment(s, ref=ref, as_of=as_of)
@@ -163,7 +162,9 @@ def add_cmd(
 ) -> None:
     """Add a commitment with one indicator (more through `parity commitments import`)."""
 
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.commitments.validation import parse_params
 
     try:
@@ -176,7 +177,7 @@ def add_cmd(
     data = {
         "ref": ref, "scope": "force" if force else "national", "force": force,
         "refines": refines, "title": title, "theme": theme, "owner": owner,
-        "made": made or clock.today().isoformat(), "summary": summary,
+        "made": made or calendar.today().isoformat(), "summary": summary,
         "indicators": [{
             "kind": kind, "label": label, "role": role, "params": params,
             "direction": direction, "baseline_year": baseline_year, "baseline_value": baseline,
@@ -204,7 +205,7 @@ def set_target_cmd(
     by: str = BY, as_json: bool = JsonOption,
 ) -> None:
     """Move an indicator's target (kept in history; earlier reports are unchanged)."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         change = service.set_target(s, ref=ref, position=indicator, target_value=target,
@@ -226,7 +227,7 @@ def record_cmd(
     by: str = BY, as_json: bool = JsonOption,
 ) -> None:
     """Enter a value by hand (with its evidence) for a manual indicator."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         row = service.record_value(s, ref=ref, position=indicator, force_id=_force_id(force),
@@ -245,7 +246,7 @@ def link_cmd(ref: str = typer.Argument(...),
              note: str = typer.Option(None, "--note"), by: str = BY,
              as_json: bool = JsonOption) -> None:
     """Cite a best-practice article as an action taken for a commitment."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         change = service.link_article(s, ref=ref, article=article, note=note, by=by)
@@ -261,7 +262,7 @@ def link_cmd(ref: str = typer.Argument(...),
 def withdraw_cmd(ref: str = typer.Argument(...), note: str = typer.Option(None, "--note"),
                  by: str = BY, as_json: bool = JsonOption) -> None:
     """Withdraw a commitment (kept with its history; earlier reports still show it)."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         change = service.withdraw(s, ref=ref, by=by, note=note)
@@ -277,7 +278,9 @@ def withdraw_cmd(ref: str = typer.Argument(...), note: str = typer.Option(None, 
 def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     """Each commitment's status for a force (or England and Wales): on_track, at_risk,
     off_track or no_data, with the reason."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -288,7 +291,7 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
     if as_json:
         emit_json(items)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     title = f"Commitments: {_area_name(force)}" + (f", as of {as_of}" if as_of else "")
     table = Table(title=title, show_lines=True)
@@ -319,7 +322,9 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
 @handles_input_errors
 def overview_cmd(as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     """Force by force: how many commitments are on track, at risk, off track or without data."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -329,7 +334,7 @@ def overview_cmd(as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     if as_json:
         emit_json(rows)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title="Commitments, force by force" + (f", as of {as_of}" if as_of else ""))
     table.add_column("force")
@@ -351,7 +356,9 @@ def review_cmd(force: str = FORCE,
                as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     """What changed since the last 1-year or 3-year review: status, figures and the changes
     made to each commitment."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -362,7 +369,7 @@ def review_cmd(force: str = FORCE,
     if as_json:
         emit_json(items)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{years}-year review: {_area_name(force)}")
     for col in ("ref", "title", "then", "now", "figure then", "figure now", "changes made"):
@@ -383,7 +390,7 @@ def review_cmd(force: str = FORCE,
 def history_cmd(ref: str = typer.Argument(..., help="The commitment's ref."),
                 as_json: bool = JsonOption) -> None:
     """Every change to a commitment: who, when, what (and values entered by hand)."""
-    from parity.commitments import service
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         entries = service.history(s, ref=ref)
@@ -391,7 +398,7 @@ def history_cmd(ref: str = typer.Argument(..., help="The commitment's ref."),
     if as_json:
         emit_json(entries)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"History of {ref}")
     for col in ("version", "when", "who", "action", "what"):
@@ -409,6 +416,7 @@ def import_cmd(path: Path = IMPORT_PATH,
                                        "file's extension)."),
                by: str = BY, as_json: bool = JsonOption) -> None:
     """Import commitments (all-or-nothing; a ref already held is updated, with history)."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.commitments.importer import import_commitments
 
     with session() as s:
@@ -429,6 +437,7 @@ def export_cmd(fmt: str = typer.Option("yaml", "--format", help="yaml or csv."),
                out: Path = OUT,
                force: str = FORCE) -> None:
     """Export commitments as YAML or CSV (a force's own with --force)."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.commitments.importer import FORMATS, export_commitments, render
 
     if fmt not in FORMATS:

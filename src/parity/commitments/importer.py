@@ -23,6 +23,7 @@ from parity.commitments import schemas, service
 from parity.commitments.models import Commitment
 from parity.commitments.validation import Where, check_commitment
 from parity.errors import InputError, Problem
+from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
 
 KIND = "commitments"
@@ -276,8 +277,6 @@ def export_commitments(session: Session, *, force_id: str | None = None) -> list
     national first), withdrawn ones included with their state."""
     items = service.list_commitments(session, include_withdrawn=True)
     if force_id is not None:
-        from parity.forces import registry
-
         force_id = registry().force(force_id).id
         items = [c for c in items if c["force"] == force_id]
     return [{k: v for k, v in c.items() if k not in ("id", "version", "adopted")} for c in items]

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from parity import calendar
+
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
 # Worst first: a commitment takes the worst status of its measured indicators, and missing
 # data ranks above on_track so that a commitment with a hole in it is never shown green.
@@ -93,13 +95,11 @@ def fit_line(points: Mapping[int, float] | Iterable[tuple[float, float]]) -> Lin
 
 def year_of(day: date) -> float:
     """A date on the snapshot axis: 31 March of year Y is Y.0; a year later is Y + 1."""
-    anchor = date(day.year, 3, 31)
+    anchor = calendar.snapshot_date(day.year)
     return day.year + (day - anchor).days / 365.25
 
 
-def snapshot_year(day: date) -> int:
-    """The latest 31 March snapshot year on or before `day`."""
-    return day.year if (day.month, day.day) >= (3, 31) else day.year - 1
+snapshot_year = calendar.snapshot_year
 
 
 def fmt_value(value: float | None, unit: str) -> str:
@@ -288,11 +288,8 @@ def assess(
     return result
 
 
-def target_snapshot_year(target_date: date) -> int:
-    """The first 31 March snapshot year on or after a target date (its figure says whether
-    the target was met)."""
-    return target_date.year if (target_date.month, target_date.day) <= (3, 31) \
-        else target_date.year + 1
+# The first snapshot on or after a target date: its figure says whether the target was met.
+target_snapshot_year = calendar.next_snapshot_year
 
 
 def _expected(expected_years: Iterable[int] | None, target_date: date | None,
@@ -302,7 +299,7 @@ def _expected(expected_years: Iterable[int] | None, target_date: date | None,
     expected = set(expected_years) if expected_years is not None else set()
     if target_date is not None and as_of is not None:
         due = target_snapshot_year(target_date)
-        if date(due, 3, 31) <= as_of:
+        if calendar.snapshot_date(due) <= as_of:
             expected.add(due)
     return expected
 

@@ -23,7 +23,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from parity import calendar
+from parity import vocabulary as v
+from parity.commitments.metrics import UNITS
+from parity.commitments.models import ManualValue as M
 from parity.errors import InputError
+from parity.forces import registry
+from parity.workforce import service as ws
 
 
 @dataclass
@@ -106,8 +112,6 @@ class Representation(Provider):
         return {**self.DEFAULTS, **params}
 
     def check(self, params: dict) -> list[str]:
-        from parity.workforce import vocabulary as v
-
         problems = super().check(params)
         p = self._full(params)
         if p["measure"] not in v.MEASURES:
@@ -125,8 +129,6 @@ class Representation(Provider):
         return problems
 
     def label(self, params: dict) -> str:
-        from parity.workforce import vocabulary as v
-
         p = self._full(params)
         who = v.WORKER_TYPES.get(p["worker_type"], p["worker_type"]).lower() + "s"
         group = v.GROUP_LABELS.get(p["group"], p["group"])
@@ -134,25 +136,11 @@ class Representation(Provider):
         return f"share of women among {who}, {group} ({measure})"
 
     def series(self, session: Session, ctx: Context) -> Series:
-        from parity.forces import registry
-        from parity.workforce import metrics as wm
-        from parity.workforce import service as ws
-        from parity.workforce import vocabulary as v
-
         p = self._full(ctx.indicator.get("params") or {})
-        if ctx.force_id is None:
-            force_ids = registry().area("England and Wales").force_ids
-        else:
-            force_ids = (ctx.force_id,)
-        ranks = v.ranks_in(p["group"], p["worker_type"])
-        fte, head = ws.counts_by_year_and_sex(session, force_ids=force_ids,
-                                              worker_type=p["worker_type"], ranks=ranks)
-        chosen = fte if p["measure"] == "fte" else head
-        values = {}
-        for year, by_sex in chosen.items():
-            share = wm.summarise(by_sex)["share_female"]
-            if share is not None:
-                values[year] = share
+        force_ids = (registry().area("England and Wales").force_ids if ctx.force_id is None
+                     else (ctx.force_id,))
+        values = ws.share_female_by_year(session, force_ids=force_ids, group=p["group"],
+                                         worker_type=p["worker_type"], measure=p["measure"])
         expected = [y for y in ws.years_available(session)
                     if ctx.last_year is None or y <= ctx.last_year]
         values = _cut(values, ctx.last_year)
@@ -174,8 +162,6 @@ class Manual(Provider):
     params = ("unit", "description")
 
     def check(self, params: dict) -> list[str]:
-        from parity.commitments.metrics import UNITS
-
         problems = super().check(params)
         if params.get("unit", "value") not in UNITS:
             problems.append(f"unit must be one of {', '.join(UNITS)}")
@@ -185,8 +171,6 @@ class Manual(Provider):
         return params.get("description") or "value entered by hand with its evidence"
 
     def series(self, session: Session, ctx: Context) -> Series:
-        from parity.commitments.models import ManualValue as M
-
         indicator_id = ctx.indicator.get("id")
         query = select(M).where(M.indicator_id == indicator_id)
         query = query.where(M.force_id.is_(None) if ctx.force_id is None
@@ -212,7 +196,7 @@ class Manual(Provider):
         if first is None or ctx.moment is None:
             return None
         day = ctx.moment.date()
-        last = day.year - 1 if (day.month, day.day) >= (3, 30) else day.year - 2
+        last = calendar.latest_reported_year(day)
         if ctx.last_year is not None:
             last = min(last, ctx.last_year)
         return list(range(int(first), last + 1))
@@ -307,7 +291,6 @@ class External(Provider):
                 expected = []
         if values:
             return Series(values=values, expected_years=sorted(expected) or None)
-        from parity.forces import registry
 
         force = registry().get(ctx.force_id).name
         if expected:
@@ -357,8 +340,7 @@ register(External(
     data="joiner, leaver and promotion rates",
     hint="import the force's HR extract (`parity import hr`)",
     expected=_flow_years,
-    choices=lambda m: {"rate": tuple(m.fv.RATES), "sex": tuple(m.metrics.FLOW_SEXES),
-                       "rank": ("all", *m.metrics.RANKS)},
+    choices=lambda m: m.rate_choices(),
     private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)
     withheld="each year's group had fewer than 10 people, or no one at the start of the "
              "year, and its rate is withheld",

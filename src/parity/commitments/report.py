@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from parity.commitments import charts, metrics, service
-from parity.reports.sections import fragment_environment
+from parity.present.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 SOURCES = [
@@ -28,7 +28,7 @@ CHARTS_PER_FORCE = 2
 
 
 def _env():  # noqa: ANN202
-    env = fragment_environment(TEMPLATES)
+    env = environment(TEMPLATES)
     env.globals["commitment_charts"] = charts
     env.filters["status_label"] = charts.status_label
     env.filters["status_dot"] = charts.status_dot

@@ -25,6 +25,7 @@ from typing import Any
 from parity.commitments import providers
 from parity.commitments.metrics import DIRECTIONS
 from parity.errors import Problem
+from parity.forces import registry
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_MAGNITUDE = 1e15  # well past any count of people or share; keeps stored figures sane
@@ -232,8 +233,6 @@ def check_indicator(data: dict, *, where: Where, position: int, made: date | Non
 
 def check_commitment(data: dict, *, where: Where) -> tuple[dict, list[Problem]]:
     """The normalised commitment and every problem with it (see the module docstring)."""
-    from parity.forces import registry
-
     problems: list[Problem] = []
     unknown = sorted(set(data) - set(COMMITMENT_FIELDS) - {"id", "version"})
     problems += [where.problem(k, "is not a field of a commitment") for k in unknown]

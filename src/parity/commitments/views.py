@@ -33,11 +33,14 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from parity import disclosure
+from parity.accounts import service as accounts
 from parity.commitments import charts, metrics, providers, service
 from parity.errors import InputError
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
+from parity.forces import force_or_error
+from parity.present.deps import RequireUser, SessionDep, private_force
+from parity.present.responses import render_private, respond, to_jsonable
+from parity.present.templating import templates_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = templates_for(TEMPLATES)
@@ -87,7 +90,6 @@ def _as_of(text: str | None) -> str | None:
 
 
 def _force(force_id: str):  # noqa: ANN202
-    from parity.reports.profiles import force_or_error
 
     return force_or_error(force_id)
 
@@ -352,13 +354,19 @@ def private_fragment(session: Session, *, force_id: str) -> Markup:
     commits them, as `defaults_loaded`) on the first read of the database.
 
     PRIVATE: not mounted on any public route."""
-    from parity.reports.format import SUPPRESSED, SUPPRESSION_MINIMUM
-
     defaults_loaded(session)
     items = private_status(session, force_id=force_id)
     counts = {s: 0 for s in metrics.STATUSES}
     for item in items:
         counts[item["status"]] += 1
     return Markup(templates.env.get_template("commitments_private.html").render(
-        items=items, counts=counts, force_id=force_id, suppressed=SUPPRESSED,
-        minimum=SUPPRESSION_MINIMUM))
+        items=items, counts=counts, force_id=force_id, suppressed=disclosure.SUPPRESSED,
+        minimum=disclosure.MINIMUM))
+
+
+@router.get("/private/forces/{force_id}/commitments", include_in_schema=False)
+def private_commitments(request: Request, force_id: str, user: RequireUser,
+                        session: SessionDep) -> Response:
+    force = private_force(user, force_id, allowed=accounts.can_see_force)
+    return render_private(request, templates, "private_commitments.html", user, force=force,
+                   fragment=private_fragment(session, force_id=force.id))

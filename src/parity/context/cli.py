@@ -7,7 +7,10 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity import calendar
+from parity.errors import InputError
+from parity.forces import registry
+from parity.present.commands import (
     JsonOption,
     app,
     console,
@@ -44,7 +47,9 @@ def _num(value: float | None, digits: int = 1, suffix: str = "") -> str:
 
 
 def _progress(total: int, label: str):  # noqa: ANN202
-    from rich.console import Console
+    from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
+
+    # deferred: rich costs ~0.5 s at start-up
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     err = Console(stderr=True)
@@ -71,20 +76,18 @@ def _import_with_progress(total: int, label: str, run):  # noqa: ANN001, ANN202
 
 def _ensure_loaded(s) -> None:  # noqa: ANN001
     """Import the bundled downloads and ONS tables on first use, saying so on stderr."""
-    from parity.context import service
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     done = service.ensure_loaded(s)
     s.commit()
     if any(done.values()):
-        from rich.console import Console
+        from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
 
         what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
         Console(stderr=True).print(f"first use: imported the bundled {what}")
 
 
 def _force_id(name: str) -> str:
-    from parity.forces import registry
-
     return registry().force(name).id
 
 
@@ -95,6 +98,7 @@ def import_paygap_returns_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import the Gender Pay Gap Service's downloads (every employer's published returns)."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.context.returns_importer import DEFAULT_DIR, import_paygap_returns, return_files
 
     target = path or DEFAULT_DIR
@@ -112,8 +116,8 @@ def import_paygap_returns_cmd(
             out.print(f"{item['file']}: already imported, nothing changed.")
         else:
             note = " (partial download)" if item["partial"] else ""
-            out.print(f"{item['file']}: {item['rows']:,} returns for {item['snapshot_year']}/"
-                      f"{(item['snapshot_year'] + 1) % 100:02d}{note}, {item['forces']} police "
+            out.print(f"{item['file']}: {item['rows']:,} returns for "
+                      f"{calendar.reporting_year(item['snapshot_year'])}{note}, {item['forces']} police "
                       "forces matched"
                       + (f", replacing {item['replaced_rows']:,} earlier rows." if
                          item["replaced_rows"] else "."))
@@ -126,6 +130,7 @@ def import_crime_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import ONS police recorded crime by police force area."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.context.crime_importer import DEFAULT_DIR, crime_files, import_crime
 
     target = path or DEFAULT_DIR
@@ -159,9 +164,11 @@ def check_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Check published returns: field rules, then cross-figure rules (impossible returns)."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.context.returns_checks import RULES, check_returns, summarise
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.context.returns_importer import read_returns, return_files
-    from parity.errors import InputError
 
     if rule and rule not in RULES:
         raise InputError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
@@ -181,7 +188,7 @@ def check_cmd(
         emit_json({"files": [f.name for f in files], **summary,
                    "failures": [f.__dict__ for f in shown]})
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     table = Table(title=f"Failing returns ({len(shown):,}; first {min(limit, len(shown))})")
@@ -212,7 +219,7 @@ def check_cmd(
 @handles_input_errors
 def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
     """A force's published pay gap returns, year by year (service field names)."""
-    from parity.context import service
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     force_id = _force_id(force)
     with session() as s:
@@ -221,9 +228,8 @@ def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
     if as_json:
         emit_json(history)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
-    from parity.forces import registry
 
     table = Table(title=f"{registry().get(force_id).name}: published gender pay gap returns "
                   "(snapshot 31 March)")
@@ -261,7 +267,7 @@ def compare_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """A force's published figure against all police forces and the public sector."""
-    from parity.context import service
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     force_id = _force_id(force)
     with session() as s:
@@ -270,7 +276,7 @@ def compare_cmd(
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{result['force']}, {result['reporting_year']}: {field} "
                   f"= {_num(result['value'], 2)}")
@@ -296,7 +302,7 @@ def crime_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Police recorded crime in a force's area: counts, rates per 1,000, change on the year."""
-    from parity.context import service
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     force_id = _force_id(force) if force else None
     service.check_offence(offence)  # refused with or without --force, never ignored
@@ -306,7 +312,7 @@ def crime_cmd(
             league = service.crime_league(s, offence=offence)
         else:
             history = service.crime_history(s, force_id=force_id)
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     if force_id is None:
         if as_json:
@@ -324,7 +330,6 @@ def crime_cmd(
     if as_json:
         emit_json({"force_id": force_id, "periods": history})
         return
-    from parity.forces import registry
 
     table = Table(title=f"{registry().get(force_id).name}: police recorded crime, 12 months "
                   "ending ...")
@@ -355,7 +360,9 @@ def context_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Workforce representation, published pay gap and recorded crime on one timeline."""
-    from parity.context import service
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce import service as workforce
 
     force_id = _force_id(force) if force else None
@@ -367,7 +374,7 @@ def context_cmd(
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     if force_id:

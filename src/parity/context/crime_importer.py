@@ -33,10 +33,11 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from parity.context.bulk import bulk_insert
+from parity.context.models import CrimeFigure
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, files_at, read_sheets
+from parity.tabular import Sheet, cell_text, files_at, read_sheets
 
 KIND = "ons-crime"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "ons-crime"
@@ -84,17 +85,11 @@ class ImportResult:
     files: list[dict] = field(default_factory=list)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
 
 
 def clean_area_name(name: object) -> str:
     """An area name without the footnote markers glued to it ("Essex10" -> "Essex")."""
-    text = _text(name)
+    text = cell_text(name)
     previous = None
     while previous != text:
         previous = text
@@ -105,13 +100,13 @@ def clean_area_name(name: object) -> str:
 def clean_area_code(code: object) -> str:
     """An ONS area code without a footnote marker glued to it ("E230000118" -> "E23000011":
     codes are a letter and eight digits)."""
-    text = _text(code)
+    text = cell_text(code)
     return text[:9] if _CODE.match(text) else text
 
 
 def clean_header(value: object) -> str:
     """A column header in lower case without footnote digits or line breaks."""
-    return " ".join(re.sub(r"\d+", " ", _text(value)).replace(" )", ")").split()).casefold()
+    return " ".join(re.sub(r"\d+", " ", cell_text(value)).replace(" )", ")").split()).casefold()
 
 
 def figure(value: object) -> float | None:
@@ -122,7 +117,7 @@ def figure(value: object) -> float | None:
     if isinstance(value, int | float):
         number = float(value)
     else:
-        text = _text(value)
+        text = cell_text(value)
         if text.casefold() in MISSING_MARKERS:
             return None
         number = float(text.replace(",", ""))
@@ -134,8 +129,8 @@ def figure(value: object) -> float | None:
 def _title(sheet: Sheet) -> str:
     for row in sheet.rows[:3]:
         for c in row:
-            if _text(c):
-                return _text(c)
+            if cell_text(c):
+                return cell_text(c)
     return ""
 
 
@@ -165,7 +160,7 @@ def period_end_of(sheets: list[Sheet], path: Path) -> date:
 
 def _header_row(sheet: Sheet) -> int | None:
     for i, row in enumerate(sheet.rows[:15]):
-        if row and _text(row[0]).casefold() == "area code":
+        if row and cell_text(row[0]).casefold() == "area code":
             return i
     return None
 
@@ -245,7 +240,7 @@ def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
             break
         resolved = resolve_area(code, name)
         if resolved is None:
-            problems.append(Problem(path.name, f"area {_text(raw_name)!r} (code {code or 'none'}) "
+            problems.append(Problem(path.name, f"area {cell_text(raw_name)!r} (code {code or 'none'}) "
                                     "does not resolve to one force, region or nation",
                                     sheet.name, i + 1, "Area Name"))
             continue
@@ -257,12 +252,12 @@ def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
                 values[key] = figure(cell)
             except ValueError:
                 problems.append(Problem(path.name, f"expected a number or a 'no figure' marker "
-                                        f"('..', '+', '-'), found {_text(cell)!r}",
+                                        f"('..', '+', '-'), found {cell_text(cell)!r}",
                                         sheet.name, i + 1, OFFENCE_LABELS.get(key, key)))
                 continue
             if not signed and values[key] is not None and values[key] < 0:
                 problems.append(Problem(path.name, f"expected a figure of 0 or more, found "
-                                        f"{_text(cell)}", sheet.name, i + 1,
+                                        f"{cell_text(cell)}", sheet.name, i + 1,
                                         OFFENCE_LABELS.get(key, key)))
         out[area_id] = values
     return out
@@ -313,8 +308,6 @@ def import_crime(session: Session, *, path: Path | str = DEFAULT_DIR,
 
     A file already imported (same SHA-256) changes nothing; an edition for a period already
     held (a revised table, such as the March 2018 'v2') replaces that period's figures."""
-    from parity.context.models import CrimeFigure
-
     results: list[ImportResult] = []
     parsed: list[tuple[CrimeEdition, str]] = []
     for file in crime_files(path):

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import functools
 import weakref
-from datetime import date
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.context import service
-from parity.context.visuals import install
-from parity.reports.sections import fragment_environment
+from parity.context.charts import install
+from parity.forces import registry
+from parity.present.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAYGAP_SOURCE = ("Government Equalities Office, Gender Pay Gap Service: employers' published "
@@ -52,7 +53,7 @@ _SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 @functools.cache
 def _environment() -> jinja2.Environment:
     # built once: compiling the templates again for each of 44 forces would double the build
-    env = fragment_environment(TEMPLATES)
+    env = environment(TEMPLATES)
     install(env)
     return env
 
@@ -84,7 +85,7 @@ def _compute_shared(session: Session, year: int) -> dict:
                 f for f in service.paygap_checks(session, police_only=True)["failures"]
                 if f["snapshot_year"] <= snapshot]
     if has_crime:
-        periods = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
+        periods = [p for p in service.crime_periods(session) if p <= calendar.snapshot_date(year)]
         out["period"] = periods[-1] if periods else None
     return out
 
@@ -161,7 +162,6 @@ def _force(session: Session, *, year: int, force_id: str, shared: dict) -> dict 
     snapshot, period = shared["snapshot"], shared["period"]
     if snapshot is None and period is None:
         return None
-    from parity.forces import registry
 
     force = registry().get(force_id)
     figures: dict = {"force_id": force.id, "snapshot_year": snapshot,

@@ -31,17 +31,23 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.context.bulk import bulk_insert
+from parity.context.models import PaygapReturn as R
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import files_at, read_sheets
+from parity.tabular import cell_text, files_at, read_sheets
+
+# A cell as given, trimmed (inner white space kept).
+_text = partial(cell_text, squeeze=False)
 
 KIND = "paygap-returns"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "gender-pay-gap"
@@ -125,12 +131,6 @@ class _Problems:
 
 # --- cells -------------------------------------------------------------------------------
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def parse_number(value: object) -> float | None:
@@ -451,7 +451,6 @@ def import_paygap_returns(session: Session, *, path: Path | str = DEFAULT_DIR,
             results.append(ImportResult(file=file.name, status="unchanged"))
             continue
         parsed.append((read_returns(file), digest))
-    from parity.context.models import PaygapReturn as R
 
     PAYGAP_TABLE = cast(Table, R.__table__)  # noqa: N806
     _refuse_clashing_downloads(session, [returns for returns, _ in parsed])
@@ -503,8 +502,6 @@ def _refuse_clashing_downloads(session: Session, parsed: list[ReturnsFile]) -> N
     """Raise `InputError` when two of the new files are downloads of one reporting year (both
     would be stored: every return twice), or a partial download would replace the complete
     download of its year held (an early copy would wipe out the later returns)."""
-    from parity.context.models import PaygapReturn as R
-
     by_year: dict[int, list[str]] = defaultdict(list)
     for returns in parsed:
         by_year[returns.snapshot_year].append(returns.path.name)
@@ -514,8 +511,8 @@ def _refuse_clashing_downloads(session: Session, parsed: list[ReturnsFile]) -> N
                 for year, names in sorted(by_year.items()) if len(names) > 1]
     complete = set(session.scalars(select(R.snapshot_year).where(R.partial.is_(False))
                                    .distinct()))
-    problems += [Problem(r.path.name, f"a partial download for {r.snapshot_year}/"
-                         f"{(r.snapshot_year + 1) % 100:02d}, whose complete download is "
+    problems += [Problem(r.path.name, f"a partial download for "
+                         f"{calendar.reporting_year(r.snapshot_year)}, whose complete download is "
                          "already held; the complete returns are kept")
                  for r in parsed if r.partial and r.snapshot_year in complete]
     if problems:

@@ -27,37 +27,49 @@ employer published twice for one year, the latest submission counts.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar
 from parity.context import metrics
-from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
+from parity.context.crime import CONTEXT_OFFENCES
+from parity.context.crime import (  # re-exported: other domains and the front ends call the service
+    check_offence as check_offence,
+)
+from parity.context.crime import (
+    crime_history as crime_history,
+)
+from parity.context.crime import (
+    crime_league as crime_league,
+)
+from parity.context.crime import (
+    crime_periods as crime_periods,
+)
+from parity.context.crime import (
+    crime_rate_series as crime_rate_series,
+)
+from parity.context.crime import (
+    crime_snapshot as crime_snapshot,
+)
+from parity.context.crime_importer import OFFENCE_LABELS as OFFENCE_LABELS
+from parity.context.crime_importer import OFFENCES as OFFENCES
+from parity.context.crime_importer import import_crime
 from parity.context.models import CrimeFigure as C
 from parity.context.models import PaygapReturn as R
-from parity.context.returns_importer import FIGURES
+from parity.context.returns_checks import check_returns, summarise
+from parity.context.returns_importer import FIGURES, import_paygap_returns
 from parity.errors import InputError
-from parity.forces import registry
+from parity.forces import force_or_error, registry
+from parity.workforce import service as workforce
 
 SERVICE_FIELDS: tuple[str, ...] = tuple(FIGURES)
 SIX_FIGURES = SERVICE_FIELDS  # the six published figures, as the service's 14 numbers
-CONTEXT_OFFENCES = ("sexual_offences", "stalking_and_harassment", "violence_with_injury",
-                    "violence_without_injury", "total")
-
-
 def police_force_ids() -> list[str]:
     """The 43 territorial forces and British Transport Police."""
     return [f.id for f in registry().forces if f.kind in ("territorial", "national")]
-
-
-def _force(force_id: str):  # noqa: ANN202
-    try:
-        return registry().get(force_id)
-    except KeyError:
-        return registry().force(force_id)
 
 
 def _field(field: str) -> str:
@@ -67,9 +79,7 @@ def _field(field: str) -> str:
     return FIGURES[field]
 
 
-def reporting_year(snapshot_year: int) -> str:
-    """'2022/23' for snapshot year 2022."""
-    return f"{snapshot_year}/{(snapshot_year + 1) % 100:02d}"
+reporting_year = calendar.reporting_year
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -81,13 +91,9 @@ def ensure_loaded(session: Session) -> dict[str, bool]:
     imported."""
     done = {"paygap_returns": False, "crime": False}
     if session.scalar(select(func.count()).select_from(R)) == 0:
-        from parity.context.returns_importer import import_paygap_returns
-
         import_paygap_returns(session)
         done["paygap_returns"] = True
     if session.scalar(select(func.count()).select_from(C)) == 0:
-        from parity.context.crime_importer import import_crime
-
         import_crime(session)
         done["crime"] = True
     session.flush()
@@ -143,7 +149,7 @@ def paygap_history(session: Session, *, force_id: str) -> list[dict]:
     ``partial`` (the year's download was taken before its deadline), the employer name and
     id, ``submitted_late``, ``due_date``, ``date_submitted``, and the fourteen figures under
     the service's field names (percent, as published; None if blank or not reported)."""
-    force = _force(force_id)
+    force = force_or_error(force_id)
     returns = _force_returns(session, force_ids=[force.id])
     partial = set(partial_years(session))
     out = []
@@ -167,7 +173,7 @@ def paygap_series(session: Session, *, force_id: str, field: str) -> dict[int, f
     the years the force reported and gave that figure (the partial latest year included for a
     force that had filed). Raises `InputError` for an unknown field or force."""
     column = _field(field)
-    force = _force(force_id)
+    force = force_or_error(force_id)
     returns = _force_returns(session, force_ids=[force.id])
     return {year: getattr(row, column) for (_, year), row in sorted(returns.items(),
                                                                      key=lambda kv: kv[0][1])
@@ -223,7 +229,7 @@ def paygap_comparison(session: Session, *, force_id: str,
     The year defaults to the latest complete (not partial) year held; a year not held raises
     `InputError` naming those held."""
     column = _field(field)
-    force = _force(force_id)
+    force = force_or_error(force_id)
     year, returns, by_force = _police_figures(session, snapshot_year=snapshot_year,
                                               column=column)
     value = None
@@ -286,7 +292,7 @@ def _check_records(session: Session, *, force_id: str | None, snapshot_year: int
     # plain rows, not ORM objects: a whole year is ten thousand returns
     query = select(*R.__table__.columns)
     if force_id is not None:
-        query = query.where(R.force_id == _force(force_id).id)
+        query = query.where(R.force_id == force_or_error(force_id).id)
     elif police_only:
         query = query.where(R.force_id.in_(police_force_ids()))
     if snapshot_year is not None:
@@ -299,8 +305,6 @@ def paygap_checks(session: Session, *, force_id: str | None = None,
     """The checker's rules re-run on the returns held (a force's, a year's, or all; with
     ``police_only`` the 43 territorial forces' and BTP's returns only):
     ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
-    from parity.context.returns_checks import check_returns, summarise
-
     records = _check_records(session, force_id=force_id, snapshot_year=snapshot_year,
                              police_only=police_only)
     failures = check_returns(records)
@@ -319,8 +323,6 @@ def paygap_check_totals(session: Session, *, snapshot_year: int | None = None,
     ``figures_have_one_decimal_place``, which from 2022/23 counts figures the service itself
     publishes to two places) and ``impossible_returns`` (failing either median rule), and
     the same two over all the years checked."""
-    from parity.context.returns_checks import check_returns, summarise
-
     records = _check_records(session, force_id=None, snapshot_year=snapshot_year,
                              police_only=police_only)
     failures = check_returns(records)
@@ -350,7 +352,7 @@ def paygap_positions(session: Session, *, force_id: str,
     return or no figure), ``police_forces`` and ``public_administration`` (count, median,
     quartiles, min, max, the force's ``position`` (1 = lowest) ``of`` and ``percentile``)."""
     column = _field(field)
-    force = _force(force_id)
+    force = force_or_error(force_id)
     police = _force_returns(session, force_ids=police_force_ids())
     public_rows = list(session.scalars(select(R).where(R.public_administration.is_(True))))
     public = _latest(public_rows, lambda r: (r.snapshot_year, r.employer_id
@@ -396,153 +398,9 @@ def late_submissions(session: Session, *, force_id: str) -> list[int]:
             if h["submitted_late"]]
 
 
-# --- recorded crime ----------------------------------------------------------------------
-
-def check_offence(offence: str) -> str:
-    """`offence` if it is one of the offence keys held, else `InputError` listing them."""
-    if offence not in OFFENCES:
-        raise InputError(f"unknown offence {offence!r}; expected one of " + ", ".join(OFFENCES))
-    return offence
-
-
-def crime_periods(session: Session) -> list[date]:
-    return list(session.scalars(select(C.period_end).distinct().order_by(C.period_end)))
-
-
-def crime_history(session: Session, *, force_id: str,
-                  offences: tuple[str, ...] = CONTEXT_OFFENCES) -> list[dict]:
-    """Recorded crime in the force's area, one item per period held (12 months ending
-    ``period_end``), oldest first: for each offence the ``count``, the ``rate`` per 1,000
-    population, the ONS ``change_pct`` on the same period a year before, and the
-    ``count_change`` / ``count_change_pct`` computed here where that earlier period is held.
-    Missing figures (not published, suppressed) are None."""
-    force = _force(force_id)
-    for o in offences:
-        check_offence(o)
-    rows = list(session.scalars(select(C).where(C.area_id == force.id, C.offence.in_(offences))
-                                .order_by(C.period_end)))
-    by_offence: dict[str, dict[date, C]] = defaultdict(dict)
-    for row in rows:
-        by_offence[row.offence][row.period_end] = row
-    changes = {o: metrics.year_on_year({p: r.count for p, r in by_offence[o].items()})
-               for o in offences}
-    out = []
-    for period in sorted({r.period_end for r in rows}):
-        item: dict = {"period_end": period, "year_ending": period.strftime("%B %Y"),
-                      "population": None, "offences": {}}
-        for o in offences:
-            fig = by_offence[o].get(period)
-            diff, pct = changes[o].get(period, (None, None))
-            item["offences"][o] = {
-                "label": OFFENCE_LABELS[o],
-                "count": fig.count if fig else None, "rate": fig.rate if fig else None,
-                "change_pct": fig.change_pct if fig else None,
-                "count_change": diff, "count_change_pct": pct,
-            }
-            if fig and fig.population is not None:
-                item["population"] = fig.population
-        out.append(item)
-    return out
-
-
-def crime_rate_series(session: Session, *, force_id: str, offence: str) -> dict[int, float]:
-    """{year: offences per 1,000 population in the 12 months ending March of that year} for
-    the force's area, where the ONS published a rate (none for BTP, none for the City of
-    London, whose rates are suppressed)."""
-    force = _force(force_id)
-    rows = session.execute(select(C.period_end, C.rate).where(
-        C.area_id == force.id, C.offence == check_offence(offence))).all()
-    return {p.year: rate for p, rate in sorted(rows) if p.month == 3 and rate is not None}
-
-
-def crime_league(session: Session, *, offence: str = "sexual_offences",
-                 period_end: date | None = None) -> dict:
-    """Police force areas side by side for one period (default: the latest held), lowest
-    rate first, with the distribution of rates over the forces."""
-    check_offence(offence)
-    held = crime_periods(session)
-    period = period_end or (held[-1] if held else None)
-    if period is None:
-        raise InputError("no recorded crime held: run `parity import crime`")
-    rows = list(session.scalars(select(C).where(C.period_end == period, C.offence == offence,
-                                                C.area_kind == "force")))
-    rates = {r.area_id: r.rate for r in rows}
-    items = sorted(({"force_id": r.area_id, "force": registry().get(r.area_id).name,
-                     "count": r.count, "rate": r.rate, "change_pct": r.change_pct,
-                     **metrics.position(r.rate, rates.values())} for r in rows),
-                   key=lambda i: (i["rate"] is None, i["rate"] or 0, i["force_id"]))
-    national = session.scalar(select(C).where(C.period_end == period, C.offence == offence,
-                                              C.area_id == "national:england-and-wales"))
-    return {"period_end": period, "offence": offence, "label": OFFENCE_LABELS[offence],
-            "forces": items, "distribution": metrics.distribution(rates.values()),
-            "england_and_wales": {"count": national.count, "rate": national.rate,
-                                  "change_pct": national.change_pct} if national else None}
-
-
-def crime_snapshot(session: Session, *, force_id: str, period_end: date | None = None,
-                   offences: tuple[str, ...] = CONTEXT_OFFENCES) -> dict:
-    """Recorded crime in the force's area for one period (default: the latest held), each
-    offence beside England and Wales and with the force's position among the force areas
-    (1 = lowest rate): ``{"force_id", "force", "period_end", "year_ending", "population",
-    "offences": {offence: {"label", "count", "rate", "change_pct", "position", "of",
-    "england_and_wales": {"count", "rate", "change_pct"}}}, "unpublished"}`` - the force
-    areas with no figures at all in the period, which England and Wales leaves out. Missing
-    figures stay None
-    (no rates for BTP; City of London rates suppressed). Raises `InputError` when no crime
-    is held or the period is not."""
-    force = _force(force_id)
-    for o in offences:
-        check_offence(o)
-    held = crime_periods(session)
-    if not held:
-        raise InputError("no recorded crime held: run `parity import crime`")
-    period = period_end or held[-1]
-    if period not in held:
-        raise InputError(f"no recorded crime for the year ending {period:%d %B %Y}; held: "
-                         + ", ".join(f"{p:%Y-%m-%d}" for p in held))
-    rows = list(session.scalars(select(C).where(C.period_end == period,
-                                                C.offence.in_(offences))))
-    rates: dict[str, list] = defaultdict(list)
-    mine: dict[str, C] = {}
-    national: dict[str, C] = {}
-    population = None
-    published: dict[str, bool] = defaultdict(bool)  # force area -> any count published
-    for row in rows:
-        if row.area_kind == "force":
-            rates[row.offence].append(row.rate)
-            published[row.area_id] |= row.count is not None
-        if row.area_id == force.id:
-            mine[row.offence] = row
-            if row.population is not None:
-                population = row.population
-        elif row.area_id == "national:england-and-wales":
-            national[row.offence] = row
-    out: dict = {}
-    for o in offences:
-        fig, nat = mine.get(o), national.get(o)
-        out[o] = {
-            "label": OFFENCE_LABELS[o],
-            "count": fig.count if fig else None, "rate": fig.rate if fig else None,
-            "change_pct": fig.change_pct if fig else None,
-            **metrics.position(fig.rate if fig else None, rates[o]),
-            "england_and_wales": {"count": nat.count if nat else None,
-                                  "rate": nat.rate if nat else None,
-                                  "change_pct": nat.change_pct if nat else None},
-        }
-    # Areas with no count at all in this edition: the ONS's England and Wales figure, as
-    # published, leaves them out (Greater Manchester in September and December 2019).
-    unpublished = sorted(registry().get(a).name for a, any_count in published.items()
-                         if not any_count)
-    return {"force_id": force.id, "force": force.name, "period_end": period,
-            "year_ending": period.strftime("%B %Y"), "population": population, "offences": out,
-            "unpublished": unpublished}
-
-
 # --- joined views ------------------------------------------------------------------------
 
 def _workforce_by_year(session: Session, *, area: str) -> dict[int, dict]:
-    from parity.workforce import service as workforce
-
     out: dict[int, dict] = defaultdict(dict)
     for group in ("all", "senior"):
         for item in workforce.trend(session, area=area, group=group, measure="fte")["years"]:
@@ -558,7 +416,7 @@ def force_context(session: Session, *, force_id: str, comparison: bool = True) -
     pay gap and crime years held (and the workforce years in between). ``paygap_comparison``
     is `paygap_comparison` for the latest complete year (None with ``comparison=False``, for
     a caller that has it already)."""
-    force = _force(force_id)
+    force = force_or_error(force_id)
     workforce = _workforce_by_year(session, area=force.name)
     history = {h["snapshot_year"]: h for h in paygap_history(session, force_id=force.id)}
     crime = {item["period_end"].year: item for item in crime_history(session, force_id=force.id)
@@ -601,15 +459,13 @@ def national_context(session: Session, *, year: int | None = None) -> dict:
     the median and mean hourly pay gap, and recorded crime rates per 1,000 (year ending
     March). Each source uses its latest year at or before `year`, named in ``years``; raises
     `InputError` for a `year` before all three."""
-    from parity.workforce import service as workforce
-
     asked = year
-    year = year or _latest_complete_year(session) or clock.today().year
+    year = year or _latest_complete_year(session) or calendar.today().year
     wf_year = workforce.latest_year(session, on_or_before=year)
     complete = [y for y in snapshot_years(session) if y not in set(partial_years(session))]
     pay_year = cast(int | None, _closest(complete, year))
     march = [p for p in crime_periods(session) if p.month == 3]
-    crime_period = _closest(march, date(year, 3, 31))
+    crime_period = _closest(march, calendar.snapshot_date(year))
     if asked is not None and wf_year is None and pay_year is None and crime_period is None:
         raise InputError(f"no workforce, pay gap or crime figures on or before {asked}")
     shares: dict[str, dict] = defaultdict(dict)

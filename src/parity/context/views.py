@@ -29,13 +29,16 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.context import service
-from parity.context.visuals import install
+from parity.context.charts import install
+from parity.context.crime_importer import OFFENCE_LABELS
+from parity.context.returns_checks import RULES
 from parity.errors import InputError
 from parity.forces import registry
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
+from parity.present.deps import SessionDep
+from parity.present.responses import respond, to_jsonable
+from parity.present.templating import templates_for
 
 HERE = Path(__file__).parent / "templates"
 router = APIRouter()
@@ -205,14 +208,10 @@ def force_timeline(request: Request, session: SessionDep, force_id: str) -> Resp
 
 
 def _rules() -> dict[str, str]:
-    from parity.context.returns_checks import RULES
-
     return {name: rule.description for name, rule in RULES.items()}
 
 
 def _offence_choices() -> dict[str, str]:
-    from parity.context.crime_importer import OFFENCE_LABELS
-
     return {o: OFFENCE_LABELS[o] for o in service.CONTEXT_OFFENCES}
 
 
@@ -240,7 +239,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
             }
     crime = None
     if has_crime:
-        earlier = [p for p in service.crime_periods(session) if p <= date(year, 3, 31)]
+        earlier = [p for p in service.crime_periods(session) if p <= calendar.snapshot_date(year)]
         if earlier:
             crime = service.crime_snapshot(session, force_id=force.id, period_end=earlier[-1])
     if paygap is None and crime is None:

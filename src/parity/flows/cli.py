@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     app,
     bar,
@@ -19,6 +20,7 @@ from parity.commands import (
     session,
     synth_app,
 )
+from parity.vocabulary import OFFICER_RANKS, SEXES
 
 FORCE = typer.Option(..., "--force", help="The force (any name or id the registry knows).")
 EXTRACT = typer.Argument(..., help="The HR extract (CSV or XLSX), one row per event.")
@@ -26,7 +28,9 @@ OUT = typer.Option(..., "--out", help="Where to write the extract (.csv or .xlsx
 
 
 def _stderr_progress():  # noqa: ANN202
-    from rich.console import Console
+    from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
+
+    # deferred: rich costs ~0.5 s at start-up
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     err = Console(stderr=True)
@@ -42,8 +46,12 @@ def import_hr_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import a force's HR extract (joinings, promotions, changes, leavings)."""
-    from parity.flows import service
+    from parity.flows import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.flows.importer import import_hr
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with _stderr_progress() as progress:
@@ -81,7 +89,7 @@ def _reconciliation_summary(year: dict) -> dict:
 
 
 def _print_reconciliation(force: str, summary: list[dict]) -> None:
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{force}: officers implied by the events against the Home Office "
                         "table (headcount, 31 March)",
@@ -103,7 +111,7 @@ def _print_reconciliation(force: str, summary: list[dict]) -> None:
 def _justify(value: str):  # noqa: ANN202
     from typing import cast
 
-    from rich.console import JustifyMethod
+    from rich.console import JustifyMethod  # deferred: rich costs ~0.5 s at start-up
 
     return cast(JustifyMethod, value)
 
@@ -131,7 +139,9 @@ def flows_cmd(
 ) -> None:
     """Joiners, leavers and promotions by rank and sex for a year, with rates, the women/men
     rate ratios, the pipeline and the reconciliation with the official table."""
-    from parity.flows import service
+    from parity.flows import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -141,9 +151,8 @@ def flows_cmd(
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
-    from parity.workforce.vocabulary import OFFICER_RANKS, SEXES
 
     out = console()
     table = Table(title=f"{result['force']}: officer flows, {result['period_start']} to "
@@ -216,8 +225,10 @@ def synth_hr_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Write a synthetic HR extract whose stocks match the official table for the force."""
-    from parity.errors import InputError
+    # deferred: loads numpy (~0.2 s); `parity --help` stays fast
     from parity.flows.synth import SynthConfig, generate
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     if female_promotion_ratio < 0 or female_leaving_ratio < 0:
@@ -265,8 +276,10 @@ def project_cmd(
 ) -> None:
     """Project women's share by rank, and the year the senior share reaches parity, under
     the chosen scenario and the standard ones side by side."""
-    from parity.flows import service
-    from parity.flows.projection import Scenario
+    from parity.flows import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+    from parity.flows.projection import Scenario  # deferred: loads numpy (~0.2 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     custom = (recruit_share_female is not None or equal_promotion or equal_leaving
@@ -275,6 +288,7 @@ def project_cmd(
                         equal_leaving, intake) if custom else Scenario()
     chosen_rates = None
     if rates_file is not None:
+        # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
         from parity.flows.importer import read_rates
 
         chosen_rates = read_rates(rates_file)
@@ -303,7 +317,7 @@ def sparkline(values: list[float | None], *, low: float, high: float, width: int
 
 
 def _print_projection(result: dict) -> None:
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     last = result["to_year"]

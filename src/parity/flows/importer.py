@@ -1,6 +1,6 @@
 """Importer for a force's HR extract: its people's history as events (CSV or XLSX).
 
-The extract has one row per event with the columns in `parity.flows.vocabulary.COLUMNS`
+The extract has one row per event with the columns in `parity.vocabulary.COLUMNS`
 (docs/flows.md describes them). Every row is validated (`parity.flows.validation`), then the
 31 March stocks the events imply are computed, and all of it is written in one transaction.
 An extract is a force's whole history: importing one replaces the events held for that force.
@@ -17,10 +17,12 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from parity.calendar import flows_year
 from parity.errors import InputError, Problem
 from parity.flows import metrics
 from parity.flows.models import HrEvent, HrStock
-from parity.flows.validation import Events, Problems, check_rows, check_sequences, column_key
+from parity.flows.projection import RANKS, SEXES, Rates
+from parity.flows.validation import RANK_TABLES, Events, Problems, check_rows, check_sequences, column_key
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
 from parity.tabular import Sheet, gc_paused, read_sheets
@@ -135,8 +137,6 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
     """Bulk-insert the events with the driver's fastest path (they are many: a large force's
     history is a few hundred thousand rows): ``executemany`` on SQLite, ``COPY`` on
     PostgreSQL, in the session's transaction."""
-    from parity.flows.vocabulary import flows_year
-
     dialect = session.get_bind().dialect.name
     as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text
     distinct = set(ev.event_date)
@@ -175,8 +175,6 @@ def read_rates(path: Path | str):  # noqa: ANN201
     from 0 to 1; a blank cell keeps the default). Every cell not given keeps the national
     default (`projection.Rates.defaults`); ``all`` sets women, men and the other recorded
     categories. Raises `InputError` naming the file, row and column of every problem."""
-    from parity.flows.projection import RANKS, SEXES, Rates
-    from parity.flows.validation import RANK_TABLES
 
     path = Path(path)
     sheet = read_sheets(path)[0]

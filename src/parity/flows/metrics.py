@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from parity.flows import vocabulary as fv
-from parity.workforce import vocabulary as wv
+from parity import calendar, disclosure
+from parity import vocabulary as wv
 
 Z_95 = 1.959963984540054
 RANKS = wv.RANK_ORDER
@@ -61,7 +61,7 @@ def implied_stocks(
     if ordinal is None:
         ordinal = np.fromiter((d.toordinal() for d in event_date), dtype=np.int64,
                               count=len(event_date))
-    fyear = fv.flows_years(ordinal)[idx]
+    fyear = calendar.flows_years(ordinal)[idx]
     if person_code is None:
         codes: dict[str, int] = {}
         person_code = np.fromiter((codes.setdefault(p, len(codes)) for p in person_id),
@@ -73,7 +73,7 @@ def implied_stocks(
     next_year = np.append(fyear[1:], ymax + 1)
     y_end = np.where(same_next, next_year - 1, ymax)
     y_start = fyear
-    leaving = np.fromiter((event[i] == fv.LEAVING for i in order), dtype=bool, count=len(order))
+    leaving = np.fromiter((event[i] == wv.LEAVING for i in order), dtype=bool, count=len(order))
     keep = (~leaving) & (y_end >= y_start)
     cells: dict[tuple[str, str, str], int] = {}
     cell = np.fromiter(
@@ -124,7 +124,7 @@ class EventCount:
 
 def _empty_cell() -> dict:
     cell: dict[str, Any] = {f: 0 for f in FLOW_FIELDS}
-    cell["leavers_by_reason"] = {r: 0 for r in fv.LEAVING_REASONS}
+    cell["leavers_by_reason"] = {r: 0 for r in wv.LEAVING_REASONS}
     return cell
 
 
@@ -150,15 +150,15 @@ def flow_table(
         before = c.rank_before or ""
         was_officer = c.worker_type_before == "officer" and before in table
         is_officer = c.worker_type == "officer" and c.rank in table
-        if c.event == fv.JOINING and is_officer:
+        if c.event == wv.JOINING and is_officer:
             table[c.rank][s]["joiners"] += c.count
-        elif c.event == fv.PROMOTION and was_officer and is_officer:
+        elif c.event == wv.PROMOTION and was_officer and is_officer:
             table[before][s]["promotions_out"] += c.count
             table[c.rank][s]["promotions_in"] += c.count
-        elif c.event == fv.LEAVING and was_officer:
+        elif c.event == wv.LEAVING and was_officer:
             table[before][s]["leavers"] += c.count
             table[before][s]["leavers_by_reason"][c.leaving_reason or "other"] += c.count
-        elif c.event == fv.WORKER_TYPE_CHANGE:
+        elif c.event == wv.WORKER_TYPE_CHANGE:
             if was_officer:
                 table[before][s]["changed_out"] += c.count
             if is_officer:
@@ -193,7 +193,7 @@ def rate_ratio_interval(
     events, upper bound None, meaning unbounded, when men have none). Returns ``ratio``,
     ``ci_low``, ``ci_high`` (None where undefined) and ``method``.
     """
-    from scipy.special import betaincinv
+    from scipy.special import betaincinv  # deferred: scipy costs ~1.5 s at start-up
 
     out = {"ratio": None, "ci_low": None, "ci_high": None, "level": level,
            "method": "exact_conditional"}
@@ -252,7 +252,7 @@ def _below(rank: str) -> str | None:
 # --- reconciliation ---------------------------------------------------------------------------
 
 def reconcile(implied: Mapping[str, Mapping[str, float]],
-              official: Mapping[str, Mapping[str, float]], *, min_group: int = fv.MIN_GROUP
+              official: Mapping[str, Mapping[str, float]], *, min_group: int = disclosure.MINIMUM
               ) -> dict:
     """Implied against official headcount of officers, by rank and sex, and in total.
 
@@ -305,7 +305,7 @@ def group_size(cell: Mapping) -> int:
     return int(cell["start"] + cell["joiners"] + cell["changed_in"] + cell["promotions_in"])
 
 
-def suppression_flags(sizes: list[float], *, min_group: int = fv.MIN_GROUP) -> list[bool]:
+def suppression_flags(sizes: list[float], *, min_group: int = disclosure.MINIMUM) -> list[bool]:
     """Which of a set of cells that add up to a shown total to suppress.
 
     Primary: every cell of fewer than `min_group` people. Secondary: while the people in the
@@ -321,7 +321,7 @@ def suppression_flags(sizes: list[float], *, min_group: int = fv.MIN_GROUP) -> l
     return hidden
 
 
-def suppress_small(table: dict[str, dict[str, dict]], *, min_group: int = fv.MIN_GROUP
+def suppress_small(table: dict[str, dict[str, dict]], *, min_group: int = disclosure.MINIMUM
                    ) -> dict[str, dict[str, dict]]:
     """A copy of a `flow_table` in which every cell describing fewer than `min_group` people,
     and for each sex enough further cells that the all-ranks total cannot reveal them
@@ -342,7 +342,7 @@ def suppress_small(table: dict[str, dict[str, dict]], *, min_group: int = fv.MIN
             if small:
                 for f in SUPPRESSIBLE:
                     copy[f] = None
-                copy["leavers_by_reason"] = {r: None for r in fv.LEAVING_REASONS}
+                copy["leavers_by_reason"] = {r: None for r in wv.LEAVING_REASONS}
             out[rank][sex] = copy
     return out
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from parity.workforce import vocabulary as wv
+from parity import vocabulary as wv
 
 RANKS = wv.RANK_ORDER
 SEXES = ("female", "male", "other")

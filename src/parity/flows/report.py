@@ -19,9 +19,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
+from parity.flows import charts as fvis
 from parity.flows import service
-from parity.flows import visuals as fvis
-from parity.reports.sections import render_fragment
+from parity.present.templating import render_fragment
 
 HERE = Path(__file__).parent / "templates"
 YEARS = 30

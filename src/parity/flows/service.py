@@ -31,12 +31,17 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity import disclosure
+from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.flows import metrics
-from parity.flows import vocabulary as fv
+from parity.flows import projection as pj
 from parity.flows.models import HrEvent, HrStock
+from parity.flows.projection import RANKS, SEXES, Rates, Scenario
 from parity.forces import Force, registry
-from parity.workforce import vocabulary as wv
+from parity.store.models import Source
+from parity.workforce import service as workforce
+from parity.workforce.service import resolve_area
 
 INTERVAL_NOTE = ("women's rate over men's; 95% exact conditional interval (Clopper–Pearson on "
                  "the women's share of the events, given the exposures): docs/decisions/0400")
@@ -65,7 +70,7 @@ def flow_years(session: Session, *, force_id: str) -> list[int]:
     force = _force(force_id)
     held = years_held(session, force_id=force.id)
     first_leaving = session.scalar(select(func.min(HrEvent.year)).where(
-        HrEvent.force_id == force.id, HrEvent.event == fv.LEAVING))
+        HrEvent.force_id == force.id, HrEvent.event == wv.LEAVING))
     start = first_leaving if first_leaving is not None else (held[1] if len(held) > 1 else None)
     if start is None:
         return []
@@ -127,7 +132,7 @@ def _all_ranks(table: dict[str, dict[str, dict]]) -> dict[str, dict]:
         cell = {f: sum(table[r][sex][f] for r in metrics.RANKS) for f in metrics.FLOW_FIELDS}
         cell["leavers_by_reason"] = {
             reason: sum(table[r][sex]["leavers_by_reason"][reason] for r in metrics.RANKS)
-            for reason in fv.LEAVING_REASONS}
+            for reason in wv.LEAVING_REASONS}
         # Promotions within the officer ranks cancel out of the all-ranks stock.
         cell["promotions_in"] = cell["promotions_out"] = sum(
             table[r][sex]["promotions_out"] for r in metrics.RANKS)
@@ -162,8 +167,6 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
     True); ``suppress=False`` is for the force's own private use and tests. Raises
     `InputError` when the force has no events or the year is not covered.
     """
-    from parity.workforce import service as workforce
-
     force = _force(force_id)
     years = _require_events(session, force)
     if year not in years:
@@ -189,7 +192,7 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
     pipe["basis"] = "official" if official else "implied"
     if not official and suppress:
         for row in pipe["ranks"]:
-            if row["total"] < fv.MIN_GROUP:
+            if row["total"] < disclosure.MINIMUM:
                 row.update(female=None, total=None, share_female=None,
                            share_female_change_from_below=None)
     return {
@@ -200,8 +203,8 @@ def flows(session: Session, *, force_id: str, year: int, suppress: bool = True) 
         "identity_holds": identity,
         "pipeline": pipe,
         "reconciliation": metrics.reconcile(implied, official,
-                                            min_group=fv.MIN_GROUP if suppress else 0),
-        "min_group": fv.MIN_GROUP, "suppressed": suppress, "interval": INTERVAL_NOTE,
+                                            min_group=disclosure.MINIMUM if suppress else 0),
+        "min_group": disclosure.MINIMUM, "suppressed": suppress, "interval": INTERVAL_NOTE,
     }
 
 
@@ -216,8 +219,8 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
     out (suppressed), as are years with no one at the start; a force without an extract gives
     an empty mapping.
     """
-    if rate not in fv.RATES:
-        raise InputError(f"unknown rate {rate!r}; expected one of {', '.join(fv.RATES)}")
+    if rate not in wv.RATES:
+        raise InputError(f"unknown rate {rate!r}; expected one of {', '.join(wv.RATES)}")
     if sex not in metrics.FLOW_SEXES:
         raise InputError(f"unknown sex {sex!r}; expected one of {', '.join(metrics.FLOW_SEXES)}")
     if rank != "all" and rank not in metrics.RANKS:
@@ -229,7 +232,7 @@ def rate_series(session: Session, *, force_id: str, rate: str, sex: str, rank: s
     for year, table in flow_tables(session, force_id=force.id, years=years).items():
         cell = _all_ranks(table)[sex] if rank == "all" else table[rank][sex]
         value = cell[f"{rate}_rate"]
-        if value is not None and metrics.group_size(cell) >= fv.MIN_GROUP:
+        if value is not None and metrics.group_size(cell) >= disclosure.MINIMUM:
             out[year] = value
     return out
 
@@ -239,8 +242,6 @@ def reconciliation(session: Session, *, force_id: str, years: list[int] | None =
     rank and sex (implied figures under 10 suppressed), for every year both hold (or
     `years`). ``covered`` is False for years before the extract's history begins (its first
     leaving; docs/decisions/0403), whose stocks lack the people who had left."""
-    from parity.workforce import service as workforce
-
     force = _force(force_id)
     implied = implied_stocks(session, force_id=force.id)
     if not implied:
@@ -260,10 +261,8 @@ def reconciliation(session: Session, *, force_id: str, years: list[int] | None =
 # --- projection --------------------------------------------------------------------------------
 
 def _start_stock(session: Session, force_ids, year: int):  # noqa: ANN001, ANN202
-    import numpy as np
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
-    from parity.flows.projection import RANKS, SEXES
-    from parity.workforce import service as workforce
 
     raw = workforce.stock_by_rank_and_sex(session, force_ids=list(force_ids), year=year)
     stock = np.zeros((len(RANKS), len(SEXES)))
@@ -280,9 +279,7 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     A rank and sex with fewer than 10 people at risk over those years takes the rank's rate
     for both sexes together; a rank with fewer, the default.
     """
-    import numpy as np
-
-    from parity.flows.projection import RANKS, SEXES, Rates
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     defaults = Rates.defaults()
     if area.kind != "force":
@@ -309,13 +306,13 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
     for r in range(len(RANKS)):
         pooled_n = start[r].sum()
         for s in range(len(SEXES)):
-            if start[r, s] >= fv.MIN_GROUP:
+            if start[r, s] >= disclosure.MINIMUM:
                 leaving[r, s] = leavers[r, s] / start[r, s]
                 promotion[r, s] = promoted[r, s] / start[r, s]
-            elif pooled_n >= fv.MIN_GROUP:
+            elif pooled_n >= disclosure.MINIMUM:
                 leaving[r, s] = leavers[r].sum() / pooled_n
                 promotion[r, s] = promoted[r].sum() / pooled_n
-    shares = recruits / recruits.sum() if recruits.sum() >= fv.MIN_GROUP else defaults.recruits
+    shares = recruits / recruits.sum() if recruits.sum() >= disclosure.MINIMUM else defaults.recruits
     notes = [] if chosen[-1] <= from_year else [
         f"the extract starts after {from_year}: rates from {chosen[0]}–{chosen[-1]}"]
     return Rates(leaving, promotion, shares,
@@ -325,8 +322,6 @@ def projection_rates(session: Session, *, area, from_year: int, span: int = 3): 
 def standard_scenarios(chosen=None) -> list:  # noqa: ANN001
     """The scenarios shown side by side: current rates, equal promotion, equal leaving, half
     of recruits women, all three together, and `chosen` when it is none of these."""
-    from parity.flows.projection import Scenario
-
     out = [
         Scenario(),
         Scenario("equal_promotion", "Women promoted at men's rates", equal_promotion=True),
@@ -355,7 +350,6 @@ def _check_projection(years: int, runs: int, target: float | None, chosen) -> No
 
 
 def _default_rates():  # noqa: ANN202
-    from parity.flows.projection import Rates
 
     d = Rates.defaults()
     return Rates(d.leaving, d.promotion, d.recruits, d.source,
@@ -366,18 +360,14 @@ def _default_rates():  # noqa: ANN202
 def _project(session: Session, *, area: str, from_year: int, years: int, scenario,  # noqa: ANN001
              runs: int, seed: int, target: float | None, own_rates: bool,
              side_by_side: bool, extra: list | None = None, rates=None) -> dict:  # noqa: ANN001
-    from parity.flows import projection as pj
-    from parity.workforce.service import resolve_area
 
     chosen = scenario or pj.Scenario()
     _check_projection(years, runs, target, chosen)
     resolved = resolve_area(area)
     stock, found = _start_stock(session, resolved.force_ids, from_year)
     if not found:
-        from parity.workforce.service import years_held
-
         raise InputError(f"no official workforce figures for {resolved.name} on 31 March "
-                         f"{from_year} ({years_held(session, resolved.force_ids)})")
+                         f"{from_year} ({workforce.years_held(session, resolved.force_ids)})")
     if rates is None:
         rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
                  else _default_rates())
@@ -442,8 +432,6 @@ def public_projection(session: Session, *, area: str, from_year: int, years: int
 
 def equal_rates_scenario():  # noqa: ANN201
     """Women promoted and leaving at men's rates (recruits as now)."""
-    from parity.flows.projection import Scenario
-
     return Scenario("equal_rates", "Women promoted and leaving at men's rates",
                     equal_promotion=True, equal_leaving=True)
 
@@ -457,10 +445,8 @@ _OUTLOOKS: dict[tuple, dict] = {}
 def _official_fingerprint(session: Session) -> tuple:
     """What identifies the official table held, whatever the database: the SHA-256 of each
     workforce file imported (the same files give the same stocks)."""
-    from parity.store.models import Source
-    from parity.workforce.importer import KIND
 
-    return tuple(session.scalars(select(Source.sha256).where(Source.kind == KIND)
+    return tuple(session.scalars(select(Source.sha256).where(Source.kind == workforce.KIND)
                                  .order_by(Source.sha256)))
 
 
@@ -490,8 +476,6 @@ def _remembered(key: tuple, compute: Callable[[], dict]) -> dict:
 
 def _public_outlook(session: Session, *, area: str, from_year: int, years: int, runs: int,
                     seed: int) -> dict:
-    from parity.flows.projection import Scenario
-
     all_three = next(s for s in standard_scenarios() if s.name == "all_three")
     return _project(session, area=area, from_year=from_year, years=years, scenario=Scenario(),
                     runs=runs, seed=seed, target=None, own_rates=False, side_by_side=False,
@@ -557,7 +541,6 @@ def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, 
 
 
 def _rates_dict(rates) -> dict:  # noqa: ANN001
-    from parity.flows.projection import RANKS, SEXES
 
     return {
         "leaving": {r: {s: float(rates.leaving[i, j]) for j, s in enumerate(SEXES)}
@@ -597,3 +580,9 @@ def projection_chart(session: Session, *, area: str, from_year: int, years: int,
     """`chart_data` for a projection of `area` (for the web page and the report)."""
     return chart_data(project(session, area=area, from_year=from_year, years=years, runs=runs,
                               seed=seed, target=target), group=group)
+
+
+def rate_choices() -> dict[str, tuple[str, ...]]:
+    """What `rate_series` accepts for each of its parameters (rate, sex, rank)."""
+    return {"rate": tuple(wv.RATES), "sex": tuple(metrics.FLOW_SEXES),
+            "rank": ("all", *metrics.RANKS)}

@@ -36,13 +36,15 @@ from pathlib import Path
 
 import numpy as np
 
+from parity import calendar
+from parity import vocabulary as wv
 from parity.errors import InputError
-from parity.flows import vocabulary as fv
-from parity.workforce import vocabulary as wv
+from parity.forces import registry
+from parity.workforce import service as workforce
 
 RANKS = wv.RANK_ORDER
 SEXES = ("female", "male")
-_EVENT_CODES = (fv.JOINING, fv.PROMOTION, fv.WORKER_TYPE_CHANGE, fv.HOURS_CHANGE, fv.LEAVING)
+_EVENT_CODES = (wv.JOINING, wv.PROMOTION, wv.WORKER_TYPE_CHANGE, wv.HOURS_CHANGE, wv.LEAVING)
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,6 @@ class _Log:
 def official_targets(session, *, force_id: str, from_year: int, to_year: int  # noqa: ANN001
                      ) -> tuple[np.ndarray, np.ndarray]:
     """(headcount, FTE) of officers as arrays [year, rank, sex] from the official table."""
-    from parity.workforce import service as workforce
-
     years = range(from_year, to_year + 1)
     head = np.zeros((len(years), len(RANKS), len(SEXES)))
     fte = np.zeros_like(head)
@@ -134,8 +134,6 @@ def official_targets(session, *, force_id: str, from_year: int, to_year: int  # 
         f = workforce.stock_by_rank_and_sex(session, force_ids=[force_id], year=year,
                                             measure="fte")
         if not h:
-            from parity.forces import registry
-
             raise InputError(f"no official workforce figures for {registry().get(force_id).name} "
                              f"on 31 March {year} "
                              f"({workforce.years_held(session, [force_id])})")
@@ -153,8 +151,6 @@ def generate(session, *, force: str, from_year: int, to_year: int, seed: int = 0
     The first snapshot is 31 March `from_year`; events run from then to 31 March `to_year`.
     Needs the official table (the caller runs `parity.workforce.service.ensure_loaded`).
     """
-    from parity.forces import registry
-
     if to_year <= from_year:
         raise InputError(f"--to ({to_year}) must be after --from ({from_year})")
     found = registry().force(force)
@@ -185,7 +181,7 @@ def _fte_for(rng: np.random.Generator, n: int, mean: float, part: float) -> np.n
 
 def _days_in_year(rng: np.random.Generator, year: int, n: int) -> np.ndarray:
     start = date(year - 1, 4, 1).toordinal()
-    end = date(year, 3, 31).toordinal()
+    end = calendar.snapshot_date(year).toordinal()
     return rng.integers(start, end + 1, size=n)
 
 
@@ -218,7 +214,7 @@ def simulate(head: np.ndarray, fte_target: np.ndarray, *, from_year: int, seed: 
     sex = np.concatenate(sexes).astype(np.int64)
     fte = np.concatenate(ftes)
     alive = np.ones(len(rank), dtype=bool)
-    snapshot = date(from_year, 3, 31).toordinal()
+    snapshot = calendar.snapshot_date(from_year).toordinal()
     lo = np.array([config.service_years[RANKS[r]][0] for r in rank])
     hi = np.array([config.service_years[RANKS[r]][1] for r in rank])
     service_days = (lo + rng.random(len(rank)) * (hi - lo)) * 365.25
@@ -382,7 +378,7 @@ def _change_hours(rng, log: _Log, *, year: int, rank, sex, fte, alive, busy,  # 
     if len(spell) == 0:
         return
     begin = _days_in_year(rng, year, len(spell))
-    last = date(year, 3, 31).toordinal()
+    last = calendar.snapshot_date(year).toordinal()
     begin = np.minimum(begin, last - 1)
     end = begin + 1 + (rng.random(len(spell)) * (last - begin)).astype(np.int64)
     other = np.where(fte[spell] < 1.0, 1.0, part)
@@ -395,7 +391,7 @@ def _change_hours(rng, log: _Log, *, year: int, rank, sex, fte, alive, busy,  # 
 def _leaving_reasons(rng: np.random.Generator, n: int, retire: float) -> np.ndarray:
     rest = 1 - retire
     p = np.array([retire, rest * 0.62, rest * 0.05, rest * 0.23, rest * 0.10])
-    return rng.choice(len(fv.LEAVING_REASONS), size=n, p=p / p.sum())
+    return rng.choice(len(wv.LEAVING_REASONS), size=n, p=p / p.sum())
 
 
 _WORKER_TYPES = tuple(wv.WORKER_TYPES)
@@ -425,15 +421,15 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
             f"P{person[k]:07d}", sex_of[person[k]], _EVENT_CODES[event[k]], days[k],
             wt_names[w], rank_names[int(rank[k])] if rank[k] >= 0 else default_role[w],
             rank_names[int(from_rank[k])] if from_rank[k] >= 0 else "",
-            f"{fte[k]:g}", fv.LEAVING_REASONS[reason[k]] if reason[k] >= 0 else "",
+            f"{fte[k]:g}", wv.LEAVING_REASONS[reason[k]] if reason[k] >= 0 else "",
         ))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # deferred: openpyxl costs ~0.3 s at start-up
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Events")
-        sheet.append(list(fv.COLUMNS))
+        sheet.append(list(wv.COLUMNS))
         for row in rows:  # real date cells, as an HR system would export them
             sheet.append([*row[:3], date.fromisoformat(row[3]), *row[4:7], float(row[7]),
                           row[8]])
@@ -441,5 +437,5 @@ def write_extract(arrays: dict[str, np.ndarray], path: Path) -> None:
         return
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(fv.COLUMNS)
+        writer.writerow(wv.COLUMNS)
         writer.writerows(rows)

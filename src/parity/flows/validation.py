@@ -25,13 +25,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
-from parity import clock
+from parity import calendar
+from parity import vocabulary as wv
 from parity.errors import Problem
-from parity.flows import vocabulary as fv
-from parity.workforce import vocabulary as wv
+from parity.tabular import cell_text
+
+# A cell as given, trimmed (inner white space kept).
+_text = partial(cell_text, squeeze=False)
 
 MAX_PROBLEMS = 200
 _RANK_INDEX = {rank: i for i, rank in enumerate(wv.RANK_ORDER)}
@@ -140,12 +144,6 @@ WORKER_TABLE = _worker_table()
 RANK_TABLES = {wt: _rank_table(roles) for wt, roles in wv.ROLES.items()}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
@@ -162,19 +160,19 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
     out = Events()
     if not rows:
         problems.add(None, None, "the file is empty; expected a header row with the columns "
-                     + ", ".join(fv.COLUMNS))
+                     + ", ".join(wv.COLUMNS))
         return out
     header = [column_key(h) for h in rows[0]]
-    where = {name: header.index(name) for name in fv.COLUMNS if name in header}
+    where = {name: header.index(name) for name in wv.COLUMNS if name in header}
     repeated = [name for name in where if header.count(name) > 1]
     if repeated:  # which copy holds the values is anyone's guess
         for name in repeated:
             problems.add(first_row, name, "the column appears more than once; expected it once")
         return out
-    missing = [c for c in fv.COLUMNS if c in fv.REQUIRED_COLUMNS and c not in where]
+    missing = [c for c in wv.COLUMNS if c in wv.REQUIRED_COLUMNS and c not in where]
     if missing:
         problems.add(first_row, None, f"missing column(s) {', '.join(missing)}; expected "
-                     f"{', '.join(fv.COLUMNS)} (found {', '.join(h for h in header if h)})")
+                     f"{', '.join(wv.COLUMNS)} (found {', '.join(h for h in header if h)})")
         return out
     if "leaving_reason" not in where:
         problems.add(first_row, None, "missing column leaving_reason (needed for leavings)")
@@ -191,7 +189,7 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
         def pick(cells: list) -> tuple:
             return tuple(cells[i] if i is not None else None for i in field_columns)
     checked: dict[tuple, tuple] = {}
-    latest = today or clock.today()
+    latest = today or calendar.today()
     dates: dict[object, date | None] = {}
     add = problems.add
     for offset, cells in enumerate(rows[1:], start=1):
@@ -259,10 +257,10 @@ def _check_fields(sex_cell, event_cell, wt_cell, rank_cell, from_cell, fte_cell,
         faults.append(("sex", f"unknown sex {sex_text!r}; expected one of "
                        + ", ".join(wv.SEXES.values())))
     event_text = _text(event_cell)
-    event = fv.lookup_event(event_text)
+    event = wv.lookup_event(event_text)
     if event is None:
         faults.append(("event", f"unknown event {event_text!r}; expected one of "
-                       + ", ".join(fv.EVENTS)))
+                       + ", ".join(wv.EVENTS)))
     wt_text = _text(wt_cell)
     worker_type = WORKER_TABLE.get(wt_text.casefold())
     if worker_type is None:
@@ -290,7 +288,7 @@ def _check_fields(sex_cell, event_cell, wt_cell, rank_cell, from_cell, fte_cell,
                        f"{_text(fte_cell)!r}"))
     from_text = _text(from_cell)
     from_rank = None
-    if event == fv.PROMOTION:
+    if event == wv.PROMOTION:
         if worker_type is not None and worker_type != "officer":
             faults.append(("worker_type", "promotions are for police officers only "
                            "(promotion_of_officers_only)"))
@@ -305,11 +303,11 @@ def _check_fields(sex_cell, event_cell, wt_cell, rank_cell, from_cell, fte_cell,
         faults.append(("from_rank", f"from_rank is only for promotions (this row is {event})"))
     reason_text = _text(reason_cell)
     reason = None
-    if event == fv.LEAVING:
-        reason = fv.lookup_reason(reason_text)
+    if event == wv.LEAVING:
+        reason = wv.lookup_reason(reason_text)
         if reason is None:
             faults.append(("leaving_reason", "a leaving needs a reason, one of "
-                           f"{', '.join(fv.LEAVING_REASONS)} (found {reason_text!r})"))
+                           f"{', '.join(wv.LEAVING_REASONS)} (found {reason_text!r})"))
     elif reason_text:
         faults.append(("leaving_reason", f"leaving_reason is only for leavings (this row is "
                        f"{event})"))
@@ -320,7 +318,7 @@ def check_sequences(ev: Events, problems: Problems) -> None:
     """Tier 2: each person's events in date order; fills ``worker_type_before``,
     ``rank_before`` and ``order``, and adds a problem (person id and rows) for each impossible
     step."""
-    import numpy as np
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     n = len(ev)
     codes: dict[str, int] = {}
@@ -345,14 +343,14 @@ def check_sequences(ev: Events, problems: Problems) -> None:
                 f"(row {sex_row}) (sex_is_constant)")
         if in_service:
             ev.worker_type_before[i], ev.rank_before[i] = wt, rank
-        if kind == fv.JOINING:
+        if kind == wv.JOINING:
             if in_service:
                 add(row, "event", f"{_label(ev, i)} while already in service since row "
                     f"{joined_row} (no_joining_while_in_service)")
             in_service, joined_row = True, row
         elif not in_service:
             if left_row is not None:
-                what = "leaves twice" if kind == fv.LEAVING else "comes after leaving"
+                what = "leaves twice" if kind == wv.LEAVING else "comes after leaving"
                 add(row, "event", f"{_label(ev, i)} {what} (row {left_row}) without rejoining "
                     "(no_event_after_leaving)")
             else:
@@ -365,26 +363,26 @@ def check_sequences(ev: Events, problems: Problems) -> None:
                     + " (starts_with_joining)")
             last_row = row
             continue
-        elif kind == fv.PROMOTION:
+        elif kind == wv.PROMOTION:
             if wt != "officer" or ev.from_rank[i] != rank:
                 held = f"{rank} ({wt})" if wt != "officer" else rank
                 add(row, "from_rank", f"{_label(ev, i)} from {ev.from_rank[i]}, but the person "
                     f"holds {held} since row {last_row} (promotion_from_current_rank)")
-        elif kind == fv.WORKER_TYPE_CHANGE:
+        elif kind == wv.WORKER_TYPE_CHANGE:
             if ev.worker_type[i] == wt:
                 add(row, "worker_type", f"{_label(ev, i)} keeps worker type {wt} "
                     "(worker_type_change_changes_type)")
-        elif kind == fv.HOURS_CHANGE:
+        elif kind == wv.HOURS_CHANGE:
             if ev.worker_type[i] != wt or ev.rank[i] != rank:
                 add(row, "rank", f"{_label(ev, i)} gives {ev.worker_type[i]} {ev.rank[i] or ''}, "
                     f"but the person holds {wt} {rank or ''} since row {last_row} "
                     "(hours_change_keeps_post)")
-        elif kind == fv.LEAVING:
+        elif kind == wv.LEAVING:
             if ev.worker_type[i] != wt or ev.rank[i] != rank:
                 add(row, "rank", f"{_label(ev, i)} from {ev.worker_type[i]} {ev.rank[i] or ''}, "
                     f"but the person holds {wt} {rank or ''} since row {last_row} "
                     "(leaving_from_current_post)")
-        if kind == fv.LEAVING:
+        if kind == wv.LEAVING:
             in_service, left_row = False, row
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
@@ -395,7 +393,7 @@ def _first_joinings(ev: Events) -> dict[str, tuple[date, int]]:
     """Each person's first joining: (date, row), for messages about events before it."""
     out: dict[str, tuple[date, int]] = {}
     for i in ev.order:
-        if ev.event[i] == fv.JOINING and ev.person_id[i] not in out:
+        if ev.event[i] == wv.JOINING and ev.person_id[i] not in out:
             out[ev.person_id[i]] = (ev.event_date[i], ev.row[i])
     return out
 

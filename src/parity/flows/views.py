@@ -21,20 +21,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as wv
+from parity.accounts import service as accounts
 from parity.errors import InputError, Problem
-from parity.flows import service
-from parity.flows import visuals as fvis
-from parity.reports.format import pct
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
-from parity.workforce import vocabulary as wv
+from parity.flows import charts as fvis
+from parity.flows import metrics, service
+from parity.flows.importer import import_hr
+from parity.flows.projection import Scenario
+from parity.forces import registry
+from parity.present.charts import Bar, bar_chart
+from parity.present.csrf import CsrfChecked
+from parity.present.deps import NO_STORE, RequireUser, SessionDep, private_force
+from parity.present.format import pct
+from parity.present.responses import render_private, respond, to_jsonable
+from parity.present.templating import templates_for
+from parity.present.uploads import received
+from parity.workforce import service as workforce
 
 HERE = Path(__file__).parent / "templates"
 templates = templates_for(HERE)
@@ -76,8 +85,6 @@ class Controls:
 
     def scenario(self):  # noqa: ANN201
         """The chosen `projection.Scenario`, named as the CLI names it."""
-        from parity.flows.projection import Scenario
-
         custom = (self.recruit_share_female is not None or self.equal_promotion
                   or self.equal_leaving or self.intake != 1.0)
         if not custom:
@@ -127,8 +134,6 @@ def parse_controls(session: Session, *, area: str | None, from_year: str | None,
                    group: str | None = None) -> Controls:
     """The controls from the address, all checked at once: `InputError` naming every bad
     parameter (shares in [0, 1], runs 1 to 1,000, years 1 to 50)."""
-    from parity.workforce import service as workforce
-
     problems: list[Problem] = []
     held = workforce.years_available(session)
     if not held:
@@ -186,8 +191,6 @@ def _project(session: Session, c: Controls) -> dict:
 
 
 def _choices(session: Session) -> dict:
-    from parity.forces import registry
-    from parity.workforce import service as workforce
 
     reg = registry()
     return {
@@ -242,7 +245,6 @@ def forces_page(request: Request, session: SessionDep, year: str | None = None) 
                        intake=None, target=None)
     outlook = service.forces_outlook(session, from_year=c.from_year, years=DEFAULT_YEARS,
                                      runs=FORCES_RUNS)
-    from parity.reports.charts import Bar, bar_chart
 
     rows = sorted(outlook["forces"], key=lambda r: -(r["share_female_senior_end"] or 0))
     chart = bar_chart(
@@ -347,16 +349,52 @@ def private_flows_fragment(session: Session, *, force_id: str, year: int) -> Mar
     """A force's own flows for one year — joiners, leavers, promotions and rates by rank and
     sex, women's rate over men's, the pipeline and the reconciliation with the official
     table — as an HTML fragment, from `service.flows` with every group of fewer than 10
-    people suppressed (``[c]``, `parity.reports.format.suppressed`).
+    people suppressed (``[c]``, `parity.present.format.suppressed`).
 
     PRIVATE: built from the force's HR extract. For the signed-in private area only; not
     mounted on any public route. Raises `InputError` when the force has no flows that year.
     """
-    from parity.flows import metrics
-
     data = service.flows(session, force_id=force_id, year=year, suppress=True)
     sizes = {row["rank"]: {s: (metrics.group_size(row[s]) if not row[s]["suppressed"] else None)
                            for s in metrics.FLOW_SEXES} for row in data["ranks"]}
     return Markup(templates.env.get_template("flows_private.html").render(
         data=data, sizes=sizes, years=service.flow_years(session, force_id=force_id),
         rank_labels=wv.OFFICER_RANKS))
+
+
+# the private area: a force's own HR extract in, its flows out ---------------------------------
+HR_SUFFIXES = (".csv", ".xlsx")  # what parity.flows.importer reads
+
+
+@router.post("/private/forces/{force_id}/flows", dependencies=[CsrfChecked],
+             include_in_schema=False)
+def private_flows_upload(request: Request, force_id: str, user: RequireUser,
+                         session: SessionDep,
+                         extract: Annotated[UploadFile | None, File()] = None) -> Response:
+    force = private_force(user, force_id, allowed=accounts.can_see_force)
+    try:
+        with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
+            workforce.ensure_loaded(session)
+            import_hr(session, path=path, force=force.id)
+        session.commit()
+    except InputError as error:
+        session.rollback()
+        return render_private(request, templates, "private_upload_error.html", user, status=400,
+                              force=force, what="HR extract", reason=error.reason,
+                              messages=error.details())
+    years = service.flow_years(session, force_id=force.id)
+    target = f"/private/forces/{force.id}/flows" + (f"?year={years[-1]}" if years else "")
+    return RedirectResponse(target, status_code=303, headers=NO_STORE)
+
+
+@router.get("/private/forces/{force_id}/flows", include_in_schema=False)
+def private_flows(request: Request, force_id: str, user: RequireUser, session: SessionDep,
+                  year: int | None = None) -> Response:
+    force = private_force(user, force_id, allowed=accounts.can_see_force)
+    years = service.flow_years(session, force_id=force.id)
+    if not years:
+        raise InputError(f"no HR extract has been uploaded for {force.name}")
+    year = year or years[-1]
+    fragment = private_flows_fragment(session, force_id=force.id, year=year)
+    return render_private(request, templates, "private_flows.html", user, force=force, fragment=fragment,
+                   years=years, year=year)

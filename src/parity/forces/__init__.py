@@ -6,7 +6,9 @@ from parity.forces.registry import (
     Force,
     Registry,
     UnknownName,
+    force_or_error,
     registry,
 )
 
-__all__ = ["ENGLAND_AND_WALES", "Area", "Force", "Registry", "UnknownName", "registry"]
+__all__ = ["ENGLAND_AND_WALES", "Area", "Force", "Registry", "UnknownName", "force_or_error",
+           "registry"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors
+from parity.forces import registry
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors
 
 
 @app.command("forces")
@@ -14,8 +15,6 @@ def forces_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """List the forces Parity knows, or resolve one name to its force or area."""
-    from parity.forces import registry
-
     reg = registry()
     if name:
         area = reg.area(name)
@@ -30,7 +29,7 @@ def forces_cmd(
     if as_json:
         emit_json(rows)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title="Police forces")
     for col in ("id", "name", "code", "region", "kind"):

@@ -171,3 +171,13 @@ def registry() -> Registry:
     """The registry built from the bundled ``forces.yaml``."""
     with open(DATA, encoding="utf-8") as fh:
         return Registry(yaml.safe_load(fh))
+
+
+def force_or_error(text: str) -> Force:
+    """The force with id `text`, or else named `text` in any publisher's spelling;
+    `UnknownName` (an `InputError`, with the closest names) if there is none."""
+    reg = registry()
+    try:
+        return reg.get(text)
+    except KeyError:
+        return reg.force(text)

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+
+from parity import calendar
 
 TOLERANCE_POINTS = 0.5
 FRACTION_TOLERANCE_POINTS = 2.5
@@ -173,9 +174,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
-def snapshot_year(published: date) -> int:
-    """The year of the latest 31 March on or before `published`."""
-    return published.year if (published.month, published.day) >= (3, 31) else published.year - 1
+snapshot_year = calendar.snapshot_year
 
 
 def _worker_type(sentence: str) -> tuple[str | None, str | None]:

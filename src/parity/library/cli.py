@@ -9,7 +9,11 @@ from typing import Annotated
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.library.claims import official_label
+from parity.library.samples import write_corpus
+from parity.library.validation import BadFile, parse_date
+from parity.present.commands import (
     JsonOption,
     app,
     console,
@@ -20,7 +24,7 @@ from parity.commands import (
     session,
     synth_app,
 )
-from parity.errors import InputError
+from parity.present.format import number
 
 library_app = typer.Typer(help="The best-practice library: search, tag and check articles.",
                           no_args_is_help=True)
@@ -36,7 +40,6 @@ LIMIT = typer.Option(10, "--limit", help="How many hits to show.")
 def _date(value: str | None, flag: str) -> date | None:
     if not value:
         return None
-    from parity.library.validation import BadFile, parse_date
 
     try:
         return parse_date(value, key=flag)
@@ -47,7 +50,7 @@ def _date(value: str | None, flag: str) -> date | None:
 def _rich_snippet(snippet: str) -> str:
     import html
 
-    from rich.markup import escape
+    from rich.markup import escape  # deferred: rich costs ~0.5 s at start-up
 
     text = escape(html.unescape(snippet.replace("<mark>", "\x02").replace("</mark>", "\x03")))
     return text.replace("\x02", "[bold yellow]").replace("\x03", "[/bold yellow]")
@@ -63,9 +66,12 @@ def import_articles_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import best-practice articles: Markdown with YAML front matter, or saved web pages."""
-    from rich.console import Console
+    from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
+
+    # deferred: rich costs ~0.5 s at start-up
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.library.importer import import_articles
 
     err = Console(stderr=True)
@@ -104,8 +110,6 @@ def synth_articles_cmd(
                                      "saved HTML pages (0 to 1)."),
 ) -> None:
     """Write made-up force news articles (Markdown with front matter, or saved HTML pages)."""
-    from parity.library.samples import write_corpus
-
     if count < 1 or not 0 <= html_share <= 1:
         raise InputError("--count must be at least 1 and --html-share between 0 and 1")
     paths = write_corpus(folder, count=count, seed=seed, html_share=html_share)
@@ -123,7 +127,7 @@ def search_cmd(
     limit: int = LIMIT, as_json: bool = JsonOption,
 ) -> None:
     """Full-text search of the library, best matches first, with highlighted snippets."""
-    from parity.library import service
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         result = service.search(s, query=query, force=force, region=region, theme=theme,
@@ -158,7 +162,7 @@ def similar_cmd(
     force: str = FORCE, theme: str = THEME, limit: int = LIMIT, as_json: bool = JsonOption,
 ) -> None:
     """More like this: the articles closest to one article."""
-    from parity.library import service
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         result = service.more_like_this(s, ref=ref, limit=limit, force=force, theme=theme)
@@ -177,7 +181,7 @@ def show_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """An article with its force, themes (and the phrases behind them) and corrections."""
-    from parity.library import service
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         detail = service.article_detail(s, ref=ref)
@@ -187,7 +191,7 @@ def show_cmd(
     if as_html:
         print(detail["html"])
         return
-    from rich.markdown import Markdown
+    from rich.markdown import Markdown  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     out.print(f"[bold]{detail['id']}  {detail['title']}[/bold]", highlight=False)
@@ -215,9 +219,9 @@ def check_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Check the workforce figures an article quotes against the official figures."""
-    from parity.library import service
-    from parity.library.claims import official_label
-    from parity.reports.format import number
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
     with session() as s:
@@ -227,7 +231,7 @@ def check_cmd(
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     out.print(f"[bold]{result['title']}[/bold] ({result['area'] or 'no force'}, published "
@@ -271,7 +275,7 @@ def tag_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Correct an article's force or themes by hand (kept across re-imports)."""
-    from parity.library import service
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         result = service.tag(s, ref=ref, force=force, no_force=no_force,
@@ -289,14 +293,14 @@ def tag_cmd(
 @handles_input_errors
 def themes_cmd(as_json: bool = JsonOption) -> None:
     """The theme rules in force: the file, each theme's phrases and threshold, article counts."""
-    from parity.library import service
+    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         result = service.themes(s)
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"Theme rules ({result['rules_file']})", show_lines=True)
     for col in ("theme", "label", "at least", "phrases", "commitments", "articles"):

@@ -23,6 +23,7 @@ from parity.errors import InputError, Problem
 from parity.library import render, tagging
 from parity.library.models import Article, ArticleTheme
 from parity.library.schemas import ImportReport, ParsedArticle
+from parity.library.service import apply_corrections
 from parity.library.validation import (
     BadFile,
     content_hash,
@@ -115,8 +116,8 @@ def _decode_page(data: bytes) -> str:
 
 def parse_html(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     """An article from a saved web page: main text (as Markdown) and metadata by trafilatura."""
-    import trafilatura
-    from trafilatura.metadata import extract_metadata
+    import trafilatura  # deferred: trafilatura costs ~0.5 s at start-up
+    from trafilatura.metadata import extract_metadata  # deferred: trafilatura costs ~0.5 s at start-up
 
     html = _decode_page(data)
     body = trafilatura.extract(html, output_format="markdown", include_links=True,
@@ -232,8 +233,6 @@ def store_articles(
 ) -> None:
     """Write `parsed` articles: new rows, or updates of the rows with the same URL or text.
     The same article twice in one import is stored once (the later file wins)."""
-    from parity.library.service import apply_corrections  # corrections live with the service
-
     by_url: dict[str, int] = {}
     by_hash: dict[str, int] = {}
     for art_id, url, chash in session.execute(

@@ -32,7 +32,7 @@ _BLANKS = re.compile(r"\n\s*\n+")
 
 @lru_cache(maxsize=1)
 def _markdown():  # noqa: ANN202
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt  # deferred: markdown-it costs ~0.1 s at start-up
 
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -114,7 +114,7 @@ def markdown_to_text(markdown: str) -> str:
 
 def sanitise(html: str) -> str:
     """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links."""
-    import nh3
+    import nh3  # deferred: only library articles need it
 
     return nh3.clean(
         html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},

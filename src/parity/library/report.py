@@ -20,11 +20,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from parity import calendar
 from parity.library import service
 from parity.library.views import long_date, official_label, theme_label, web_href
-from parity.reports.charts import Bar, bar_chart
-from parity.reports.format import number
-from parity.reports.sections import fragment_environment
+from parity.present.charts import Bar, bar_chart
+from parity.present.format import number
+from parity.present.templating import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 PER_THEME = 3
@@ -42,11 +43,11 @@ SOURCES = [
 
 def cut_off(year: int) -> date:
     """The last publication date counted in the report for 31 March `year`."""
-    return date(year + 1, 3, 30)
+    return calendar.report_date(year)
 
 
 def _env():  # noqa: ANN202
-    env = fragment_environment(TEMPLATES)
+    env = environment(TEMPLATES)
     env.filters["long_date"] = long_date
     env.filters["web_href"] = web_href
     env.filters["theme_label"] = theme_label

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from parity.forces import registry
+from parity.library.render import markdown_to_html
 
 FIRST = ["Amira", "Beth", "Chloe", "Dawn", "Erin", "Fatima", "Gemma", "Hannah", "Isla", "Jo",
          "Kerry", "Leah", "Maya", "Nadia", "Olivia", "Priya", "Rachel", "Sian", "Tara", "Zoe",
@@ -240,8 +241,6 @@ def front_matter_file(*, title: str, url: str | None, area: str | None, publishe
 def html_page(*, title: str, url: str, site: str, published: date, description: str,
               body: str) -> str:
     """A saved force-website page around the article: navigation, footer, cookie banner."""
-    from parity.library.render import markdown_to_html
-
     esc = html.escape
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8">

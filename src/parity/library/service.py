@@ -32,63 +32,23 @@ from parity.forces import registry
 from parity.library import claims as claims_mod
 from parity.library import render, tagging
 from parity.library import search as search_mod
+from parity.library.articles import (  # re-exported: other domains and the front ends call the service
+    get_article as get_article,
+)
+from parity.library.articles import (
+    summary as summary,
+)
+from parity.library.articles import themes as themes
+from parity.library.articles import (
+    themes_of as themes_of,
+)
+from parity.library.figures import (  # re-exported: other domains and the front ends call the service
+    check_figures as check_figures,
+)
 from parity.library.models import Article, ArticleTheme, Correction
 from parity.library.validation import BadFile, normalise_url
 
 ACTIONS = ("set_force", "add_theme", "remove_theme")
-
-
-# looking articles up --------------------------------------------------------------------
-def get_article(session: Session, *, ref: str | int) -> Article:
-    """The article with id, URL or file name `ref`; `InputError` when none (or several)."""
-    text = str(ref).strip()
-    if text.isdigit():
-        found = session.get(Article, int(text))
-        if found:
-            return found
-    if "://" in text:
-        try:
-            url = normalise_url(text)
-        except BadFile as exc:
-            raise InputError(str(exc)) from exc
-        found = session.scalar(select(Article).where(Article.url == url))
-        if found:
-            return found
-    matches = list(session.scalars(select(Article).where(Article.file_name == text).limit(2)))
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise InputError(f"several articles come from files named {text!r}: use the id or URL")
-    raise InputError(f"no article {text!r} in the library (give its id, URL or file name; "
-                     "`parity library search` finds ids)")
-
-
-def themes_of(session: Session, *, article_ids: list[int]) -> dict[int, list[str]]:
-    """{article id: theme ids in the rules' order}."""
-    order = {t: i for i, t in enumerate(tagging.load_rules().ids())}
-    out: dict[int, list[str]] = {i: [] for i in article_ids}
-    if not article_ids:
-        return out
-    for art_id, theme in session.execute(
-        select(ArticleTheme.article_id, ArticleTheme.theme)
-        .where(ArticleTheme.article_id.in_(article_ids))
-    ):
-        out[art_id].append(theme)
-    for themes in out.values():
-        themes.sort(key=lambda t: (order.get(t, len(order)), t))
-    return out
-
-
-def summary(article: Article, themes: list[str]) -> dict:
-    force = registry().get(article.force_id) if article.force_id else None
-    return {
-        "id": article.id, "title": article.title, "url": article.url,
-        "area": force.name if force else None, "force_id": article.force_id,
-        "region": force.region if force else None,
-        "published": article.published.isoformat() if article.published else None,
-        "themes": themes, "commitments": tagging.load_rules().commitments_of(themes),
-        "description": article.description,
-    }
 
 
 # search ---------------------------------------------------------------------------------
@@ -323,20 +283,6 @@ def apply_corrections(session: Session, *, article_ids: list[int],
 
 
 # themes ---------------------------------------------------------------------------------
-def themes(session: Session | None = None) -> dict:
-    """The theme rules in force (file, thresholds, phrases), with article counts when a
-    session is given."""
-    rules = tagging.load_rules()
-    counts = {}
-    if session is not None:
-        counts = dict(session.execute(select(ArticleTheme.theme, func.count())
-                                      .group_by(ArticleTheme.theme)).all())
-    return {"rules_file": str(rules.path), "themes": [
-        {"id": t.id, "label": t.label, "min_mentions": t.min_mentions,
-         "phrases": list(t.phrases), "commitments": list(t.commitments),
-         "articles": counts.get(t.id, 0)} for t in rules.themes]}
-
-
 def articles_for_force(session: Session, *, force: str, limit: int = 20) -> list[dict]:
     """The newest articles tagged with `force` (for force pages and report sections)."""
     force_id = registry().force(force).id
@@ -368,126 +314,6 @@ def articles_for_commitment(session: Session, *, commitment: str, force: str | N
     rows = list(session.scalars(query))
     tags = themes_of(session, article_ids=[a.id for a in rows])
     return [summary(a, tags[a.id]) for a in rows]
-
-
-# figures check --------------------------------------------------------------------------
-def check_figures(session: Session, *, ref: str | int) -> dict:
-    """The workforce figures article `ref` quotes, each with the official figure it refers to
-    and a verdict: ``matches``, ``does not match`` or ``cannot tell`` (see
-    `parity.library.claims` for the rules and the tolerance)."""
-    from parity.workforce import service as workforce
-
-    article = get_article(session, ref=ref)
-    found = claims_mod.find_claims(f"{article.title}.\n{article.description or ''}\n"
-                                   f"{article.text}")
-    seen, out = set(), []
-    year = claims_mod.snapshot_year(article.published) if article.published else None
-    held = workforce.latest_year(session, on_or_before=year) if year else None
-    for claim in found:
-        key = (claim.text, claim.quoted)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(_check_claim(session, workforce, article, claim, year, held))
-    counts = Counter(c["verdict"] for c in out)
-    return {
-        **summary(article, themes_of(session, article_ids=[article.id])[article.id]),
-        "snapshot_year": held, "claims": out,
-        "matches": counts["matches"], "does_not_match": counts["does not match"],
-        "cannot_tell": counts["cannot tell"],
-    }
-
-
-def _check_claim(session, workforce, article, claim, year, held) -> dict:  # noqa: ANN001
-    is_count = claim.kind == "count"
-    base = {"text": claim.text, "quoted": claim.quoted, "kind": claim.kind,
-            "value": int(claim.value) if is_count else claim.value,
-            "share_claimed": None if is_count else claim.value, "sex": claim.sex,
-            "worker_type": claim.worker_type, "group": claim.group, "official": None,
-            "measure": None, "share_official": None, "count_official": None,
-            "band": None}
-    if is_count:
-        low, high = claims_mod.count_band(claim)
-        low, high = max(0, math.ceil(low - 1e-9)), math.floor(high + 1e-9)
-        base["band"] = {"low": low, "high": high}
-        rule = (f"a count of people: the official count between {low:,} and "
-                f"{high:,} (2% either side, at least one person, plus half "
-                "the unit a round number was rounded to, at most 5%"
-                + {"over": ", and 10% above for 'over'", "under": ", and 10% below for "
-                   "'nearly' or 'under'", "about": ", and 10% either side for 'about'"}.get(
-                    claim.qualifier or "", "") + "), headcount first, then FTE")
-    else:
-        slack = claims_mod.tolerance(claim)
-        base["band"] = {"low": max(0.0, claim.value - slack), "high": min(1.0, claim.value + slack)}
-        why = ("a fraction in words is a round figure" if claim.in_words else
-               f"half a unit of the figure as written plus {claims_mod.TOLERANCE_POINTS} points")
-        rule = (f"within {slack * 100:.2f} percentage points ({why}), FTE first, then headcount")
-
-    def cannot(reason: str) -> dict:
-        return {**base, "verdict": "cannot tell", "label": f"cannot tell: {reason}",
-                "reason": reason, "rule": rule}
-
-    if claim.reason:
-        return cannot(claim.reason)
-    if article.force_id is None:
-        return cannot("the article is not tagged with a force")
-    if article.published is None:
-        return cannot("the article has no publication date, so no snapshot can be chosen")
-    if held is None:
-        return cannot(f"no official figures as at 31 March {year} or earlier are held")
-    measures = ("headcount",) if claim.worker_type in {"special", "volunteer"} else (
-        "fte", "headcount")
-    shares: dict[str, float | None] = {"fte": None, "headcount": None}
-    people: dict[str, float | None] = {"fte": None, "headcount": None}
-    official: dict = {}
-    for measure in measures:
-        try:
-            result = workforce.representation(session, area=article.force_id, year=held,
-                                              group=claim.group, measure=measure,
-                                              worker_type=claim.worker_type)
-        except InputError as exc:
-            return cannot(exc.reason)
-        total = result.get("total") or 0
-        if claim.sex == "female":
-            share = result.get("share_female")
-        else:
-            share = (result.get("male") or 0) / total if total else None
-        shares[measure] = share
-        people[measure] = result.get("female" if claim.sex == "female" else "male") \
-            if total else None
-        official = official or {
-            "area": result["area"], "year": held, "as_at": f"{held}-03-31",
-            "group": claim.group, "worker_type": claim.worker_type, "sex": claim.sex,
-            "share_fte": None, "share_headcount": None,
-        }
-    official["share_fte"], official["share_headcount"] = shares["fte"], shares["headcount"]
-    official["count_fte"], official["count_headcount"] = people["fte"], people["headcount"]
-    compared = people if is_count else shares
-    if all(v is None for v in compared.values()):
-        return {**cannot(f"no official figures for {claim.worker_type}s ({claim.group}) in "
-                         f"{official['area']}"), "official": official}
-    verdict, matched = claims_mod.verdict(claim, fte=compared["fte"],
-                                          headcount=compared["headcount"])
-    order = ("headcount", "fte") if is_count else ("fte", "headcount")
-    shown_measure = matched or next(m for m in order if m in measures)
-    shown = compared[shown_measure]
-    label_measure = "FTE" if shown_measure == "fte" else "headcount"
-    if shown is None:
-        label = verdict
-    elif is_count:
-        who = "women" if claim.sex == "female" else "men"
-        label = f"{verdict} ({_people(shown)} {who}, {label_measure})"
-    else:
-        label = f"{verdict} ({shown * 100:.1f}% {label_measure})"
-    return {**base, "official": official, "measure": shown_measure,
-            "share_official": None if is_count else shown,
-            "count_official": shown if is_count else None, "verdict": verdict, "label": label,
-            "reason": None, "rule": rule}
-
-
-def _people(value: float) -> str:
-    """A count of people as written: whole numbers without decimals, FTE to one decimal."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 # browsing, for the web pages and the report ----------------------------------------------
@@ -626,34 +452,8 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def cited_for(session: Session, *, ref: str | int) -> list[dict]:
-    """The HeForShe commitments (commitments domain) that cite article `ref`, by its id or its
-    URL: ``[{ref, title, force_id, scope, note}]``. Reads only: if the commitments domain has
-    to load its bundled commitments first, that is rolled back."""
-    from parity.commitments import service as commitments
-
-    article = get_article(session, ref=ref)
-    # Read-only first: only when some link names this article are the commitments read
-    # (their service may have to load its bundled commitments, a write, on a first read).
-    if not any(_cites(target, article) for target in commitments.cited_articles(session)):
-        return []
-    savepoint = session.begin_nested()
-    try:
-        items = commitments.list_commitments(session)
-    finally:
-        savepoint.rollback()  # list_commitments may load the bundled commitments: undo it
-    out = []
-    for item in items:
-        for link in item.get("links") or []:
-            if _cites(link.get("article") or "", article):
-                out.append({"ref": item["ref"], "title": item["title"],
-                            "force_id": item.get("force"), "scope": item.get("scope"),
-                            "note": link.get("note")})
-                break
-    return out
-
-
-def _cites(target: str, article: Article) -> bool:
+def cites(target: str, article: Article) -> bool:
+    """Whether a link as entered (a library id, or a web address) names `article`."""
     target = target.strip()
     if target.isdigit():
         return int(target) == article.id

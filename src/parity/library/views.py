@@ -34,15 +34,17 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from parity.commitments import service as commitments
 from parity.errors import InputError
 from parity.forces import registry
 from parity.library import service, tagging
 from parity.library.claims import official_label
-from parity.reports.charts import Bar, bar_chart
-from parity.reports.format import number
-from parity.web.deps import SessionDep
-from parity.web.responses import respond, to_jsonable
-from parity.web.templating import templates_for
+from parity.library.validation import BadFile, parse_date
+from parity.present.charts import Bar, bar_chart
+from parity.present.deps import SessionDep
+from parity.present.format import number
+from parity.present.responses import respond, to_jsonable
+from parity.present.templating import templates_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 20
@@ -136,8 +138,6 @@ def _blank(value: str | None) -> str | None:
 
 
 def _date(value: str | None, name: str) -> date | None:
-    from parity.library.validation import BadFile, parse_date
-
     value = _blank(value)
     if value is None:
         return None
@@ -246,7 +246,7 @@ def article_page(request: Request, session: SessionDep, ref: str) -> Response:
     except InputError:
         similar = None  # an article without words to compare
     data = {"article": detail, "check": service.check_figures(session, ref=article.id),
-            "similar": similar, "cited_for": service.cited_for(session, ref=article.id)}
+            "similar": similar, "cited_for": commitments.cited_for(session, ref=article.id)}
     body = Markup(service.safe_article_html(session, ref=article.id))
     return respond(request, "library_article.html", data, templates=templates, body=body,
                    check_chart=_check_chart(data["check"]))  # type: ignore[arg-type]
@@ -394,7 +394,7 @@ def api_check(session: SessionDep, ref: str) -> dict[str, Any]:
 @api.get("/articles/{ref}/commitments", summary="The commitments that cite the article")
 def api_cited_for(session: SessionDep, ref: str) -> list[dict[str, Any]]:
     """`service.cited_for`: ``[{ref, title, force_id, scope, note}]``."""
-    return to_jsonable(service.cited_for(session, ref=ref))
+    return to_jsonable(commitments.cited_for(session, ref=ref))
 
 
 @api.get("/themes", summary="The theme rules in force, with article counts")

@@ -79,7 +79,7 @@ def decompose(payroll: Payroll, *, snapshot: date, bootstrap: int = 200, seed: i
 
     `progress`, if given, is called with the number of resamples done after each one.
     """
-    from statsmodels.stats.oaxaca import OaxacaBlinder
+    from statsmodels.stats.oaxaca import OaxacaBlinder  # deferred: statsmodels costs ~2 s at start-up
 
     y, x, female, names = design(payroll, snapshot=snapshot, rate=rate)
     men, women = int((~female).sum()), int(female.sum())

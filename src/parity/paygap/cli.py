@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     bar,
     console,
@@ -17,7 +18,6 @@ from parity.commands import (
     session,
     synth_app,
 )
-from parity.errors import InputError
 
 
 def _snapshot(value: str | None) -> date | None:
@@ -76,7 +76,8 @@ def compute_cmd(
     unknown_codes: str = UNKNOWN_CODES, totals: Path = TOTALS,
 ) -> None:
     """The six statutory gender pay gap figures from a payroll extract or pay lines."""
-    from parity.paygap import service
+    from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
+    from parity.paygap.lines_cli import compute_lines  # deferred: loads pyarrow
 
     if by is not None and by not in service.BY_CHOICES:
         raise InputError(f"--by {by!r}: expected worker_type or grade")
@@ -84,16 +85,14 @@ def compute_cmd(
     if audit is not None:
         service.check_output(audit, what="--audit", not_over=file)
     if columns is not None or codes is not None:
-        from parity.paygap.lines_cli import compute_lines
-
         compute_lines(file, columns=columns, codes=codes, posts=posts, unknown=unknown_codes,
                       totals=totals, snapshot=when, by=by, adjusted=adjusted,
                       bootstrap=bootstrap, audit=audit, as_json=as_json, show=_show)
         return
     payroll = service.read_payroll(file)
     if adjusted:
-        from rich.console import Console
-        from rich.progress import Progress
+        from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
+        from rich.progress import Progress  # deferred: rich costs ~0.5 s at start-up
 
         with Progress(console=Console(stderr=True), transient=True) as bar_:
             task = bar_.add_task("adjusted gap: bootstrap", total=bootstrap)
@@ -112,7 +111,7 @@ def compute_cmd(
 
 
 def _show(r: dict) -> None:
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     c = r["counts"]
@@ -192,11 +191,10 @@ def synth_payroll_cmd(
     as_json: bool = JsonOption, lines: bool = LINES,
 ) -> None:
     """A synthetic payroll extract for a force and year (for demos, tests and benchmarks)."""
-    from parity.paygap import service
+    from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
+    from parity.paygap.lines_cli import synth_lines  # deferred: loads pyarrow
 
     if lines:
-        from parity.paygap.lines_cli import synth_lines
-
         synth_lines(force=force, year=year, out=out, rows=rows, seed=seed, as_json=as_json)
         return
 

@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 
 from parity.errors import InputError, Problem
+from parity.paygap.validation import column_key
+from parity.tabular import cell_text, decode_text, read_sheets
 
 HERE = Path(__file__).resolve().parent
 
@@ -85,8 +87,6 @@ def class_of(word: str) -> int | None:
 
 
 def _rows(path: Path) -> list[list[str]]:
-    from parity.tabular import cell_text, decode_text, read_sheets
-
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         sheets = read_sheets(path)
@@ -105,8 +105,6 @@ def read_codes(path: Path | str) -> CodeTable:
     (optional: for a bonus code, the days the payment is in respect of, so that the part of it
     belonging to the relevant pay period goes into the hourly rate; blank means the pay period
     it is paid in)."""
-    from parity.paygap.validation import column_key
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such pay code table")

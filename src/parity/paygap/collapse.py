@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 from parity.errors import InputError, Problem
 from parity.paygap.codes import BONUS, CLASSES, EXCLUDED, LEAVE, ORDINARY, SACRIFICE, CodeTable
 from parity.paygap.paylines import PayLines
+from parity.paygap.service import as_payroll
 from parity.paygap.validation import Payroll
 
 POSTS = ("combined", "separate")
@@ -153,8 +154,6 @@ def collapse(lines: PayLines, codes: CodeTable, *, snapshot: date, posts: str = 
     payroll's own total for the relevant pay period, pounds) adds a difference per code to
     the reconciliation. `detail` adds each employee's codes (for the audit file).
     """
-    from parity.paygap.service import as_payroll
-
     if posts not in POSTS:
         raise InputError(f"--posts {posts!r}: expected combined or separate")
     if unknown not in UNKNOWN:

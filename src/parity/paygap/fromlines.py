@@ -21,18 +21,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parity.errors import InputError, Problem
-from parity.paygap import metrics
+from parity.paygap import metrics, service
 from parity.paygap.codes import CodeTable, load_codes
-from parity.paygap.collapse import Collapsed, collapse
+from parity.paygap.collapse import Collapsed, _date, collapse
 from parity.paygap.paylines import PayLines, read_lines, read_mapping
+from parity.paygap.service import write_table
+from parity.paygap.validation import column_key
+from parity.tabular import decode_text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def infer_lines_snapshot(lines: PayLines) -> date:
     """The latest 31 March on or before the latest pay period end in the lines."""
-    from parity.paygap.collapse import _date
-
     latest = _date(int(lines.period_end.max()))
     year = latest.year if (latest.month, latest.day) >= (3, 31) else latest.year - 1
     return date(year, 3, 31)
@@ -41,8 +42,6 @@ def infer_lines_snapshot(lines: PayLines) -> date:
 def read_totals(path: Path | str) -> dict[str, float]:
     """The payroll's own totals per pay code for the relevant pay period (CSV: ``code``,
     ``amount``), to reconcile against."""
-    from parity.paygap.validation import column_key
-    from parity.tabular import decode_text
 
     path = Path(path)
     if not path.is_file():
@@ -91,8 +90,6 @@ def figures_from_lines(path: Path | str, *, columns: Path | str, codes: Path | s
                        by: str | None = None, adjusted: bool = False, bootstrap: int = 200,
                        progress=None, audit: Path | str | None = None) -> dict:  # noqa: ANN001
     """The statutory figures from pay lines (see the module docstring)."""
-    from parity.paygap import service
-
     collapsed, inferred = collapse_file(path, columns=columns, codes=codes, snapshot=snapshot,
                                         posts=posts, unknown=unknown, totals=totals,
                                         detail=audit is not None)
@@ -150,6 +147,4 @@ def neutralised(table: pa.Table) -> pa.Table:
 
 def write_lines_audit(collapsed: Collapsed, out: Path | str) -> int:
     """Write the audit (CSV) to `out`; returns its rows. Private: it names every employee."""
-    from parity.paygap.service import write_table
-
     return write_table(neutralised(audit_lines_table(collapsed)), out)

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from parity.errors import InputError, Problem
 from parity.paygap.validation import NUMERIC, Payroll, check_payroll, column_key
+from parity.tabular import cell_text, decode_text, read_csv_rows, read_sheets
 
 LOW_CARDINALITY = ("sex", "full_pay", "worker_type", "grade")
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".pq")
@@ -56,8 +57,6 @@ def read_payroll(path: Path | str) -> Payroll:
 
 
 def _header(path: Path) -> list[str]:
-    from parity.tabular import decode_text
-
     with open(path, "rb") as fh:
         first = fh.readline()
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -76,7 +75,7 @@ def _header(path: Path) -> list[str]:
 
 
 def _read_csv(path: Path) -> pa.Table:
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
     header = _header(path)
     if not header:
@@ -104,7 +103,7 @@ def read_csv_options(path: Path, header: list[str], options: tuple, *,
                      block_size: int = 8 << 20) -> pa.Table:
     """The CSV read with the first of `options` (pyarrow ConvertOptions) that parses, in
     UTF-8 then Windows-1252; `InputError` naming the ragged rows, or the reader's reason."""
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
     problem = None
     # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
@@ -127,8 +126,6 @@ def read_csv_options(path: Path, header: list[str], options: tuple, *,
 
 def _ragged_rows(path: Path, width: int) -> list[Problem]:
     """The rows whose number of cells differs from the header's (the first 50)."""
-    from parity.tabular import read_csv_rows
-
     try:
         rows = read_csv_rows(path)
     except InputError as exc:
@@ -140,7 +137,7 @@ def _ragged_rows(path: Path, width: int) -> list[Problem]:
 
 
 def _read_parquet(path: Path) -> pa.Table:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
     try:
         return pq.read_table(path)
@@ -151,8 +148,6 @@ def _read_parquet(path: Path) -> pa.Table:
 
 def _read_spreadsheet(path: Path) -> tuple[pa.Table, str | None, int]:
     """The first sheet with an ``employee_id`` header in its first ten rows, as text columns."""
-    from parity.tabular import cell_text, read_sheets
-
     for sheet in read_sheets(path):
         for index, row in enumerate(sheet.rows[:10]):
             keys = [column_key(c) for c in row]

@@ -11,16 +11,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from parity.commands import console, emit_json
 from parity.errors import InputError
+from parity.paygap.fromlines import figures_from_lines
+from parity.paygap.synth_lines import synth_pay_lines
+from parity.present.commands import console, emit_json, session
 
 
 def compute_lines(file: Path, *, columns: Path | None, codes: str | None, posts: str,
                   unknown: str, totals: Path | None, snapshot: date | None, by: str | None,
                   adjusted: bool, bootstrap: int, audit: Path | None, as_json: bool,
                   show: Callable[[dict], None]) -> None:
-    from parity.paygap.fromlines import figures_from_lines
-
     if columns is None or codes is None:
         raise InputError("pay lines need both --columns (the mapping file) and --codes (the "
                          "pay code table, or 'police')")
@@ -42,7 +42,7 @@ def _money(value: float | None) -> str:
 
 def show_lines(summary: dict) -> None:
     """What the collapse did, and the totals per pay code against the payroll's own."""
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     out = console()
     out.print(f"Pay lines: {summary['lines']:,} read, {summary['lines_in_period']:,} in the "
@@ -82,8 +82,6 @@ def show_lines(summary: dict) -> None:
 
 def synth_lines(*, force: str, year: int, out: Path, rows: int | None, seed: int,
                 as_json: bool) -> None:
-    from parity.commands import session
-    from parity.paygap.synth_lines import synth_pay_lines
 
     with session() as s:
         summary = synth_pay_lines(s, force=force, year=year, out=out, rows=rows, seed=seed)

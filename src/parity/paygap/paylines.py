@@ -40,6 +40,8 @@ import pyarrow.compute as pc
 import yaml
 
 from parity.errors import InputError, Problem
+from parity.paygap.importer import _cell, _header, read_csv_options
+from parity.tabular import cell_text, read_sheets
 
 FIELDS = ("person", "post", "sex", "code", "description", "amount", "period_start", "period_end",
           "paid_on", "weekly_hours", "worker_type", "grade", "start_date")
@@ -167,9 +169,8 @@ def _missing_columns(found: list[str], mapping: Mapping, file: str) -> None:
 
 
 def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
-    from parity.paygap.importer import _header, read_csv_options
 
     header = _header(path)
     if not header:
@@ -197,7 +198,7 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
 
 
 def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
     try:
         names = pq.read_schema(path).names
@@ -210,8 +211,6 @@ def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:
 
 def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int]:
     """The first sheet with the mapped person column in a header in its first ten rows."""
-    from parity.paygap.importer import _cell
-    from parity.tabular import cell_text, read_sheets
 
     person = mapping.columns["person"]
     for sheet in read_sheets(path):

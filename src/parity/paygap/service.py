@@ -4,6 +4,7 @@
 - `compute_figures(payroll, *, snapshot=None, by=None, adjusted=False)` — the six figures and
   everything around them, as one JSON-ready dict (`payroll` may also be a pyarrow Table or a
   pandas DataFrame with the extract's columns: it is checked first);
+- `shown(figures)` — the figures as they may be shown (groups under 10 withheld);
 - `service_fields(figures)` — the figures under the gender pay gap service's field names;
 - `audit_trail(payroll)` / `write_audit(payroll, out)` — one row per employee;
 - `synth_payroll(session, *, force, year, rows=None, seed=0, out)` — a synthetic extract.
@@ -21,23 +22,24 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar, disclosure
 from parity.errors import InputError
-from parity.paygap import metrics
+from parity.forces import registry
+from parity.paygap import metrics, synth
+from parity.paygap.adjusted import decompose
 from parity.paygap.importer import read_payroll
-from parity.paygap.validation import Payroll
+from parity.paygap.validation import Payroll, check_payroll
+from parity.workforce import service as workforce
 
 __all__ = ["read_payroll", "as_payroll", "compute_figures", "service_fields", "audit_trail",
            "write_audit", "check_output", "default_snapshot", "infer_snapshot", "synth_payroll",
-           "adjusted_gap"]
+           "adjusted_gap", "shown"]
 BY_CHOICES = ("worker_type", "grade")
 
 
 def default_snapshot(today: date | None = None) -> date:
     """The latest 31 March on or before `today`: the public-sector snapshot date."""
-    today = today or clock.today()
-    year = today.year if (today.month, today.day) >= (3, 31) else today.year - 1
-    return date(year, 3, 31)
+    return calendar.snapshot_date(calendar.snapshot_year(today or calendar.today()))
 
 
 def infer_snapshot(payroll: Payroll) -> date:
@@ -48,17 +50,15 @@ def infer_snapshot(payroll: Payroll) -> date:
     if payroll.start_date is None or not (~np.isnat(payroll.start_date)).any():
         return latest
     newest = payroll.start_date[~np.isnat(payroll.start_date)].max().astype(date)
-    candidate = date(newest.year if (newest.month, newest.day) <= (3, 31) else newest.year + 1,
-                     3, 31)
+    candidate = calendar.snapshot_date(calendar.next_snapshot_year(newest))
     return min(candidate, latest)
 
 
 def as_payroll(data, *, file: str = "table") -> Payroll:  # noqa: ANN001
     """A checked `Payroll` from a `Payroll`, a pyarrow Table or a pandas DataFrame (columns as
     in an extract); raises `InputError` listing every problem, rows numbered from 2."""
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: pyarrow costs ~0.3 s at start-up
 
-    from parity.paygap.validation import check_payroll
 
     if isinstance(data, Payroll):
         return data
@@ -110,8 +110,6 @@ def compute_figures(payroll, *, snapshot: date | None = None, by: str | None = N
 def adjusted_gap(payroll: Payroll, *, snapshot: date | None = None, bootstrap: int = 200,
                  seed: int = 0, rate=None, progress=None) -> dict:  # noqa: ANN001
     """Oaxaca–Blinder decomposition of the gap in log hourly pay (see `parity.paygap.adjusted`)."""
-    from parity.paygap.adjusted import decompose
-
     return decompose(payroll, snapshot=snapshot or infer_snapshot(payroll), bootstrap=bootstrap,
                      seed=seed, rate=rate, progress=progress)
 
@@ -153,7 +151,7 @@ def write_audit(payroll: Payroll, out: Path | str) -> int:
 
 def write_table(table, out: Path | str, *, what: str = "--audit") -> int:  # noqa: ANN001
     """Write a pyarrow table as CSV to `out` (checked first); returns its rows."""
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
     out = check_output(out, what=what)
     try:
@@ -172,8 +170,6 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     given. Pay and its basis (official, carried by official awards, or assumption) are
     described in the summary's ``pay_basis``.
     """
-    from parity.paygap import synth
-
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")
     out = check_output(out, what="--out", suffixes=synth.SUFFIXES)
@@ -194,8 +190,6 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
 def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: ANN001
     """(the force, {worker type: {rank or role: {sex: headcount}}}) from the Home Office
     workforce table for `year` (loaded first if the database has none)."""
-    from parity.forces import registry
-    from parity.workforce import service as workforce
 
     resolved = registry().force(force)
     workforce.ensure_loaded(session)
@@ -216,3 +210,34 @@ def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: A
                     merged[sex] = merged.get(sex, 0.0) + value
             stock[worker_type] = {worker_type: merged}
     return resolved, stock
+
+
+def shown(figures: dict, *, minimum: int = disclosure.MINIMUM) -> dict:
+    """`compute_figures`' result as it may be shown: the figures resting on fewer than
+    `minimum` women or men withheld (None, and the section's ``suppressed`` flag set), and the
+    service-field copy and the other sex values left out (the under-10 rule of
+    `parity.disclosure`, applied here so that front ends only display)."""
+    counts = figures.get("counts", {})
+    hourly_ok = min(counts.get("full_pay_male", 0), counts.get("full_pay_female", 0)) >= minimum
+    bonus_ok = min(counts.get("male_paid_bonus", 0), counts.get("female_paid_bonus", 0)) >= minimum
+    everyone_ok = min(counts.get("male", 0), counts.get("female", 0)) >= minimum
+    out = dict(figures)
+    for key in ("mean_hourly_gap_pct", "median_hourly_gap_pct", "pence_per_pound",
+                "pence_per_pound_mean", "male_mean_hourly_gbp", "female_mean_hourly_gbp",
+                "male_median_hourly_gbp", "female_median_hourly_gbp"):
+        if not hourly_ok:
+            out[key] = None
+    for key in ("mean_bonus_gap_pct", "median_bonus_gap_pct", "male_mean_bonus_gbp",
+                "female_mean_bonus_gbp", "male_median_bonus_gbp", "female_median_bonus_gbp"):
+        if not bonus_ok:
+            out[key] = None
+    if not everyone_ok:
+        out["male_bonus_pct"] = out["female_bonus_pct"] = None
+    out["quarters"] = [q if q.get("employees", 0) >= minimum and hourly_ok else
+                       {"quarter": q.get("quarter"), "suppressed": True}
+                       for q in figures.get("quarters", [])]
+    out["suppressed"] = {"hourly": not hourly_ok, "bonus": not bonus_ok,
+                         "everyone": not everyone_ok}
+    out.pop("service_fields", None)
+    out.pop("other_sex_values", None)
+    return out

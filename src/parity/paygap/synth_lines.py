@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from parity.errors import InputError
 from parity.paygap import synth
 from parity.paygap.codes import HERE
+from parity.paygap.service import force_stock
 
 COLUMN_NAMES = {"person": "Employee Number", "post": "Assignment", "sex": "Gender",
                 "code": "Element", "amount": "Amount", "period_start": "Period Start",
@@ -257,9 +258,8 @@ def mapping_text() -> str:
 def synth_pay_lines(session, *, force: str, year: int, out: Path | str,  # noqa: ANN001
                     rows: int | None = None, seed: int = 0) -> dict:
     """Write the pay lines folder (see the module docstring); returns a summary."""
-    import pyarrow.csv as pcsv
+    import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
-    from parity.paygap.service import force_stock
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")

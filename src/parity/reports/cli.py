@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.errors import InputError
+from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 
 report_app = typer.Typer(help="The annual report: Gender Equality in UK Policing.",
                          no_args_is_help=True)
@@ -34,18 +35,19 @@ def build_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from parity.errors import InputError
+    # deferred: loads fastapi (~0.5 s); `parity --help` stays fast
     from parity.reports.service import build_report, report_forces, write_report
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce import service as workforce
 
     err = Console(stderr=True)
     with session() as s:
+        # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
         from parity.bundled import load_bundled
 
         load_bundled(s)
-        chosen = year or workforce.latest_year(s)
-        if chosen is None:
-            raise InputError("no workforce data: run `parity import workforce` first")
+        chosen = workforce.year_or_latest(s, year)
         if previous is not None and not previous.is_file():
             raise InputError(f"{previous}: no such file (expected the previous edition's "
                              "accompanying .xlsx)")
@@ -86,7 +88,6 @@ def main_points_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """The report's main points, each with the figures it rests on."""
-    from parity.errors import InputError
     from parity.reports.main_points import main_points
     from parity.workforce import service as workforce
 

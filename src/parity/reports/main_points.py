@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from parity.commitments import service as commitments
 from parity.context import service as context
 from parity.forces import registry
-from parity.reports.format import number, ordinal, pct, points
+from parity.present.format import number, ordinal, pct, points
 from parity.workforce import findings
 
 # How many forces a sentence names at most (the rest are counted).

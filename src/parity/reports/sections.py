@@ -9,8 +9,9 @@ called once for the national part (``force_id=None``) and once per force. It ret
 
 - ``title``: the section heading (plain text);
 - ``html``: the section body, an HTML fragment rendered from the domain's own template with
-  autoescaping — `render_fragment` does that with Parity's filters and charts; text written by
-  users (article bodies ...) goes through `clean_html` first;
+  autoescaping — `parity.present.templating.render_fragment` does that with Parity's filters;
+  text written by users (article bodies ...) goes through `present.templating.clean_html`
+  first;
 - ``figures``: the numbers shown, as plain data (kept beside the report for checking);
 - ``sources`` (optional): list of source lines (publisher, title, licence) for the sources
   page.
@@ -23,18 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import jinja2
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from parity.discovery import domain_modules, domain_of
-from parity.reports import format as fmt
-from parity.reports import visuals
 
-SKIP = frozenset({"reports"})
+# Workforce's figures are the book's spine, drawn by the report's own template from
+# `parity.workforce.report` (the national picture, and each force's opening pages).
+SKIP = frozenset({"reports", "workforce"})
 
 
 @dataclass(frozen=True)
@@ -81,29 +79,3 @@ def collect(session: Session, functions: dict[str, SectionFunction], *, year: in
                            html=Markup(result["html"]), figures=dict(result.get("figures") or {}),
                            sources=tuple(result.get("sources") or ())))
     return out
-
-
-def fragment_environment(*folders: Path | str) -> jinja2.Environment:
-    """A Jinja environment for report fragments: autoescaping on, Parity's filters (`pct`,
-    `points`, `number` ...) and ``charts`` (`parity.reports.visuals`) available."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    fmt.install(env)
-    env.globals["charts"] = visuals
-    return env
-
-
-def render_fragment(folder: Path | str, template: str, **context: Any) -> Markup:
-    """Render `template` from `folder` (autoescaped) as a section body."""
-    return Markup(fragment_environment(folder).get_template(template).render(**context))
-
-
-def clean_html(text: str) -> Markup:
-    """User-written HTML made safe to show: a small allow-list of tags (paragraphs, lists,
-    emphasis, links, headings, tables), no scripts, styles or event handlers (nh3)."""
-    import nh3
-
-    tags = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "h3", "h4", "blockquote",
-            "table", "thead", "tbody", "tr", "th", "td", "caption", "code", "pre", "span"}
-    return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href", "title"}},
-                            url_schemes={"http", "https", "mailto"}))

@@ -1,7 +1,7 @@
 """The annual report: "Gender Equality in UK Policing", national and one section per force.
 
 `build_report` assembles the document (HTML, self-contained: inline CSS and SVG, nothing
-fetched) from `parity.reports.profiles`, the main points (`parity.reports.main_points`), the
+fetched) from `parity.workforce.report`, the main points (`parity.reports.main_points`), the
 methods page (`parity.reports.methods`) and every domain's report section, and numbers its
 tables and figures (`parity.reports.tables`); `write_report` writes it to a folder as HTML,
 the accompanying tables (ODS and XLSX) and, if asked, a tagged PDF.
@@ -20,12 +20,15 @@ from pathlib import Path
 import jinja2
 from sqlalchemy.orm import Session
 
-from parity import clock
+from parity import calendar
 from parity.errors import InputError
-from parity.forces import registry
-from parity.reports import charts, main_points, methods, profiles, sections, tables, visuals
-from parity.reports import format as fmt
+from parity.forces import force_or_error, registry
+from parity.present import charts
+from parity.present.templating import environment
+from parity.reports import main_points, methods, sections, tables
 from parity.reports.pdf import write_pdf
+from parity.workforce import charts as visuals
+from parity.workforce import report as profiles
 from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,11 +63,7 @@ class Report:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    fmt.install(env)
-    env.globals["charts"] = visuals
-    return env
+    return environment(TEMPLATES, profiles.TEMPLATES, charts=visuals)
 
 
 def report_forces(force: str | None = None) -> list[str]:
@@ -72,7 +71,7 @@ def report_forces(force: str | None = None) -> list[str]:
     Police; or the one force named (any spelling)."""
     reg = registry()
     if force:
-        return [profiles.force_or_error(force).id]
+        return [force_or_error(force).id]
     territorial = sorted(reg.territorial(), key=lambda f: f.name)
     others = [f for f in reg.forces if f.kind == "national"]
     return [f.id for f in territorial + others]
@@ -126,7 +125,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
                  else {"forces": 2, "methods": 3, "sources": 4})
         html = _environment().get_template("report.html").render(
             title=TITLE, year=year, national=national, national_sections=national_sections,
-            forces=forces, sources=sources, ogl=OGL, today=today or clock.today(),
+            forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
             single_force=single, force_href=lambda fid: f"#force-{fid}",
             main_points=points, methods=about, parts=parts,
         )

@@ -5,7 +5,7 @@ chart a number ("Table 4", "Figure 2"), written into its caption. A table or cha
 force's pages repeat (its officers by rank group, its trend charts, a domain's force table) has
 one number for every force, and its caption names the force: "Table 6 (Cheshire)". It returns
 the HTML with the numbers and the `Numbered` items, whose cells are the text the reader sees;
-for a chart they are the figures it draws (recorded by `parity.reports.charts.recording`).
+for a chart they are the figures it draws (recorded by `parity.present.charts.recording`).
 
 `write_tables(items, xlsx=..., ods=...)` writes one sheet per number (named as numbered, with a
 Force column where the item repeats for each force), a contents sheet first and a notes

@@ -1,10 +1,11 @@
 """The application factory: ``create_app(database_url)`` builds the engine and the app.
 
 Nothing touches a database at import time. The factory brings the schema up to date, mounts
-the pages, the JSON API (``/api/v1``, OpenAPI at ``/api/openapi.json``, docs drawn on the
-server at ``/api/docs``), the static files, and every domain's ``views.router``
-(`parity.web.extensions`). Every response carries a strict Content-Security-Policy: no
-scripts at all, styles and images from this site only.
+the static files, every domain's ``views.router`` and ``api.router`` (`parity.web.extensions`:
+workforce's pages and JSON API first; ``/api/v1``, OpenAPI at ``/api/openapi.json``, docs
+drawn on the server at ``/api/docs``), signing in and the private area's frame
+(`parity.web.auth`). Every response carries a strict Content-Security-Policy: no scripts at
+all, styles and images from this site only.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import parity
 from parity.errors import InputError
 from parity.store import make_engine, upgrade
-from parity.web import api, auth, extensions, pages
+from parity.web import auth, errors, extensions
 from parity.web.extensions import NavEntry
-from parity.web.responses import wants_json
-from parity.web.templating import templates
+from parity.web.site import templates
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,33 +46,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-NAV = (
-    NavEntry("Overview", "/"),
-    NavEntry("Forces", "/forces"),
-    NavEntry("League table", "/league"),
-    NavEntry("Trends", "/trend"),
-)
 TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"),
             NavEntry("Sign in", "/sign-in"))
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or wants_json(request)
-
-
-HEADINGS: dict[int, str] = {400: "There is a problem with this request", 404: "Page not found",
-            403: "Not allowed", 413: "The upload is too large", 429: "Too many attempts"}
-
-
-def _error_page(request: Request, status: int, reason: str, details: list[str]) -> Response:
-    """A 4xx answer: ``{"error", "problems"}`` for the API and JSON views, else a page with a
-    plain heading, the reason and its details (escaped like everything else)."""
-    if _is_api(request):
-        return JSONResponse({"error": reason, "problems": details}, status_code=status)
-    heading = HEADINGS.get(status, "Something went wrong")
-    context = {"status": status, "title": heading, "reason": reason if reason != heading
-               else None, "messages": details}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -98,12 +73,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(pages.router)
-    app.include_router(api.router)
-    nav = list(NAV)
+    nav: list[NavEntry] = []
     found = extensions.discover()
     for ext in found:
         app.include_router(ext.router)
+        if ext.api is not None:
+            app.include_router(ext.api)
         nav.extend(ext.nav)
     app.state.nav = (*nav, *TAIL_NAV)
     app.state.force_panels = tuple((e.domain, e.force_panel) for e in found if e.force_panel)
@@ -124,26 +99,26 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, exc: InputError) -> Response:
-        return _error_page(request, 400, exc.reason, exc.details())
+        return errors.error_page(request, 400, exc.reason, exc.details())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         messages = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
                     for e in exc.errors()]
-        return _error_page(request, 400, "invalid request", messages)
+        return errors.error_page(request, 400, "invalid request", messages)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = str(exc.detail or "")
         generic = detail in {"", "Not Found", "Method Not Allowed"}
-        reason = HEADINGS.get(exc.status_code, detail) if generic else detail
-        return _error_page(request, exc.status_code, reason, [])
+        reason = errors.HEADINGS.get(exc.status_code, detail) if generic else detail
+        return errors.error_page(request, exc.status_code, reason, [])
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         # Outside the middleware stack: the headers are set here. Nothing about the error
         # (type, message, traceback) reaches the client; the server log has it.
-        response = _error_page(request, 500, "an internal error; it has been logged", [])
+        response = errors.error_page(request, 500, "an internal error; it has been logged", [])
         response.headers.update(SECURITY_HEADERS)
         return response
 

@@ -6,9 +6,9 @@
   `SESSION_LIFETIME`; only the token's SHA-256 is stored. Repeated failures are throttled
   (429 with Retry-After).
 - ``POST /sign-out`` (CSRF token): the session is deleted and the cookie cleared.
-- `signed_in(request)`: the `SignedIn` user of the request's cookie, or None;
-  `RequireUser`: a dependency for private routes — a page without a session redirects to the
-  sign-in page (303), anything else is a 401.
+- `identify(request)`: the `SignedIn` user of the request's cookie, or None — installed as
+  the app's ``identify`` hook, behind `parity.present.deps.RequireUser` (a page without a
+  session redirects to the sign-in page (303), anything else is a 401).
 - `body_limit`: a middleware refusing a POST without a Content-Length (411) or larger
   than ``app.state.max_upload_bytes`` (413) before anything reads it, and marking private
   answers ``Cache-Control: no-store``.
@@ -19,60 +19,39 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from parity.accounts import service
 from parity.accounts.service import SignedIn
-from parity.web import csrf
-from parity.web.deps import SessionDep
-from parity.web.templating import templates
+from parity.present import csrf
+from parity.present.csrf import CsrfChecked
+from parity.present.deps import NO_STORE, SessionDep, SignInRequired, signed_in
+from parity.web import errors, private
+from parity.web.site import templates
 
 COOKIE = "parity_session"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the largest force's whole HR history as CSV is ~10 MB
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 PRIVATE_PREFIXES = ("/private", "/sign-in", "/sign-out")
 
 router = APIRouter(include_in_schema=False)
 
 
-def signed_in(request: Request) -> SignedIn | None:
-    """Who is signed in with the request's session cookie (looked up once per request)."""
-    try:
-        return request.state.user
-    except AttributeError:
-        pass
+def identify(request: Request) -> SignedIn | None:
+    """Who is signed in with the request's session cookie (the app's ``identify`` hook, asked
+    once per request by `parity.present.deps.signed_in`)."""
     token = request.cookies.get(COOKIE)
-    user = None
-    if token:
-        with Session(request.app.state.engine) as s:
-            user = service.session_for_token(s, token=token)
-    request.state.user = user
-    return user
-
-
-class SignInRequired(Exception):
-    """Raised by `require_user`; the app answers with a redirect (pages) or a 401."""
-
-
-def require_user(request: Request) -> SignedIn:
-    user = signed_in(request)
-    if user is None:
-        raise SignInRequired()
-    return user
-
-
-RequireUser = Annotated[SignedIn, Depends(require_user)]
-CsrfChecked = Depends(csrf.require_csrf)
+    if not token:
+        return None
+    with Session(request.app.state.engine) as s:
+        return service.session_for_token(s, token=token)
 
 
 def sign_in_required(request: Request, _exc: SignInRequired) -> Response:
     if request.method in {"GET", "HEAD"} and not request.url.path.endswith(".json"):
         target = quote(request.url.path, safe="/")
         return RedirectResponse(f"/sign-in?next={target}", status_code=303, headers=NO_STORE)
-    from fastapi.responses import JSONResponse
-
     return JSONResponse({"error": "sign in first", "problems": []}, status_code=401,
                         headers=NO_STORE)
 
@@ -152,9 +131,7 @@ async def body_limit(request: Request, call_next):  # noqa: ANN001, ANN201
             size = f"{limit / 1024 / 1024:g} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
             status, reason = 413, f"the upload is larger than the limit of {size}"
         if status is not None:
-            from parity.web.app import _error_page
-
-            response = _error_page(request, status, reason, [])
+            response = errors.error_page(request, status, reason, [])
             response.headers["Connection"] = "close"
             return response
     response = await call_next(request)
@@ -165,8 +142,7 @@ async def body_limit(request: Request, call_next):  # noqa: ANN001, ANN201
 
 def install(app, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:  # noqa: ANN001
     """Add signing in and out, the private area and the body limit to `app`."""
-    from parity.web import private
-
+    app.state.identify = identify
     app.state.max_upload_bytes = max_upload_bytes
     app.include_router(router)
     app.include_router(private.router)

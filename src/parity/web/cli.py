@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parity.commands import app, handles_input_errors
+from parity.present.commands import app, handles_input_errors, session
 
 
 @app.command("serve")
@@ -17,13 +17,13 @@ def serve_cmd(
                                    "lacks (workforce, pay gap returns, crime, commitments)."),
 ) -> None:
     """Serve the web pages and the open JSON API (docs at /api/docs)."""
-    import uvicorn
+    import uvicorn  # deferred: uvicorn costs ~0.3 s at start-up
 
-    from parity.commands import session
-    from parity.store import database_url
-    from parity.web.app import create_app
+    from parity.store import database_url  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+    from parity.web.app import create_app  # deferred: loads fastapi (~0.5 s); `parity --help` stays fast
 
     if load:
+        # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
         from parity.bundled import load_bundled
 
         with session() as s:

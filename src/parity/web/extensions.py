@@ -1,6 +1,7 @@
-"""Pages from other domains, found without editing the web package.
+"""The plug-in point: every domain's pages and API, found without editing the web package.
 
-A domain ships ``parity/<domain>/views.py`` with:
+A domain ships ``parity/<domain>/views.py`` (and, if it has an open JSON API of its own,
+``parity/<domain>/api.py`` with a ``router``) with:
 
 - ``router``: a `fastapi.APIRouter` (required) — its paths are mounted as they are, so a
   domain prefixes them itself (``APIRouter(prefix="/paygap")``; JSON under
@@ -9,7 +10,9 @@ A domain ships ``parity/<domain>/views.py`` with:
   added to the site's navigation, in the order of the domains' names;
 - ``force_panel``: optional, ``force_panel(session, *, force_id: str, year: int) -> dict |
   None`` returning ``{"title": ..., "html": ...}`` (an HTML fragment from the domain's own
-  autoescaped template) shown on every force's page after the workforce figures.
+  autoescaped template) shown on every force's page after the workforce figures;
+- ``position``: optional, an int (default 100): domains are mounted, and their ``nav`` entries
+  listed, lowest first, then by name (workforce, whose pages are the site's home, takes 0).
 
 Imported once, when the app is built. A views module that fails to import is an error (as
 for ``cli.py``), not something to skip silently.
@@ -25,6 +28,7 @@ from fastapi import APIRouter
 from parity.discovery import domain_modules, domain_of
 
 SKIP = frozenset({"web"})
+DEFAULT_POSITION = 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class NavEntry:
 class Extension:
     domain: str
     router: APIRouter
+    api: APIRouter | None = None
     nav: tuple[NavEntry, ...] = field(default_factory=tuple)
     force_panel: Callable[..., dict | None] | None = None
 
@@ -54,9 +59,12 @@ def _nav(entries: object, module: str) -> tuple[NavEntry, ...]:
 
 
 def discover() -> list[Extension]:
-    """Every ``parity.<domain>.views`` module with a ``router``, by domain name."""
+    """Every ``parity.<domain>.views`` module with a ``router`` (and its domain's ``api``
+    router), by position then domain name."""
+    apis = {domain_of(m): m.router for m in domain_modules("api", skip=SKIP)}
     found = []
-    for module in domain_modules("views", skip=SKIP):
+    for module in sorted(domain_modules("views", skip=SKIP),
+                         key=lambda m: (getattr(m, "position", DEFAULT_POSITION), m.__name__)):
         name = module.__name__
         router = getattr(module, "router", None)
         if not isinstance(router, APIRouter):
@@ -64,6 +72,7 @@ def discover() -> list[Extension]:
         panel = getattr(module, "force_panel", None)
         if panel is not None and not callable(panel):
             raise TypeError(f"{name}.force_panel: expected a function")
-        found.append(Extension(domain_of(module), router, _nav(getattr(module, "nav", ()), name),
-                               panel))
+        domain = domain_of(module)
+        found.append(Extension(domain, router, apis.get(domain),
+                               _nav(getattr(module, "nav", ()), name), panel))
     return found

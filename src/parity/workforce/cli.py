@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from parity.commands import (
+from parity.errors import InputError
+from parity.present.commands import (
     JsonOption,
     app,
     bar,
@@ -18,7 +19,6 @@ from parity.commands import (
     points,
     session,
 )
-from parity.errors import InputError
 
 MEASURE = typer.Option("fte", "--measure", help="fte or headcount.")
 GROUP = typer.Option("all", "--group",
@@ -36,6 +36,7 @@ def import_workforce_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import the Home Office police workforce open data table."""
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.importer import DEFAULT_FILE, import_workforce
 
     with session() as s:
@@ -53,14 +54,6 @@ def import_workforce_cmd(
         )
 
 
-def _latest_year(s) -> int:  # noqa: ANN001
-    from parity.workforce import service
-
-    year = service.latest_year(s)
-    if year is None:
-        raise InputError("no workforce data: run `parity import workforce` first")
-    return year
-
 
 @app.command("representation")
 @handles_input_errors
@@ -72,16 +65,16 @@ def representation_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The share of women for an area, year, rank group and worker type."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
-        year = year or _latest_year(s)
+        year = service.year_or_latest(s, year)
         r = service.representation(s, area=area, year=year, group=group, measure=measure,
                                    worker_type=worker_type, include_btp=include_btp)
     if as_json:
         emit_json(r)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{r['area']}, 31 March {r['year']}: {worker_type}s, {group} ({measure})")
     for col in ("women", "men", "other", "total", "share of women", "95% CI (headcount)",
@@ -104,7 +97,7 @@ def trend_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The share of women year by year."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         t = service.trend(s, area=area, group=group, measure=measure, worker_type=worker_type,
@@ -115,7 +108,7 @@ def trend_cmd(
     if as_json:
         emit_json(t)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{t['area']}: women among {worker_type}s, {group} ({measure})")
     for col, just in (("31 March", "right"), ("women", "right"), ("total", "right"),
@@ -136,16 +129,16 @@ def league_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """Forces ranked by their share of women."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
-        year = year or _latest_year(s)
+        year = service.year_or_latest(s, year)
         result = service.league(s, year=year, group=group, measure=measure,
                                 worker_type=worker_type, include_btp=include_btp)
     if as_json:
         emit_json(result)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"Forces by share of women, 31 March {year}: {worker_type}s, {group} "
                         f"({measure})")
@@ -168,14 +161,14 @@ def overview_cmd(
     include_btp: bool = BTP, as_json: bool = JsonOption,
 ) -> None:
     """The national picture for a year."""
-    from parity.workforce import service
+    from parity.workforce import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     with session() as s:
         o = service.overview(s, year=year, include_btp=include_btp)
     if as_json:
         emit_json(o)
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"Women in policing, England and Wales, 31 March {o['year']}",
                   caption="Full-time equivalents, except where headcount is marked; "
@@ -196,23 +189,3 @@ def overview_cmd(
         out.print(f"[bold]{title}[/bold] (FTE, Chief Inspector and above): {names}")
     out.print("[dim]Source: Home Office, Police workforce open data table. Contains public "
               "sector information licensed under the Open Government Licence v3.0.[/dim]")
-
-
-@import_app.command("bundled")
-@handles_input_errors
-def import_bundled_cmd(as_json: bool = JsonOption) -> None:
-    """Import all the official data shipped with Parity that the database lacks."""
-    import sys
-
-    from parity.bundled import load_bundled
-
-    def say(_name: str, label: str) -> None:
-        sys.stderr.write(f"checking: {label}\n")
-
-    with session() as s:
-        done = load_bundled(s, on_step=None if as_json else say)
-    if as_json:
-        emit_json(done)
-        return
-    for name, imported in done.items():
-        console().print(f"{name}: {'imported' if imported else 'already held'}")

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import registry
 from parity.workforce import service
-from parity.workforce import vocabulary as v
 
 OFFICER_GROUPS: tuple[str, ...] = ("all", "middle", "senior")
 # A force's share in a group is a "mover" only on at least this many FTE in the group in both

@@ -15,12 +15,12 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.bulk import insert_rows
 from parity.store.provenance import add_source, find_source, sha256_of
 from parity.tabular import Sheet, cell_text, gc_paused, header_key, read_sheets
-from parity.workforce import vocabulary as v
 from parity.workforce.models import WorkforceCount
 
 KIND = "workforce"

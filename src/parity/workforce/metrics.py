@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from parity.workforce.vocabulary import OTHER_SEXES
+from parity.vocabulary import OTHER_SEXES
 
 Z_95 = 1.959963984540054
 

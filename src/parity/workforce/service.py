@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.workforce import metrics
-from parity.workforce import vocabulary as v
+from parity.workforce.importer import KIND as KIND
+from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W
 
 
@@ -114,6 +116,15 @@ def years_held(session: Session, force_ids: Iterable[str]) -> str:
         "none held: load a table with `parity import workforce`"
 
 
+def year_or_latest(session: Session, year: int | None) -> int:
+    """`year`, or by default the latest year held: the one home of that default for the
+    pages, the API, the CLI and the report. `InputError` when nothing is held."""
+    year = year or latest_year(session)
+    if year is None:
+        raise InputError("no workforce data: run `parity import workforce` first")
+    return year
+
+
 def latest_year(session: Session, *, on_or_before: int | None = None) -> int | None:
     query = select(func.max(W.year))
     if on_or_before is not None:
@@ -169,6 +180,21 @@ def representation(
     result["share_female_change_1y"] = metrics.change(result["share_female"], previous)
     result["share_female_change_5y"] = metrics.change(result["share_female"], earlier)
     return result
+
+
+def share_female_by_year(session: Session, *, force_ids: Iterable[str], group: str = "all",
+                         worker_type: str = "officer", measure: str = "fte") -> dict[int, float]:
+    """{year: share of women (women over all recorded)} for these forces together, every year
+    held with a share (a commitment's representation indicator)."""
+    ranks = v.ranks_in(group, worker_type)
+    fte, head = counts_by_year_and_sex(session, force_ids=tuple(force_ids),
+                                       worker_type=worker_type, ranks=ranks)
+    values = {}
+    for year, by_sex in (fte if measure == "fte" else head).items():
+        share = metrics.summarise(by_sex)["share_female"]
+        if share is not None:
+            values[year] = share
+    return values
 
 
 def trend(
@@ -271,7 +297,6 @@ def ensure_loaded(session: Session) -> bool:
     """
     if latest_year(session) is not None:
         return False
-    from parity.workforce.importer import import_workforce
 
     import_workforce(session)
     session.flush()

@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from parity.present.deps import NO_STORE
+
 
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, float):
@@ -43,17 +45,22 @@ def json_url(request: Request) -> str:
 
 
 def respond(request: Request, template: str, payload: Any, *,
-            templates: Jinja2Templates | None = None, status_code: int = 200,
+            templates: Jinja2Templates, status_code: int = 200,
             **context: Any) -> Response:
     """`payload` as JSON if the request asks for JSON, else `template` rendered with
     ``data=payload``, ``json_url`` and `context`."""
     if wants_json(request):
         return JSONResponse(to_jsonable(payload), status_code=status_code)
-    if templates is None:
-        from parity.web.templating import templates as site_templates
-
-        templates = site_templates
     return templates.TemplateResponse(
         request, template, {"data": payload, "json_url": json_url(request), **context},
         status_code=status_code,
     )
+
+
+def render_private(request: Request, templates: Jinja2Templates, template: str, user: Any,
+                   status: int = 200, **context: Any) -> Response:
+    """A page of the private area: `template` with the signed-in `user` and their CSRF token,
+    never to be cached."""
+    return templates.TemplateResponse(
+        request, template, {"user": user, "csrf_token": user.csrf_token, **context},
+        status_code=status, headers=NO_STORE)

@@ -1,7 +1,7 @@
 """The standard charts of Parity's figures, used by the web pages and the report alike.
 
-Each takes the plain data of `parity.reports.profiles` (or a workforce service result) and
-returns inline SVG from `parity.reports.charts`.
+Each takes the plain data of `parity.workforce.report` (or a workforce service result) and
+returns inline SVG from `parity.present.charts`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from parity.reports.charts import Bar, Series, bar_chart, line_chart
-from parity.reports.format import pct
+from parity.present.charts import Bar, Series, bar_chart, line_chart
+from parity.present.format import pct
 
 NATIONAL_COLOUR = "#6b7280"
 

@@ -3,7 +3,7 @@
 `band_chart` draws one scenario: the median projected share of women in a rank group, the
 shaded 5–95% band of the simulated runs, the reference it is measured against (the
 all-officer share, or a target) dashed, and a marker at the parity year. It follows
-`parity.reports.charts` (the same fonts, colours, ticks, accessible ``<title>``/``<desc>``,
+`parity.present.charts` (the same fonts, colours, ticks, accessible ``<title>``/``<desc>``,
 presentation attributes only, so that it passes the site's Content-Security-Policy and prints
 the same in the PDF); that module has no band chart, so it lives here.
 """
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from parity.reports.charts import FONT, GRID, INK, MUTED, PALETTE, Series, line_chart, nice_step
-from parity.reports.format import pct
+from parity.present.charts import FONT, GRID, INK, MUTED, PALETTE, Series, line_chart, nice_step
+from parity.present.format import pct
 
 
 def _id(*parts: object) -> str:

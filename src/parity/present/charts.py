@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from parity.reports.format import pct
+from parity.present.format import pct
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1b1f3b"

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from parity import vocabulary as v
 from parity.forces import registry
-from parity.web.deps import SessionDep
-from parity.web.responses import to_jsonable
+from parity.present.deps import SessionDep
+from parity.present.responses import to_jsonable
 from parity.workforce import service
-from parity.workforce import vocabulary as v
 
 router = APIRouter(prefix="/api/v1", tags=["workforce"])
 
@@ -36,14 +36,6 @@ IncludeBtp = Annotated[bool, Query(description="Add British Transport Police to 
                                                "figures.")]
 
 
-def _year(session, year: int | None) -> int:  # noqa: ANN001
-    from parity.errors import InputError
-
-    year = year or service.latest_year(session)
-    if year is None:
-        raise InputError("no workforce data: run `parity import workforce` first")
-    return year
-
 
 @router.get("/representation", summary="Share of women for an area and year")
 def representation(session: SessionDep, area: Area = "England and Wales", year: Year = None,
@@ -53,7 +45,7 @@ def representation(session: SessionDep, area: Area = "England and Wales", year: 
     """Women, men, other recorded categories, total, `share_female` (women over all
     recorded), its 95% Wilson interval on headcount and the change on 1 and 5 years."""
     return to_jsonable(service.representation(
-        session, area=area, year=_year(session, year), group=group, measure=measure,
+        session, area=area, year=service.year_or_latest(session, year), group=group, measure=measure,
         worker_type=worker_type, include_btp=include_btp))
 
 
@@ -72,7 +64,7 @@ def league(session: SessionDep, year: Year = None, group: Group = "all",
            include_btp: IncludeBtp = False) -> dict[str, Any]:
     """Highest share first (equal shares share a position), each force's senior gap (senior
     share minus all-officer share) and the England and Wales figure."""
-    return to_jsonable(service.league(session, year=_year(session, year), group=group,
+    return to_jsonable(service.league(session, year=service.year_or_latest(session, year), group=group,
                                       measure=measure, worker_type=worker_type,
                                       include_btp=include_btp))
 

@@ -10,13 +10,16 @@ officers; specials are on headcount); "England and Wales" is the 43 territorial 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
+from parity import vocabulary as v
 from parity.errors import InputError
-from parity.forces import Area, registry
+from parity.forces import Area, force_or_error
 from parity.workforce import service
-from parity.workforce import vocabulary as v
 
+TEMPLATES = Path(__file__).parent / "templates"
 OFFICER_GROUPS: tuple[str, ...] = ("all", "middle", "senior")
 GROUP_TITLES: dict[str, str] = {
     "all": "All officers",
@@ -55,15 +58,6 @@ class NationalCache:
                 self.session, area=NATIONAL, year=self.year, group=group, measure=measure,
                 worker_type=worker_type)
         return self._lines[key]
-
-
-def force_or_error(force_id: str):  # noqa: ANN201
-    """The registry's force for an id (or any spelling of its name); `InputError` if unknown."""
-    reg = registry()
-    try:
-        return reg.get(force_id)
-    except KeyError:
-        return reg.force(force_id)
 
 
 def _maybe_representation(session: Session, **kwargs) -> dict | None:  # noqa: ANN003

@@ -2,13 +2,16 @@
 
 Shares are fractions in [0, 1] and are shown as percentages; changes of a share are shown in
 percentage points with their sign; counts of people and full-time equivalents with thousands
-separators. ``None`` (no figure) is shown as an em dash everywhere.
+separators. ``None`` (no figure) is shown as an em dash everywhere; the ``suppressed`` filter
+is `parity.disclosure.suppressed`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from parity.disclosure import suppressed
 
 DASH = "—"
 
@@ -54,22 +57,6 @@ def direction(change: float | None) -> str:
     if change is None or abs(change) < 0.0005:
         return "level"
     return "up" if change > 0 else "down"
-
-
-SUPPRESSION_MINIMUM = 10
-SUPPRESSED = "[c]"
-
-
-def suppressed(value: str, people: float | None, *, minimum: int = SUPPRESSION_MINIMUM) -> str:
-    """`value` (already formatted), or "[c]" when it rests on fewer than `minimum` people.
-
-    For figures derived from a force's own HR or payroll records, which are published only for
-    groups of 10 people or more (the project's rule for private data; "[c]" is the usual
-    mark for a figure withheld as confidential in official statistics).
-    """
-    if people is None or people < minimum:
-        return SUPPRESSED
-    return value
 
 
 def sentence(text: str | None) -> str:

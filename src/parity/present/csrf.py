@@ -19,7 +19,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
+
+from parity.present.deps import signed_in
 
 FIELD = "csrf_token"
 COOKIE = "parity_csrf"
@@ -55,10 +57,11 @@ async def require_csrf(request: Request) -> None:
     form = await request.form()
     given = form.get(FIELD)
     given = given if isinstance(given, str) else None
-    from parity.web.auth import signed_in
-
     user = signed_in(request)
     expected = user.csrf_token if user is not None else request.cookies.get(COOKIE)
     if not tokens_match(expected, given):
         raise HTTPException(403, "the form has expired or did not come from this site: "
                                  "reload the page and try again")
+
+
+CsrfChecked = Depends(require_csrf)

@@ -1,6 +1,6 @@
 """How the context pages and report section write and draw their figures: pay gap figures
 as published in percent, rates per 1,000, changes with their sign, and the charts (inline
-SVG from `parity.reports.charts`). `install(env)` puts them on a Jinja environment.
+SVG from `parity.present.charts`). `install(env)` puts them on a Jinja environment.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from parity.reports.charts import Bar, Series, bar_chart, line_chart
+from parity.present.charts import Bar, Series, bar_chart, line_chart
 
 NATIONAL_COLOUR = "#6b7280"
 PUBLIC_COLOUR = "#0f7f7a"

@@ -1,6 +1,8 @@
-"""The workforce vocabulary: worker types, ranks, rank groups, sex categories and measures.
+"""The words of Parity: worker types, ranks, rank groups, sex categories and measures (the
+Home Office workforce table's), and the HR extract's event kinds, leaving reasons and columns
+(the flows').
 
-One spelling per concept, used from the importer to the templates. The Home Office labels
+One spelling per concept, used from the importer to the templates, by every domain. The Home Office labels
 each key stands for are kept beside it so that the importer can map them (case-insensitively:
 the table spells "Police staff" and "Police Staff" in different years).
 """
@@ -102,3 +104,60 @@ def ranks_in(group: str, worker_type: str) -> tuple[str, ...] | None:
     if group not in RANK_GROUPS:
         raise ValueError(f"unknown rank group {group!r}; expected one of {', '.join(RANK_GROUPS)}")
     return RANK_GROUPS[group]
+
+
+# The flows: an HR extract's events ---------------------------------------------------------
+# Event kinds, as written in the extract's `event` column.
+JOINING = "joining"
+PROMOTION = "promotion"
+WORKER_TYPE_CHANGE = "worker_type_change"
+HOURS_CHANGE = "hours_change"
+LEAVING = "leaving"
+EVENTS: tuple[str, ...] = (JOINING, PROMOTION, WORKER_TYPE_CHANGE, HOURS_CHANGE, LEAVING)
+EVENT_ALIASES: dict[str, str] = {
+    "join": JOINING, "joiner": JOINING, "joined": JOINING, "start": JOINING,
+    "promoted": PROMOTION,
+    "worker type change": WORKER_TYPE_CHANGE, "change of worker type": WORKER_TYPE_CHANGE,
+    "hours change": HOURS_CHANGE, "change of hours": HOURS_CHANGE,
+    "leave": LEAVING, "leaver": LEAVING, "left": LEAVING,
+}
+
+# Leaving reasons.
+LEAVING_REASONS: tuple[str, ...] = (
+    "retirement", "resignation", "dismissal", "transfer_out", "other",
+)
+REASON_ALIASES: dict[str, str] = {
+    "retired": "retirement", "resigned": "resignation", "dismissed": "dismissal",
+    "transfer out": "transfer_out", "transfer": "transfer_out", "transferred": "transfer_out",
+}
+
+# The extract's columns, in the order the generator writes them. `from_rank` is filled for
+# promotions only, `leaving_reason` for leavings only.
+COLUMNS: tuple[str, ...] = (
+    "person_id", "sex", "event", "date", "worker_type", "rank", "from_rank", "fte",
+    "leaving_reason",
+)
+REQUIRED_COLUMNS = frozenset({"person_id", "sex", "event", "date", "worker_type", "rank", "fte"})
+
+# Rate names accepted by `service.rate_series`.
+RATES: tuple[str, ...] = ("promotion", "leaving", "joining")
+
+
+def normalise_word(text: str) -> str:
+    return " ".join(str(text).replace("_", " ").replace("-", " ").split()).casefold()
+
+
+def lookup_event(text: str) -> str | None:
+    key = normalise_word(text)
+    for event in EVENTS:
+        if key == event.replace("_", " "):
+            return event
+    return EVENT_ALIASES.get(key)
+
+
+def lookup_reason(text: str) -> str | None:
+    key = normalise_word(text)
+    for reason in LEAVING_REASONS:
+        if key == reason.replace("_", " "):
+            return reason
+    return REASON_ALIASES.get(key)

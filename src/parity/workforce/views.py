@@ -1,6 +1,6 @@
 """The public pages: national overview, forces, a force, league table, trends, about.
 
-Each page is also JSON at the same address plus ``.json`` (see `parity.web.responses`): the
+Each page is also JSON at the same address plus ``.json`` (see `parity.present.responses`): the
 figures the page draws, straight from the services, so the page and its data never disagree.
 """
 
@@ -10,15 +10,21 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from parity import vocabulary as v
 from parity.errors import InputError
-from parity.forces import registry
-from parity.reports import profiles
-from parity.web.deps import SessionDep
-from parity.web.responses import respond
-from parity.workforce import service
-from parity.workforce import vocabulary as v
+from parity.forces import force_or_error, registry
+from parity.present.deps import SessionDep
+from parity.present.responses import respond
+from parity.present.templating import templates_for
+from parity.workforce import charts, service
+from parity.workforce import report as profiles
 
 router = APIRouter(include_in_schema=False)
+templates = templates_for(profiles.TEMPLATES, charts=charts)
+# The site's home and the national pages: mounted, and listed in the navigation, first.
+position = 0
+nav = [("Overview", "/"), ("Forces", "/forces"), ("League table", "/league"),
+       ("Trends", "/trend")]
 
 
 def page(path: str):  # noqa: ANN201
@@ -32,12 +38,6 @@ WORKER_LABELS = {
     "volunteer": "Police support volunteers",
 }
 
-
-def _year(session, year: int | None) -> int:  # noqa: ANN001
-    year = year or service.latest_year(session)
-    if year is None:
-        raise InputError("no workforce data: run `parity import workforce` first")
-    return year
 
 
 def _choices(session) -> dict:  # noqa: ANN001
@@ -61,7 +61,7 @@ def force_href(force_id: str) -> str:
 def home(request: Request, session: SessionDep, year: int | None = None) -> Response:
     """The national picture: women in each part of the workforce, trends and forces."""
     data = profiles.national_profile(session, year=year)
-    return respond(request, "home.html", data, choices=_choices(session),
+    return respond(request, "home.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)
 
 
@@ -71,9 +71,9 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
            q: str | None = None) -> Response:
     """Every force with its share of women among officers and in senior leadership."""
     if q:
-        force = profiles.force_or_error(q)
+        force = force_or_error(q)
         return RedirectResponse(force_href(force.id), status_code=303)
-    year = _year(session, year)
+    year = service.year_or_latest(session, year)
     cache = profiles.NationalCache(session, year=year)
     senior = {r["force_id"]: r for r in cache.league("senior")["forces"]}
     rows = []
@@ -88,7 +88,7 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
                                   ["share_female"],
                                   "share_female_senior": cache.league("senior")
                                   ["england_and_wales"]["share_female"]}}
-    return respond(request, "forces.html", data, force_href=force_href,
+    return respond(request, "forces.html", data, templates=templates, force_href=force_href,
                    choices=_choices(session))
 
 
@@ -98,15 +98,15 @@ def force_page(request: Request, session: SessionDep, force_id: str,
                year: int | None = None) -> Response:
     """One force against England and Wales: by rank group over time, league, senior gap."""
     try:
-        force = profiles.force_or_error(force_id)
+        force = force_or_error(force_id)
     except InputError as exc:
         raise HTTPException(status_code=404, detail=exc.reason) from exc
     if force.id != force_id:
         return RedirectResponse(force_href(force.id), status_code=307)
-    year = _year(session, year)
+    year = service.year_or_latest(session, year)
     cache = profiles.NationalCache(session, year=year)
     data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
-    return respond(request, "force.html", data, choices=_choices(session),
+    return respond(request, "force.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href, league_senior=cache.league("senior"),
                    panels=_panels(request, session, force_id=force.id, year=data["year"]))
 
@@ -135,9 +135,9 @@ def league(request: Request, session: SessionDep, year: int | None = None,
         group = "all"
     if worker_type in v.HEADCOUNT_ONLY:
         measure = "headcount"
-    data = service.league(session, year=_year(session, year), group=group, measure=measure,
+    data = service.league(session, year=service.year_or_latest(session, year), group=group, measure=measure,
                           worker_type=worker_type)
-    return respond(request, "league.html", data, choices=_choices(session),
+    return respond(request, "league.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)
 
 
@@ -160,10 +160,11 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
     comparison = (service.trend(session, area=other, group=group, measure=measure,
                                 worker_type=worker_type) if other else None)
     data = {"trend": main, "comparison": comparison}
-    return respond(request, "trend.html", data, choices=_choices(session))
+    return respond(request, "trend.html", data, templates=templates, choices=_choices(session))
 
 
 @page("/about")
 def about(request: Request, session: SessionDep) -> Response:
     """Sources, licence and methods."""
-    return respond(request, "about.html", {"years": service.years_available(session)})
+    return respond(request, "about.html", {"years": service.years_available(session)},
+                   templates=templates)

@@ -1,0 +1,69 @@
+"""The pay gap's pages: in the private area, a force's payroll extract in, its statutory gender
+pay gap figures out.
+
+- ``POST /private/forces/<id>/paygap`` (signed in, CSRF token): a payroll extract (CSV, XLSX,
+  Parquet), read and forgotten (not stored), and the figures of
+  `parity.paygap.service.compute_figures` as `service.shown` lets them be shown (groups of
+  fewer than 10 women or men withheld). A bad extract is a 400 page with the importer's reason
+  and every problem (file, row, column), the same messages as the CLI.
+
+PRIVATE: nothing here appears on the public pages or in the public API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from parity import disclosure
+from parity.accounts import service as accounts
+from parity.errors import InputError
+from parity.paygap import service
+from parity.present.charts import Bar, bar_chart
+from parity.present.csrf import CsrfChecked
+from parity.present.deps import RequireUser, private_force
+from parity.present.responses import render_private
+from parity.present.templating import templates_for
+from parity.present.uploads import received
+
+router = APIRouter(prefix="/private", include_in_schema=False)
+templates = templates_for(Path(__file__).parent / "templates")
+PAYROLL_SUFFIXES = (".csv", ".xlsx", ".parquet")  # what parity.paygap.importer reads
+
+
+@router.post("/forces/{force_id}/paygap", dependencies=[CsrfChecked])
+def private_paygap(request: Request, force_id: str, user: RequireUser,
+                   extract: Annotated[UploadFile | None, File()] = None,
+                   by: Annotated[str, Form(max_length=20)] = "") -> Response:
+    force = private_force(user, force_id, allowed=accounts.can_see_force)
+    try:
+        with received(extract, field="extract", suffixes=PAYROLL_SUFFIXES) as path:
+            payroll = service.read_payroll(path)
+            figures = service.compute_figures(payroll, by=by or None)
+    except InputError as error:
+        return render_private(request, templates, "private_upload_error.html", user, status=400,
+                              force=force, what="payroll extract", reason=error.reason,
+                              messages=error.details())
+    data = service.shown(figures)
+    return render_private(request, templates, "private_paygap.html", user, force=force, data=data,
+                   minimum=disclosure.MINIMUM, chart=_quarters_chart(data))
+
+
+def _quarters_chart(data: dict) -> Markup | None:
+    """Women's share of each pay quarter (suppressed quarters: no data), against their share
+    of everyone in the quarters."""
+    quarters = [q for q in data["quarters"] if not q.get("suppressed")]
+    if not quarters:
+        return None
+    bars = [Bar(q["quarter"].replace("_", " ").capitalize(),
+                None if q.get("suppressed") or q["female_pct"] is None
+                else q["female_pct"] / 100) for q in data["quarters"]]
+    women = sum(q["female"] for q in quarters)
+    everyone = sum(q["employees"] for q in quarters)
+    overall = women / everyone if everyone and len(quarters) == len(data["quarters"]) else None
+    return bar_chart(bars, title="Share of women in each pay quarter, lowest pay first",
+                     reference=("all quarters", overall) if overall is not None else None)

@@ -1,0 +1,65 @@
+"""The one Jinja set-up of Parity: pages, report and report sections alike.
+
+`environment(*folders, **globals)` is a Jinja environment with autoescaping on (every
+template, every extension: text written by users is never trusted), the formatting filters of
+`parity.present.format`, the ``markdown`` filter, and the shared templates of
+``present/templates`` (``base.html``: the site's header, navigation and footer;
+``macros.html``: ``figure``, ``change``, ``select``) searched after `folders`.
+`templates_for(*folders, **globals)` wraps it for FastAPI views; `render_fragment` renders a
+report section's body; `clean_html` makes user-written HTML safe to show.
+
+A domain passes its own charts as a global (``charts=...``): this module imports no domain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from parity.present import format as fmt
+
+HERE = Path(__file__).parent / "templates"
+
+
+def environment(*folders: Path | str, **globals: Any) -> jinja2.Environment:
+    """Templates from `folders` (searched first), then the shared ones; `globals` added."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*(str(f) for f in folders), str(HERE)]),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    fmt.install(env)
+    env.filters["markdown"] = markdown
+    env.globals.update(globals)
+    return env
+
+
+def templates_for(*folders: Path | str, **globals: Any) -> Jinja2Templates:
+    """`environment` for a domain's pages: its `folders` first, then ``base.html`` ..."""
+    return Jinja2Templates(env=environment(*folders, **globals))
+
+
+def render_fragment(folder: Path | str, template: str, **context: Any) -> Markup:
+    """Render `template` from `folder` (autoescaped) as a section body."""
+    return Markup(environment(folder).get_template(template).render(**context))
+
+
+def markdown(text: str | None) -> Markup:
+    """Inline Markdown of the project's own text (API descriptions) as HTML; raw HTML in the
+    text is escaped, not passed through."""
+    from markdown_it import MarkdownIt  # deferred: only the API docs page uses it
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).renderInline(text or ""))
+
+
+def clean_html(text: str) -> Markup:
+    """User-written HTML made safe to show: a small allow-list of tags (paragraphs, lists,
+    emphasis, links, headings, tables), no scripts, styles or event handlers (nh3)."""
+    import nh3  # deferred: only library articles need it
+
+    tags = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "h3", "h4", "blockquote",
+            "table", "thead", "tbody", "tr", "th", "td", "caption", "code", "pre", "span"}
+    return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href", "title"}},
+                            url_schemes={"http", "https", "mailto"}))

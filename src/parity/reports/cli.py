@@ -88,10 +88,14 @@ def main_points_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """The report's main points, each with the figures it rests on."""
+    # deferred: loads sqlalchemy and the domains (~0.5 s); `parity --help` stays fast
     from parity.reports.main_points import main_points
+
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce import service as workforce
 
     with session() as s:
+        # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
         from parity.bundled import load_bundled
 
         load_bundled(s)

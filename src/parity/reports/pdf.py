@@ -55,8 +55,7 @@ def with_alt_text(html: str) -> str:
 def write_pdf(html: str, path: Path, *, title: str | None = None) -> int:
     """Render `html` (self-contained: inline CSS and SVG) to `path` as a tagged PDF/UA-1;
     the number of pages."""
-    # imported here: WeasyPrint takes 1 to 4 s to import (measured with -X importtime on the
-    # shared machine) and most report builds write no PDF
+    # deferred: WeasyPrint takes 1 to 4 s to import (-X importtime on the shared machine)
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

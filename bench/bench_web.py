@@ -39,7 +39,7 @@ def main() -> None:
 
     with Session(engine) as s:
         t = time.perf_counter()
-        one = build_report(s, year=2023, force="Kent")
+        one = build_report(s, year=2023, force="Kent", with_national=True)
         one_s = time.perf_counter() - t
         t = time.perf_counter()
         report = build_report(s, year=2023)

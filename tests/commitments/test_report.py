@@ -25,7 +25,7 @@ def test_the_section_is_found_and_built_into_the_report(wf_db):
     # moved after the 2023 report's date: the 2023 report still shows 33%
     service.set_target(wf_db, ref="kent-1", target_value=0.40, target_date="2027-03-31",
                        by="Chief Constable", at=at(2025, 1, 10))
-    built = build_report(wf_db, year=2023, force="Kent", today=date(2026, 1, 1))
+    built = build_report(wf_db, year=2023, force="Kent", with_national=True, today=date(2026, 1, 1))
     doc = lxml_html.fromstring(built.html)
 
     national = doc.xpath("//div[@id='national-commitments']")[0]

@@ -16,7 +16,7 @@ def test_the_section_is_found():
 
 
 def test_national_and_force_sections_in_a_built_report(ctx_db):
-    report = build_report(ctx_db, year=2023, force="North Wales")
+    report = build_report(ctx_db, year=2023, force="North Wales", with_national=True)
     doc = lxml_html.fromstring(report.html)
     national = doc.xpath("//div[@id='national-context']")[0]
     assert national.xpath("./h3")[0].text == "Published gender pay gaps and recorded crime"
@@ -86,7 +86,7 @@ def test_an_earlier_year_uses_the_figures_of_that_time(ctx_db):
 
 
 def test_without_the_published_data_the_report_says_what_to_import(wf_db):
-    report = build_report(wf_db, year=2023, force="Kent")
+    report = build_report(wf_db, year=2023, force="Kent", with_national=True)
     doc = lxml_html.fromstring(report.html)
     national = doc.xpath("//div[@id='national-context']")[0]
     assert "parity import paygap-returns" in text_of(national)

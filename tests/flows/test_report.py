@@ -63,7 +63,7 @@ def test_section_ignores_a_force_extract(wf_db, synth_files):
 
 
 def test_the_section_is_in_a_built_report(wf_db):
-    built = build_report(wf_db, year=2023, force="Kent")
+    built = build_report(wf_db, year=2023, force="Kent", with_national=True)
     doc = lxml_html.fromstring(built.html)
     headings = [" ".join(h.text_content().split()) for h in doc.xpath("//h2|//h3")]
     assert "Projections to parity" in headings and "Projection to parity" in headings

@@ -29,7 +29,7 @@ def test_the_section_is_built_into_the_report(lib_db):
     from parity.workforce import service as workforce
 
     assert discover()["library"] is report.section
-    built = build_report(lib_db, year=2023, force="Hertfordshire")
+    built = build_report(lib_db, year=2023, force="Hertfordshire", with_national=True)
     doc = lxml_html.fromstring(built.html)
 
     national = doc.xpath("//div[@id='national-library']")[0]

@@ -20,25 +20,26 @@ def test_report_build_writes_html_and_pdf(sqlite_url, tmp_path):
     assert run.code == 0, run.stderr
     result = run.json()
     assert result["forces"] == 1 and result["year"] == 2023
-    pdf = out / "gender-equality-in-uk-policing-2023.pdf"
+    pdf = out / "gender-equality-in-uk-policing-2023-dyfed-powys.pdf"
     assert result["pdf"] == str(pdf)
     assert pdf.read_bytes()[:5] == b"%PDF-"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
                      if line.startswith("Pages:")))
     assert pages == result["pages"]
-    # cover, contents, the national picture and each domain's national section, the force
-    # (its workforce page, then its domain sections), methods, sources
-    assert 7 <= pages <= 30
+    # the force's own report: cover, contents, the force (its workforce page, then its domain
+    # sections), methods, sources; no national picture
+    assert 5 <= pages <= 20
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     first = " ".join(text.split("\f")[0].split())
     assert "Gender Equality in UK Policing" in first and "Annual report 2023" in first
-    for expected in ("The national picture", "34.7%", "29.7%", "Dyfed-Powys", "17.1%",
+    assert "The national picture" not in text
+    for expected in ("England and Wales 34.7%", "29.7%", "Dyfed-Powys", "17.1%",
                      "43rd of 43 forces", "Methods", "Sources and licence",
                      "Open Government Licence v3.0", f"Page {pages} of {pages}"):
         assert expected in " ".join(text.split()), expected
-    assert (out / "gender-equality-in-uk-policing-2023.html").is_file()
+    assert (out / "gender-equality-in-uk-policing-2023-dyfed-powys.html").is_file()
 
 
 def test_report_build_bad_year_exits_2(sqlite_url, tmp_path):

@@ -14,7 +14,7 @@ def text_of(element) -> str:  # noqa: ANN001
 
 
 def test_report_holds_the_real_national_and_force_figures(wf_db, tmp_path):
-    report = build_report(wf_db, year=2023, force="Metropolitan Police Service")
+    report = build_report(wf_db, year=2023, force="Metropolitan Police Service", with_national=True)
     assert report.force_ids == ["metropolitan-police"]
     doc = lxml_html.fromstring(report.html)
     assert text_of(doc.xpath("//h1")[0]) == "Gender Equality in UK Policing"

@@ -57,7 +57,7 @@ def demo_domain(tmp_path):  # noqa: ANN201
 def test_domain_sections_are_placed_nationally_and_per_force(wf_db, demo_domain):
     demo_domain(REPORT)
     assert "zz_demo" in sections.discover()
-    report = build_report(wf_db, year=2023, force="Kent")
+    report = build_report(wf_db, year=2023, force="Kent", with_national=True)
     doc = lxml_html.fromstring(report.html)
     national = doc.xpath("//div[@id='national-zz_demo']")[0]
     assert national.xpath("./h3")[0].text == "Demo pledges"
@@ -70,7 +70,7 @@ def test_domain_sections_are_placed_nationally_and_per_force(wf_db, demo_domain)
     assert "Demo source, Open Government Licence v3.0." in report.sources
     demo = [x for x in report.forces[0]["sections"] if x.domain == "zz_demo"]
     assert demo[0].figures == {"years": 17}
-    city = build_report(wf_db, year=2023, force="City of London").forces[0]["sections"]
+    city = build_report(wf_db, year=2023, force="City of London", with_national=True).forces[0]["sections"]
     assert not [x for x in city if x.domain == "zz_demo"]
 
 
@@ -78,4 +78,4 @@ def test_a_malformed_section_fails_the_build(wf_db, demo_domain):
     demo_domain(BROKEN)
     with pytest.raises(TypeError, match="parity.zz_demo.report.section must return None or "
                                         "a dict with 'title' and 'html'"):
-        build_report(wf_db, year=2023, force="Kent")
+        build_report(wf_db, year=2023, force="Kent", with_national=True)

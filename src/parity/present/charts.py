@@ -14,10 +14,12 @@ default, as percentages). ``None`` is a missing figure: a gap in a line, "no dat
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -52,6 +54,28 @@ class Bar:
     value: float | None
     highlight: bool = False
     href: str | None = None
+
+
+# While `recording()` is active, every chart drawn leaves its numbers here, by chart id: the
+# report writes them to its accompanying tables ({id: (title, header, rows of shown text)}).
+_RECORDER: contextvars.ContextVar[dict | None] = contextvars.ContextVar("charts", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, tuple[str, list[str], list[list[str]]]]]:
+    """Collect the figures of every chart drawn inside the block, by chart id."""
+    found: dict = {}
+    token = _RECORDER.set(found)
+    try:
+        yield found
+    finally:
+        _RECORDER.reset(token)
+
+
+def _record(cid: str, title: str, header: list[str], rows: list[list[str]]) -> None:
+    found = _RECORDER.get()
+    if found is not None:
+        found[cid] = (title, header, rows)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -132,6 +156,9 @@ def line_chart(
     cid = _chart_id("line", title, description, tuple((s.label, tuple(s.points)) for s in series))
     values = [y for s in series for _, y in s.points if y is not None]
     xs = sorted({x for s in series for x, _ in s.points})
+    by_x = [dict(s.points) for s in series]
+    _record(cid, title, ["Year", *(s.label for s in series)],
+            [[_num(x), *(fmt(p.get(x)) for p in by_x)] for x in xs])
     out = _open_svg(cid, width, height, title, description)
     if not values or not xs:
         out.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
@@ -225,10 +252,17 @@ def bar_chart(
         ref = f" {reference[0]}: {fmt(reference[1])}." if reference else ""
         description = f"{named}.{ref}"
     cid = _chart_id("bar", title, description)
+    _record(cid, title, ["", "Value"], [[b.label, fmt(b.value)] for b in bars]
+            + ([[reference[0], fmt(reference[1])]] if reference else []))
     longest = max((len(b.label) for b in bars), default=4)
     label_w = int(min(width * 0.4, max(60, 6.6 * longest + 4)))
     fits = int(label_w / 6.6)  # characters that fit; longer labels are shortened with "…"
-    value_w = 24
+    # type no taller than the bar plus its gap; white values inside a bar only when the bar
+    # is at least two points taller than the type
+    size = min(12, bar_height + 2)
+    small = f' font-size="{size}"' if size != 12 else ""
+    inside = bar_height >= size + 2
+    value_w = 24 if inside else int(0.6 * size * 6) + 8
     top = 26 if reference else 8
     gap = 5
     height = top + len(bars) * (bar_height + gap) + 26
@@ -266,21 +300,30 @@ def bar_chart(
         y = top + i * (bar_height + gap)
         colour = ACCENT if b.highlight else BASE
         weight = ' font-weight="bold"' if b.highlight else ""
-        baseline = y + bar_height - 4
+        # the text is centred on the bar: its baseline sits a third of the font size below
+        # the middle, so that bars thinner than the type do not leave it hanging above them
+        baseline = round(y + bar_height / 2 + size * 0.35, 1)
         shown = b.label if len(b.label) <= fits else b.label[: fits - 1].rstrip() + "…"
-        label = (f'<text x="{label_w}" y="{baseline}" text-anchor="end"{weight}>'
+        label = (f'<text x="{label_w}" y="{baseline}" text-anchor="end"{weight}{small}>'
                  f'{_t(shown)}</text>')
         if b.value is None:
-            shape = f'<text x="{left + 4}" y="{baseline}" fill="{MUTED}">no data</text>'
+            shape = (f'<text x="{left + 4}" y="{baseline}" fill="{MUTED}"{small}>no data'
+                     f'</text>')
         else:
             w = max(1.0, px(b.value) - left)
             text = _t(fmt(b.value))
-            # the value sits inside the end of the bar (white) when there is room for it
-            if w > 9 * len(str(text)) + 8:
+            # the value sits inside the end of the bar (white) when the bar is tall and long
+            # enough to hold it, else after the bar's end in ink: never white on the page
+            if inside and w > 0.62 * size * len(str(text)) + 10:
                 value = (f'<text x="{left + w - 5:.1f}" y="{baseline}" text-anchor="end" '
-                         f'fill="#ffffff"{weight}>{text}</text>')
+                         f'fill="#ffffff"{weight}{small}>{text}</text>')
             else:
-                value = f'<text x="{left + w + 4:.1f}" y="{baseline}"{weight}>{text}</text>'
+                # a white ground under the value hides the reference line where they cross
+                room = min(0.6 * size * len(str(text)) + 4, width - (left + w + 2))
+                ground = (f'<rect x="{left + w + 2:.1f}" y="{y}" width="{max(room, 0):.1f}" '
+                          f'height="{bar_height}" fill="#ffffff"/>')
+                value = (f'{ground}<text x="{left + w + 4:.1f}" y="{baseline}"{weight}{small}>'
+                         f'{text}</text>')
             shape = (f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
                      f'fill="{colour}"><title>{_t(b.label)}: {text}</title></rect>{value}')
         if b.href:

@@ -1,8 +1,13 @@
 """The annual report: "Gender Equality in UK Policing", national and one section per force.
 
 `build_report` assembles the document (HTML, self-contained: inline CSS and SVG, nothing
-fetched) from `parity.workforce.report` and every domain's report section;
-`write_report` writes it to a folder as HTML and, if asked, PDF.
+fetched) from `parity.workforce.report`, the main points (`parity.reports.main_points`), the
+methods page (`parity.reports.methods`) and every domain's report section, and numbers its
+tables and figures (`parity.reports.tables`); `write_report` writes it to a folder as HTML,
+the accompanying tables (ODS and XLSX) and, if asked, a tagged PDF.
+
+With ``force`` the report is that force's own: its pages against England and Wales, methods
+and sources, without the national picture (what it compares with is computed, not shown).
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from sqlalchemy.orm import Session
 from parity import calendar
 from parity.errors import InputError
 from parity.forces import force_or_error, registry
+from parity.present import charts
 from parity.present.templating import environment
-from parity.reports import sections
+from parity.reports import main_points, methods, sections, tables
 from parity.reports.pdf import write_pdf
 from parity.workforce import charts as visuals
 from parity.workforce import report as profiles
@@ -31,6 +37,7 @@ WORKFORCE_SOURCE = (
     "Home Office, Police workforce, England and Wales: workforce open data table, published "
     "26 July 2023 (figures as at 31 March each year)."
 )
+REVISIONS = '<div id="revisions"></div>'
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0.")
 
 
@@ -44,10 +51,15 @@ class Report:
     national: dict
     forces: list[dict] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    main_points: list[main_points.Point] = field(default_factory=list)
+    tables: list[tables.Numbered] = field(default_factory=list)
+    methods: dict = field(default_factory=dict)
+    single_force: bool = False
 
     @property
     def filename(self) -> str:
-        return f"gender-equality-in-uk-policing-{self.year}"
+        name = f"gender-equality-in-uk-policing-{self.year}"
+        return f"{name}-{self.force_ids[0]}" if self.single_force else name
 
 
 def _environment() -> jinja2.Environment:
@@ -67,48 +79,82 @@ def report_forces(force: str | None = None) -> list[str]:
 
 def build_report(session: Session, *, year: int, force: str | None = None,
                  on_force: Callable[[str], None] | None = None,
-                 today: date | None = None) -> Report:
-    """The report for 31 March `year`: the national picture, then one section per force
-    (every force, or only `force`), methods and sources. `on_force(name)` is called after each
-    force section (for a progress bar). `InputError` if `year` has no workforce data."""
+                 today: date | None = None, previous: Path | None = None,
+                 with_national: bool | None = None) -> Report:
+    """The report for 31 March `year`: the national picture with its main points, then one
+    section per force, methods, quality and revisions, and sources; or, with `force`, that
+    force's own report. `on_force(name)` is called after each force section (for a progress
+    bar); `previous` is the previous edition's accompanying XLSX, for the revisions.
+    `with_national` keeps the national picture in a force's report (default: only without
+    `force`). `InputError` if `year` has no workforce data."""
     held = workforce.years_available(session)
     if year not in held:
         span = f"{held[0]} to {held[-1]}" if held else "none: run `parity import workforce`"
         raise InputError(f"no workforce data for 31 March {year} (years held: {span})")
     force_ids = report_forces(force)
+    single = force is not None and not with_national
     cache = profiles.NationalCache(session, year=year)
-    national = profiles.national_profile(session, year=year, national=cache)
     extra = sections.discover()
-    national_sections = sections.collect(session, extra, year=year, force_id=None)
-    forces = []
-    for force_id in force_ids:
-        profile = profiles.force_profile(session, force_id=force_id, year=year, national=cache)
-        profile["sections"] = sections.collect(session, extra, year=year, force_id=force_id)
-        forces.append(profile)
-        if on_force:
-            on_force(profile["force"]["name"])
-    sources = [WORKFORCE_SOURCE]
-    for s in national_sections + [s for f in forces for s in f["sections"]]:
-        for line in s.sources:
-            if line not in sources:
-                sources.append(line)
-    html = _environment().get_template("report.html").render(
-        title=TITLE, year=year, national=national, national_sections=national_sections,
-        forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
-        single_force=force is not None, force_href=lambda fid: f"#force-{fid}",
-    )
+    with charts.recording() as drawn:
+        national = profiles.national_profile(session, year=year, national=cache) \
+            if not single else {}
+        national_sections = [] if single else sections.collect(session, extra, year=year,
+                                                               force_id=None)
+        points = [] if single else main_points.main_points(session, year=year)
+        forces = []
+        for force_id in force_ids:
+            profile = profiles.force_profile(session, force_id=force_id, year=year,
+                                             national=cache)
+            if single:
+                points = main_points.force_main_points(session, year=year, profile=profile)
+            profile["sections"] = sections.collect(session, extra, year=year,
+                                                   force_id=force_id)
+            forces.append(profile)
+            if on_force:
+                on_force(profile["force"]["name"])
+        sources = [WORKFORCE_SOURCE]
+        for s in national_sections + [s for f in forces for s in f["sections"]]:
+            for line in s.sources:
+                if line not in sources:
+                    sources.append(line)
+        about = {"sources": methods.sources(session),
+                 "coverage": methods.coverage(session, year=year),
+                 "quality": methods.quality(session),
+                 "contact": methods.contact()}
+        parts = ({"forces": 1, "methods": 2, "sources": 3} if single
+                 else {"forces": 2, "methods": 3, "sources": 4})
+        html = _environment().get_template("report.html").render(
+            title=TITLE, year=year, national=national, national_sections=national_sections,
+            forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
+            single_force=single, force_href=lambda fid: f"#force-{fid}",
+            main_points=points, methods=about, parts=parts,
+        )
+    html, numbered = tables.number(html, drawn)
+    # the revisions compare this edition's numbered figures with the previous edition's,
+    # so they are written into the methods page once the figures are numbered
+    about["revisions"] = methods.revisions(previous, numbered)
+    html = html.replace(REVISIONS, _environment().get_template("revisions.html").render(
+        revisions=about["revisions"]), 1)
     return Report(year=year, html=html, force_ids=force_ids, national=national, forces=forces,
-                  sources=sources)
+                  sources=sources, main_points=points, tables=numbered, methods=about,
+                  single_force=single)
 
 
 def write_report(report: Report, *, out_dir: Path, pdf: bool = False) -> dict:
-    """Write ``<name>.html`` (and ``<name>.pdf``) into `out_dir`; what was written, with the
-    PDF's page count."""
+    """Write ``<name>.html``, the accompanying tables ``<name>.ods`` and ``<name>.xlsx`` (and
+    ``<name>.pdf``) into `out_dir`; what was written, with the PDF's page count and the main
+    points with their figures."""
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{report.filename}.html"
     html_path.write_text(report.html, encoding="utf-8")
+    xlsx, ods = out_dir / f"{report.filename}.xlsx", out_dir / f"{report.filename}.ods"
+    tables.write_tables(report.tables, xlsx=xlsx, ods=ods, title=f"{TITLE} {report.year}",
+                        notes=[*report.sources, OGL])
     result: dict = {"year": report.year, "forces": len(report.force_ids),
-                    "html": str(html_path), "pdf": None, "pages": None}
+                    "html": str(html_path), "pdf": None, "pages": None,
+                    "tables": {"xlsx": str(xlsx), "ods": str(ods),
+                               "numbered": [t.label for t in report.tables]},
+                    "main_points": [p.as_dict() for p in report.main_points]}
     if pdf:
         pdf_path = out_dir / f"{report.filename}.pdf"
         result["pages"] = write_pdf(report.html, pdf_path, title=f"{TITLE} {report.year}")

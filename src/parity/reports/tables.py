@@ -1,0 +1,320 @@
+"""The report's numbered tables and figures, and the accompanying tables as ODS and XLSX.
+
+`number(html, charts)` walks the built report in reading order and gives every table and every
+chart a number ("Table 4", "Figure 2"), written into its caption. A table or chart that each
+force's pages repeat (its officers by rank group, its trend charts, a domain's force table) has
+one number for every force, and its caption names the force: "Table 6 (Cheshire)". It returns
+the HTML with the numbers and the `Numbered` items, whose cells are the text the reader sees;
+for a chart they are the figures it draws (recorded by `parity.present.charts.recording`).
+
+`write_tables(items, xlsx=..., ods=...)` writes one sheet per number (named as numbered, with a
+Force column where the item repeats for each force), a contents sheet first and a notes
+sheet with the sources and licence. `cell_value` turns the text into a spreadsheet value:
+"34.7%" a share (0.347, shown as a percentage), "+1.2 pts" a change in percentage points
+(1.2), "1,234" and "165.8" numbers, "—" an empty cell; anything else stays text. `shown`
+writes a value back as the report shows it (the tests compare the two ways round).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+SVG = "{http://www.w3.org/2000/svg}"
+DASH = "—"
+_SHARE = re.compile(r"^(-?\d+(?:\.\d+)?)%$")
+_POINTS = re.compile(r"^([+−-]?)(\d+(?:\.\d+)?) pts$")
+_NUMBER = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
+
+
+@dataclass
+class Part:
+    """One block of a numbered item: the force it belongs to (None nationally), its column
+    headings and its rows of cell text."""
+
+    force: str | None
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Numbered:
+    kind: str  # "Table" or "Figure"
+    number: int
+    title: str
+    section: str
+    parts: list[Part] = field(default_factory=list)
+    domain: str | None = None  # the domain section it is in; None: the report's own pages
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.number}"
+
+    @property
+    def per_force(self) -> bool:
+        return any(p.force for p in self.parts)
+
+    def as_dict(self) -> dict:
+        return {"label": self.label, "title": self.title, "section": self.section,
+                "parts": [{"force": p.force, "header": p.header, "rows": p.rows}
+                          for p in self.parts]}
+
+
+def text_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _place(element: etree._Element) -> tuple[str | None, str, str]:
+    """(force name or None, the part of the page it is in, the section's heading)."""
+    force, part, heading = None, "page", ""
+    for ancestor in element.iterancestors():
+        cls = ancestor.get("class") or ""
+        ident = ancestor.get("id") or ""
+        if "extension" in cls.split() and part == "page":
+            part = ident.rsplit("-", 1)[-1] if ident else "extension"
+        if ancestor.tag == "section":
+            h2 = ancestor.find(".//h2")
+            heading = text_of(h2) if h2 is not None else ident
+            if "force" in cls.split():
+                force = heading
+            break
+    return force, part, heading
+
+
+def _table_rows(table: etree._Element) -> tuple[list[str], list[list[str]]]:
+    header: list[str] = []
+    head = table.find("thead")
+    if head is not None:
+        heads = head.findall("tr")
+        if heads:  # the last row of a grouped header names the columns
+            header = [text_of(c) for c in heads[-1] if c.tag in ("th", "td")]
+    rows = []
+    for tr in table.iter("tr"):
+        if head is not None and tr.getparent() is head:
+            continue
+        rows.append([text_of(c) for c in tr if c.tag in ("th", "td")])
+    if not header and rows:
+        header = [""] * max(len(r) for r in rows)
+    return header, rows
+
+
+def _caption_title(table: etree._Element) -> str:
+    caption = table.find("caption")
+    if caption is not None and text_of(caption):
+        return text_of(caption)
+    for previous in table.itersiblings(preceding=True):
+        if previous.tag in ("h3", "h4") and text_of(previous):
+            return text_of(previous)
+    for ancestor in table.iterancestors():
+        heading = ancestor.find("h3")
+        if heading is not None and text_of(heading):
+            return text_of(heading)
+    return "Table"
+
+
+def _number_label(kind: str, n: int, force: str | None) -> str:
+    return f"{kind} {n}" + (f" ({force})" if force else "")
+
+
+def number(html: str, charts: dict[str, tuple[str, list[str], list[list[str]]]]
+           ) -> tuple[str, list[Numbered]]:
+    """The report's HTML with every table and chart numbered in its caption, and the items."""
+    doc = lxml_html.fromstring(html)
+    items: dict[tuple, Numbered] = {}
+    counters = {"Table": 0, "Figure": 0}
+    seen_in_part: dict[tuple, int] = {}
+
+    def item_for(kind: str, element: etree._Element, title: str) -> tuple[Numbered, str | None]:
+        force, part, heading = _place(element)
+        where = (kind, force, part)
+        index = seen_in_part.get(where, 0)
+        seen_in_part[where] = index + 1
+        key = (kind, "force" if force else heading, part, index)
+        if key not in items:
+            counters[kind] += 1
+            items[key] = Numbered(kind, counters[kind], title, heading if not force
+                                  else "Force by force",
+                                  domain=None if part == "page" else part)
+        return items[key], force
+
+    for element in doc.iter("table", "svg", f"{SVG}svg"):
+        if element.tag != "table" and element.get("aria-hidden") == "true":
+            continue  # a decorative mark (a status disc beside its word), not a chart
+        if element.tag == "table":
+            found, force = item_for("Table", element, _caption_title(element))
+            header, rows = _table_rows(element)
+            found.parts.append(Part(force, header, rows))
+            caption = element.find("caption")
+            if caption is None:
+                caption = etree.SubElement(element, "caption")
+                element.insert(0, caption)
+                caption.text = found.title
+            mark = etree.Element("span", {"class": "number"})
+            mark.text = _number_label("Table", found.number, force) + ". "
+            mark.tail = caption.text
+            caption.text = None
+            caption.insert(0, mark)
+        else:
+            title_el = element.find("title")
+            if title_el is None:
+                title_el = element.find(f"{SVG}title")
+            cid = (title_el.get("id") or "").removesuffix("-title") if title_el is not None \
+                else ""
+            recorded = charts.get(cid)
+            title = recorded[0] if recorded else (text_of(title_el) if title_el is not None
+                                                  else "Figure")
+            force_name, _part, _heading = _place(element)
+            if force_name and title.startswith(f"{force_name}: "):
+                title = title[len(force_name) + 2:]
+                title = title[:1].upper() + title[1:]
+            found, force = item_for("Figure", element, title)
+            if recorded:
+                found.parts.append(Part(force, list(recorded[1]), [list(r) for r in recorded[2]]))
+            else:  # drawn by a domain's own code: its description in words stands for it
+                desc = element.find("desc")
+                if desc is None:
+                    desc = element.find(f"{SVG}desc")
+                found.parts.append(Part(force, ["", "Description"],
+                                        [["", text_of(desc) if desc is not None else ""]]))
+            label = _number_label("Figure", found.number, force)
+            figure = next((a for a in element.iterancestors() if a.tag == "figure"), None)
+            caption = figure.find("figcaption") if figure is not None else None
+            if caption is not None:
+                mark = etree.Element("span", {"class": "number"})
+                mark.text = label + ". "
+                mark.tail = caption.text
+                caption.text = None
+                caption.insert(0, mark)
+            else:
+                note = etree.Element("p", {"class": "figure-number"})
+                note.text = f"{label}. {title}"
+                element.addprevious(note)
+    out = etree.tostring(doc, encoding="unicode", method="html", doctype="<!doctype html>")
+    ordered = sorted(items.values(), key=lambda i: (i.kind != "Table", i.number))
+    return out, ordered
+
+
+def cell_value(text: str) -> tuple[str, float | str | None]:
+    """("share" | "points" | "number" | "empty" | "text", value) for a cell's text."""
+    text = text.strip()
+    if text in ("", DASH):
+        return "empty", None
+    if m := _SHARE.match(text):
+        return "share", round(float(m.group(1)) / 100, 6)
+    if m := _POINTS.match(text):
+        value = float(m.group(2))
+        return "points", -value if m.group(1) in ("−", "-") else value
+    if _NUMBER.match(text):
+        return "number", float(text.replace(",", ""))
+    return "text", text
+
+
+def shown(kind: str, value: float | str | None, *, digits: int = 1) -> str:
+    """A spreadsheet value written as the report writes it (the inverse of `cell_value`)."""
+    if value is None or kind == "empty":
+        return DASH if kind == "empty" else ""
+    if kind == "share":
+        return f"{float(value) * 100:.{digits}f}%"
+    if kind == "points":
+        v = float(value)
+        if round(v, digits) == 0:
+            return f"{0:.{digits}f} pts"
+        return f"{'+' if v > 0 else '−'}{abs(v):.{digits}f} pts"
+    return str(value)
+
+
+def _decimals(text: str) -> int:
+    digits = text.rstrip("%").split(" ")[0]
+    return len(digits.split(".")[1]) if "." in digits else 0
+
+
+FORMATS = {"share": "0.0%", "points": '+0.0" pts";-0.0" pts";0.0" pts"'}
+
+
+def sheet_rows(item: Numbered) -> tuple[list[str], list[list[str]]]:
+    """The item's header and rows as one sheet shows them (a Force column first when the
+    item repeats for each force and every force's block has the same columns)."""
+    if not item.per_force:
+        header = item.parts[0].header if item.parts else []
+        return header, [r for p in item.parts for r in p.rows]
+    headers = {tuple(p.header) for p in item.parts}
+    width = max((len(r) for p in item.parts for r in p.rows), default=0)
+    header = list(item.parts[0].header) if len(headers) == 1 else [""] * width
+    return ["Force", *header], [[p.force or "", *r] for p in item.parts for r in p.rows]
+
+
+def _sheet_name(item: Numbered) -> str:
+    return item.label  # "Table 12": short, unique, and what the report calls it
+
+
+def write_tables(items: list[Numbered], *, xlsx: Path, ods: Path, title: str,
+                 notes: list[str]) -> None:
+    """Write the accompanying tables: a Contents sheet, a Notes sheet, then one sheet per
+    numbered table or figure with its title in the first row and its header in the second."""
+    contents = [["Sheet", "Title", "Section", "Per force"]] + [
+        [_sheet_name(i), i.title, i.section, "yes" if i.per_force else "no"] for i in items]
+    sheets: list[tuple[str, list[list[str]], int]] = [
+        ("Contents", [[title], *contents], 1),
+        ("Notes", [[title], *[[n] for n in notes]], 1),
+    ]
+    for item in items:
+        header, rows = sheet_rows(item)
+        sheets.append((_sheet_name(item), [[f"{item.label}: {item.title}"], header, *rows], 2))
+    _write_xlsx(sheets, xlsx)
+    _write_ods(sheets, ods)
+
+
+def _write_xlsx(sheets: list[tuple[str, list[list[str]], int]], path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows, header_rows in sheets:
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, text in enumerate(row, start=1):
+                kind, value = cell_value(text) if r > header_rows else ("text", text)
+                if kind == "empty":
+                    continue
+                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+                    value = "'" + value  # a cell that could run as a formula stays text
+                cell = sheet.cell(row=r, column=c, value=value)
+                if kind in FORMATS:
+                    cell.number_format = FORMATS[kind]
+                elif kind == "number":
+                    cell.number_format = "#,##0" + ("." + "0" * _decimals(text)
+                                                    if _decimals(text) else "")
+                if r <= header_rows:
+                    cell.font = Font(bold=True)
+    book.save(path)
+
+
+def _write_ods(sheets: list[tuple[str, list[list[str]], int]], path: Path) -> None:
+    doc = OpenDocumentSpreadsheet()
+    for name, rows, header_rows in sheets:
+        table = Table(name=name)
+        for r, row in enumerate(rows, start=1):
+            tr = TableRow()
+            for text in row:
+                kind, value = cell_value(text) if r > header_rows else ("text", text)
+                if kind == "empty":
+                    tr.addElement(TableCell())
+                    continue
+                if kind == "share":
+                    cell = TableCell(valuetype="percentage", value=value)
+                elif kind in ("points", "number"):
+                    cell = TableCell(valuetype="float", value=value)
+                else:
+                    cell = TableCell(valuetype="string")
+                cell.addElement(P(text=text))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(path))

@@ -1,0 +1,125 @@
+"""The PDF as a reader and a screen reader meet it: a tagged PDF/UA structure tree with the
+document language and every chart a Figure whose alternative text states its numbers; and on
+the rendered pages no text outside its box, no white text on white (the bar labels of the 2023
+report sat above their bars)."""
+
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from parity.present.charts import Bar, bar_chart
+from parity.reports.pdf import with_alt_text, write_pdf
+from parity.reports.service import build_report
+
+WHITE = (1, 1, 1)
+
+
+def _colour(value) -> tuple | None:  # noqa: ANN001
+    """A fill colour from pdfplumber as RGB in [0, 1] (grey and RGB spaces), or None."""
+    if value is None:
+        return None
+    value = tuple(float(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
+    if len(value) == 1:
+        return value * 3
+    return value[:3] if len(value) >= 3 else None
+
+
+def struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element of the tag tree, in reading order."""
+    out: list = []
+
+    def walk(node) -> None:  # noqa: ANN001
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            out.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return out
+
+
+def white_text_off_its_box(path) -> list[str]:  # noqa: ANN001
+    """Characters drawn in white that do not sit wholly on a filled, non-white shape, and
+    characters drawn past the page's edges: "page N: 'text'"."""
+    problems = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            shapes = [s for s in page.rects + page.curves
+                      if s.get("fill") and _colour(s.get("non_stroking_color")) not in
+                      (None, WHITE)]
+            for ch in page.chars:
+                if ch["x0"] < -0.5 or ch["x1"] > page.width + 0.5 or ch["top"] < -0.5 \
+                        or ch["bottom"] > page.height + 0.5:
+                    problems.append(f"page {page.page_number}: {ch['text']!r} off the page")
+                if _colour(ch.get("non_stroking_color")) != WHITE or not ch["text"].strip():
+                    continue
+                # a glyph's box includes the font's ascent and descent: its middle band must
+                # lie on the shape
+                mid_top = ch["top"] + (ch["bottom"] - ch["top"]) * 0.3
+                mid_bottom = ch["bottom"] - (ch["bottom"] - ch["top"]) * 0.3
+                if not any(s["x0"] - 0.5 <= ch["x0"] and ch["x1"] <= s["x1"] + 0.5
+                           and s["top"] - 0.5 <= mid_top and mid_bottom <= s["bottom"] + 0.5
+                           for s in shapes):
+                    problems.append(f"page {page.page_number}: white {ch['text']!r} at "
+                                    f"({ch['x0']:.0f}, {ch['top']:.0f}) on no filled shape")
+    return problems
+
+
+def test_bar_labels_sit_on_their_bars_at_every_bar_height(tmp_path):
+    bars = [Bar(f"Force {i}", 0.1 + i * 0.05) for i in range(8)]
+    charts = "".join(str(bar_chart(bars, title=f"Bars {h}", bar_height=h,
+                                   reference=("England and Wales", 0.3)))
+                     for h in (9, 12, 16, 20))
+    html = (f'<!doctype html><html lang="en-GB"><head><title>t</title>'
+            f'<style>svg {{ max-width: 100%; height: auto }}</style></head>'
+            f'<body><figure style="width: 120mm">{charts}</figure></body></html>')
+    path = tmp_path / "bars.pdf"
+    write_pdf(html, path, title="Bars")
+    assert white_text_off_its_box(path) == []
+    with pdfplumber.open(path) as pdf:
+        words = [w for p in pdf.pages for w in p.extract_words()]
+    assert sum(1 for w in words if w["text"] == "45.0%") == 4  # every value is drawn
+
+
+def test_the_pdf_is_tagged_with_language_alt_text_and_no_stray_text(wf_db, tmp_path):
+    if wf_db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the PDF is checked once (SQLite)")
+    report = build_report(wf_db, year=2023, force="Dyfed-Powys")
+    path = tmp_path / "report.pdf"
+    pages = write_pdf(report.html, path, title="Gender Equality in UK Policing 2023")
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert str(pdf.open_metadata().get("pdfuaid:part")) == "1"
+        elements = struct_elements(pdf)
+        kinds = [str(e.S) for e in elements]
+        # headings, tables with header cells and figures, in reading order
+        assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/Table")
+        assert "/TH" in kinds and "/Caption" in kinds
+        figures = [e for e in elements if e.S == "/Figure"]
+        charts = [e for e in figures if "share by year" in str(e.get("/Alt", ""))]
+        assert len(figures) >= 6 and len(charts) == 2
+        for figure in figures:
+            assert str(figure.get("/Alt", "")).strip(), "a figure without alternative text"
+        # a chart's alternative text says its numbers: Dyfed-Powys's senior share 2007 and 2023
+        senior = next(str(c.Alt) for c in charts if "senior" in str(c.Alt))
+        assert re.search(r"Dyfed-Powys: 0\.0% in 2007, 17\.1% in 2023", senior)
+        assert len(pdf.pages) == pages
+    assert white_text_off_its_box(path) == []
+
+
+def test_alt_text_adds_the_figures_to_the_title():
+    html = ('<html lang="en-GB"><body><svg xmlns="http://www.w3.org/2000/svg" class="chart">'
+            '<title id="c-title">Senior share</title><desc>Kent: 30.1% in 2023.</desc></svg>'
+            '<p><svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true"><text>✓</text>'
+            '</svg> On track</p></body></html>')
+    out = with_alt_text(html)
+    assert "<title id=\"c-title\">Senior share. Kent: 30.1% in 2023.</title>" in out
+    assert "<title>On track</title>" in out

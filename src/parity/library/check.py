@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
-from parity.forces import registry
+from parity.forces import Area, registry
 from parity.library import render
 from parity.library.claims import Claim, band, find_claims, judge, rule, snapshot_year
 from parity.library.claims.verdicts import Reading
@@ -42,8 +42,8 @@ class _Officials:
         if key not in self.cache:
             try:
                 self.cache[key] = workforce.representation(
-                    self.session, area=area, year=year, group=group, measure=measure,
-                    worker_type=worker) if year in self.held else None
+                    self.session, area=area_named(area), year=year, group=group,
+                    measure=measure, worker_type=worker) if year in self.held else None
             except InputError:
                 self.cache[key] = None
         return self.cache[key]
@@ -57,6 +57,15 @@ class _Officials:
                                     measure, str(claim.worker_type.value))
                 out[(measure, year)] = _value(found, claim)
         return out
+
+
+def area_named(name: str) -> Area:
+    """The area a claim's area names: a force by its own name ("West Midlands" is the force
+    here, not the region of the same name), else a region or England and Wales."""
+    force = registry().find_force(name)
+    if force is not None and force.name == name:
+        return Area("force", force.name, (force.id,))
+    return registry().area(name)
 
 
 def _value(found: dict | None, claim: Claim) -> float | None:

@@ -72,6 +72,10 @@ def find_claims(text: str, *, area: str | None = None, published: date | None = 
                 group=attribute_group(figure, others, ctx, worker),
                 sex=attribute_sex(figure, others), measure=attribute_measure(figure),
                 date=date_attr, dates=dates, notes=list(figure.notes))
+        if published is not None and claim.dates is not None and not claim.dates.current and \
+                claim.kind in {"current share", "count"} and \
+                claim.dates.high < snapshot_year(published) - 1:
+            figure.kind = "earlier level"  # "in 2008 it was just 28 per cent"
         made[id(figure)] = claim
         out.append(claim)
     return out

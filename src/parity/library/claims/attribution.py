@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parity.forces import ENGLAND_AND_WALES, registry
-from parity.library.claims.parsing import MEN, WOMEN, Figure, paragraphs, sentences
+from parity.library.claims.parsing import MEN, WOMEN, Figure, paragraphs, related, sentences
 from parity.library.tagging import force_spans
 
 UK_NOTE = ("the official table covers England and Wales (43 forces); a UK or British figure "
@@ -73,16 +73,19 @@ class Context:
 
 
 # mentions -------------------------------------------------------------------------------------
-_STRONG_BREAK = re.compile(r";|\bbut\b|\bthough\b|\balthough\b|\bwhile\b|\bwhereas\b|"
-                           r"\bcompared\s+(?:with|to)\b|\bagainst\b|\bunlike\b", re.I)
+_STRONG_BREAK = re.compile(r";|\s[-–]\s|\bbut\b|\bthough\b|\balthough\b|\bwhile\b|"
+                           r"\bwhereas\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bunlike\b",
+                           re.I)
+_AND = re.compile(r"\band\b", re.I)
 _NATIONAL = re.compile(
     r"\b(England\s+(?:and|&)\s+Wales|nationally|national(?:\s+(?:average|level|picture|"
     r"figures?|data))?|across\s+the\s+country|(?:all\s+)?(?:the\s+)?43\s+(?:area\s+|"
     r"territorial\s+|police\s+)*forces)\b", re.I)
-_UK = re.compile(r"\b(UK|U\.K\.|United\s+Kingdom|Britain|British|UK-wide)\b")
+_UK = re.compile(r"(?<![\w.])(UK|U\.K\.|United\s+Kingdom|Britain|British|UK-wide)(?![\w])")
 _OUTSIDE = re.compile(
-    r"\b(Police\s+Scotland|Scotland|Scottish|Northern\s+Ireland|PSNI|U\.S\.|US|USA|United\s+"
-    r"States|America|American|Canada|Canadian|Australia\w*|New\s+Zealand|Garda|Ireland)\b")
+    r"(?<![\w.])(Police\s+Scotland|Scotland|Scottish|Northern\s+Ireland|PSNI|U\.S\.|US|USA|"
+    r"United\s+States|America|American|Canada|Canadian|Australia\w*|New\s+Zealand|Garda|"
+    r"Ireland)(?![\w])")
 _EXTRA_FORCES = re.compile(r"\b(Scotland\s+Yard|Met\s+police|the\s+Met\b)", re.I)
 _REGIONS = re.compile(r"\b(North\s+East|North\s+West|Yorkshire\s+and\s+the\s+Humber|"
                       r"East\s+Midlands|South\s+East|South\s+West|East\s+of\s+England|"
@@ -98,7 +101,7 @@ _WORKERS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bdesignated\s+officers?\b", re.I), "designated"),
     (re.compile(r"\b(?:police\s+|civilian\s+)staff\b|\bstaff\b|\bcivilians?\b", re.I),
      "staff"),
-    (re.compile(r"\bofficers?\b|\bconstables?\b|\bsergeants?\b|\binspectors?\b|"
+    (re.compile(r"\b(?:police\s+)?officers?\b|\bconstables?\b|\bsergeants?\b|\binspectors?\b|"
                 r"\bsuperintendents?\b|\branks?\b|\bleaders?\b|\bleadership\b|"
                 r"\bpolicewomen\b|\bPCs\b|\bchief\s+officers?\b", re.I), "officer"),
     (re.compile(r"\b(workforce|employees|colleagues|personnel|people\s+working)\b", re.I),
@@ -275,8 +278,11 @@ def _score(sentence: str, figure: Figure, mention: Mention, others: list[Figure]
     score = float(distance)
     if _STRONG_BREAK.search(between):
         score += 1000
+    elif _AND.search(between):
+        score += 200
+    score += 40 * between.count(",")
     for other in others:
-        if other is figure or other is figure.pair:
+        if related(figure, other):
             continue
         if (mention.end <= other.start and other.end <= lo) or \
                 (hi <= other.start and other.end <= mention.start):
@@ -291,25 +297,33 @@ def _span(figure: Figure) -> tuple[int, int]:
     return figure.start, figure.end
 
 
-def pick(sentence: str, figure: Figure, mentions: list[Mention], others: list[Figure]
-         ) -> tuple[Mention | None, bool, str]:
+def pick(sentence: str, figure: Figure, mentions: list[Mention], others: list[Figure], *,
+         owned: bool = False) -> tuple[Mention | None, bool, str]:
     """(mention, certain, source) of the mention nearest `figure`; not certain when a mention
-    with another value is about as near."""
+    with another value is about as near, or when it stands across a clause break. With
+    `owned`, a mention across a clause break that is nearer another figure belongs to that
+    figure and is not used ("37.2% compared with 34.4% nationally")."""
+    if owned:
+        mentions = [m for m in mentions if _score(sentence, figure, m, others) < 1000 or not any(
+            not related(figure, o) and _score(sentence, o, m, others) <
+            _score(sentence, figure, m, others) for o in others)]
     if not mentions:
         return None, False, "none"
     scored = sorted(((_score(sentence, figure, m, others), i, m) for i, m in enumerate(mentions)),
                     key=lambda t: (t[0], t[1]))
     best_score, _, best = scored[0]
     rival = next((s for s, _, m in scored[1:] if m.value != best.value), None)
-    certain = best.certain and (rival is None or rival - best_score > 12 or rival >= 300)
+    certain = best.certain and best_score < 1000 and (
+        rival is None or rival - best_score > 12 or rival >= 300)
     source = "near" if best_score < 300 else "sentence"
     return best, certain, source
 
 
 # the attributes -----------------------------------------------------------------------------------
 def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attribute:
-    mention, certain, source = pick(figure.sentence, figure, area_mentions(figure.sentence, ctx.abbreviations),
-                                    others)
+    mention, certain, source = pick(figure.sentence, figure,
+                                    area_mentions(figure.sentence, ctx.abbreviations), others,
+                                    owned=True)
     if mention is not None:
         return Attribute(mention.value, source, mention.words, certain, mention.note)
     para = ctx.paragraph_texts[figure.paragraph] if figure.paragraph < len(
@@ -323,8 +337,8 @@ def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attrib
                          note=UK_NOTE if _UK.fullmatch(words or "") else None)
     if ctx.area:
         return Attribute(ctx.area, "metadata", f"area: {ctx.area}", ctx.area_certain)
-    values = {m.value for m in area_mentions(ctx.text, ctx.abbreviations)
-              if m.value != ENGLAND_AND_WALES and not str(m.value).startswith("outside:")}
+    forces = {f.name for f in registry().forces}
+    values = {m.value for m in area_mentions(ctx.text, ctx.abbreviations) if m.value in forces}
     if len(values) == 1:
         (value,) = values
         return Attribute(value, "text", value, certain=False,
@@ -353,6 +367,9 @@ def attribute_worker(figure: Figure, others: list[Figure], ctx: Context) -> Attr
                          else None)
     para = ctx.paragraph_texts[figure.paragraph] if figure.paragraph < len(
         ctx.paragraph_texts) else ""
+    if group_mentions(masked(figure.sentence)):  # "middle management": officers
+        mention = group_mentions(masked(figure.sentence))[0]
+        return Attribute("officer", "sentence", mention.words, True)
     found = {m.value for m in worker_mentions(para)} - {"police"}
     if len(found) == 1:
         (value,) = found
@@ -458,29 +475,42 @@ def _resolve(match: re.Match, published: date | None, anchor: DateRef | None
     return None, None  # "now", "currently": the publication date
 
 
+def _owner(sentence: str, mention: Mention, figures: list[Figure]) -> Figure | None:
+    """The figure a date belongs to: the nearest one before it in the same clause ("35 per
+    cent in March 2019", "31 per cent four years before"), else the nearest after it ("In
+    2008 it was just 28 per cent", "As of the end of September 2022, ... 30.4%")."""
+    before = [f for f in figures if f.end <= mention.start and mention.start - f.end < 80
+              and not _STRONG_BREAK.search(sentence[f.end:mention.start])]
+    if before:
+        return max(before, key=lambda f: f.end)
+    after = [f for f in figures if f.start >= mention.end and f.start - mention.end < 150
+             and not _STRONG_BREAK.search(sentence[mention.end:f.start])]
+    return min(after, key=lambda f: f.start) if after else None
+
+
+def _owns(figure: Figure, owner: Figure | None) -> bool:
+    return owner is not None and (owner is figure or owner.of is figure or figure.of is owner)
+
+
 def attribute_date(figure: Figure, others: list[Figure], ctx: Context) -> tuple[Attribute,
                                                                                 DateRef | None]:
     """The date a figure refers to, and the snapshots it may mean: a date written beside it,
     else (for a current figure) the publication date."""
     s = figure.sentence
     mentions = [m for m in _date_mentions(s) if not _is_target_date(s, m)]
-    # a date belongs to the figure it is nearest to, the other end of a pair included
-    own = []
-    for m in mentions:
-        mine = _distance(figure, m)
-        rivals = [_distance(o, m) for o in others if o is not figure]
-        if (not rivals or mine <= min(rivals)) and mine < 80 and \
-                not _STRONG_BREAK.search(_between(s, figure, m)):
-            own.append((mine, m))
+    owners = [(m, _owner(s, m, others)) for m in mentions]
     anchor = None
     if figure.pair is not None:
-        pair_dates = [m for m in mentions if _distance(figure.pair, m) < _distance(figure, m)]
-        if pair_dates:
-            anchor, _ = _resolve(pair_dates[0].value, ctx.published, None)
-            if anchor is None and ctx.published:
-                s_year = snapshot_year(ctx.published)
-                anchor = DateRef(s_year, s_year)
-    for _, m in sorted(own, key=lambda t: t[0]):
+        for m, owner in owners:
+            if _owns(figure.pair, owner):
+                anchor, _ = _resolve(m.value, ctx.published, None)
+                break
+        if anchor is None and ctx.published:  # the other end is as of publication
+            s_year = snapshot_year(ctx.published)
+            anchor = DateRef(s_year, s_year)
+    for m, owner in owners:
+        if not _owns(figure, owner):
+            continue
         ref, problem = _resolve(m.value, ctx.published, anchor)
         if ref is not None:
             return Attribute(ref.label(), "near", m.words, True), ref

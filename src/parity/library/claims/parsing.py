@@ -30,8 +30,15 @@ _FRACTION = re.compile(
     r"|\b(?P<a>a|one|two|three|four)\s+(?P<part>half|halves|thirds?|quarters?|fifths?|tenths?)"
     r"(?=\s+of\b|\s*\(|\s+(?:are|were|is|was)\b)"
     r"|\b(?P<half>half)\s+(?=of\b))", re.IGNORECASE)
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_UNITS = {k: v for k, v in _NUMBERS.items() if v < 10}
 _PERCENT = re.compile(
-    rf"(?:\b{_QUAL})?(?<![\d.,£$])(?P<num>\d{{1,3}}(?:\.\d+)?)\s?"
+    rf"(?:\b{_QUAL})?(?:(?<![\d.,£$])(?P<num>\d{{1,3}}(?:\.\d+)?)|\b(?P<words>(?:"
+    rf"{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|"
+    rf"{'|'.join(_UNITS)}))\s?"
     r"(?:%|per\s?cent\b|percent\b|pc\b)", re.IGNORECASE)
 _COUNT_NUMBER = r"\d{1,3}(?:,\d{3})+|\d{1,6}"
 _WORD_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|" \
@@ -45,17 +52,19 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 # Words that make a figure something other than today's share of women in the workforce.
 _TARGET = re.compile(
     r"\b(aims?|aiming|aspirations?|aspires?|targets?|goals?|ambitions?|wants?|wish(?:es)?|"
-    r"hopes?|pledged?|should\s+reach|to\s+reach|to\s+increase|to\s+achieve|to\s+be\s+women|"
-    r"by\s+(?:the\s+)?(?:end\s+of\s+)?(?:financial\s+year\s+(?:of\s+)?)?20\d\d)\b", re.I)
+    r"hopes?|pledged?|promised|should\s+reach|to\s+reach|to\s+increase|to\s+achieve)\b", re.I)
+_TARGET_AFTER = re.compile(r"^[^.;]{0,40}?\b(by\s+(?:the\s+)?(?:end\s+of\s+)?(?:financial\s+year\s+"
+                           r"(?:of\s+)?)?(?:20\d\d|the\s+end)|to\s+be\s+(?:women|female))\b",
+                           re.I)
 _FLOW = re.compile(
-    r"\b(recruits?|recruited|recruitment|recruiting|hired|hires|hiring|joiners?|joined|joining|"
+    r"\b(recruits?|recruited|hired|hires|hiring|joiners?|joined|joining|"
     r"intake|entrants|cohort|applicants?|applications?|candidates?|new\s+(?:officers|"
     r"constables|starters?|police\s+officers)|newly|took\s+on|promot(?:ed|ions?)|leavers?|"
     r"left|resign(?:ed|ations?)?|retention|beneficiaries|commissioned)\b", re.I)
 _OTHER = re.compile(
     r"\b(ethnic\w*|BA?ME|black|asian|minorit\w+|disab\w+|LGBT\w*|part[-\s]time|firearms|"
     r"mounted|public\s+order|specialisms?|earning|earn|earned|pay|paid|salar\w+|bonus\w*|"
-    r"harass\w*|said|say|says|told|felt|feel|feels|survey\w*|respondents?|experienc\w+|"
+    r"harass\w*|felt|feel|feels|survey\w*|respondents?|experienc\w+|"
     r"victims?|survivors?|representatives|reps|heritage|sworn|law\s+enforcement|agencies)\b",
     re.I)
 _CHANGE_BEFORE = re.compile(
@@ -121,6 +130,11 @@ def _count_word(word: str) -> int:
 def _share(match: re.Match) -> tuple[float, int, bool] | None:
     """(share, decimals, in words) of a percentage or fraction match; None if not a share."""
     groups = match.groupdict()
+    if groups.get("words"):
+        parts = re.split(r"[-\s]", groups["words"].lower())
+        number = _TENS.get(parts[0]) or _TEENS.get(parts[0]) or _UNITS.get(parts[0]) or 0
+        number += _UNITS.get(parts[1], 0) if len(parts) > 1 else 0
+        return number / 100, 0, False
     if groups.get("num") is not None:
         number = groups["num"]
         value = float(number) / 100
@@ -157,12 +171,17 @@ _COUNT_FORMS = [
                rf"(?:(?P<out_of>{_COUNT_NUMBER})\s+)?(?P<who>{_MODIFIERS}{_GROUP_NOUN})"
                rf"(?:\s+\w+){{0,6}}?\s+(?:are|is|were|was)\s+(?:now\s+|held\s+by\s+|headed\s+"
                rf"by\s+)?(?:a\s+)?{_SEX}\b", re.I),
+    # "only 37,428 were female"
+    re.compile(rf"(?:only\s+|just\s+)?(?P<count>\d{{1,3}}(?:,\d{{3}})+|\d{{2,6}})\s+(?:are|were|is|"
+               rf"was)\s+(?:now\s+)?{_SEX}\b", re.I),
     # "795 (35 per cent) are female"
     re.compile(rf"(?P<count>{_COUNT_NUMBER})\s*\([^)]*%?[^)]*\)\s*(?:are|were|is|was)\s+"
                rf"(?:now\s+)?{_SEX}\b", re.I),
-    # "the number of female police officers ... has reached over 35,700"; "a total of 50,000"
-    re.compile(rf"(?:(?:reached|totall?ing|stands?\s+at|stood\s+at|a\s+total\s+of)\s+)"
-               rf"(?:{_QUAL})?(?P<count>{_COUNT_NUMBER})(?![\d,]*\s*(?:%|per))", re.I),
+    # "the number of female police officers ... has reached over 35,700"; "are now women, a
+    # total of 50,000"
+    re.compile(rf"(?:\b(?:women|female)\b[^.;]{{0,60}}?(?:reached|totall?ing|stands?\s+at|"
+               rf"stood\s+at|(?<!of\s)a\s+total\s+of)\s+)(?:{_QUAL})?(?P<count>{_COUNT_NUMBER})"
+               rf"(?![\d,]*\s*(?:%|per))", re.I),
     # "many excellent female officers out there - 36,000 to be precise"
     re.compile(rf"(?:-|–)\s+(?P<count>\d{{1,3}}(?:,\d{{3}})+)\s+to\s+be\s+precise", re.I),
     # "with 43 at chief officer rank"
@@ -171,7 +190,9 @@ _COUNT_FORMS = [
 ]
 # "30.4% (10,386 police officers)", "27.9 per cent (35,653)", "42.5% (13,326)"
 _PAREN_COUNT = re.compile(rf"\s*\((?P<count>{_COUNT_NUMBER})(?:\s+(?P<who>{_MODIFIERS}"
-                          rf"{_GROUP_NOUN}))?\s*\)", re.I)
+                          rf"{_GROUP_NOUN}))?\s*\)|(?:\s+(?:women|female))?\s+[-–]\s+"
+                          rf"(?P<dcount>{_COUNT_NUMBER})\s+(?P<dwho>{_MODIFIERS}{_GROUP_NOUN})",
+                          re.I)
 _MONEY_OR_ORDINAL = re.compile(r"(?:£|\$|€)\s*$")
 
 
@@ -206,12 +227,13 @@ def _sentence_figures(sentence: str, p_index: int) -> list[Figure]:
     for share in shares:  # "30.4% (10,386 police officers)": the count of the same people
         paren = _PAREN_COUNT.match(sentence, share.end)
         if paren:
-            start = share.end + paren.start("count")
-            counts.append(Figure(sentence, p_index, start, start + len(paren.group("count")),
-                                 paren.group(0).strip(" ()"),
-                                 float(paren.group("count").replace(",", "")), "count",
+            name = "count" if paren.group("count") else "dcount"
+            start, end = paren.start(name), paren.end(name)
+            counts.append(Figure(sentence, p_index, start, end,
+                                 paren.group(0).strip(" ()-–"),
+                                 float(paren.group(name).replace(",", "")), "count",
                                  of=share))
-            taken.append((start, start + len(paren.group("count"))))
+            taken.append((start, end))
     for form in _COUNT_FORMS:
         for match in form.finditer(sentence):
             start, end = match.start("count"), match.end("count")
@@ -234,21 +256,28 @@ def _sentence_figures(sentence: str, p_index: int) -> list[Figure]:
     return figures
 
 
-def _window(figure: Figure, figures: list[Figure], *, before: int = 60, after: int = 60
-            ) -> tuple[str, str]:
+def related(a: Figure, b: Figure) -> bool:
+    """Whether two figures speak of the same thing: the ends of "from X to Y", or a share and
+    the count in brackets after it."""
+    return a is b or a.pair is b or b.pair is a or a.of is b or b.of is a
+
+
+def _window(figure: Figure, figures: list[Figure], *, before: int = 60, after: int = 60,
+            cut_at_figures: bool = True) -> tuple[str, str]:
     """The text either side of `figure` up to `before`/`after` characters, stopping at a
-    clause break or at another figure (other than its pair)."""
+    clause break or (with `cut_at_figures`) at another figure (other than a related one)."""
     s = figure.sentence
     left = s[max(0, figure.start - before): figure.start]
     right = s[figure.end: figure.end + after]
-    for other in figures:
-        if other is figure or other is figure.pair or other.pair is figure:
+    for other in figures if cut_at_figures else ():
+        if related(figure, other):
             continue
         if other.end <= figure.start and figure.start - other.end < len(left):
             left = s[other.end: figure.start]
         if other.start >= figure.end and other.start - figure.end < len(right):
             right = s[figure.end: other.start]
-    stop = re.compile(r"[;:]|\bbut\b|\bthough\b|\bwhile\b|\bwhereas\b|\bcompared\b|\bwhich\b", re.I)
+    stop = re.compile(r"[;:]|\s[-–]\s|\bbut\b|\bthough\b|\bwhile\b|\bwhereas\b|\bcompared\b|"
+                      r"\bwhich\b", re.I)
     parts = stop.split(left)
     left = parts[-1]
     right = stop.split(right)[0]
@@ -278,8 +307,9 @@ def _classify(figure: Figure, figures: list[Figure]) -> None:
         figure.kind = "current share" if figure.figure == "share" else "count"
     after = s[figure.end:]
     nxt = next((f for f in figures if f.start >= figure.end), None)
-    if nxt is not None and re.match(r"^[^.;]{0,50}?\bfrom\s+(?:just\s+|only\s+)?$",
-                                    s[figure.end:nxt.start], re.I) and nxt.pair is None:
+    if nxt is not None and nxt.pair is None and figure.pair is None and \
+            re.match(r"^[^.;–]{0,90}?\bfrom\s+(?:just\s+|only\s+)?$", s[figure.end:nxt.start],
+                     re.I) and not re.search(r"\s[-–]\s", s[figure.end:nxt.start]):
         nxt.kind, nxt.kind_words = "earlier level", "from"
         nxt.pair, figure.pair = figure, nxt
     if _CHANGE_BEFORE.search(before[-40:]) or _CHANGE_AFTER.match(after):
@@ -291,11 +321,19 @@ def _classify(figure: Figure, figures: list[Figure]) -> None:
         figure.kind_words = _AMONG_WOMEN.match(s, figure.end).group(0).strip()
         figure.notes.append("a share among women, not the share of women")
         return
-    for pattern, kind in ((_OTHER, "other characteristic"), (_TARGET, "target"),
-                          (_FLOW, "flow")):
-        found = pattern.search(near)
-        if found:
-            figure.kind, figure.kind_words = kind, found.group(0)
-            return
+    found = _OTHER.search(near)
+    if found:
+        figure.kind, figure.kind_words = "other characteristic", found.group(0)
+        return
+    wide_left, _ = _window(figure, figures, before=100, after=90, cut_at_figures=False)
+    _, wide_right = _window(figure, figures, before=100, after=90)
+    found = _TARGET.search(wide_left) or _TARGET_AFTER.match(right)
+    if found:
+        figure.kind, figure.kind_words = "target", found.group(found.lastindex or 0)
+        return
+    found = _FLOW.search(f"{wide_left} {figure.quoted} {wide_right}")
+    if found:
+        figure.kind, figure.kind_words = "flow", found.group(0)
+        return
     if figure.figure == "count" and figure.kind != "earlier level":
         figure.kind = "count"

@@ -216,6 +216,8 @@ def readings(claim: Claim, values: dict[tuple[str, int], float | None],
             (_, previous), (_, latest) = got[-2], got[-1]
             vals.append(latest + (latest - previous) * min(1.0, days_after_snapshot / 365))
             missing = []
+        if dates.current and dates.low + 1 in missing:
+            continue  # the snapshot of the publication year is not held: no reading
         if dates.current and missing == [dates.low]:
             missing = []  # the year before is only a possibility, not needed
         closest_year, closest = min(got, key=lambda t: abs(t[1] - target))

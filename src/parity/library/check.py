@@ -11,10 +11,12 @@ pypdf, trafilatura; front matter as the library imports it).
 from __future__ import annotations
 
 import io
+import zipfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from pypdf.errors import PyPdfError
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
@@ -194,7 +196,7 @@ def read_document(name: str, data: bytes) -> dict:
                 "published": meta.get("published")}
     except BadFile as exc:
         raise InputError(f"{name}: {exc}") from exc
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile, PyPdfError) as exc:
         raise InputError(f"{name}: cannot be read as {suffix[1:].upper()}: {exc}") from exc
 
 

@@ -131,7 +131,7 @@ _GROUPS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\binspectors\b|\binspector\s+rank\b", re.I), "inspector"),
     (re.compile(r"\bsergeants\b|\bsergeant\s+rank\b", re.I), "sergeant"),
     (re.compile(r"\bconstables\b|\bconstable\s+rank\b|\bPCs\b", re.I), "constable"),
-    (re.compile(r"\b(?:overall|all\s+(?:police\s+)?officers|all\s+ranks|of\s+officers|"
+    (re.compile(r"\b(?:overall|all\s+(?:police\s+)?officers|all\s+ranks|"
                 r"officer\s+strength)\b", re.I), "all"),
 )
 _MEASURES = ((re.compile(r"\bhead\s?count\b", re.I), "headcount"),
@@ -198,7 +198,9 @@ def area_mentions(text: str, abbreviations: dict[str, str] | None = None) -> lis
 
     reg = registry()
     for start, end, force_id in force_spans(text):
-        name = reg.get(force_id).name
+        force = reg.get(force_id)
+        name = force.name if force.territorial or force.kind == "national" else \
+            f"outside:{force.name}"
         words = text[start:end]
         # "West Midlands" alone is a region as well as a force
         ambiguous = words.strip().lower() in {r.lower() for r in reg.regions}
@@ -326,9 +328,9 @@ def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attrib
                                     owned=True)
     if mention is not None:
         return Attribute(mention.value, source, mention.words, certain, mention.note)
-    para = ctx.paragraph_texts[figure.paragraph] if figure.paragraph < len(
-        ctx.paragraph_texts) else ""
-    values = {m.value for m in area_mentions(para, ctx.abbreviations) if not str(m.value).startswith("outside:")}
+    para = _rest_of_paragraph(figure, ctx)
+    values = {m.value for m in area_mentions(para, ctx.abbreviations)
+              if not str(m.value).startswith("outside:")}
     if len(values) == 1:
         (value,) = values
         words = next(m.words for m in area_mentions(para, ctx.abbreviations) if m.value == value)
@@ -350,6 +352,13 @@ def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attrib
                      "no area is named" if not values else "the text names several areas")
 
 
+def _rest_of_paragraph(figure: Figure, ctx: Context) -> str:
+    """The paragraph of `figure` without its own sentence (read already, nearest first)."""
+    if figure.paragraph >= len(ctx.paragraph_texts):
+        return ""
+    return ctx.paragraph_texts[figure.paragraph].replace(figure.sentence, " ")
+
+
 def _same_area(a: str, b: str) -> bool:
     try:
         return registry().area(a).force_ids == registry().area(b).force_ids
@@ -365,8 +374,7 @@ def attribute_worker(figure: Figure, others: list[Figure], ctx: Context) -> Attr
         return Attribute(value, source, mention.words, certain and mention.value != "police",
                          "'police' read as police officers" if mention.value == "police"
                          else None)
-    para = ctx.paragraph_texts[figure.paragraph] if figure.paragraph < len(
-        ctx.paragraph_texts) else ""
+    para = _rest_of_paragraph(figure, ctx)
     if group_mentions(masked(figure.sentence)):  # "middle management": officers
         mention = group_mentions(masked(figure.sentence))[0]
         return Attribute("officer", "sentence", mention.words, True)
@@ -390,8 +398,7 @@ def attribute_group(figure: Figure, others: list[Figure], ctx: Context, worker: 
     if worker.source in {"near", "sentence"}:
         # "32% of our officers": officers named and no rank group, so all ranks
         return Attribute("all", "default", worker.words, worker.certain)
-    para = ctx.paragraph_texts[figure.paragraph] if figure.paragraph < len(
-        ctx.paragraph_texts) else ""
+    para = _rest_of_paragraph(figure, ctx)
     found = {m.value for m in group_mentions(para)}
     if len(found) == 1:
         (value,) = found

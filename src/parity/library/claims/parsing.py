@@ -167,7 +167,8 @@ _COUNT_FORMS = [
                rf"{_SEX}\b(?:\s+(?P<who>{_MODIFIERS}{_GROUP_NOUN})\b)?", re.I),
     # "over 1,200 of our officers are women", "19 of the 49 chief constable posts ... are held
     # by women"
-    re.compile(rf"(?P<count>{_COUNT_NUMBER}|{_WORD_COUNT})\s+of\s+(?:our|the|its|their|all)\s+"
+    re.compile(rf"(?:\b{_QUAL})?(?P<count>{_COUNT_NUMBER}|{_WORD_COUNT})\s+of\s+(?:our|the|its|"
+               rf"their|all)\s+"
                rf"(?:(?P<out_of>{_COUNT_NUMBER})\s+)?(?P<who>{_MODIFIERS}{_GROUP_NOUN})"
                rf"(?:\s+\w+){{0,6}}?\s+(?:are|is|were|was)\s+(?:now\s+|held\s+by\s+|headed\s+"
                rf"by\s+)?(?:a\s+)?{_SEX}\b", re.I),
@@ -189,11 +190,13 @@ _COUNT_FORMS = [
                rf"{_GROUP_NOUN})\b", re.I),
 ]
 # "30.4% (10,386 police officers)", "27.9 per cent (35,653)", "42.5% (13,326)"
-_PAREN_COUNT = re.compile(rf"\s*\((?P<count>{_COUNT_NUMBER})(?:\s+(?P<who>{_MODIFIERS}"
+_PAREN_COUNT = re.compile(rf"(?:\s+(?:female|women|male|men)(?:\s+(?:police\s+)?officers?)?)?"
+                          rf"\s*\((?P<count>{_COUNT_NUMBER})(?:\s+(?P<who>{_MODIFIERS}"
                           rf"{_GROUP_NOUN}))?\s*\)|(?:\s+(?:women|female))?\s+[-–]\s+"
                           rf"(?P<dcount>{_COUNT_NUMBER})\s+(?P<dwho>{_MODIFIERS}{_GROUP_NOUN})",
                           re.I)
 _MONEY_OR_ORDINAL = re.compile(r"(?:£|\$|€)\s*$")
+_ADDED = re.compile(r"\b(?:extra|additional|another|further|more)\s+$", re.I)
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -230,7 +233,7 @@ def _sentence_figures(sentence: str, p_index: int) -> list[Figure]:
             name = "count" if paren.group("count") else "dcount"
             start, end = paren.start(name), paren.end(name)
             counts.append(Figure(sentence, p_index, start, end,
-                                 paren.group(0).strip(" ()-–"),
+                                 sentence[start:paren.end()].strip(" ()-–"),
                                  float(paren.group(name).replace(",", "")), "count",
                                  of=share))
             taken.append((start, end))
@@ -243,7 +246,7 @@ def _sentence_figures(sentence: str, p_index: int) -> list[Figure]:
             value = _count_word(number) if number.isalpha() else int(number.replace(",", ""))
             if value == 0 or ("," not in number and _YEARISH.match(number)):
                 continue
-            if _MONEY_OR_ORDINAL.search(sentence[:start]) or \
+            if _MONEY_OR_ORDINAL.search(sentence[:start]) or _ADDED.search(sentence[:start]) or \
                     re.match(r"\s*(?:%|per\s?cent|percent)", sentence[end:], re.I):
                 continue
             taken.append((start, end))
@@ -321,7 +324,10 @@ def _classify(figure: Figure, figures: list[Figure]) -> None:
         figure.kind_words = _AMONG_WOMEN.match(s, figure.end).group(0).strip()
         figure.notes.append("a share among women, not the share of women")
         return
-    found = _OTHER.search(near)
+    # another characteristic is said of the figure itself: within its own part of the clause
+    own_left = re.split(r",\s", left)[-1]
+    own_right = re.split(r",\s|\band\b", right)[0]
+    found = _OTHER.search(f"{own_left} {figure.quoted} {own_right}")
     if found:
         figure.kind, figure.kind_words = "other characteristic", found.group(0)
         return

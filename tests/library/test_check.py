@@ -133,7 +133,7 @@ def test_each_attribute_carries_its_words_in_the_json(wf_db):
                                 area=None, published=date(2021, 9, 1))["claims"]
     assert claim["attributes"]["area"] == {"value": "Sussex", "source": "near",
                                            "words": "Sussex Police", "certain": True,
-                                           "note": None}
+                                           "note": None, "label": "Sussex"}
     assert set(claim["attributes"]) == {"area", "group", "worker_type", "sex", "measure",
                                         "date"}
 

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.library import render
-from parity.library.claims import Claim, band, find_claims, judge, rule, snapshot_year
+from parity.library.claims import WORKERS, Claim, band, find_claims, judge, rule, snapshot_year
 from parity.library.claims.verdicts import Reading
 from parity.library.validation import BadFile, parse_front_matter_text
 from parity.workforce import service as workforce
+from parity.workforce.vocabulary import GROUP_LABELS
 
 DOCUMENT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".docx", ".pdf"}
 
@@ -111,7 +112,8 @@ def _result(officials: _Officials, claim: Claim, published: date | None) -> dict
         claim.measure.value, "date": claim.date.value,
         "snapshots": None if claim.dates is None else list(range(claim.dates.low,
                                                                  claim.dates.high + 1)),
-        "attributes": {name: a.as_dict() for name, a in claim.attributes().items()},
+        "attributes": {name: {**a.as_dict(), "label": _label(name, a.value)}
+                       for name, a in claim.attributes().items()},
         "notes": [*claim.notes, *[a.note for a in claim.attributes().values()
                                   if a.note and a.value is not None]],
         "band": {"low": low, "high": high} if not is_count else
@@ -167,6 +169,31 @@ def _official(officials: _Officials, claim: Claim, reading: Reading) -> dict:
     return {"official": official, "measure": reading.measure,
             "share_official": None if is_count else reading.closest,
             "count_official": reading.closest if is_count else None}
+
+
+_SEX_LABELS = {"female": "women", "male": "men"}
+_MEASURE_LABELS = {"fte": "FTE", "headcount": "headcount", None: "FTE or headcount"}
+_GROUP_LABELS = {**GROUP_LABELS, "chief_constable": "chief constables",
+                 "promoted": "promoted officers"}
+
+
+def _label(name: str, value: object) -> str | None:
+    """An attribute's value in words for readers."""
+    if name == "measure":
+        return _MEASURE_LABELS.get(value, str(value))  # type: ignore[arg-type]
+    if value is None:
+        return None
+    text = str(value)
+    if name == "area":
+        return text.removeprefix("outside:")
+    if name == "group":
+        return _GROUP_LABELS.get(text, text.replace("_", " "))
+    if name == "worker_type":
+        return {**WORKERS, "both": "officers and staff together", "whole": "the whole "
+                "workforce"}.get(text, text)
+    if name == "sex":
+        return _SEX_LABELS.get(text, text)
+    return text
 
 
 def _people(value: float) -> str:

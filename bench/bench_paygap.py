@@ -45,7 +45,6 @@ def run_parity(path: str) -> dict:
 
 # ---------------------------------------------------------------- pandas
 def run_pandas(path: str, engine: str = "c") -> dict:
-    import numpy as np
     import pandas as pd
 
     df = pd.read_csv(path, engine=engine, dtype={
@@ -71,7 +70,13 @@ def run_pandas(path: str, engine: str = "c") -> dict:
     # bit): 9 decimal places here, 40 significant bits in Parity.
     rate = ((df["ordinary_pay"] + df["bonus_pay_in_period"].fillna(0)) * 7
             / df["pay_period_days"] / df["weekly_hours"]).round(9)
-    bonus = df["bonus_pay_12m"].fillna(0)
+    return pandas_figures(rate, df["bonus_pay_12m"].fillna(0), male, female, full)
+
+
+def pandas_figures(rate, bonus, male, female, full) -> dict:  # noqa: ANN001
+    """The six figures and the quarters from pandas Series (one row per employee)."""
+    import numpy as np
+    import pandas as pd
 
     def gap(m: float, f: float) -> float:
         return (m - f) / m * 100

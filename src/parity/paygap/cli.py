@@ -46,6 +46,21 @@ OUT = typer.Option(..., "--out", help="The file to write: .csv, .parquet or .xls
 ROWS = typer.Option(None, "--rows", help="Scale to this many employees (default: the force's "
                     "real headcount).")
 SEED = typer.Option(0, "--seed", help="Random seed (same seed, same file).")
+COLUMNS = typer.Option(None, "--columns", help="Pay lines: the column mapping file (YAML) "
+                       "naming the export's person, post, code, amount, period and hours "
+                       "columns. Without it FILE is a one-row-per-employee extract.")
+CODES = typer.Option(None, "--codes", help="Pay lines: the pay code table (CSV/XLSX: code, "
+                     "description, class), or 'police' for the documented police defaults.")
+POSTS = typer.Option("combined", "--posts", help="Pay lines: a person with several posts is "
+                     "one employee with pay and hours summed (combined) or one per post "
+                     "(separate).")
+UNKNOWN_CODES = typer.Option("stop", "--unknown-codes", help="Pay lines: stop on codes not in "
+                             "the table (default), or treat them as excluded (as-excluded; "
+                             "reported).")
+TOTALS = typer.Option(None, "--totals", help="Pay lines: the payroll's own totals per code "
+                      "for the relevant pay period (CSV: code, amount), to reconcile against.")
+LINES = typer.Option(False, "--lines", help="Write pay lines (pay-lines.csv, columns.yaml, "
+                     "codes.csv, period-totals.csv) and one-row.csv into --out, a folder.")
 
 
 def _num(value: float | None, unit: str = "%", digits: int = 1) -> str:
@@ -57,8 +72,10 @@ def _num(value: float | None, unit: str = "%", digits: int = 1) -> str:
 def compute_cmd(
     file: Path = FILE, snapshot: str = SNAPSHOT, by: str = BY, audit: Path = AUDIT,
     adjusted: bool = ADJUSTED, bootstrap: int = BOOTSTRAP, as_json: bool = JsonOption,
+    columns: Path = COLUMNS, codes: str = CODES, posts: str = POSTS,
+    unknown_codes: str = UNKNOWN_CODES, totals: Path = TOTALS,
 ) -> None:
-    """The six statutory gender pay gap figures from a payroll extract."""
+    """The six statutory gender pay gap figures from a payroll extract or pay lines."""
     from parity.paygap import service
 
     if by is not None and by not in service.BY_CHOICES:
@@ -66,6 +83,13 @@ def compute_cmd(
     when = _snapshot(snapshot)
     if audit is not None:
         service.check_output(audit, what="--audit", not_over=file)
+    if columns is not None or codes is not None:
+        from parity.paygap.lines_cli import compute_lines
+
+        compute_lines(file, columns=columns, codes=codes, posts=posts, unknown=unknown_codes,
+                      totals=totals, snapshot=when, by=by, adjusted=adjusted,
+                      bootstrap=bootstrap, audit=audit, as_json=as_json, show=_show)
+        return
     payroll = service.read_payroll(file)
     if adjusted:
         from rich.console import Console
@@ -165,10 +189,16 @@ def _show(r: dict) -> None:
 @handles_input_errors
 def synth_payroll_cmd(
     force: str = FORCE, year: int = YEAR, out: Path = OUT, rows: int = ROWS, seed: int = SEED,
-    as_json: bool = JsonOption,
+    as_json: bool = JsonOption, lines: bool = LINES,
 ) -> None:
     """A synthetic payroll extract for a force and year (for demos, tests and benchmarks)."""
     from parity.paygap import service
+
+    if lines:
+        from parity.paygap.lines_cli import synth_lines
+
+        synth_lines(force=force, year=year, out=out, rows=rows, seed=seed, as_json=as_json)
+        return
 
     with session() as s:
         summary = service.synth_payroll(s, force=force, year=year, out=out, rows=rows, seed=seed)

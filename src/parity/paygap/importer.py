@@ -97,16 +97,25 @@ def _read_csv(path: Path) -> pa.Table:
                                         quoted_strings_can_be_null=True)
     text_options = pcsv.ConvertOptions(column_types={name: pa.string() for name in header},
                                        strings_can_be_null=False)
+    return read_csv_options(path, header, (typed_options, text_options))
+
+
+def read_csv_options(path: Path, header: list[str], options: tuple, *,
+                     block_size: int = 8 << 20) -> pa.Table:
+    """The CSV read with the first of `options` (pyarrow ConvertOptions) that parses, in
+    UTF-8 then Windows-1252; `InputError` naming the ragged rows, or the reader's reason."""
+    import pyarrow.csv as pcsv
+
     problem = None
     # UTF-8 first (the fast path); a spreadsheet program's "CSV" is often Windows-1252.
     # The header as decoded by `_header` names the columns (pyarrow would not check that the
     # names are valid UTF-8).
     for encoding in ("utf8", "cp1252"):
-        read = pcsv.ReadOptions(block_size=8 << 20, encoding=encoding, column_names=header,
+        read = pcsv.ReadOptions(block_size=block_size, encoding=encoding, column_names=header,
                                 skip_rows=1)
-        for options in (typed_options, text_options):
+        for option in options:
             try:
-                return pcsv.read_csv(path, read_options=read, convert_options=options)
+                return pcsv.read_csv(path, read_options=read, convert_options=option)
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 problem = problem or exc
                 if "UTF8" in str(exc) or "UTF-8" in str(exc):

@@ -148,14 +148,18 @@ def check_output(out: Path | str, *, what: str, suffixes: tuple[str, ...] | None
 def write_audit(payroll: Payroll, out: Path | str) -> int:
     """Write the audit trail as CSV to `out`; returns the number of rows. Private output: it
     names every employee, so it goes to the payroll team, never to publication."""
+    return write_table(audit_trail(payroll), out)
+
+
+def write_table(table, out: Path | str, *, what: str = "--audit") -> int:  # noqa: ANN001
+    """Write a pyarrow table as CSV to `out` (checked first); returns its rows."""
     import pyarrow.csv as pcsv
 
-    table = audit_trail(payroll)
-    out = check_output(out, what="--audit")
+    out = check_output(out, what=what)
     try:
         pcsv.write_csv(table, out)
     except OSError as exc:
-        raise InputError(f"--audit {out}: cannot be written ({exc.strerror or exc})") from exc
+        raise InputError(f"{what} {out}: cannot be written ({exc.strerror or exc})") from exc
     return table.num_rows
 
 
@@ -168,9 +172,7 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     given. Pay and its basis (official, carried by official awards, or assumption) are
     described in the summary's ``pay_basis``.
     """
-    from parity.forces import registry
     from parity.paygap import synth
-    from parity.workforce import service as workforce
 
     if rows is not None and rows < 1:
         raise InputError(f"--rows must be at least 1, not {rows}")
@@ -178,6 +180,23 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     if out.suffix.lower() == ".xlsx" and rows is not None and rows > synth.XLSX_ROWS:
         raise InputError(f"--out {out}: an XLSX sheet holds at most {synth.XLSX_ROWS:,} rows; "
                          "write CSV or Parquet")
+    resolved, stock = force_stock(session, force=force, year=year)
+    columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
+                                      seed=seed)
+    try:
+        synth.write(columns, out)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
+    summary.file, summary.force = str(out), resolved.name
+    return summary.__dict__
+
+
+def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: ANN001
+    """(the force, {worker type: {rank or role: {sex: headcount}}}) from the Home Office
+    workforce table for `year` (loaded first if the database has none)."""
+    from parity.forces import registry
+    from parity.workforce import service as workforce
+
     resolved = registry().force(force)
     workforce.ensure_loaded(session)
     years = workforce.years_available(session)
@@ -196,11 +215,4 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
                 for sex, value in sexes.items():
                     merged[sex] = merged.get(sex, 0.0) + value
             stock[worker_type] = {worker_type: merged}
-    columns, summary = synth.generate(stock, force_id=resolved.id, year=year, rows=rows,
-                                      seed=seed)
-    try:
-        synth.write(columns, out)
-    except OSError as exc:
-        raise InputError(f"--out {out}: cannot be written ({exc.strerror or exc})") from exc
-    summary.file, summary.force = str(out), resolved.name
-    return summary.__dict__
+    return resolved, stock

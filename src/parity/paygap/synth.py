@@ -220,12 +220,15 @@ def _cells(stock: dict[str, dict[str, dict[str, float]]], rows: int | None
 
 
 def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
-             seed: int = 0) -> tuple[dict, SynthResult]:
+             seed: int = 0, parts: dict | None = None) -> tuple[dict, SynthResult]:
     """Columns of a synthetic payroll extract (numpy/pyarrow arrays) and a summary.
 
     `stock` is {worker type: {rank or role: {sex: headcount}}} for the force and year, as
     `parity.workforce.service.stock_by_rank_and_sex` gives it. `rows` rescales the headcounts
-    to that many people (keeping the mix); by default the real headcount is used.
+    to that many people (keeping the mix); by default the real headcount is used. `parts`, if
+    given, receives each person's pay components in the same order as the rows (yearly
+    basic, location and shift pay, officer allowances, leave factor, bonus split), from which
+    `parity.paygap.synth_lines` writes pay lines.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -313,8 +316,9 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
     shift = allow["staff_shift_allowance"]
     on_shift = rng.random(n) < np.where(part_time, shift["share_part_time"],
                                         shift["share_full_time"])
-    yearly_extra = yearly_extra + np.where(staff_like & on_shift,
-                                           basic * shift["percent_of_basic"] / 100.0, 0.0)
+    location = yearly_extra - np.where(officer, sum(allowances.values()), 0.0)
+    shift_pay = np.where(staff_like & on_shift, basic * shift["percent_of_basic"] / 100.0, 0.0)
+    yearly_extra = yearly_extra + shift_pay
     annual = (basic + yearly_extra) * fte
 
     leave = config["reduced_pay_leave"]
@@ -339,11 +343,13 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
     low = np.where(officer, officer_range["low"], bonus_cfg["staff_range"]["low"])
     high = np.where(officer, officer_range["high"], bonus_cfg["staff_range"]["high"])
     bonus = np.where(gets, np.round(rng.uniform(low, high) / 10.0) * 10.0, 0.0)
+    critical_pay = np.zeros(n)
     if recent:
         skills = bonus_cfg["critical_skills_from_2021_07"]
         critical = officer & (role != "chief_officer") & (rng.random(n) < skills["share"])
-        bonus = bonus + np.where(critical, np.round(rng.uniform(skills["low"], skills["high"],
-                                                                n) / 10.0) * 10.0, 0.0)
+        critical_pay = np.where(critical, np.round(rng.uniform(skills["low"], skills["high"],
+                                                               n) / 10.0) * 10.0, 0.0)
+        bonus = bonus + critical_pay
     in_march = (bonus > 0) & (rng.random(n) < bonus_cfg["paid_in_march"])
     bonus_in_period = np.where(in_march, np.round(bonus * days / 365.0, 2), 0.0)
 
@@ -374,6 +380,11 @@ def generate(stock: dict, *, force_id: str, year: int, rows: int | None = None,
         "full_pay": pa.array(~on_leave[order]),
         "bonus_pay_12m": pa.array(bonus[order]),
     }
+    if parts is not None:
+        parts.update(basic=basic[order], fte=fte[order], officer=officer[order],
+                     location=location[order], shift=shift_pay[order], factor=factor[order],
+                     critical=critical_pay[order], in_march=in_march[order],
+                     allowances=allowances, days=float(days), snapshot=snapshot)
     counts: dict[str, dict[str, int]] = {}
     for wt, _role, sex, k in cells:
         counts.setdefault(wt, {}).setdefault(sex, 0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from parity.forces import ENGLAND_AND_WALES, registry
@@ -181,6 +182,7 @@ def learned_abbreviations(text: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def masked(text: str) -> str:
     """`text` with the names of forces blanked out (so "Kent Police" names no worker type)."""
     chars = list(text)
@@ -190,6 +192,11 @@ def masked(text: str) -> str:
 
 
 def area_mentions(text: str, abbreviations: dict[str, str] | None = None) -> list[Mention]:
+    return _area_mentions(text, tuple(sorted((abbreviations or {}).items())))
+
+
+@lru_cache(maxsize=4096)
+def _area_mentions(text: str, abbreviations: tuple[tuple[str, str], ...]) -> list[Mention]:
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
 
@@ -206,7 +213,7 @@ def area_mentions(text: str, abbreviations: dict[str, str] | None = None) -> lis
         ambiguous = words.strip().lower() in {r.lower() for r in reg.regions}
         out.append(Mention(start, end, name, words, certain=not ambiguous))
         taken.append((start, end))
-    known = {**ABBREVIATIONS, **(abbreviations or {})}
+    known = {**ABBREVIATIONS, **dict(abbreviations)}
     if known:
         for match in re.finditer(r"\b(" + "|".join(map(re.escape, known)) + r")\b", text):
             if free(match.start(), match.end()):
@@ -252,10 +259,12 @@ def _pattern_mentions(text: str, patterns) -> list[Mention]:  # noqa: ANN001
     return sorted(out, key=lambda m: m.start)
 
 
+@lru_cache(maxsize=4096)
 def group_mentions(text: str) -> list[Mention]:
     return _pattern_mentions(text, _GROUPS)
 
 
+@lru_cache(maxsize=4096)
 def worker_mentions(text: str) -> list[Mention]:
     return _pattern_mentions(text, _WORKERS)
 

@@ -27,10 +27,10 @@ Rules (see docs/decisions/0701-published-return-checks.md for each rule's source
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-import math
 from functools import lru_cache
 
 from parity.context.returns_importer import FIGURES

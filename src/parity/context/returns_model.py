@@ -130,7 +130,7 @@ def compute_return(rates: np.ndarray, female: np.ndarray, *, ties: str = "whole"
         else:  # no man paid a bonus: not defined, blank as the service records it
             figures[key] = None
     label, low, high = size_band(relevant)
-    record = {FIGURES[k]: v for k, v in figures.items()}
+    record: dict[str, object] = {FIGURES[k]: v for k, v in figures.items()}
     record.update(snapshot_year=2023, employer_name="Computed employer", employer_id=None,
                   source_row=None, force_id=None, employer_size=label, size_min=low,
                   size_max=high, quarter_sizes=sizes, quarter_women=women)
@@ -148,6 +148,7 @@ def random_return(rng: np.random.Generator) -> dict:
     if female.all() or not female.any():
         female[0] = not female[0]
     shift = rng.uniform(-0.4, 0.4)
+    rates: np.ndarray
     if rng.random() < 0.5:  # a pay scale: many people on one rate
         points = np.sort(np.round(rng.uniform(9, 45, int(rng.integers(2, 9))), 2))
         tilt = rng.uniform(-0.5, 0.5)

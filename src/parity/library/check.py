@@ -180,7 +180,7 @@ _GROUP_LABELS = {**GROUP_LABELS, "chief_constable": "chief constables",
 def _label(name: str, value: object) -> str | None:
     """An attribute's value in words for readers."""
     if name == "measure":
-        return _MEASURE_LABELS.get(value, str(value))  # type: ignore[arg-type]
+        return _MEASURE_LABELS.get(value if isinstance(value, str) else None, str(value))
     if value is None:
         return None
     text = str(value)
@@ -259,7 +259,8 @@ def _pdf(data: bytes) -> dict:
 
 def _unwrap(page: str) -> str:
     lines = [line.strip() for line in page.splitlines()]
-    out, current = [], []
+    out: list[str] = []
+    current: list[str] = []
     for line in lines:
         if not line:
             if current:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
+from typing import cast
 
 from parity.forces import ENGLAND_AND_WALES, registry
 from parity.library.claims.parsing import MEN, WOMEN, Figure, paragraphs, related, sentences
@@ -217,9 +218,9 @@ def _area_mentions(text: str, abbreviations: tuple[tuple[str, str], ...]) -> lis
     if known:
         for match in re.finditer(r"\b(" + "|".join(map(re.escape, known)) + r")\b", text):
             if free(match.start(), match.end()):
-                force = reg.find_force(known[match.group(1)])
-                if force is not None:
-                    out.append(Mention(match.start(), match.end(), force.name, match.group(0)))
+                found = reg.find_force(known[match.group(1)])
+                if found is not None:
+                    out.append(Mention(match.start(), match.end(), found.name, match.group(0)))
                     taken.append(match.span())
     for match in _EXTRA_FORCES.finditer(text):
         if free(match.start(), match.end()):
@@ -343,7 +344,7 @@ def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attrib
     if len(values) == 1:
         (value,) = values
         words = next(m.words for m in area_mentions(para, ctx.abbreviations) if m.value == value)
-        same = ctx.area is not None and _same_area(value, ctx.area)
+        same = ctx.area is not None and _same_area(str(value), ctx.area)
         return Attribute(value, "paragraph", words, certain=same and ctx.area_certain,
                          note=UK_NOTE if _UK.fullmatch(words or "") else None)
     if ctx.area:
@@ -352,7 +353,7 @@ def attribute_area(figure: Figure, others: list[Figure], ctx: Context) -> Attrib
     values = {m.value for m in area_mentions(ctx.text, ctx.abbreviations) if m.value in forces}
     if len(values) == 1:
         (value,) = values
-        return Attribute(value, "text", value, certain=False,
+        return Attribute(value, "text", str(value), certain=False,
                          note="the only area the text names")
     if not values and any(m.value == ENGLAND_AND_WALES for m in area_mentions(ctx.text, ctx.abbreviations)):
         return Attribute(ENGLAND_AND_WALES, "text", "England and Wales", certain=False,
@@ -519,7 +520,7 @@ def attribute_date(figure: Figure, others: list[Figure], ctx: Context) -> tuple[
     if figure.pair is not None:
         for m, owner in owners:
             if _owns(figure.pair, owner):
-                anchor, _ = _resolve(m.value, ctx.published, None)
+                anchor, _ = _resolve(cast(re.Match, m.value), ctx.published, None)
                 break
         if anchor is None and ctx.published:  # the other end is as of publication
             s_year = snapshot_year(ctx.published)
@@ -527,7 +528,7 @@ def attribute_date(figure: Figure, others: list[Figure], ctx: Context) -> tuple[
     for m, owner in owners:
         if not _owns(figure, owner):
             continue
-        ref, problem = _resolve(m.value, ctx.published, anchor)
+        ref, problem = _resolve(cast(re.Match, m.value), ctx.published, anchor)
         if ref is not None:
             return Attribute(ref.label(), "near", m.words, True), ref
         if problem:

@@ -184,7 +184,7 @@ _COUNT_FORMS = [
                rf"stood\s+at|(?<!of\s)a\s+total\s+of)\s+)(?:{_QUAL})?(?P<count>{_COUNT_NUMBER})"
                rf"(?![\d,]*\s*(?:%|per))", re.I),
     # "many excellent female officers out there - 36,000 to be precise"
-    re.compile(rf"(?:-|–)\s+(?P<count>\d{{1,3}}(?:,\d{{3}})+)\s+to\s+be\s+precise", re.I),
+    re.compile(r"(?:-|–)\s+(?P<count>\d{1,3}(?:,\d{3})+)\s+to\s+be\s+precise", re.I),
     # "with 43 at chief officer rank"
     re.compile(rf"\bwith\s+(?P<count>{_COUNT_NUMBER})\s+at\s+(?P<who>{_MODIFIERS}"
                rf"{_GROUP_NOUN})\b", re.I),
@@ -227,15 +227,15 @@ def _sentence_figures(sentence: str, p_index: int) -> list[Figure]:
                              match.group(0).strip(), value, "share", decimals, in_words,
                              _qualifier(match)))
     counts: list[Figure] = []
-    for share in shares:  # "30.4% (10,386 police officers)": the count of the same people
-        paren = _PAREN_COUNT.match(sentence, share.end)
+    for stated in shares:  # "30.4% (10,386 police officers)": the count of the same people
+        paren = _PAREN_COUNT.match(sentence, stated.end)
         if paren:
             name = "count" if paren.group("count") else "dcount"
             start, end = paren.start(name), paren.end(name)
             counts.append(Figure(sentence, p_index, start, end,
                                  sentence[start:paren.end()].strip(" ()-–"),
                                  float(paren.group(name).replace(",", "")), "count",
-                                 of=share))
+                                 of=stated))
             taken.append((start, end))
     for form in _COUNT_FORMS:
         for match in form.finditer(sentence):
@@ -296,7 +296,6 @@ def _classify(figure: Figure, figures: list[Figure]) -> None:
     s = figure.sentence
     before = s[: figure.start]
     left, right = _window(figure, figures)
-    near = f"{left} {figure.quoted} {right}"
     # "from 25% to 27%", "up from 32%", "rose to 32 per cent last year from 30 per cent"
     if _FROM_TO.search(before[-25:]):
         figure.kind, figure.kind_words = "earlier level", "from"
@@ -319,9 +318,10 @@ def _classify(figure: Figure, figures: list[Figure]) -> None:
         word = (_CHANGE_BEFORE.search(before[-40:]) or _CHANGE_AFTER.match(after))
         figure.kind, figure.kind_words = "change", word.group(0).strip() if word else None
         return
-    if figure.figure == "share" and _AMONG_WOMEN.match(s, figure.end):
+    among = _AMONG_WOMEN.match(s, figure.end)
+    if figure.figure == "share" and among:
         figure.kind = "other characteristic"
-        figure.kind_words = _AMONG_WOMEN.match(s, figure.end).group(0).strip()
+        figure.kind_words = among.group(0).strip()
         figure.notes.append("a share among women, not the share of women")
         return
     # another characteristic is said of the figure itself: within its own part of the clause

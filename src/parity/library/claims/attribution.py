@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import cast
 
 from parity.forces import ENGLAND_AND_WALES, registry
-from parity.library.claims.parsing import MEN, WOMEN, Figure, paragraphs, related, sentences
+from parity.library.claims.parsing import MEN, WOMEN, Figure, paragraphs, related
 from parity.library.tagging import force_spans
 
 UK_NOTE = ("the official table covers England and Wales (43 forces); a UK or British figure "
@@ -549,21 +549,3 @@ def _is_target_date(sentence: str, mention: Mention) -> bool:
     return bool(re.search(r"\bby\s+(?:the\s+)?(?:financial\s+year\s+(?:of\s+)?)?$",
                           sentence[max(0, mention.start - 30): mention.start], re.I)) or \
         mention.words.lower().startswith("by ")
-
-
-def _distance(figure: Figure, mention: Mention) -> int:
-    if mention.end <= figure.start:
-        return figure.start - mention.end + 3  # a date before its figure is a little less likely
-    if mention.start >= figure.end:
-        return mention.start - figure.end
-    return 0
-
-
-def _between(sentence: str, figure: Figure, mention: Mention) -> str:
-    if mention.end <= figure.start:
-        return sentence[mention.end:figure.start]
-    return sentence[figure.end:mention.start]
-
-
-def sentence_list(text: str) -> list[str]:
-    return sentences(text)

@@ -50,7 +50,7 @@ def test_paygap_check_reports_rules_and_totals(ctx_sqlite_url):
     assert run.code == 0, run.stderr
     result = run.json()
     assert result["returns"] == 6918
-    assert result["by_rule"]["median_gap_not_positive_when_women_hold_upper_half"] == 193
+    assert result["by_rule"]["median_gap_not_positive_when_women_hold_upper_half"] == 168
     assert result["by_year"]["2019"]["failing_returns"] == len(
         {f["source_row"] for f in result["failures"]})
     first = result["failures"][0]

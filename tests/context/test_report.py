@@ -32,7 +32,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
     assert rows["2022/23"] == ["43", "26", "0", "0"]
     assert "North Wales Police" in text and "median_gap_not_positive_when_women_hold_upper_half" \
         in text
-    assert "10,622 employers' returns for 2022/23, 470 fail a rule other than the decimal " \
+    assert "10,622 employers' returns for 2022/23, 403 fail a rule other than the decimal " \
            "places" in text
     # crime: England and Wales, year ending December 2019 (the latest edition held)
     crime = national.xpath(".//table[@id='context-crime']/tbody/tr")

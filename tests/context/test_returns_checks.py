@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import statistics
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,9 +17,12 @@ from parity.context.returns_checks import (
     check_returns,
     decimals,
     half_unit,
+    smallest_quarter,
     summarise,
+    upper_half_shares,
 )
 from parity.context.returns_importer import FIGURES, read_returns
+from parity.context.returns_model import compute_return, quarter_sizes, random_return
 from tests.context.conftest import RETURNS_DIR
 
 
@@ -35,7 +39,8 @@ def _record(**figures) -> dict:
     }
     record = {FIGURES[k]: v for k, v in values.items()}
     record.update(snapshot_year=2022, employer_name="Example Constabulary", employer_id=1,
-                  source_row=2, force_id=None)
+                  source_row=2, force_id=None, employer_size="5000 to 19,999", size_min=5000,
+                  size_max=19999)
     return record
 
 
@@ -60,7 +65,17 @@ def test_a_consistent_return_passes():
     ({"DiffMeanBonusPercent": None}, "bonus_gaps_given_when_both_sexes_paid_bonuses"),
 ])
 def test_each_single_field_rule_by_example(figures, rule):
-    assert _rules(_record(**figures)) == {rule}
+    record = _record(**figures)
+    if rule == "no_bonus_gaps_without_bonuses":  # one man paid a bonus would show as 0.4%
+        record.update(employer_size="Less than 250", size_min=0, size_max=249)
+    assert _rules(record) == {rule}
+
+
+def test_a_zero_bonus_share_of_a_large_employer_may_hide_one_man():
+    # 1 man in 3,000 paid a bonus is 0.03%, published as 0.0: the gap is then defined.
+    record = _record(MaleBonusPercent=0.0, FemaleBonusPercent=2.0, DiffMeanBonusPercent=-100.0,
+                     DiffMedianBonusPercent=-100.0)
+    assert "no_bonus_gaps_without_bonuses" not in _rules(record)
 
 
 def test_quarters_allow_for_rounding():
@@ -171,9 +186,9 @@ def test_the_checker_on_every_shipped_year(shipped):
     assert set(summary["by_rule"]) == set(RULES)
     # The service enforces the quarter sums; the impossible returns get through it.
     assert summary["by_rule"]["quarters_sum_to_100"] == 0
-    assert summary["by_rule"]["median_gap_not_positive_when_women_hold_upper_half"] == 1792
-    assert summary["by_rule"]["median_gap_not_negative_when_men_hold_upper_half"] == 787
-    assert summary["failing_returns"] == 7861
+    assert summary["by_rule"]["median_gap_not_positive_when_women_hold_upper_half"] == 1500
+    assert summary["by_rule"]["median_gap_not_negative_when_men_hold_upper_half"] == 654
+    assert summary["failing_returns"] == 7475
     for totals in summary["by_year"].values():
         assert totals["failing_returns"] <= totals["returns"]
         assert sum(totals["by_rule"].values()) >= totals["failing_returns"]
@@ -234,8 +249,6 @@ def test_quarters_of_unequal_size_are_allowed_for():
     # 7, 10, 10 and 7 men. Exactly half the men are in each half, so a negative median gap
     # is possible; taken as equal quarters the shares would say 50.2% of men are in the upper
     # half. The shares fit quarters of 24 people (17/24 = 70.8%), so none is assumed bigger.
-    from parity.context.returns_checks import smallest_quarter
-
     record = _record(MaleLowerQuartile=29.2, FemaleLowerQuartile=70.8,
                      MaleLowerMiddleQuartile=40.0, FemaleLowerMiddleQuartile=60.0,
                      MaleUpperMiddleQuartile=41.7, FemaleUpperMiddleQuartile=58.3,
@@ -243,8 +256,51 @@ def test_quarters_of_unequal_size_are_allowed_for():
                      DiffMedianHourlyPercent=-2.5, MaleBonusPercent=0.0,
                      FemaleBonusPercent=0.0, DiffMeanBonusPercent=None,
                      DiffMedianBonusPercent=None)
-    assert smallest_quarter({k: record[FIGURES[k]] for k in FIGURES}) <= 24
+    record.update(employer_size="Less than 250", size_min=0, size_max=249)
+    assert smallest_quarter(record) == 1
     assert _rules(record) == set()
     # A large gap the other way is still impossible, whatever the quarter sizes.
     assert _rules(_impossible(DiffMedianHourlyPercent=4.0)) == {
         "median_gap_not_positive_when_women_hold_upper_half"}
+
+
+# Returns computed every way the regulations allow (parity.context.returns_model) ----------
+def test_the_257_employee_return_of_issue_12_is_not_flagged():
+    """257 full-pay employees in quarters of 65/64/64/64; seven people on one rate straddle
+    the top two quarters and are shared between them in proportion; exactly half the women
+    are in the upper half; the median gap is 21.1% in men's favour. Correct, so no flag."""
+    women_low = [10.00 + i / 100 for i in range(50)]  # the lower quarter's 50 women
+    men_low = [15.00 + i * 0.05 for i in range(79)]  # 15 in the lower quarter, 64 above them
+    q3 = [19.33 + i / 100 for i in range(24)] + [20.00 + i / 100 for i in range(36)]
+    tie = [25.00] * 7  # 3 women, 4 men: positions 189 to 195, four in q3 and three in q4
+    q4 = [26.00 + i / 100 for i in range(23)] + [30.00 + i / 100 for i in range(38)]
+    rates = np.array(women_low + men_low + q3 + tie + q4)
+    female = np.array([True] * 50 + [False] * 79 + [True] * 24 + [False] * 36
+                      + [True] * 3 + [False] * 4 + [True] * 23 + [False] * 38)
+    record = compute_return(rates, female, ties="proportional", extra=(0,))
+    assert record["quarter_sizes"] == [65, 64, 64, 64]
+    quarters = [record[FIGURES[f"Female{q}"]] for q in
+                ("LowerQuartile", "LowerMiddleQuartile", "UpperMiddleQuartile", "TopQuartile")]
+    assert quarters == [76.9, 0.0, 40.2, 37.9]
+    assert sum(record["quarter_women"][2:]) == pytest.approx(50)  # exactly half of 100
+    assert record[FIGURES["DiffMedianHourlyPercent"]] == 21.1
+    assert record["employer_size"] == "250 to 499"
+    # Taken as four equal quarters the shares say more than half the women are in the
+    # upper half and more than half the men in the lower: that was the false flag.
+    v = {k: record[FIGURES[k]] for k in FIGURES}
+    assert upper_half_shares(v)[0] > 0.5 and upper_half_shares(v)[2] > 0.5
+    assert check_return(record) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**63 - 1))
+def test_returns_computed_every_allowed_way_are_never_flagged(seed):
+    record = random_return(np.random.default_rng(seed))
+    assert check_return(record) == [], record
+
+
+def test_quarter_sizes_put_the_extra_people_where_asked():
+    assert quarter_sizes(257, (0,)) == [65, 64, 64, 64]
+    assert quarter_sizes(258, (3, 1)) == [64, 65, 64, 65]
+    assert quarter_sizes(259) == [65, 65, 65, 64]
+    assert sum(quarter_sizes(1001, (2,))) == 1001

@@ -69,7 +69,7 @@ def test_national_pay_gap_page(client, session):
     assert text_of(doc.xpath("//*[@id='police-checked']")[0]) == "43"
     assert text_of(doc.xpath("//*[@id='police-failing']")[0]) == "0"
     assert text_of(doc.xpath("//*[@id='all-checked']")[0]) == "10,622"
-    assert text_of(doc.xpath("//*[@id='all-impossible']")[0]) == "470"
+    assert text_of(doc.xpath("//*[@id='all-impossible']")[0]) == "403"
     assert doc.xpath("//svg[@role='img']")
     data = client.get("/context/paygap.json").json()
     assert data["league"] == same(service.paygap_league(session, snapshot_year=2022))

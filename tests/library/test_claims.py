@@ -1,262 +1,244 @@
-"""The figures check: claims found, the official figure chosen, the verdict."""
+"""The figures check reading text: figures, their kinds, and what each is about.
+
+Every sentence here is written for these tests; each follows a pattern found in real
+published writing about women in policing (the corpus kept outside the repository, see
+docs/library.md): national figures in force articles, groups named after the figure, dates
+written in the sentence, targets, flows and changes, ratios, counts in brackets.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from parity.library import service
-from parity.library.claims import (
-    Claim,
-    count_band,
-    find_claims,
-    snapshot_year,
-    tolerance,
-    verdict,
-)
-from parity.library.importer import import_articles
-from parity.library.samples import front_matter_file
-from parity.workforce import service as workforce
+from parity.forces import ENGLAND_AND_WALES
+from parity.library.claims import find_claims
 
-from .conftest import ARTICLES
-
-HERTS = ARTICLES["hertfordshire/2019-11-22-womens-network.md"]["url"]
-KENT = ARTICLES["kent/2022-06-15-police-staff.md"]["url"]
-CUMBRIA = ARTICLES["cumbria/2023-01-20-workforce-figures.md"]["url"]
+PUBLISHED = date(2022, 10, 28)
 
 
-@pytest.mark.parametrize("sentence, value, worker_type, group", [
-    ("Women make up 26% of senior leaders.", 0.26, "officer", "senior"),
-    ("32% of our officers are women.", 0.32, "officer", "all"),
-    ("Women are 30.8 per cent of officers at Chief Inspector and above.", 0.308, "officer",
-     "senior"),
-    ("Women now hold 21 percent of Superintendent and above roles.", 0.21, "officer",
-     "superintending"),
-    ("Female officers make up 28% of our sergeants and inspectors.", 0.28, "officer", "middle"),
-    ("Two of our five chief officers are women, 40% of the team.", 0.4, "officer",
-     "chief_officer"),
-    ("Women are 25% of our sergeants.", 0.25, "officer", "sergeant"),
-    ("67% of our police staff are women.", 0.67, "staff", "all"),
-    ("Women are 48% of our PCSOs.", 0.48, "pcso", "all"),
-    ("Women make up 33% of special constables.", 0.33, "special", "all"),
-    ("One in three of our officers is a woman.", 1 / 3, "officer", "all"),
-    ("A quarter of our senior leaders are women.", 0.25, "officer", "senior"),
-    ("Women are 2 in 5 of our police staff.", 0.4, "staff", "all"),
-    ("Our annual report shows women make up 32% of officers.", 0.32, "officer", "all"),
+def one(text: str, **kwargs) -> object:
+    found = find_claims(text, published=kwargs.pop("published", PUBLISHED), **kwargs)
+    assert len(found) == 1, [(c.quoted, c.kind) for c in found]
+    return found[0]
+
+
+def by_quote(text: str, **kwargs) -> dict:
+    found = find_claims(text, published=kwargs.pop("published", PUBLISHED), **kwargs)
+    return {c.quoted: c for c in found}
+
+
+# the area: from the words around the figure, not always the article's ---------------------
+def test_a_national_figure_in_a_force_article_is_national():
+    claims = by_quote("Across UK forces women hold 26% of senior leadership posts, though at "
+                      "31%, Kent Police does a little better.", area="Kent")
+    national, kent = claims["26%"], claims["31%"]
+    assert (national.area.value, national.area.words) == (ENGLAND_AND_WALES, "UK")
+    assert not national.area.certain and "England and Wales" in national.area.note
+    assert (kent.area.value, kent.area.source, kent.area.certain) == ("Kent", "near", True)
+    # the group stands before the other figure, across "though": still senior leadership
+    assert (national.group.value, kent.group.value) == ("senior", "senior")
+    assert not kent.group.certain
+
+
+def test_an_area_across_a_comparison_belongs_to_the_other_figure():
+    claims = by_quote('"Women are 38.1 per cent of our officers, compared with 35.2 per cent '
+                      'nationally," the chief constable said.', area="Durham")
+    assert claims["38.1 per cent"].area.value == "Durham"
+    assert claims["38.1 per cent"].area.source == "metadata"
+    assert claims["35.2 per cent"].area.value == ENGLAND_AND_WALES
+    assert claims["35.2 per cent"].area.certain
+
+
+def test_a_force_defined_by_its_initials_is_that_force():
+    text = ("Cleveland Police (CP) has published its figures.\n\n"
+            "The share of female officers at CP rose to 36 per cent this year.")
+    claim = one(text)
+    assert claim.area.value == "Cleveland" and claim.area.words == "CP"
+
+
+def test_uk_and_nationally_are_england_and_wales():
+    assert one("Nationally, women are 35% of police officers.").area.certain
+    uk = one("Women make up 35% of police officers in the UK.")
+    assert uk.area.value == ENGLAND_AND_WALES and not uk.area.certain
+
+
+def test_places_outside_the_table_are_named():
+    claim = one("In Police Scotland, 31 per cent of officers are women.")
+    assert claim.area.value == "outside:Police Scotland"
+    assert claim.area.words == "Police Scotland"
+    assert "outside the official table" in claim.blocking()
+
+
+# the group: after the figure, or earlier in the sentence ------------------------------------
+@pytest.mark.parametrize("sentence, group", [
+    ("Women make up 27% of officers at the rank of chief inspector and above.", "senior"),
+    ("In middle management, at 29%, the force is close to the average for women.", "middle"),
+    ("35%, women officers in middle management teams, up on last year.", "middle"),
+    ("Female officers are 22 per cent of our superintendents.", "superintendent"),
+    ("Women are 24% of the Superintendent and above ranks.", "superintending"),
+    ("Two of our five chief officers are women, 40% of the team.", "chief_officer"),
+    ("Overall, 34% of our officers are women.", "all"),
 ])
-def test_claims_are_mapped_to_the_figure_they_quote(sentence, value, worker_type, group):
-    (claim,) = find_claims(sentence)
-    assert claim.value == pytest.approx(value)
-    assert (claim.worker_type, claim.group, claim.reason) == (worker_type, group, None)
+def test_the_group_from_words_on_either_side(sentence, group):
+    claims = find_claims(sentence, area="Kent", published=PUBLISHED)
+    claim = next(c for c in claims if c.figure.figure == "share")
+    assert claim.group.value == group
+    assert claim.worker_type.value == "officer"
 
 
-@pytest.mark.parametrize("sentence, reason", [
-    ("Women make up 45% of our workforce.", "whole workforce"),
-    ("Over 40% of our new recruits this year were women.", "flow"),
-    ("Women are 52% of applicants to the force.", "flow"),
-    ("Women are 40% of our officers and staff.", "officers and staff"),
-    ("40% of women officers work part-time.", "share among women"),
-    ("One in four women officers said they had been harassed.", "share among women"),
+def test_a_comma_does_not_make_a_share_among_women():
+    claim = one("35%, women officers in middle management teams, up on last year.",
+                area="Kent")
+    assert claim.kind == "current share" and claim.sex.value == "female"
+
+
+# the date: from the sentence, else the publication -------------------------------------------
+def test_a_year_in_the_sentence_is_the_year_compared():
+    claim = one("In 2008 it was just 27 per cent of our officers who were women.",
+                area="Wiltshire", published=date(2021, 3, 12))
+    assert claim.kind == "earlier level"
+    assert (claim.dates.low, claim.dates.high) == (2007, 2009)
+    assert claim.date.words == "In 2008"
+
+
+def test_march_last_year_is_that_snapshot():
+    claim = one("Women were 36 per cent of officers in March last year.", area="Kent",
+                published=date(2021, 5, 10))
+    assert (claim.dates.low, claim.dates.high, claim.dates.exact) == (2020, 2020, True)
+
+
+def test_a_date_between_snapshots_means_both():
+    claim = one("As at the end of September 2022, women were 30.9% of our police officers.",
+                area="Kent")
+    assert (claim.dates.low, claim.dates.high) == (2022, 2023)
+    assert claim.date.value == "between 31 March 2022 and 31 March 2023"
+
+
+def test_no_date_means_the_snapshots_around_publication():
+    claim = one("Women are 34% of our officers.", area="Kent")
+    assert (claim.dates.low, claim.dates.high, claim.dates.current) == (2021, 2023, True)
+    assert claim.date.source == "metadata"
+
+
+def test_years_before_count_from_the_other_end_of_the_change():
+    claims = by_quote("Women were 33 per cent of officers in Norfolk in March last year, up "
+                      "from 29 per cent five years before.", published=date(2022, 5, 1))
+    assert claims["29 per cent"].kind == "earlier level"
+    assert (claims["29 per cent"].dates.low, claims["29 per cent"].dates.high) == (2016, 2016)
+    assert (claims["33 per cent"].dates.low, claims["33 per cent"].dates.high) == (2021, 2021)
+
+
+# kinds: targets, flows, changes, other characteristics ----------------------------------------
+@pytest.mark.parametrize("sentence, kind, words", [
+    ("We have an aspiration to reach 33% female officers by 2023/24.", "target",
+     "aspiration"),
+    ("The force aims for women to be 40% of its officers by 2025.", "target", "aims"),
+    ("Since April, of the 950 officers recruited, 46.2% are female.", "flow", "recruited"),
+    ("Women were 41% of new officers hired last year.", "flow", "new officers"),
+    ("Female officers were 30% of those promoted to sergeant.", "flow", "promoted"),
+    ("The number of women officers has seen an increase of more than 10% since 2019.",
+     "change", None),
+    ("Women officers are up 4% on last year.", "change", None),
+    ("Of our women officers, 6.1% are from Black, Asian or other ethnic minority groups.",
+     "other characteristic", None),
+    ("40% of women officers work part-time.", "other characteristic", None),
+    ("One in four women officers reported experiencing harassment.", "other characteristic",
+     None),
 ])
-def test_claims_that_cannot_be_checked_say_why(sentence, reason):
-    (claim,) = find_claims(sentence)
-    assert claim.worker_type is None and reason in claim.reason
+def test_figures_that_are_not_todays_share_are_named(sentence, kind, words):
+    claim = one(sentence, area="Kent")
+    assert claim.kind == kind
+    if words:
+        assert claim.figure.kind_words == words
+    reason = claim.blocking()
+    assert reason is not None
+    if kind in {"target", "flow", "other characteristic"}:
+        assert reason.startswith("not checked")
 
 
-def test_changes_and_figures_about_other_things_are_not_claims():
-    assert find_claims("The number of women officers is up 3% on last year.") == []
-    assert find_claims("Burglary fell by 12% last year.") == []
-    assert find_claims("Officers solved 85% of cases.") == []
+def test_a_ratio_of_women_to_men_is_the_share_of_women():
+    claim = one("The ratio of female to male officers at Dorset Police has reached 33 per "
+                "cent.")
+    assert claim.sex.value == "female" and "ratio" in claim.sex.note
+    assert claim.area.value == "Dorset"
 
 
-def test_a_claim_about_men_is_a_claim_about_men():
-    (claim,) = find_claims("Men make up 70% of our officers.")
-    assert claim.sex == "male"
+def test_ethnicity_beside_women_is_another_characteristic():
+    claims = by_quote("Of 4,100 officers, 1,480 are women and 6.3% are from ethnic minority "
+                      "backgrounds.", area="Kent")
+    assert claims["6.3%"].kind == "other characteristic"
 
 
-@given(st.dates(min_value=date(2008, 1, 1), max_value=date(2030, 12, 31)))
-def test_snapshot_is_the_latest_31_march_on_or_before(published):
-    year = snapshot_year(published)
-    assert date(year, 3, 31) <= published < date(year + 1, 3, 31)
+# earlier levels and changes ---------------------------------------------------------------------
+def test_from_and_to_are_an_earlier_level_and_a_current_one():
+    claims = by_quote("The share of women in our senior team has gone from 24% to 28%.",
+                      area="Kent")
+    assert claims["24%"].kind == "earlier level" and claims["28%"].kind == "current share"
+    assert claims["24%"].figure.pair is claims["28%"].figure
+    assert claims["24%"].group.value == claims["28%"].group.value == "senior"
+    assert "no date" in claims["24%"].blocking()
 
 
-@given(st.floats(0, 1), st.integers(0, 2), st.floats(-0.05, 0.05))
-def test_verdict_follows_the_tolerance(official, decimals, offset):
-    value = round(official + offset, decimals + 2)
-    claim = Claim("", "", value, decimals, "female", "officer", "all")
-    result, _ = verdict(claim, fte=official, headcount=None)
-    inside = abs(official - value) <= tolerance(claim)
-    assert result == ("matches" if inside else "does not match") or \
-        abs(abs(official - value) - tolerance(claim)) < 1e-9
+def test_risen_from_a_dated_level_to_this_year():
+    claims = by_quote("The ratio of female to male officers at Gwent Police has risen from "
+                      "31 per cent in March 2019 to 36 per cent this year.",
+                      published=date(2022, 6, 6))
+    assert (claims["31 per cent"].dates.low, claims["31 per cent"].dates.high) == (2019, 2019)
+    assert (claims["36 per cent"].dates.low, claims["36 per cent"].dates.high) == (2022, 2022)
+    assert claims["31 per cent"].area.value == claims["36 per cent"].area.value == "Gwent"
 
 
-def test_a_fraction_in_words_has_a_wider_tolerance():
-    (claim,) = find_claims("One in three of our officers is a woman.")
-    assert verdict(claim, fte=0.31, headcount=None)[0] == "matches"
-    assert verdict(claim, fte=0.30, headcount=None)[0] == "does not match"
-    (exact,) = find_claims("33% of our officers are women.")
-    assert verdict(exact, fte=0.31, headcount=None)[0] == "does not match"
+def test_two_forces_in_one_sentence_each_keep_their_own():
+    claims = by_quote("The share rose at Essex Police from 31 per cent to 35 per cent of "
+                      "female officers – and at Suffolk from 28 per cent to 33 per cent.")
+    assert claims["35 per cent"].area.value == "Essex"
+    assert claims["33 per cent"].area.value == "Suffolk"
 
 
-def test_verdict_with_no_figure_cannot_tell():
-    claim = Claim("", "", 0.3, 0, "female", "officer", "all")
-    assert verdict(claim, fte=None, headcount=None) == ("cannot tell", None)
-
-
-@pytest.mark.parametrize("sentence, quoted, value, worker_type, group, qualifier", [
-    ("We now have 350 female officers.", "350 female officers", 350, "officer", "all", None),
-    ("There are 2,010 female police officers in the force.", "2,010 female police officers",
-     2010, "officer", "all", None),
-    ("Over 1,200 of our officers are women.", "Over 1,200 of our officers are women", 1200,
-     "officer", "all", "over"),
-    ("12 of our 40 superintendents are women.", "12 of our 40 superintendents are women", 12,
-     "officer", "superintendent", None),
-    ("We have 20 women in senior leadership.", "20 women in senior leadership", 20, "officer",
-     "senior", None),
-    ("Nearly 900 women police staff work for us.", "Nearly 900 women police staff", 900,
-     "staff", "all", "under"),
-    ("About 30 female PCSOs patrol the towns.", "About 30 female PCSOs", 30, "pcso", "all",
-     "about"),
+# counts in the forms real writing uses --------------------------------------------------------
+@pytest.mark.parametrize("sentence, quoted, value", [
+    ("Of our 2,270 officers, 795 (35 per cent) are female.", "795 (35 per cent) are female", 795),
+    ("Female officer representation reached 29.8% (2,041 police officers).",
+     "2,041 police officers", 2041),
+    ("The proportion stood at 31.2 per cent (40,319) of officers who are women.", "40,319",
+     40319),
+    ("Of the 3,900 officers at 31 March 2021, only 1,203 were female.",
+     "only 1,203 were female", 1203),
+    ("We now have 350 female officers.", "350 female officers", 350),
+    ("Over 1,200 of our officers are women.", "Over 1,200 of our officers are women", 1200),
+    ("The force was 30.1 per cent female - 2,630 officers.", "2,630 officers", 2630),
 ])
-def test_counts_of_people_are_claims(sentence, quoted, value, worker_type, group, qualifier):
-    (claim,) = find_claims(sentence)
-    assert (claim.kind, claim.quoted, claim.value) == ("count", quoted, value)
-    assert (claim.worker_type, claim.group, claim.qualifier, claim.reason) == (
-        worker_type, group, qualifier, None)
+def test_counts_of_women(sentence, quoted, value):
+    counts = [c for c in find_claims(sentence, area="Kent", published=PUBLISHED)
+              if c.figure.figure == "count"]
+    assert [(c.quoted, c.value) for c in counts] == [(quoted, value)]
+    assert counts[0].worker_type.value == "officer" and counts[0].sex.value == "female"
 
 
-def test_numbers_that_are_not_counts_of_the_workforce():
-    assert find_claims("In 2019 women officers led the parade.") == []
-    assert find_claims("An extra 50 female officers will patrol at night.") == []
-    assert find_claims("350 women attended the officers' conference.") == []
-    (recruits,) = find_claims("We recruited 120 female officers this year.")
-    assert recruits.kind == "count" and "flow" in recruits.reason
-    (share,) = find_claims("Around 40% of 300 women officers work part-time.")
-    assert share.kind == "share" and "share among women" in share.reason
-    both = find_claims("The force has 1,234 women officers, 36% of the total.")
-    assert sorted((c.kind, c.quoted) for c in both) == [("count", "1,234 women officers"),
-                                                         ("share", "36%")]
+def test_a_count_in_brackets_shares_its_percentages_date_and_area():
+    claims = by_quote("As of the end of September 2022, Avon and Somerset had 35.0% female "
+                      "officers (1,079 police officers).")
+    count = claims["1,079 police officers"]
+    assert count.area.value == "Avon and Somerset"
+    assert (count.dates.low, count.dates.high) == (2022, 2023)
 
 
-@given(st.integers(1, 50_000), st.sampled_from([None, "over", "under", "about"]))
-def test_a_count_band_holds_the_count_and_widens_with_its_qualifier(value, qualifier):
-    claim = Claim("", "", float(value), 0, "female", "officer", "all", kind="count",
-                  qualifier=qualifier)
-    low, high = count_band(claim)
-    assert low <= value - 1 and high >= value + 1
-    assert high - low <= 2 * (0.02 * value + 0.05 * value + 1) + 0.2 * value + 1e-9
-    plain = count_band(Claim("", "", float(value), 0, "female", "officer", "all", kind="count"))
-    assert (low < plain[0]) == (qualifier in {"under", "about"})
-    assert (high > plain[1]) == (qualifier in {"over", "about"})
-    assert verdict(claim, fte=None, headcount=low)[0] == "matches"
-    assert verdict(claim, fte=None, headcount=high + 1)[0] == "does not match"
-    assert verdict(claim, fte=high + 1, headcount=value)[1] == "headcount"
+def test_numbers_that_are_not_counts_of_women():
+    assert find_claims("In 2019 women officers led the parade.", published=PUBLISHED) == []
+    assert all(c.figure.figure != "count" for c in find_claims(
+        "An extra 50 female officers will patrol at night.", published=PUBLISHED))
+    flows = find_claims("Since April, of a total of 1,678 officers recruited, 44.5% are "
+                        "female.", area="Kent", published=PUBLISHED)
+    assert all(c.kind == "flow" for c in flows)
 
 
-def test_counts_against_the_official_figures(lib_db, tmp_path):
-    """Counts are compared with the official number of women (headcount, then FTE) for the
-    snapshot before the publication date; the label and the rule say so."""
-    officers = workforce.representation(lib_db, area="Hertfordshire", year=2020, group="all",
-                                        measure="headcount")
-    sergeants = workforce.representation(lib_db, area="Hertfordshire", year=2020,
-                                         group="sergeant", measure="headcount")
-    women, women_sergeants = int(officers["female"]), int(sergeants["female"])
-    path = tmp_path / "numbers.md"
-    path.write_text(front_matter_file(
-        title="Our officers in numbers", url=None, area="Hertfordshire",
-        published=date(2020, 6, 5), description=None,
-        body=f"Hertfordshire Constabulary now has {women:,} female officers. We have "
-             f"{women_sergeants * 2} women sergeants in response teams."))
-    import_articles(lib_db, path=path)
-    result = service.check_figures(lib_db, ref="numbers.md")
-    claims = _by_quote(result)
-    right = claims[f"{women:,} female officers"]
-    assert (right["kind"], right["value"], right["verdict"]) == ("count", women, "matches")
-    assert right["official"]["year"] == 2020 and right["measure"] == "headcount"
-    assert right["official"]["count_headcount"] == officers["female"]
-    assert right["label"] == f"matches ({women:,} women, headcount)"
-    assert right["share_claimed"] is None and "count of people" in right["rule"]
-    wrong = claims[f"{women_sergeants * 2} women sergeants"]
-    assert wrong["verdict"] == "does not match" and wrong["official"]["group"] == "sergeant"
-    assert wrong["count_official"] == women_sergeants
-    # the pages' table shows the official counts for a count (not the shares)
-    from lxml import html as lxml_html
-
-    from parity.library.views import templates
-
-    macros = templates.env.get_template("library_macros.html").module
-    table = lxml_html.fromstring(str(macros.claims_table(result["claims"])))
-    row = next(r for r in table.xpath("//tbody/tr")
-               if r.xpath("td")[0].text_content() == right["quoted"])
-    assert row.xpath("td")[3].text_content() == f"{women:,} women"
-    assert "Hertfordshire, 31 March 2020: officers" in row.xpath("td")[1].text_content()
-
-
-def _by_quote(result: dict) -> dict[str, dict]:
-    return {c["quoted"]: c for c in result["claims"]}
-
-
-def test_check_against_the_official_figures(lib_db):
-    result = service.check_figures(lib_db, ref=HERTS)
-    assert result["snapshot_year"] == 2019  # published 22 Nov 2019
-    claims = _by_quote(result)
-    officers = workforce.representation(lib_db, area="Hertfordshire", year=2019, group="all")
-    senior = workforce.representation(lib_db, area="Hertfordshire", year=2019, group="senior")
-    assert claims["32%"]["verdict"] == "matches"
-    assert claims["32%"]["official"]["share_fte"] == pytest.approx(officers["share_female"])
-    assert claims["32%"]["label"] == f"matches ({officers['share_female'] * 100:.1f}% FTE)"
-    assert claims["26%"]["verdict"] == "does not match"
-    assert claims["26%"]["official"]["group"] == "senior"
-    assert claims["26%"]["share_official"] == pytest.approx(senior["share_female"])
-    assert claims["28%"]["verdict"] == "matches" and claims["28%"]["group"] == "middle"
-    assert claims["32%"]["band"] == {"low": pytest.approx(0.31), "high": pytest.approx(0.33)}
-    for claim in result["claims"]:
-        assert set(claim) >= {"text", "value", "official", "verdict", "rule"}
-        assert claim["band"]["low"] <= claim["value"] <= claim["band"]["high"]
-
-
-def test_a_fraction_in_words_says_its_own_rule(lib_db, tmp_path):
-    path = tmp_path / "third.md"
-    path.write_text(front_matter_file(
-        title="A third", url=None, area="Kent", published=date(2022, 6, 1), description=None,
-        body="One in three of our officers is a woman."))
-    import_articles(lib_db, path=path)
-    (claim,) = service.check_figures(lib_db, ref="third.md")["claims"]
-    assert "2.50 percentage points" in claim["rule"] and "fraction in words" in claim["rule"]
-    assert claim["band"]["high"] - claim["band"]["low"] == pytest.approx(0.05)
-
-
-def test_the_snapshot_moves_with_the_publication_date(lib_db, tmp_path):
-    kent = _by_quote(service.check_figures(lib_db, ref=KENT))["67%"]
-    assert kent["official"]["year"] == 2022 and kent["verdict"] == "matches"
-    art = ARTICLES["kent/2022-06-15-police-staff.md"]
-    path = tmp_path / "earlier.md"
-    path.write_text(front_matter_file(
-        title="Police staff: earlier version", url=None, area="Kent",
-        published=date(2022, 3, 30), description=None,
-        body="67% of our police staff are women across the county."))
-    import_articles(lib_db, path=path)
-    earlier = _by_quote(service.check_figures(lib_db, ref="earlier.md"))["67%"]
-    assert earlier["official"]["year"] == 2021
-    assert earlier["verdict"] == ("matches" if abs(earlier["share_official"] - 0.67)
-                                  <= 0.01 else "does not match")
-    assert art  # the same claim, a different snapshot
-
-
-def test_figures_that_cannot_be_checked(lib_db):
-    claims = service.check_figures(lib_db, ref=CUMBRIA)["claims"]
-    assert [c["verdict"] for c in claims] == ["cannot tell", "cannot tell"]
-    assert all(c["official"] is None and c["reason"] for c in claims)
-
-
-def test_an_article_before_any_snapshot_cannot_tell(lib_db, tmp_path):
-    path = tmp_path / "old.md"
-    path.write_text(front_matter_file(
-        title="Old news", url=None, area="Kent", published=date(2006, 5, 1) + timedelta(0),
-        description=None, body="Women make up 20% of our officers."))
-    import_articles(lib_db, path=path)
-    (claim,) = service.check_figures(lib_db, ref="old.md")["claims"]
-    assert claim["verdict"] == "cannot tell" and "2006" in claim["reason"]
+def test_words_that_say_where_each_attribute_came_from():
+    claim = one("Women are 31% of Sussex Police officers.", published=PUBLISHED)
+    attrs = claim.attributes()
+    assert attrs["area"].words == "Sussex Police" and attrs["area"].source == "near"
+    assert attrs["worker_type"].words == "officers"
+    assert attrs["sex"].words == "Women"
+    assert attrs["date"].source == "metadata"
+    assert all(a.source for a in attrs.values())

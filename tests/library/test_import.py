@@ -303,3 +303,20 @@ def test_front_matter_round_trip(tmp_path_factory, title, description, area, pub
 def test_the_same_text_hashes_the_same_whatever_its_spacing_and_case(text):
     spaced = "  \n ".join(text.split())
     assert content_hash(text) == content_hash(spaced) == content_hash(text.casefold())
+
+
+def test_a_fenced_yaml_block_imports_like_front_matter(db, tmp_path):
+    """As crawlers and clipping tools save pages: ```yaml, nested keys, ```."""
+    from parity.library.importer import import_articles
+    from parity.library.service import get_article
+
+    path = tmp_path / "clipped.md"
+    path.write_text("```yaml\ntitle: Clipped page\nurl: https://www.kent.police.uk/news/x/\n"
+                    "area: Kent\npublish:\n  date: '3 Mar 2023'\nog:\n  description: 'From a "
+                    "crawler'\n```\n\nWomen make up 36% of our officers.\n", encoding="utf-8")
+    report = import_articles(db, path=path)
+    assert not report.problems and report.imported == 1
+    article = get_article(db, ref="clipped.md")
+    assert (article.title, article.description) == ("Clipped page", "From a crawler")
+    assert article.published.isoformat() == "2023-03-03" and article.force_id == "kent"
+    assert "```" not in article.text and "36%" in article.text

@@ -27,12 +27,11 @@ Rules (see docs/decisions/0701-published-return-checks.md for each rule's source
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import numpy as np
 
 from parity.context.returns_importer import FIGURES
 
@@ -149,7 +148,13 @@ def _failures(record: dict) -> list[tuple[str, str, dict]]:
                         {f"Male{q}": male, f"Female{q}": female}))
     male_bonus, female_bonus = v["MaleBonusPercent"], v["FemaleBonusPercent"]
     given = {n: v[n] for n in BONUS_GAPS if v[n] is not None}
-    if male_bonus is not None and male_bonus == 0 and any(x != 0 for x in given.values()):
+    # A published 0.0 may be a rounded 0.04: one man in more than 2,000 paid a bonus, and
+    # then the gap is defined. Only when one man would show (the size band's largest head
+    # count is small enough) does 0 mean no man was paid.
+    size_max = record.get("size_max")
+    one_man_shows = (male_bonus is not None and size_max is not None and size_max > 0
+                     and 100 / size_max > half_unit(male_bonus) + _EPS)
+    if male_bonus == 0 and one_man_shows and any(x != 0 for x in given.values()):
         out.append(("no_bonus_gaps_without_bonuses",
                     "MaleBonusPercent is 0, yet "
                     + ", ".join(f"{n} = {x:g}" for n, x in given.items() if x != 0),
@@ -160,27 +165,28 @@ def _failures(record: dict) -> list[tuple[str, str, dict]]:
                     f"MaleBonusPercent {male_bonus:g} and FemaleBonusPercent {female_bonus:g}, "
                     f"yet {', '.join(blank)} blank",
                     {"MaleBonusPercent": male_bonus, "FemaleBonusPercent": female_bonus}))
-    out.extend(_impossible_median(v))
+    out.extend(_impossible_median(v, record))
     return out
 
 
-def smallest_quarter(v: dict, *, largest: int = 10_000) -> int:
-    """The fewest people a quarter of this return can hold: the smallest ``s`` for which each
-    published female quarter share is, within its rounding, some whole number of women out
-    of ``s`` or ``s + 1`` people (quarter sizes differ by at most one). `largest` when no
-    ``s`` up to it fits (then quarters are so large that a person more or less is noise)."""
-    sizes = np.arange(1, largest + 1, dtype=float)
-    fits = np.ones(largest, dtype=bool)
-    for _, q in QUARTERS:
-        share = v[f"Female{q}"]
-        tolerance = half_unit(share) + _EPS
-        quarter_fits = np.zeros(largest, dtype=bool)
-        for size in (sizes, sizes + 1):
-            women = np.round(share * size / 100.0)
-            quarter_fits |= np.abs(100.0 * women / size - share) <= tolerance
-        fits &= quarter_fits
-    found = np.flatnonzero(fits)
-    return int(sizes[found[0]]) if len(found) else largest
+# Full-pay relevant employees (the people ranked into pay quarters) are the relevant employees
+# less those on reduced pay for leave on the snapshot date; at least this share of them, far
+# below any real employer's (docs/decisions/0701).
+FULL_PAY_SHARE = 0.5
+
+
+def smallest_quarter(record: dict) -> int:
+    """The fewest people a pay quarter of this return can hold: a quarter of the fewest
+    full-pay relevant employees its size band allows (`FULL_PAY_SHARE` of the band's
+    lower bound), rounded down; 1 when the band is not given or starts at 0.
+
+    Nothing is read from the published shares: with ties shared in proportion
+    (regulation 13, guidance "distribute evenly") a quarter's women are not a whole number,
+    so the shares cannot tell how big a quarter is."""
+    size_min = record.get("size_min")
+    if not size_min:
+        return 1
+    return max(1, math.ceil(size_min * FULL_PAY_SHARE) // 4)
 
 
 def upper_half_shares(v: dict, *, quarter: int | None = None
@@ -218,17 +224,12 @@ def upper_half_shares(v: dict, *, quarter: int | None = None
     return women_upper[0], women_upper[1], men_lower[0], men_lower[1]
 
 
-def _impossible_median(v: dict) -> list[tuple[str, str, dict]]:
+def _impossible_median(v: dict, record: dict) -> list[tuple[str, str, dict]]:
     gap = v["DiffMedianHourlyPercent"]
     if gap is None:
         return []
-    out = _impossible_median_with(v, gap, upper_half_shares(v))
-    if out:
-        # Flagged with equal quarters: check again with quarters of unequal size, as small
-        # as the published shares allow (the rare returns flagged, so the search is cheap).
-        out = _impossible_median_with(v, gap, upper_half_shares(
-            v, quarter=smallest_quarter(v)))
-    return out
+    return _impossible_median_with(v, gap, upper_half_shares(
+        v, quarter=smallest_quarter(record)))
 
 
 def _impossible_median_with(v: dict, gap: float, shares: tuple | None

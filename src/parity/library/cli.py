@@ -24,7 +24,6 @@ from parity.present.commands import (
     session,
     synth_app,
 )
-from parity.present.format import number
 
 library_app = typer.Typer(help="The best-practice library: search, tag and check articles.",
                           no_args_is_help=True)
@@ -215,49 +214,80 @@ def show_cmd(
 @library_app.command("check")
 @handles_input_errors
 def check_cmd(
-    ref: str = typer.Argument(..., help="Article id, URL or file name."),
+    ref: str = typer.Argument(..., help="An article's id, URL or file name, or a draft to check "
+                              "(Markdown, HTML, plain text, DOCX or PDF)."),
+    area: str = typer.Option(None, "--area", help="For a draft: the force (or 'England and "
+                             "Wales') it is about, where its text does not say."),
+    published: str = typer.Option(None, "--date", help="For a draft: the date it speaks of "
+                                  "(default: its own date, else today)."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Check the workforce figures an article quotes against the official figures."""
-    from parity.library import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+    """Check the workforce figures an article or a draft quotes against the official figures."""
+    from parity.library import (  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+        check,
+        service,
+    )
 
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
+    path = Path(ref)
     with session() as s:
         if ensure_loaded(s):
             s.commit()
-        result = service.check_figures(s, ref=ref)
+        if path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"{ref}: cannot be read ({exc.strerror})") from exc
+            result = check.check_document(s, name=str(path), data=data, area=area,
+                                          published=_date(published, "--date"))
+            if result["published"] is None:
+                result = check.check_document(s, name=str(path), data=data, area=area,
+                                              published=date.today())
+        else:
+            if area or published:
+                raise InputError("--area and --date are for a draft; an article in the "
+                                 "library has its own")
+            result = service.check_figures(s, ref=ref)
     if as_json:
         emit_json(result)
         return
+    _print_check(result)
+
+
+def _print_check(result: dict) -> None:
     from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
+
     out = console()
-    out.print(f"[bold]{result['title']}[/bold] ({result['area'] or 'no force'}, published "
-              f"{result['published'] or '—'})", highlight=False)
+    out.print(f"[bold]{result.get('title') or result.get('name')}[/bold] "
+              f"({result['area'] or 'no area'}, {result['published'] or 'no date'})",
+              highlight=False)
     if not result["claims"]:
         out.print("No figures about women in the workforce found.")
         return
     table = Table(show_lines=True)
-    for col in ("claim", "claimed", "official figure", "verdict"):
+    for col in ("claim", "figure", "about (and the words that say so)", "official", "verdict"):
         table.add_column(col)
     for c in result["claims"]:
+        about = "\n".join(
+            f"{name.replace('_', ' ')}: {a['value'] if a['value'] is not None else '?'}"
+            + (f" ← “{a['words']}” ({a['source']})" if a["words"] else f" ({a['source']})")
+            for name, a in c["attributes"].items())
         off = c["official"]
-        if not off:
-            where = "—"
-        elif c["kind"] == "count":
-            where = (f"{official_label(off)}\n{'women' if c['sex'] == 'female' else 'men'}: "
-                     f"headcount {number(off['count_headcount'])} · "
-                     f"FTE {number(off['count_fte'], 1)}")
-        else:
-            where = (f"{official_label(off)}\nFTE {pct(off['share_fte'])} · "
-                     f"headcount {pct(off['share_headcount'])}")
+        where = official_label(off) if off else "—"
+        if off and c["figure"] == "share":
+            where += f"\nFTE {pct(off['share_fte'])} · headcount {pct(off['share_headcount'])}"
+        elif off:
+            where += f"\nheadcount {off['count_headcount'] or 0:,.0f} · FTE {off['count_fte'] or 0:,.1f}"
         style = {"matches": "green", "does not match": "red"}.get(c["verdict"], "yellow")
-        table.add_row(c["text"], c["quoted"], where, f"[{style}]{c['label']}[/{style}]")
+        table.add_row(c["text"], f"{c['quoted']}\n({c['kind']})", about, where,
+                      f"[{style}]{c['label']}[/{style}]")
     out.print(table)
-    for rule in dict.fromkeys(c["rule"] for c in result["claims"]):
-        out.print(f"Rule: {rule}", style="dim", highlight=False)
+    out.print(f"{result['matches']} match, {result['does_not_match']} do not match, "
+              f"{result['cannot_tell']} cannot tell, {result['not_checked']} not checked.",
+              highlight=False)
 
 
 @library_app.command("tag")

@@ -434,7 +434,8 @@ def force_figures_checks(session: Session, *, force: str, published_to: date | N
         if len(checked) >= limit:
             break
         # the claims are found first (cheap), so only articles quoting figures are checked
-        if not claims_mod.find_claims(f"{row.title}.\n{row.description or ''}\n{row.text}"):
+        if not claims_mod.find_figures_quick(f"{row.title}\n\n{row.description or ''}\n\n"
+                                             f"{row.text}"):
             continue
         result = check_figures(session, ref=row.id)
         if result["claims"]:

@@ -242,6 +242,17 @@ def force_mentions(text: str, *, weight: int = 1) -> Counter[str]:
     return scores
 
 
+def force_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, force id) of every force named in `text`, in order."""
+    pattern, lookup = _force_pattern()
+    out = []
+    for match in pattern.finditer(text):
+        force_id = lookup.get(" ".join(match.group("name").split()))
+        if force_id:
+            out.append((match.start(), match.end(), force_id))
+    return out
+
+
 def force_from_area(area: str | None) -> str | None:
     """The force id an ``area`` value names, or None."""
     if not area or not str(area).strip():

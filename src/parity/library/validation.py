@@ -25,6 +25,10 @@ _SEPT = re.compile(r"\bSept\b\.?", re.IGNORECASE)  # "22 Sept 2019": strptime kn
 _TIME = re.compile(r"(?:[ ,]+(?:at\s+)?|T)\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:am|pm)?"
                    r"(?:\s*(?:GMT|BST|UTC|Z|[+-]\d{2}:?\d{2}))?$", re.IGNORECASE)
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+# The same keys in a fenced block, as some crawlers and clipping tools save a page:
+# a line ```yaml, the keys (nested ones too), a closing ```.
+_FENCED = re.compile(r"\A\ufeff?[ \t]*(?:\r?\n)*```[ \t]*ya?ml[ \t]*\r?\n(.*?)^```[ \t]*\r?$\n?",
+                     re.S | re.M | re.I)
 _TRACKING = ("utm_", "fbclid", "gclid")
 
 
@@ -34,10 +38,10 @@ class BadFile(Exception):
 
 def split_front_matter(source: str) -> tuple[dict, str, int]:
     """(front matter, Markdown body, line where the body starts) of a file's text."""
-    match = _FRONT.match(source)
+    match = _FRONT.match(source) or _FENCED.match(source)
     if not match:
         raise BadFile("no YAML front matter: the file must start with a line '---', the keys, "
-                      "and a closing '---'")
+                      "and a closing '---' (or a fenced ```yaml block)")
     try:
         meta = load_yaml(match.group(1), name="front matter")
     except yaml.YAMLError as exc:
@@ -55,6 +59,20 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
     if not isinstance(meta, dict):
         raise BadFile("the front matter must be a mapping of keys (title, url, area, ...)")
     return meta, source[match.end():], match.group(0).count("\n") + 1
+
+
+def parse_front_matter_text(source: str) -> tuple[dict, str]:
+    """({"title", "area", "published"}, body) of a draft's text, whose front matter (or
+    fenced ```yaml block) is optional."""
+    if not (_FRONT.match(source) or _FENCED.match(source)):
+        return {"title": None, "area": None, "published": None}, source
+    meta, body, _ = split_front_matter(source)
+    no_nul_characters(meta)
+    published = parse_date(nested(meta, "publish", "date")) or parse_date(meta.get("date"),
+                                                                          key="date")
+    return {"title": text_field(meta, "title", limit=500), "area": text_field(meta, "area",
+                                                                             limit=200),
+            "published": published}, body
 
 
 def parse_date(value: object, *, key: str = "publish.date") -> date | None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -37,11 +37,12 @@ from sqlalchemy.orm import Session
 from parity.commitments import service as commitments
 from parity.errors import InputError
 from parity.forces import registry
-from parity.library import service, tagging
+from parity.library import check, service, tagging
 from parity.library.claims import official_label
 from parity.library.validation import BadFile, parse_date
 from parity.present.charts import Bar, bar_chart
-from parity.present.deps import SessionDep
+from parity.present.csrf import CsrfChecked
+from parity.present.deps import NO_STORE, RequireUser, SessionDep
 from parity.present.format import number
 from parity.present.responses import respond, to_jsonable
 from parity.present.templating import templates_for
@@ -445,8 +446,63 @@ def api_commitment_articles(session: SessionDep, commitment: str, force: ForceQ 
                                                        force=_blank(force), limit=limit))
 
 
+# checking a draft, in the private area --------------------------------------------------------
+private = APIRouter(prefix="/private/library", include_in_schema=False)
+DRAFT_LIMIT = 50 * 1024 * 1024  # bytes: a 200-page PDF is a few megabytes
+
+
+def _private(request: Request, user: Any, template: str, status: int = 200, **context: Any
+             ) -> Response:
+    response = templates.TemplateResponse(
+        request, template, {"user": user, "csrf_token": user.csrf_token, **context},
+        status_code=status)
+    response.headers.update(NO_STORE)
+    return response
+
+
+@private.get("/check")
+def draft_form(request: Request, user: RequireUser) -> Response:
+    """The form: a draft (Markdown, HTML, text, DOCX or PDF), its force and date."""
+    return _private(request, user, "library_draft.html", result=None, error=None,
+                    forces=[f.name for f in registry().territorial()])
+
+
+@private.post("/check", dependencies=[CsrfChecked])
+def draft_check(request: Request, user: RequireUser, session: SessionDep,
+                draft: Annotated[UploadFile | None, File()] = None,
+                area: Annotated[str, Form(max_length=100)] = "",
+                published: Annotated[str, Form(max_length=30)] = "") -> Response:
+    """Each figure of the uploaded draft with what it is about and its verdict. The draft is
+    read in memory and forgotten: nothing is stored."""
+    forces = [f.name for f in registry().territorial()]
+    try:
+        if draft is None or not draft.filename:
+            raise InputError("no file was chosen: choose a draft to check")
+        data = draft.file.read(DRAFT_LIMIT + 1)
+        if len(data) > DRAFT_LIMIT:
+            raise InputError(f"{draft.filename}: larger than {DRAFT_LIMIT // 1024 // 1024} MB")
+        if not data:
+            raise InputError(f"{draft.filename}: the file is empty")
+        day = None
+        if published.strip():
+            try:
+                day = date.fromisoformat(published.strip())
+            except ValueError as exc:
+                raise InputError(f"date {published!r}: expected a date such as 2024-05-01"
+                                 ) from exc
+        result = check.check_document(session, name=draft.filename, data=data,
+                                      area=area.strip() or None,
+                                      published=day or date.today())
+    except InputError as error:
+        return _private(request, user, "library_draft.html", status=400, result=None,
+                        error=error.reason, forces=forces)
+    return _private(request, user, "library_draft.html", result=result, error=None,
+                    forces=forces)
+
+
 router.include_router(pages)
 router.include_router(api)
+router.include_router(private)
 
 
 # the panel on a force's page -------------------------------------------------------------------

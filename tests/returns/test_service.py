@@ -266,3 +266,21 @@ def test_a_uk_total_only_when_every_outside_force_has_given_its_figures(year_ope
     assert total["groups"]["all"]["female"] == official["female"] + 1000 + 1001 + 1002 + 1003
     assert total["groups"]["all"]["male"] == official["male"] + 4 * 3000
     assert len(total["sources"]) == 5
+
+
+def test_a_narrative_figure_that_is_not_the_official_one_blocks_submission(year_open) -> None:  # noqa: ANN001
+    from parity.workforce import service as workforce
+
+    s = year_open
+    official = workforce.representation(s, area="Kent", year=2023, group="all")
+    true_share = round(official["share_female"] * 100, 1)
+    wrong = _content(narrative=f"Women made up {true_share + 9:.1f}% of our police officers "
+                               "at 31 March 2023.")
+    service.save_draft(s, year=2023, force_id="kent", content=wrong, actor=KENT_LEAD)
+    with pytest.raises(InputError) as caught:
+        service.submit(s, year=2023, force_id="kent", actor=KENT_LEAD)
+    assert any(p.column == "narrative" for p in caught.value.problems)
+    right = _content(narrative=f"Women made up {true_share:.1f}% of our police officers at "
+                               "31 March 2023.")
+    service.save_draft(s, year=2023, force_id="kent", content=right, actor=KENT_LEAD)
+    assert service.submit(s, year=2023, force_id="kent", actor=KENT_LEAD)["state"] == "submitted"

@@ -42,6 +42,9 @@ from parity.library.articles import themes as themes
 from parity.library.articles import (
     themes_of as themes_of,
 )
+from parity.library.check import (  # re-exported: drafts and forces' returns are checked too
+    check_text as check_text,
+)
 from parity.library.figures import (  # re-exported: other domains and the front ends call the service
     check_figures as check_figures,
 )

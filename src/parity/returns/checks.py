@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from parity.commitments import service as commitments
 from parity.context import service as context
 from parity.forces import registry
+from parity.library import service as library
 from parity.returns.models import ForceReturn, ReportingYear
 from parity.returns.schemas import PAYGAP_FIELDS, PAYGAP_KEYS, PAYGAP_LABELS, SERVICE_NAMES
 
@@ -130,8 +131,11 @@ def check_return(session: Session, *, year_row: ReportingYear, force_id: str, co
     if len(content.get("case_studies") or []) > year_row.max_case_studies:
         found.append(_finding("case_studies", "error",
                               f"at most {year_row.max_case_studies} case studies"))
-    if not (content.get("narrative") or "").strip():
+    narrative = (content.get("narrative") or "").strip()
+    if not narrative:
         found.append(_finding("narrative", "warning", "no narrative has been written"))
+    elif not outside_home_office_table(force_id):
+        found.extend(_narrative_figures(session, narrative, force_id, year))
     return found
 
 
@@ -186,3 +190,16 @@ def women_share(workforce: dict, group: str) -> float | None:
     if female is None or male is None or female + male <= 0:
         return None
     return female / (female + male)
+
+
+def _narrative_figures(session: Session, narrative: str, force_id: str, year: int) -> list[dict]:
+    """The workforce figures the narrative quotes, checked against the Home Office table (the
+    library's figures check, as of 31 March `year`). The return is the force's own, so a figure
+    is about the force unless its sentence names another area. A figure that does not match is
+    an error; one the check cannot place is left alone."""
+    result = library.check_text(session, text=narrative, area=registry().force(force_id).name,
+                                published=date(year, 3, 31), area_certain=True)
+    return [_finding("narrative", "error",
+                     f"“{claim['quoted']}”: {claim.get('label') or claim['verdict']}; "
+                     f"{claim.get('reason') or 'the official figure differs'}")
+            for claim in result["claims"] if claim["verdict"] == "does not match"]

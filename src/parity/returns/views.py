@@ -283,6 +283,21 @@ def content_from_form(form, asked: list[dict]) -> dict:  # noqa: ANN001
     return content
 
 
+def _refused(request: Request, user: SignedIn, session, year: int, force_id: str,  # noqa: ANN001
+             error: InputError) -> Response:
+    """A step that could not be taken: nothing of it kept, the return's page with the reasons."""
+    session.rollback()
+    return _return_page(request, user, session, year, force_id, status=400,
+                        problems=[error.reason, *error.details()])
+
+
+def _done(session, year: int, force_id: str, *, query: str = "") -> Response:  # noqa: ANN001
+    """A step taken: committed, and back to the return's page."""
+    session.commit()
+    return RedirectResponse(f"/private/returns/{year}/forces/{force_id}{query}",
+                            status_code=303, headers=NO_STORE)
+
+
 @private.post("/{year}/forces/{force_id}", dependencies=[CsrfChecked])
 async def save_return(request: Request, year: Year, force_id: str, user: RequireUser,
                       session: SessionDep) -> Response:
@@ -293,12 +308,8 @@ async def save_return(request: Request, year: Year, force_id: str, user: Require
         _allowed(service.save_draft, session, year=year, force_id=force.id,
                  content=content_from_form(form, asked), actor=actor_of(user))
     except InputError as error:
-        session.rollback()
-        return _return_page(request, user, session, year, force.id, status=400,
-                            problems=[error.reason, *error.details()])
-    session.commit()
-    return RedirectResponse(f"/private/returns/{year}/forces/{force.id}?saved=1",
-                            status_code=303, headers=NO_STORE)
+        return _refused(request, user, session, year, force.id, error)
+    return _done(session, year, force.id, query="?saved=1")
 
 
 @private.post("/{year}/forces/{force_id}/payroll", dependencies=[CsrfChecked])
@@ -311,12 +322,8 @@ def return_payroll(request: Request, year: Year, force_id: str, user: RequireUse
             _allowed(service.attach_payroll, session, year=year, force_id=force.id, path=path,
                      actor=actor_of(user))
     except InputError as error:
-        session.rollback()
-        return _return_page(request, user, session, year, force.id, status=400,
-                            problems=[error.reason, *error.details()])
-    session.commit()
-    return RedirectResponse(f"/private/returns/{year}/forces/{force.id}",
-                            status_code=303, headers=NO_STORE)
+        return _refused(request, user, session, year, force.id, error)
+    return _done(session, year, force.id)
 
 
 ACTIONS = {"submit": service.submit, "return": service.send_back, "accept": service.accept,
@@ -335,12 +342,8 @@ def return_action(request: Request, year: Year, force_id: str, action: str, user
     try:
         _allowed(call, session, year=year, force_id=force.id, actor=actor_of(user), **kwargs)
     except InputError as error:
-        session.rollback()
-        return _return_page(request, user, session, year, force.id, status=400,
-                            problems=[error.reason, *error.details()])
-    session.commit()
-    return RedirectResponse(f"/private/returns/{year}/forces/{force.id}",
-                            status_code=303, headers=NO_STORE)
+        return _refused(request, user, session, year, force.id, error)
+    return _done(session, year, force.id)
 
 
 router.include_router(pages)

@@ -26,8 +26,10 @@ YearOption = typer.Option(..., "--year", help="The reporting year: figures as at
 
 
 def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
+    return None if value is None else _day(value, option)
+
+
+def _day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
@@ -61,7 +63,7 @@ def open_cmd(
 
     with session() as s:
         year_dict = service.open_year(
-            s, year=year, deadline=_date(deadline, "--deadline") or date.min,
+            s, year=year, deadline=_day(deadline, "--deadline"),
             actor=_coordinator(),
             opens_on=_date(opens, "--opens"), publication_date=_date(publication, "--publication"),
             max_case_studies=case_studies, change_threshold_points=threshold)

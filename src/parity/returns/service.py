@@ -351,18 +351,31 @@ def _coordinator(actor: Actor, what: str) -> None:
         raise NotAllowed(f"only the national coordinator {what}")
 
 
+def _submitted(session: Session, year: int, force_id: str, verb: str) -> ForceReturn:
+    """The force's return, which must be awaiting the coordinator to be `verb` (accepted ...)."""
+    row = _existing(session, year, force_id)
+    if row.state != "submitted":
+        raise NotAllowed(f"only a submitted return can be {verb}; this one is "
+                         f"{STATE_LABELS[row.state].lower()}")
+    return row
+
+
+def _required_comment(comment: str | None, reason: str, what: str) -> str:
+    """The comment a step needs, trimmed to 4,000 characters; `InputError` when it is blank."""
+    text = (comment or "").strip()
+    if not text:
+        raise InputError(reason, [Problem("return", f"a comment is needed to {what}",
+                                          column="comment")])
+    return text[:4000]
+
+
 def send_back(session: Session, *, year: int, force_id: str, actor: Actor, comment: str) -> dict:
     """The coordinator returns a submitted return to the force, with a comment (required)."""
     _coordinator(actor, "returns a return to a force")
-    row = _existing(session, year, force_id)
-    if row.state != "submitted":
-        raise NotAllowed(f"only a submitted return can be returned; this one is "
-                         f"{STATE_LABELS[row.state].lower()}")
-    if not (comment or "").strip():
-        raise InputError("say what the force should change", [Problem(
-            "return", "a comment is needed to return a return", column="comment")])
+    row = _submitted(session, year, force_id, "returned")
+    text = _required_comment(comment, "say what the force should change", "return a return")
     row.state, row.updated_at = "returned", _now()
-    _event(session, row, actor, "returned", comment=comment.strip()[:4000])
+    _event(session, row, actor, "returned", comment=text)
     session.flush()
     return {"state": row.state}
 
@@ -372,10 +385,7 @@ def accept(session: Session, *, year: int, force_id: str, actor: Actor,
     """The coordinator accepts a submitted return: it is published as it stands (content, date,
     signatory), and the commitment values in it are recorded with the commitments."""
     _coordinator(actor, "accepts a return")
-    row = _existing(session, year, force_id)
-    if row.state != "submitted":
-        raise NotAllowed(f"only a submitted return can be accepted; this one is "
-                         f"{STATE_LABELS[row.state].lower()}")
+    row = _submitted(session, year, force_id, "accepted")
     recorded = []
     for item in row.content.get("commitments") or []:
         if item.get("value") is None:
@@ -403,11 +413,9 @@ def reopen(session: Session, *, year: int, force_id: str, actor: Actor, comment:
     row = _existing(session, year, force.id)
     if row.state not in ("submitted", "accepted"):
         raise NotAllowed(f"the return is {STATE_LABELS[row.state].lower()}: nothing to reopen")
-    if not (comment or "").strip():
-        raise InputError("say why the return is reopened", [Problem(
-            "return", "a comment is needed to reopen a return", column="comment")])
+    text = _required_comment(comment, "say why the return is reopened", "reopen a return")
     row.state, row.updated_at = "draft", _now()
-    _event(session, row, actor, "reopened", comment=comment.strip()[:4000])
+    _event(session, row, actor, "reopened", comment=text)
     session.flush()
     return {"state": row.state}
 

@@ -20,13 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.hardening import hostile  # noqa: E402
 
-FILES = {
-    "far-cell.xlsx": hostile.far_cell_xlsx,
-    "far-cell-small-dimension.xlsx": lambda: hostile.far_cell_xlsx(dimension="A1:B2"),
-    "zip-bomb.xlsx": hostile.zip_bomb_xlsx,
-    "repeated-rows.ods": hostile.repeated_rows_ods,
-    "wide-repeated.ods": hostile.wide_repeated_ods,
-}
+FILES = hostile.FILES
 COMMANDS = {
     "import workforce": (["import", "workforce"], "workforce"),
     "import hr": (["import", "hr", "{file}", "--force", "Kent"], "extract"),

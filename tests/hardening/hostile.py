@@ -131,3 +131,14 @@ def alias_bomb_yaml(levels: int = 9) -> str:
 def alias_bomb_article() -> str:
     return ("---\ntitle: A bomb\nurl: https://example.org/a\narea: gwent\n"
             + alias_bomb_yaml() + "---\nSome text.\n")
+
+
+# Every hostile file, by the name it is written under: the tests and bench/bench_hostile.py use
+# the same set.
+FILES = {
+    "far-cell.xlsx": far_cell_xlsx,
+    "far-cell-small-dimension.xlsx": lambda: far_cell_xlsx(dimension="A1:B2"),
+    "zip-bomb.xlsx": zip_bomb_xlsx,
+    "repeated-rows.ods": repeated_rows_ods,
+    "wide-repeated.ods": wide_repeated_ods,
+}

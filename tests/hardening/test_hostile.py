@@ -17,13 +17,7 @@ from tests.cli_runner import parity
 from tests.hardening import hostile
 from tests.hardening.live import csrf_of, running, signed_in
 
-FILES = {
-    "far-cell.xlsx": hostile.far_cell_xlsx,
-    "far-cell-small-dimension.xlsx": lambda: hostile.far_cell_xlsx(dimension="A1:B2"),
-    "zip-bomb.xlsx": hostile.zip_bomb_xlsx,
-    "repeated-rows.ods": hostile.repeated_rows_ods,
-    "wide-repeated.ods": hostile.wide_repeated_ods,
-}
+FILES = hostile.FILES
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,14 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
+from parity.store.version import mark_written
+
 
 def _copy_rows(connection: Connection, table: Table, columns: Sequence[str],
                rows: Sequence[Sequence]) -> None:
-    """PostgreSQL's COPY FROM STDIN through psycopg, in the connection's transaction."""
+    """PostgreSQL's COPY FROM STDIN through psycopg, in the connection's transaction (marked
+    as a write to the data: COPY goes past SQLAlchemy's events)."""
+    mark_written(connection)
     quote = connection.dialect.identifier_preparer.quote
     driver = connection.connection.driver_connection
     assert driver is not None

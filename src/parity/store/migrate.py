@@ -153,4 +153,5 @@ def _build_blank(engine: Engine) -> None:
 def import_all_models() -> None:
     """Import every domain's ``models`` module so that `Base.metadata` knows every table."""
     importlib.import_module("parity.store.models")
+    importlib.import_module("parity.store.version")
     domain_modules("models")

@@ -5,7 +5,8 @@ the static files, every domain's ``views.router`` and ``api.router`` (`parity.we
 workforce's pages and JSON API first; ``/api/v1``, OpenAPI at ``/api/openapi.json``, docs
 drawn on the server at ``/api/docs``), signing in and the private area's frame
 (`parity.web.auth`). Every response carries a strict Content-Security-Policy: no scripts at
-all, styles and images from this site only.
+all, styles and images from this site only. Public answers are kept per data version and
+carry ETag, Last-Modified and Cache-Control (`parity.web.caching`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import parity
 from parity.errors import InputError
 from parity.ranges import document, out_of_range
 from parity.store import make_engine, upgrade
-from parity.web import auth, errors, extensions
+from parity.web import auth, caching, errors, extensions
 from parity.web.extensions import NavEntry
 from parity.web.site import templates
 
@@ -135,4 +136,5 @@ def create_app(database_url: str | None = None) -> FastAPI:
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    caching.install(app, engine)  # last: the outermost middleware (parity.web.caching)
     return app

@@ -17,6 +17,10 @@ def serve_cmd(
     load: bool = typer.Option(True, "--load/--no-load",
                               help="First import the bundled official data the database "
                                    "lacks (workforce, pay gap returns, crime, commitments)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes (uvicorn's); each keeps its own pages."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log",
+                                    help="Log every request (one line each)."),
 ) -> None:
     """Serve the web pages and the open JSON API (docs at /api/docs)."""
     import uvicorn  # deferred: uvicorn costs ~0.3 s at start-up
@@ -30,8 +34,14 @@ def serve_cmd(
 
         with session() as s:
             load_bundled(s)
-    uvicorn.run(create_app(database_url()), host=host, port=port, log_level="info",
-                **proxy_options(os.environ.get("PARITY_TRUSTED_PROXIES", "")))
+    options = {"host": host, "port": port, "log_level": "info", "access_log": access_log,
+               **proxy_options(os.environ.get("PARITY_TRUSTED_PROXIES", ""))}
+    if workers == 1:
+        uvicorn.run(create_app(database_url()), **options)
+        return
+    # Several processes: each builds the app from the factory, on the same database.
+    os.environ["PARITY_DATABASE_URL"] = database_url()
+    uvicorn.run("parity.web.app:create_app", factory=True, workers=workers, **options)
 
 
 def proxy_options(trusted: str) -> dict:

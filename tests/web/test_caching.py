@@ -1,0 +1,154 @@
+"""Public answers computed once per data version (`parity.web.caching`): ETag, Last-Modified,
+Cache-Control and 304 on public pages and the API; private answers never kept nor marked.
+Both engines (the accounts' test app: a database of its own with the workforce table)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from parity.store import data_version
+from tests.accounts.webapp import anon, app, kent_analyst  # noqa: F401
+
+PUBLIC = ["/", "/forces/hertfordshire", "/league", "/league.json?group=senior",
+          "/api/v1/representation?area=Kent&group=senior", "/api/v1/league"]
+
+
+class Statements:
+    """Counts the SQL statements the app's engine runs."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.engine, self.count = engine, 0
+
+    def _count(self, *_args) -> None:  # noqa: ANN002
+        self.count += 1
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:  # noqa: ANN002
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_a_public_answer_carries_its_version_and_may_be_kept(anon, path) -> None:  # noqa: ANN001, F811
+    first = anon.get(path)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    modified = email.utils.parsedate_to_datetime(first.headers["last-modified"])
+    assert modified.timestamp() >= data_version(anon.app.state.engine).changed_at.timestamp()
+    assert first.headers["content-security-policy"]  # the security headers are kept too
+    again = anon.get(path)
+    assert (again.status_code, again.headers["etag"], again.content) == (200, etag,
+                                                                         first.content)
+
+
+def test_a_force_page_kept_runs_no_sql_statement(anon) -> None:  # noqa: ANN001, F811
+    with Statements(anon.app.state.engine) as cold:
+        anon.get("/forces/kent?year=2022")
+    cache = anon.app.state.page_cache
+    # Measured before the cache: ~90 statements for every request of a force page.
+    assert cold.count > 10
+    hits = cache.hits
+    with Statements(anon.app.state.engine) as warm:
+        for _ in range(5):
+            assert anon.get("/forces/kent?year=2022").status_code == 200
+    assert cache.hits == hits + 5
+    assert warm.count <= 1  # at most the data version, read at most once a second
+
+
+def test_if_none_match_and_if_modified_since_answer_304(anon) -> None:  # noqa: ANN001, F811
+    first = anon.get("/api/v1/league")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    same = anon.get("/api/v1/league", headers={"If-None-Match": etag})
+    assert same.status_code == 304 and same.content == b""
+    assert same.headers["etag"] == etag
+    assert anon.get("/api/v1/league", headers={"If-None-Match": f'"other", W/{etag}'}
+                    ).status_code == 304
+    assert anon.get("/api/v1/league", headers={"If-Modified-Since": modified}).status_code == 304
+    # a tag of another version, or a date before the change: the whole answer
+    assert anon.get("/api/v1/league", headers={"If-None-Match": '"old"'}).status_code == 200
+    assert anon.get("/api/v1/league", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+                    ).status_code == 200
+    # If-None-Match wins over If-Modified-Since
+    assert anon.get("/api/v1/league", headers={"If-None-Match": '"old"',
+                                               "If-Modified-Since": modified}).status_code == 200
+    head = anon.head("/league")
+    assert head.status_code == 200 and head.headers["etag"] and head.content == b""
+
+
+def test_a_change_to_the_data_changes_the_answer_and_its_tag(anon) -> None:  # noqa: ANN001, F811
+    path = "/api/v1/representation?area=Kent&group=senior&year=2023"
+    before = anon.get(path)
+    engine = anon.app.state.engine
+    with Session(engine) as s:
+        s.execute(text("UPDATE workforce_counts SET fte = fte + 100 WHERE force_id = 'kent' "
+                       "AND year = 2023 AND sex = 'female' AND rank = 'chief_superintendent'"))
+        s.commit()
+    try:
+        after = anon.get(path)
+        assert after.headers["etag"] != before.headers["etag"]
+        assert after.json()["female"] == pytest.approx(before.json()["female"] + 100)
+        assert anon.get(path, headers={"If-None-Match": before.headers["etag"]}
+                        ).status_code == 200
+    finally:
+        with Session(engine) as s:
+            s.execute(text("UPDATE workforce_counts SET fte = fte - 100 WHERE force_id = 'kent' "
+                           "AND year = 2023 AND sex = 'female' "
+                           "AND rank = 'chief_superintendent'"))
+            s.commit()
+    assert anon.get(path).json()["female"] == pytest.approx(before.json()["female"])
+
+
+def test_private_answers_are_never_kept_nor_marked(app, kent_analyst) -> None:  # noqa: ANN001, F811
+    for path in ["/private", "/private/forces/kent", "/private/forces/kent/commitments",
+                 "/private/library/check"]:
+        response = kent_analyst.get(path)
+        assert response.status_code in (200, 303), path  # /private: to the user's force
+        assert response.headers["cache-control"] == "no-store", path
+        assert "etag" not in response.headers and "last-modified" not in response.headers
+    cache = app.state.page_cache
+    assert not [key for key in cache.entries if key[2].startswith("/private")]
+    # the sign-in page (a redirect for a signed-in user) is not kept either
+    assert "etag" not in kent_analyst.get("/sign-in").headers
+
+
+def test_a_signed_in_reader_gets_a_private_copy_of_a_public_page(anon, kent_analyst) -> None:  # noqa: ANN001, F811
+    public = anon.get("/league")
+    mine = kent_analyst.get("/league")
+    assert mine.headers["cache-control"] == "private, no-cache"
+    assert mine.headers["etag"] != public.headers["etag"]
+    assert "Private area" in mine.text and "Private area" not in public.text
+
+
+def test_errors_and_redirects_are_not_kept(anon) -> None:  # noqa: ANN001, F811
+    for path in ["/forces/atlantis", "/forces/Kent", "/api/v1/representation?area=Atlantis"]:
+        response = anon.get(path)
+        assert response.status_code in (307, 400, 404), path
+        assert "etag" not in response.headers, path
+    assert not [key for key in anon.app.state.page_cache.entries
+                if "atlantis" in key[2].lower() or b"Atlantis" in key[3]]
+
+
+def test_concurrent_requests_compute_a_page_once(anon) -> None:  # noqa: ANN001, F811
+    cache = anon.app.state.page_cache
+    path = "/forces/essex?year=2021"
+
+    async def many() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=anon.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(*(client.get(path) for _ in range(8)))
+
+    misses = cache.misses
+    answers = asyncio.run(many())
+    assert {r.status_code for r in answers} == {200}
+    assert len({r.content for r in answers}) == 1
+    assert cache.misses == misses + 1

@@ -55,13 +55,17 @@ TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"),
 def create_app(database_url: str | None = None) -> FastAPI:
     """The Parity web app on `database_url` (default: ``PARITY_DATABASE_URL``, else
     ./parity.db), with its schema migrated."""
-    engine = make_engine(database_url)
+    # A connection for each of the thread pool's 40 threads running the views (and the
+    # sign-in check's own): with SQLAlchemy's default (5 + 10) requests queued for a
+    # connection under 50 readers and timed out after 30 s (bench/soak_web.py, 2026-12-03).
+    engine = make_engine(database_url, pool_size=20, max_overflow=40)
     upgrade(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # noqa: ANN202
         yield
         engine.dispose()
+        caching.dispose(_app)
 
     app = FastAPI(
         title="Parity API",

@@ -45,6 +45,8 @@ from sqlalchemy import Engine
 
 import parity
 from parity.calendar import today
+from parity.errors import InputError
+from parity.store import make_engine
 from parity.store.version import Version, current, local_changes
 from parity.web.auth import COOKIE, PRIVATE_PREFIXES
 
@@ -80,7 +82,8 @@ def max_age_from_env() -> int:
     if not raw:
         return DEFAULT_MAX_AGE
     if not raw.isdigit() or int(raw) > 86400:
-        raise ValueError(f"PARITY_CACHE_MAX_AGE: expected seconds from 0 to 86400, found {raw!r}")
+        raise InputError(f"PARITY_CACHE_MAX_AGE: expected seconds from 0 to 86400, "
+                         f"found {raw!r}")
     return int(raw)
 
 
@@ -131,7 +134,12 @@ class PublicCache:
                  version_ttl: float = VERSION_TTL, max_entries: int = MAX_ENTRIES,
                  max_bytes: int = MAX_BYTES, state: Any = None) -> None:
         self.app = app
+        # The data version is read on a connection of its own: never queued behind the views'
+        # (a pool the views have exhausted must not stall every public answer).
         self.engine = engine
+        if engine.url.database not in (None, "", ":memory:"):
+            self.engine = make_engine(engine.url.render_as_string(hide_password=False),
+                                      pool_size=1, max_overflow=1, pool_timeout=10)
         self.max_age = max_age
         self.version_ttl = version_ttl
         self.max_entries = max_entries
@@ -270,6 +278,13 @@ def _keepable(entry: Entry) -> bool:
 
 class _Uncached(Entry):
     """An answer computed but not to be kept or marked: sent once, as the app gave it."""
+
+
+def dispose(app: Any) -> None:
+    """Close the cache's own connection (at the app's shutdown)."""
+    cache = getattr(app.state, "page_cache", None)
+    if cache is not None and cache.engine is not app.state.engine:
+        cache.engine.dispose()
 
 
 def install(app: Any, engine: Engine, *, max_age: int | None = None) -> None:

@@ -22,8 +22,9 @@ Each public answer carries:
 Never kept, never marked: anything but GET and HEAD; the private area, signing in and out
 (`parity.web.auth.PRIVATE_PREFIXES`, which answer ``no-store``); static files; any answer that
 is not a 200, sets a cookie or says its own ``Cache-Control``. The data version is read at
-most once a second per process (a change written by this process is seen at once), so
-another process's import shows within a second.
+most once a second per process, in the event loop, on a connection of the cache's own (a
+change written by this process is seen at once), so another process's import shows within a
+second.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import anyio
 from sqlalchemy import Engine
 
 import parity
@@ -151,22 +151,21 @@ class PublicCache:
         self._version: Version | None = None
         self._read_at = 0.0
         self._changes = -1
-        self._lock = asyncio.Lock()
         self._pending: dict[tuple, asyncio.Event] = {}
         if state is not None:
             state.page_cache = self
 
     # the data version ---------------------------------------------------------------------
     async def version(self) -> Version:
-        if self._fresh():
-            return self._version  # type: ignore[return-value]
-        async with self._lock:
-            if not self._fresh():
-                changes = local_changes()
-                found = await anyio.to_thread.run_sync(current, self.engine)
-                if self._version is None or found.stamp != self._version.stamp:
-                    self.clear()
-                self._version, self._read_at, self._changes = found, time.monotonic(), changes
+        # Read in the event loop itself, at most once a second: one primary-key read on a
+        # connection of the cache's own (WAL readers never wait for a writer), rather than
+        # queue for one of the thread pool's threads behind busy views.
+        if not self._fresh():
+            changes = local_changes()
+            found = current(self.engine)
+            if self._version is None or found.stamp != self._version.stamp:
+                self.clear()
+            self._version, self._read_at, self._changes = found, time.monotonic(), changes
         return self._version  # type: ignore[return-value]
 
     def _fresh(self) -> bool:

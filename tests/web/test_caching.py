@@ -81,6 +81,11 @@ def test_if_none_match_and_if_modified_since_answer_304(anon) -> None:  # noqa: 
     # If-None-Match wins over If-Modified-Since
     assert anon.get("/api/v1/league", headers={"If-None-Match": '"old"',
                                                "If-Modified-Since": modified}).status_code == 200
+    # only an answer that is kept can be "not modified": never an error or a redirect
+    for path in ["/forces/atlantis", "/forces/Kent"]:
+        for condition in ({"If-None-Match": etag}, {"If-None-Match": "*"},
+                          {"If-Modified-Since": modified}):
+            assert anon.get(path, headers=condition).status_code in (307, 404), (path, condition)
     head = anon.head("/league")
     assert head.status_code == 200 and head.headers["etag"] and head.content == b""
 

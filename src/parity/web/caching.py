@@ -195,16 +195,19 @@ class PublicCache:
             (b"cache-control", (b"private, no-cache" if signed else
                                 f"public, max-age={self.max_age}".encode())),
         ]
-        if self._not_modified(scope, marks[0][1], last_modified):
-            self.not_modified += 1
-            await send({"type": "http.response.start", "status": 304, "headers": marks})
-            await send({"type": "http.response.body", "body": b""})
-            return
         entry = await self._entry(key, scope, receive)
         if entry is None:  # not a public answer: sent as the app gave it
             await self.app(scope, receive, send)
             return
-        headers = entry.headers if isinstance(entry, _Uncached) else [*entry.headers, *marks]
+        if isinstance(entry, _Uncached):  # an error, a redirect ...: never marked nor a 304
+            headers = entry.headers
+        elif self._not_modified(scope, marks[0][1], last_modified):
+            self.not_modified += 1
+            await send({"type": "http.response.start", "status": 304, "headers": marks})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        else:
+            headers = [*entry.headers, *marks]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
         body = b"" if scope["method"] == "HEAD" else entry.body
         await send({"type": "http.response.body", "body": body})

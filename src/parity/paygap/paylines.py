@@ -23,7 +23,8 @@ frequency: monthly              # only without period_start: weekly, fortnightly
                                 # four_weekly or monthly
 ```
 
-Offers `read_mapping(path)`, `read_lines(path, mapping)` (a checked `PayLines`: every problem
+Offers `read_mapping(path)` (or `mapping_from(data, name)` for a mapping filled in a form),
+`read_lines(path, mapping)` (a checked `PayLines`: every problem
 named by file, row and column, exit 2, nothing computed) and `FIELDS`. Dates are
 ``YYYY-MM-DD`` or ``DD/MM/YYYY``; amounts are kept in whole pence (int64), so that sums are
 exact and reconcile with the payroll's own totals to the penny.
@@ -105,37 +106,43 @@ def read_mapping(path: Path | str) -> Mapping:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{path.name}: not a readable YAML file",
                          [Problem(path.name, f"the reader said: {exc}")]) from exc
+    return mapping_from(data, path.name)
+
+
+def mapping_from(data: object, name: str) -> Mapping:
+    """A checked mapping from the mapping file's data (``columns``, ``frequency``), as read
+    from YAML or filled in a form; `InputError` naming `name` and the key otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
-        raise InputError(f"{path.name}: expected a 'columns:' section mapping fields to the "
+        raise InputError(f"{name}: expected a 'columns:' section mapping fields to the "
                          "export's column headers")
     problems = []
     unknown = [k for k in data if k not in ("columns", "frequency", "name", "notes")]
     for key in unknown:
-        problems.append(Problem(path.name, f"unknown key {key!r}; expected columns, frequency, "
+        problems.append(Problem(name, f"unknown key {key!r}; expected columns, frequency, "
                                 "name or notes"))
     columns: dict[str, str] = {}
     for field, header in data["columns"].items():
         if field not in FIELDS:
-            problems.append(Problem(path.name, f"unknown field {field!r} under columns; expected "
+            problems.append(Problem(name, f"unknown field {field!r} under columns; expected "
                                     f"one of {', '.join(FIELDS)}"))
         elif header is None or not str(header).strip():
-            problems.append(Problem(path.name, f"columns.{field}: no column header given"))
+            problems.append(Problem(name, f"columns.{field}: no column header given"))
         else:
             columns[field] = str(header).strip()
     for field in REQUIRED:
         if field not in data["columns"]:
-            problems.append(Problem(path.name, f"columns.{field} is required"))
+            problems.append(Problem(name, f"columns.{field} is required"))
     frequency = data.get("frequency")
     if frequency is not None and str(frequency) not in FREQUENCIES:
-        problems.append(Problem(path.name, f"frequency {frequency!r}: expected one of "
+        problems.append(Problem(name, f"frequency {frequency!r}: expected one of "
                                 f"{', '.join(FREQUENCIES)}"))
     if "period_start" not in columns and frequency is None:
-        problems.append(Problem(path.name, "give columns.period_start or a frequency (weekly, "
+        problems.append(Problem(name, "give columns.period_start or a frequency (weekly, "
                                 "fortnightly, four_weekly, monthly)"))
     if problems:
-        raise InputError(f"{path.name}: the column mapping has {len(problems)} problem(s)",
+        raise InputError(f"{name}: the column mapping has {len(problems)} problem(s)",
                          problems)
-    return Mapping(file=path.name, columns=columns,
+    return Mapping(file=name, columns=columns,
                    frequency=None if frequency is None else str(frequency))
 
 

@@ -33,7 +33,7 @@ SIX = ("mean_hourly_gap_pct", "median_hourly_gap_pct", "mean_bonus_gap_pct",
 
 
 @pytest.fixture(scope="module")
-def folder(app, tmp_path_factory) -> Path:  # noqa: ANN001
+def folder(app, tmp_path_factory) -> Path:  # noqa: ANN001, F811
     """Kent's synthetic pay lines (400 people), and a copy where the shift allowance has a
     code the police defaults do not hold and one person has an odd one-off line."""
     out = tmp_path_factory.mktemp("paylines") / "kent"

@@ -25,19 +25,29 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as FormFile
 
 from parity import disclosure
 from parity.accounts import service as accounts
 from parity.errors import InputError, Problem
 from parity.paygap import service
-from parity.paygap.codes import (CLASSES, CodeTable, class_of, codes_from_text, codes_text,
-                                 police_codes, read_codes, with_classes)
+from parity.paygap.codes import (
+    CLASSES,
+    CodeTable,
+    class_of,
+    codes_from_text,
+    codes_text,
+    police_codes,
+    read_codes,
+    with_classes,
+)
 from parity.paygap.collapse import POSTS
 from parity.paygap.fromlines import collapse_file, figures_of, read_totals, shown_lines
 from parity.paygap.paylines import FIELDS, FREQUENCIES, Mapping, mapping_from, read_mapping
@@ -93,8 +103,11 @@ def _text(form: FormData, key: str, limit: int = 300) -> str:
 
 
 def _file(form: FormData, key: str) -> UploadFile | None:
+    """The file chosen in `key`, or None (no file input, or nothing chosen)."""
     value = form.get(key)
-    return value if hasattr(value, "filename") and value.filename else None  # type: ignore[union-attr]
+    if isinstance(value, FormFile) and value.filename:
+        return cast(UploadFile, value)  # fastapi's UploadFile is starlette's, typed for views
+    return None
 
 
 def _mapping(form: FormData, stack: ExitStack) -> Mapping:

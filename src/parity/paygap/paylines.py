@@ -70,7 +70,8 @@ class Mapping:
 @dataclass
 class PayLines:
     """Checked pay lines as arrays. Text fields are dictionary-encoded: ``*_index`` (int32,
-    one per line) into ``*_labels``. Money in pence (int64), dates as days since 1970
+    one per line) into ``*_labels``; ``description``, ``worker_type`` and ``grade`` are
+    dictionary arrays. Money in pence (int64), dates as days since 1970
     (int32), ``weekly_hours`` NaN where blank."""
 
     file: str
@@ -271,22 +272,38 @@ def _text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _encoded(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(indices, labels) for a text column, labels trimmed; one dictionary for all chunks."""
-    if isinstance(values, pa.ChunkedArray) and values.num_chunks and \
-            pa.types.is_dictionary(values.type):
+    """(indices, labels) for a text column, labels trimmed and blanks as ""; one dictionary
+    for all chunks. Text is encoded once over the whole column (a hash of each cell), then
+    only the labels — a few, or one per person — are trimmed."""
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    if values.null_count or not (pa.types.is_dictionary(values.type)
+                                 or pa.types.is_string(values.type)
+                                 or pa.types.is_large_string(values.type)):
+        values = pc.fill_null(pc.cast(values, pa.string()), "")
+    if not pa.types.is_dictionary(values.type):  # one array, one hash table
+        values = pa.chunked_array([pc.dictionary_encode(values.combine_chunks())])
+    elif values.num_chunks > 1:
         values = values.unify_dictionaries()
-        labels = values.chunk(0).dictionary
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False)
-                                  for c in values.chunks]) if values.num_chunks else \
-            np.empty(0, np.int32)
-        trimmed = pc.utf8_trim_whitespace(labels)
-        if not pc.all(pc.equal(trimmed, labels)).as_py():
-            encoded = pc.dictionary_encode(trimmed)
-            indices = encoded.indices.to_numpy()[indices]
-            labels = encoded.dictionary
-        return indices.astype(np.int32, copy=False), labels
-    encoded = pc.dictionary_encode(_text(values))
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32), encoded.dictionary
+    if not values.num_chunks:
+        return np.empty(0, np.int32), pa.array([], pa.string())
+    labels = values.chunk(0).dictionary
+    if not (pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)):
+        labels = pc.cast(labels, pa.string())
+    indices = pa.chunked_array([c.indices for c in values.chunks]).combine_chunks() \
+        .to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    trimmed = pc.utf8_trim_whitespace(labels)
+    if not pc.all(pc.equal(trimmed, labels)).as_py():
+        encoded = pc.dictionary_encode(trimmed)
+        indices = encoded.indices.to_numpy().astype(np.int32)[indices]
+        labels = encoded.dictionary
+    return indices, labels
+
+
+def _dictionary(values: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A text column as one dictionary array (its labels trimmed)."""
+    indices, labels = _encoded(values)
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), labels)
 
 
 def _number(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarray:  # noqa: ANN001
@@ -309,6 +326,16 @@ def _number(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarra
 
 def _date(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarray:  # noqa: ANN001
     values = _combined(values)
+    if pa.types.is_timestamp(values.type) and values.type.unit == "s" and values.type.tz is None:
+        # as the CSV reader gives them: seconds since 1970, so days are a division away
+        seconds = pc.fill_null(values.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+        days = np.floor_divide(seconds, 86400).astype(np.int32)
+        missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False)) \
+            if values.null_count else np.empty(0, np.int64)
+        days[missing] = np.iinfo(np.int32).min
+        if not blank_ok:
+            out.rows(missing, column, "blank; expected a date")
+        return days
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         days = pc.cast(pc.cast(values, pa.timestamp("s")), pa.date32())
         result = pc.cast(days, pa.int32()).to_numpy(zero_copy_only=False)
@@ -371,7 +398,8 @@ def _check(table: pa.Table, wanted: dict[str, str], mapping: Mapping, *, file: s
         raise InputError(f"{file}: the pay lines have {len(out.items)} problem(s); nothing was "
                          "computed", out.items)
     pence = np.rint(amount * 100.0).astype(np.int64)
-    extra = {f: _text(col[f]) for f in ("description", "worker_type", "grade") if f in col}
+    extra = {f: _dictionary(col[f]) for f in ("description", "worker_type", "grade")
+             if f in col}
     return PayLines(
         file=file, person_index=indexed["person"][0], person_labels=indexed["person"][1],
         post_index=indexed["post"][0], post_labels=indexed["post"][1],

@@ -188,8 +188,8 @@ def collapse(lines: PayLines, codes: CodeTable, *, snapshot: date, posts: str = 
 
     problems: list[Problem] = []
     # Sex: one per person.
-    first_line = _first_of(lines.person_index, n_people)
-    person_sex = lines.sex_index[first_line]
+    person_sex = np.zeros(n_people, dtype=lines.sex_index.dtype)
+    person_sex[lines.person_index] = lines.sex_index  # one of each person's lines, any one
     mixed_sex = np.unique(lines.person_index[lines.sex_index != person_sex[lines.person_index]])
     for p in mixed_sex[:MAX_LISTED]:
         problems.append(Problem(lines.file, f"person {lines.person_labels[int(p)].as_py()!r} is "

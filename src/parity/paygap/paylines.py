@@ -281,9 +281,10 @@ def _encoded(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
                                  or pa.types.is_string(values.type)
                                  or pa.types.is_large_string(values.type)):
         values = pc.fill_null(pc.cast(values, pa.string()), "")
-    if not pa.types.is_dictionary(values.type):  # one array, one hash table
-        values = pa.chunked_array([pc.dictionary_encode(values.combine_chunks())])
-    elif values.num_chunks > 1:
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)  # one hash table over the chunks, not a copy
+    if values.num_chunks > 1 and not all(c.dictionary.equals(values.chunk(0).dictionary)
+                                         for c in values.chunks[1:]):
         values = values.unify_dictionaries()
     if not values.num_chunks:
         return np.empty(0, np.int32), pa.array([], pa.string())

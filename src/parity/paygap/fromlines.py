@@ -74,13 +74,14 @@ def collapse_file(path: Path | str, *, columns: Path | str | Mapping,
                   codes: Path | str | CodeTable, snapshot: date | None = None,
                   posts: str = "combined", unknown: str = "stop",
                   totals: Path | str | dict[str, float] | None = None,
-                  detail: bool = False) -> tuple[Collapsed, bool]:
+                  detail: bool = False, groups: bool = True) -> tuple[Collapsed, bool]:
     """Read pay lines through the mapping (a file, or a checked `Mapping`) and collapse them;
-    (collapsed, inferred)."""
+    (collapsed, inferred). Without `groups` the worker type and grade columns are not read
+    (the six figures do not use them; figures by group, the adjusted gap and the audit do)."""
     mapping = columns if isinstance(columns, Mapping) else read_mapping(columns)
     table = codes if isinstance(codes, CodeTable) else load_codes(codes)
     their_totals = totals if totals is None or isinstance(totals, dict) else read_totals(totals)
-    lines = read_lines(path, mapping)
+    lines = read_lines(path, mapping, skip=() if groups else ("worker_type", "grade"))
     inferred = snapshot is None
     when = snapshot or infer_lines_snapshot(lines)
     return collapse(lines, table, snapshot=when, posts=posts, unknown=unknown,
@@ -95,7 +96,8 @@ def figures_from_lines(path: Path | str, *, columns: Path | str | Mapping,
     """The statutory figures from pay lines (see the module docstring)."""
     collapsed, inferred = collapse_file(path, columns=columns, codes=codes, snapshot=snapshot,
                                         posts=posts, unknown=unknown, totals=totals,
-                                        detail=audit is not None)
+                                        detail=audit is not None,
+                                        groups=bool(by or adjusted or audit is not None))
     return figures_of(collapsed, inferred=inferred, by=by, adjusted=adjusted,
                       bootstrap=bootstrap, progress=progress, audit=audit)
 

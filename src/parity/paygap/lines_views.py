@@ -179,7 +179,8 @@ def compute(form: FormData) -> Outcome:
                                             suffixes=LINES_SUFFIXES))
         collapsed, inferred = collapse_file(path, columns=mapping, codes=codes,
                                             snapshot=snapshot, posts=posts,
-                                            unknown="as-excluded", totals=totals)
+                                            unknown="as-excluded", totals=totals,
+                                            groups=False)
     outcome = Outcome(mapping=mapping, codes=codes, posts=posts,
                       snapshot=snapshot.isoformat() if snapshot else "")
     if collapsed.unknown_codes:

@@ -147,8 +147,11 @@ def mapping_from(data: object, name: str) -> Mapping:
                    frequency=None if frequency is None else str(frequency))
 
 
-def read_lines(path: Path | str, mapping: Mapping) -> PayLines:
-    """Read and check pay lines; `InputError` listing every problem (file, row, column)."""
+def read_lines(path: Path | str, mapping: Mapping, *, skip: tuple[str, ...] = ()) -> PayLines:
+    """Read and check pay lines; `InputError` listing every problem (file, row, column).
+
+    `skip`: optional fields (``worker_type``, ``grade``) the caller does not need — their
+    columns must still be in the file, but are not converted or checked."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists()
@@ -157,14 +160,14 @@ def read_lines(path: Path | str, mapping: Mapping) -> PayLines:
     if suffix not in SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "
                          "CSV, XLSX or Parquet pay lines")
-    wanted = mapping.columns
+    wanted = {f: h for f, h in mapping.columns.items() if f not in skip or f in REQUIRED}
     sheet, row_base = None, 2
     if suffix in (".csv", ".txt"):
-        table = _read_csv(path, mapping)
+        table = _read_csv(path, mapping, wanted)
     elif suffix in (".parquet", ".pq"):
-        table, row_base = _read_parquet(path, mapping), 1
+        table, row_base = _read_parquet(path, mapping, wanted), 1
     else:
-        table, sheet, row_base = _read_sheet(path, mapping)
+        table, sheet, row_base = _read_sheet(path, mapping, wanted)
     return _check(table, wanted, mapping, file=path.name, sheet=sheet, row_base=row_base)
 
 
@@ -177,7 +180,7 @@ def _missing_columns(found: list[str], mapping: Mapping, file: str) -> None:
                                   f"{', '.join(found)}", row=1) for m in missing])
 
 
-def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
+def _read_csv(path: Path, mapping: Mapping, wanted: dict[str, str]) -> pa.Table:
     import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
 
@@ -197,7 +200,7 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
             typed[name] = pa.dictionary(pa.int32(), pa.string())
         else:
             typed[name] = pa.string()
-    include = list(dict.fromkeys(mapping.columns.values()))
+    include = list(dict.fromkeys(wanted.values()))
     fast = pcsv.ConvertOptions(column_types=typed, include_columns=include,
                                strings_can_be_null=False, null_values=[""],
                                timestamp_parsers=[pcsv.ISO8601, "%d/%m/%Y"])
@@ -206,19 +209,20 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
     return read_csv_options(path, header, (fast, slow), block_size=16 << 20)
 
 
-def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:
+def _read_parquet(path: Path, mapping: Mapping, wanted: dict[str, str]) -> pa.Table:
     import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
     try:
         names = pq.read_schema(path).names
         _missing_columns(names, mapping, path.name)
-        return pq.read_table(path, columns=list(dict.fromkeys(mapping.columns.values())))
+        return pq.read_table(path, columns=list(dict.fromkeys(wanted.values())))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path.name}: not a readable Parquet file",
                          [Problem(path.name, f"the reader said: {exc}")]) from exc
 
 
-def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int]:
+def _read_sheet(path: Path, mapping: Mapping,
+                wanted: dict[str, str]) -> tuple[pa.Table, str | None, int]:
     """The first sheet with the mapped person column in a header in its first ten rows."""
 
     person = mapping.columns["person"]
@@ -232,7 +236,7 @@ def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int
             while body and not any(cell_text(c) for c in body[-1]):
                 body = body[:-1]
             columns = {}
-            for header in dict.fromkeys(mapping.columns.values()):
+            for header in dict.fromkeys(wanted.values()):
                 i = names.index(header)
                 columns[header] = pa.array([_cell(r[i]) if i < len(r) else "" for r in body],
                                            pa.string())

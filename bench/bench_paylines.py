@@ -6,7 +6,8 @@ against a fair vectorised pandas implementation of the same collapse and figures
 (`read_csv` with the C engine and column types given, a merge with the code table, group-bys
 per post and per person, then the same figures as `bench_paygap.py`'s pandas peer). The two
 run alternately, `--rounds` times each; medians and best times, peak memory (VmHWM of each
-process) and the ratio are printed, and the figures compared. Floors (issue 17): Parity under
+process), CPU time (user + system, all threads) and the ratios are printed, with the load
+average before and after, and the figures compared. Floors (issue 17): Parity under
 6 s and 2 GB, and at least 2x faster than pandas.
 
     .venv/bin/python bench/bench_paylines.py [--people 250000] [--rounds 3] [--folder DIR]
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -103,11 +105,19 @@ def child(peer: str, folder: Path) -> None:
     sys.stderr.write(f"\nVMHWM {vmhwm_mb():.0f}\n")
 
 
-def run(peer: str, folder: Path) -> tuple[float, float, dict]:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run(peer: str, folder: Path) -> tuple[float, float, dict, float]:
+    """(wall seconds, peak MB, figures, CPU seconds: user + system, every thread) of one
+    whole run in a new process."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run([sys.executable, __file__, "--child", peer, "--folder", str(folder)],
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    used = _children_cpu() - cpu
     if proc.returncode:
         raise SystemExit(f"{peer} failed:\n{proc.stderr[-3000:]}")
     peak = float(proc.stderr.strip().splitlines()[-1].split()[1])
@@ -115,7 +125,7 @@ def run(peer: str, folder: Path) -> tuple[float, float, dict]:
     figures = {k: doc[k] for k in KEYS}
     figures["quarters"] = [[q["male_pct"], q["female_pct"]] for q in doc["quarters"]] \
         if peer == "parity" else doc["quarters"]
-    return wall, peak, figures
+    return wall, peak, figures, used
 
 
 def main() -> int:
@@ -156,13 +166,19 @@ def main() -> int:
     print("parity vs pandas: " + ("agree on all six figures and the quarters" if not diffs
                                   else "DISAGREE on " + ", ".join(diffs)))
     ok &= not diffs
-    print(f"\n{'peer':<8} {'median s':>9} {'best s':>8} {'peak MB':>8}   (whole process)")
-    median = {}
+    print(f"\n{'peer':<8} {'median s':>9} {'best s':>8} {'CPU s':>7} {'peak MB':>8}   "
+          "(whole process; CPU: median user + system of all its threads)")
+    median, cpu = {}, {}
     for peer, runs in results.items():
         walls = [r[0] for r in runs]
         median[peer] = statistics.median(walls)
-        print(f"{peer:<8} {median[peer]:>9.2f} {min(walls):>8.2f} "
+        cpu[peer] = statistics.median(r[3] for r in runs)
+        print(f"{peer:<8} {median[peer]:>9.2f} {min(walls):>8.2f} {cpu[peer]:>7.2f} "
               f"{max(r[1] for r in runs):>8.0f}")
+    print(f"CPU time ratio pandas/parity: {cpu['pandas'] / cpu['parity']:.2f}x (the fairer "
+          "comparison on a loaded machine; the floors below are on wall time)")
+    print(f"load after: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
+          f"{os.getloadavg()[2]:.1f}")
     print("\nfigures: " + ", ".join(f"{k} {a[k]:.3f}" for k in KEYS))
     ratio = median["pandas"] / median["parity"]
     peak = max(r[1] for r in results["parity"])

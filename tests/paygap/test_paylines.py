@@ -273,3 +273,23 @@ def test_the_example_mappings_are_valid():
     assert len(found) == 2
     for path in found:
         assert read_mapping(path).columns["person"]
+
+
+def test_worker_type_is_read_only_when_the_figures_use_it(tmp_path):
+    rows = [line(f"P{i}", "BASIC", 1000 + 10 * i, sex="FM"[i % 2],
+                 group="officer" if i % 3 else "staff") for i in range(40)]
+    lines, columns = write(tmp_path, rows)
+    plain = fromlines.figures_from_lines(lines, columns=columns, codes="police")
+    grouped = fromlines.figures_from_lines(lines, columns=columns, codes="police",
+                                           by="worker_type")
+    for key in ("mean_hourly_gap_pct", "median_hourly_gap_pct", "quarters", "counts"):
+        assert plain[key] == grouped[key], key
+    assert {g["worker_type"] for g in grouped["groups"]} == {"officer", "staff"}
+    skipped, _ = fromlines.collapse_file(lines, columns=columns, codes="police", groups=False)
+    assert skipped.payroll.worker_type is None
+    # A mapped column missing from the file is still an error, read or not.
+    gone = tmp_path / "no-group.csv"
+    gone.write_text("\n".join(",".join(r.split(",")[:-1]) for r in
+                              lines.read_text().splitlines()) + "\n")
+    with pytest.raises(InputError, match="not in the file"):
+        fromlines.collapse_file(gone, columns=columns, codes="police", groups=False)

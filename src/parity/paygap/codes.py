@@ -9,7 +9,10 @@ Offers:
 - `police_codes()` — the documented defaults for police pay elements
   (``police_codes.csv``, decision 0305), used by ``--codes police``;
 - `CodeTable` — codes to classes, and `CodeTable.unknown` for the codes of an extract it does
-  not hold.
+  not hold;
+- `codes_text(table)` / `codes_from_text(text, name)` — a table as CSV text and back (the
+  private web page carries the table in its form), and `with_classes(table, added)` — a copy
+  with more codes classified.
 
 The regulations are Schedule 1 to the Equality Act 2010 (Specific Duties and Public
 Authorities) Regulations 2017 (SI 2017/353); "para" below is a paragraph of that Schedule.
@@ -108,20 +111,24 @@ def read_codes(path: Path | str) -> CodeTable:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such pay code table")
-    rows = _rows(path)
+    return codes_from_rows(_rows(path), path.name)
+
+
+def codes_from_rows(rows: list[list[str]], name: str) -> CodeTable:
+    """A checked pay code table from its rows (the header first), named `name` in messages."""
     if not rows:
-        raise InputError(f"{path.name}: the pay code table is empty",
-                         [Problem(path.name, "expected a header: code, description, class", row=1)])
+        raise InputError(f"{name}: the pay code table is empty",
+                         [Problem(name, "expected a header: code, description, class", row=1)])
     keys = [column_key(h) for h in rows[0]]
     missing = [k for k in ("code", "class") if k not in keys]
     if missing:
-        raise InputError(f"{path.name}: the pay code table has no {' or '.join(missing)} column",
-                         [Problem(path.name, f"expected columns code, description, class; "
+        raise InputError(f"{name}: the pay code table has no {' or '.join(missing)} column",
+                         [Problem(name, f"expected columns code, description, class; "
                                   f"found {', '.join(rows[0])}", row=1)])
     at: dict[str, int] = {k: keys.index(k) for k in ("code", "class", "description",
                                                      "bonus_period_days") if k in keys}
     problems: list[Problem] = []
-    table = CodeTable(file=path.name, classes={})
+    table = CodeTable(file=name, classes={})
     first_row: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         def cell(key: str, row: list[str] = row) -> str:
@@ -132,16 +139,16 @@ def read_codes(path: Path | str) -> CodeTable:
             continue
         code = cell("code")
         if not code:
-            problems.append(Problem(path.name, "blank pay code", row=number, column="code"))
+            problems.append(Problem(name, "blank pay code", row=number, column="code"))
             continue
         if code in first_row:
-            problems.append(Problem(path.name, f"pay code {code!r} repeated (first in row "
+            problems.append(Problem(name, f"pay code {code!r} repeated (first in row "
                                     f"{first_row[code]})", row=number, column="code"))
             continue
         first_row[code] = number
         klass = class_of(cell("class"))
         if klass is None:
-            problems.append(Problem(path.name, f"class {cell('class')!r} for {code!r}: expected "
+            problems.append(Problem(name, f"class {cell('class')!r} for {code!r}: expected "
                                     f"one of {', '.join(CLASSES)}", row=number, column="class"))
             continue
         table.classes[code] = klass
@@ -153,21 +160,52 @@ def read_codes(path: Path | str) -> CodeTable:
             except ValueError:
                 value = float("nan")
             if not 1 <= value <= MAX_BONUS_PERIOD_DAYS:
-                problems.append(Problem(path.name, f"bonus_period_days {days!r}: expected a "
+                problems.append(Problem(name, f"bonus_period_days {days!r}: expected a "
                                         f"number of days from 1 to {MAX_BONUS_PERIOD_DAYS}",
                                         row=number, column="bonus_period_days"))
             elif klass != BONUS:
-                problems.append(Problem(path.name, f"bonus_period_days given for {code!r}, "
+                problems.append(Problem(name, f"bonus_period_days given for {code!r}, "
                                         f"which is {CLASSES[klass]}, not bonus", row=number,
                                         column="bonus_period_days"))
             else:
                 table.bonus_period_days[code] = value
     if problems:
-        raise InputError(f"{path.name}: the pay code table has {len(problems)} problem(s); "
+        raise InputError(f"{name}: the pay code table has {len(problems)} problem(s); "
                          "nothing was computed", problems)
     if not table.classes:
-        raise InputError(f"{path.name}: the pay code table holds no codes")
+        raise InputError(f"{name}: the pay code table holds no codes")
     return table
+
+
+def codes_text(table: CodeTable) -> str:
+    """The table as a code table CSV (``code``, ``description``, ``class``,
+    ``bonus_period_days``), which `codes_from_text` reads back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "description", "class", "bonus_period_days"])
+    for code, klass in table.classes.items():
+        days = table.bonus_period_days.get(code)
+        writer.writerow([code, table.descriptions.get(code, ""), CLASSES[klass],
+                         "" if days is None else f"{days:g}"])
+    return out.getvalue()
+
+
+def codes_from_text(text: str, name: str) -> CodeTable:
+    """A code table from CSV text (as `codes_text` writes it); checked like a file."""
+    return codes_from_rows(list(csv.reader(io.StringIO(text, newline=""))), name)
+
+
+def with_classes(table: CodeTable, added: dict[str, int],
+                 descriptions: dict[str, str] | None = None) -> CodeTable:
+    """A copy of `table` with the codes of `added` classified (a code it holds is
+    reclassified); `table` itself is left as it was."""
+    out = CodeTable(file=table.file, classes={**table.classes, **added},
+                    descriptions=dict(table.descriptions),
+                    bonus_period_days={c: d for c, d in table.bonus_period_days.items()
+                                       if added.get(c, BONUS) == BONUS})
+    for code in added:
+        out.descriptions.setdefault(code, (descriptions or {}).get(code, ""))
+    return out
 
 
 @cache

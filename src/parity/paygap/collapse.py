@@ -188,8 +188,8 @@ def collapse(lines: PayLines, codes: CodeTable, *, snapshot: date, posts: str = 
 
     problems: list[Problem] = []
     # Sex: one per person.
-    first_line = _first_of(lines.person_index, n_people)
-    person_sex = lines.sex_index[first_line]
+    person_sex = np.zeros(n_people, dtype=lines.sex_index.dtype)
+    person_sex[lines.person_index] = lines.sex_index  # one of each person's lines, any one
     mixed_sex = np.unique(lines.person_index[lines.sex_index != person_sex[lines.person_index]])
     for p in mixed_sex[:MAX_LISTED]:
         problems.append(Problem(lines.file, f"person {lines.person_labels[int(p)].as_py()!r} is "
@@ -307,7 +307,7 @@ def collapse(lines: PayLines, codes: CodeTable, *, snapshot: date, posts: str = 
     for name in ("worker_type", "grade"):
         values = getattr(lines, name)
         if values is not None:
-            columns[name] = values.take(pa.array(line_of_main))
+            columns[name] = values.take(pa.array(line_of_main)).cast(pa.string())
     if lines.start_date is not None:
         start = np.full(n_people, np.iinfo(np.int32).max, dtype=np.int64)
         known = lines.start_date != NO_DATE
@@ -398,8 +398,10 @@ def reconcile(lines: PayLines, codes: CodeTable, cls_of_code: np.ndarray, releva
     n = len(lines.code_labels)
     people_n = len(lines.person_labels)
     cells = lines.code_index.astype(np.int64) * people_n + lines.person_index
-    if n * people_n <= 50_000_000:  # a code x person grid: a count, not a sort
-        people = (np.bincount(cells, minlength=n * people_n).reshape(n, people_n) > 0).sum(1)
+    if n * people_n <= 200_000_000:  # a code x person grid of flags: no sort
+        grid = np.zeros(n * people_n, dtype=bool)
+        grid[cells] = True
+        people = grid.reshape(n, people_n).sum(1)
     else:
         people = np.bincount(np.unique(cells) // people_n, minlength=n)
     count = np.bincount(lines.code_index, minlength=n)

@@ -20,11 +20,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from parity import disclosure
 from parity.errors import InputError, Problem
 from parity.paygap import metrics, service
 from parity.paygap.codes import CodeTable, load_codes
 from parity.paygap.collapse import Collapsed, _date, collapse
-from parity.paygap.paylines import PayLines, read_lines, read_mapping
+from parity.paygap.paylines import Mapping, PayLines, read_lines, read_mapping
 from parity.paygap.service import write_table
 from parity.paygap.validation import column_key
 from parity.tabular import decode_text
@@ -69,30 +70,42 @@ def read_totals(path: Path | str) -> dict[str, float]:
     return totals
 
 
-def collapse_file(path: Path | str, *, columns: Path | str, codes: Path | str | CodeTable,
-                  snapshot: date | None = None, posts: str = "combined",
-                  unknown: str = "stop", totals: Path | str | None = None,
-                  detail: bool = False) -> tuple[Collapsed, bool]:
-    """Read pay lines through the mapping file and collapse them; (collapsed, inferred)."""
-    mapping = read_mapping(columns)
+def collapse_file(path: Path | str, *, columns: Path | str | Mapping,
+                  codes: Path | str | CodeTable, snapshot: date | None = None,
+                  posts: str = "combined", unknown: str = "stop",
+                  totals: Path | str | dict[str, float] | None = None,
+                  detail: bool = False, groups: bool = True) -> tuple[Collapsed, bool]:
+    """Read pay lines through the mapping (a file, or a checked `Mapping`) and collapse them;
+    (collapsed, inferred). Without `groups` the worker type and grade columns are not read
+    (the six figures do not use them; figures by group, the adjusted gap and the audit do)."""
+    mapping = columns if isinstance(columns, Mapping) else read_mapping(columns)
     table = codes if isinstance(codes, CodeTable) else load_codes(codes)
-    their_totals = read_totals(totals) if totals is not None else None
-    lines = read_lines(path, mapping)
+    their_totals = totals if totals is None or isinstance(totals, dict) else read_totals(totals)
+    lines = read_lines(path, mapping, skip=() if groups else ("worker_type", "grade"))
     inferred = snapshot is None
     when = snapshot or infer_lines_snapshot(lines)
     return collapse(lines, table, snapshot=when, posts=posts, unknown=unknown,
                     totals=their_totals, detail=detail), inferred
 
 
-def figures_from_lines(path: Path | str, *, columns: Path | str, codes: Path | str | CodeTable,
-                       snapshot: date | None = None, posts: str = "combined",
+def figures_from_lines(path: Path | str, *, columns: Path | str | Mapping,
+                       codes: Path | str | CodeTable, snapshot: date | None = None, posts: str = "combined",
                        unknown: str = "stop", totals: Path | str | None = None,
                        by: str | None = None, adjusted: bool = False, bootstrap: int = 200,
                        progress=None, audit: Path | str | None = None) -> dict:  # noqa: ANN001
     """The statutory figures from pay lines (see the module docstring)."""
     collapsed, inferred = collapse_file(path, columns=columns, codes=codes, snapshot=snapshot,
                                         posts=posts, unknown=unknown, totals=totals,
-                                        detail=audit is not None)
+                                        detail=audit is not None,
+                                        groups=bool(by or adjusted or audit is not None))
+    return figures_of(collapsed, inferred=inferred, by=by, adjusted=adjusted,
+                      bootstrap=bootstrap, progress=progress, audit=audit)
+
+
+def figures_of(collapsed: Collapsed, *, inferred: bool = False, by: str | None = None,
+               adjusted: bool = False, bootstrap: int = 200, progress=None,  # noqa: ANN001
+               audit: Path | str | None = None) -> dict:
+    """The figures of an extract already collapsed (`collapse_file`), with ``pay_lines``."""
     when = date.fromisoformat(collapsed.snapshot)
     result = service.compute_figures(collapsed.payroll, snapshot=when, by=by,
                                      adjusted=adjusted, bootstrap=bootstrap, progress=progress)
@@ -110,6 +123,22 @@ def summary(collapsed: Collapsed) -> dict:
             "posts": collapsed.posts, "employees": len(collapsed.payroll),
             "left_out": collapsed.left_out, "unknown_codes": collapsed.unknown_codes,
             "reconciliation": collapsed.reconciliation}
+
+
+def shown_lines(summary: dict, *, minimum: int = disclosure.MINIMUM) -> dict:
+    """`summary` (``pay_lines``) as it may be shown: in the reconciliation and the unknown
+    codes, a code's people and money withheld (None, ``suppressed`` set) where it rests on
+    fewer than `minimum` people (the under-10 rule of `parity.disclosure`)."""
+    money = ("total_gbp", "period_gbp", "bonus_12m_gbp", "payroll_period_gbp",
+             "difference_gbp")
+
+    def row(r: dict) -> dict:
+        if disclosure.publishable(r.get("people"), minimum=minimum):
+            return dict(r)
+        return {**r, "people": None, "suppressed": True, **{k: None for k in money if k in r}}
+
+    return {**summary, "reconciliation": [row(r) for r in summary.get("reconciliation", [])],
+            "unknown_codes": [row(u) for u in summary.get("unknown_codes", [])]}
 
 
 def audit_lines_table(collapsed: Collapsed) -> pa.Table:

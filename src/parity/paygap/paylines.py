@@ -23,7 +23,8 @@ frequency: monthly              # only without period_start: weekly, fortnightly
                                 # four_weekly or monthly
 ```
 
-Offers `read_mapping(path)`, `read_lines(path, mapping)` (a checked `PayLines`: every problem
+Offers `read_mapping(path)` (or `mapping_from(data, name)` for a mapping filled in a form),
+`read_lines(path, mapping)` (a checked `PayLines`: every problem
 named by file, row and column, exit 2, nothing computed) and `FIELDS`. Dates are
 ``YYYY-MM-DD`` or ``DD/MM/YYYY``; amounts are kept in whole pence (int64), so that sums are
 exact and reconcile with the payroll's own totals to the penny.
@@ -69,7 +70,8 @@ class Mapping:
 @dataclass
 class PayLines:
     """Checked pay lines as arrays. Text fields are dictionary-encoded: ``*_index`` (int32,
-    one per line) into ``*_labels``. Money in pence (int64), dates as days since 1970
+    one per line) into ``*_labels``; ``description``, ``worker_type`` and ``grade`` are
+    dictionary arrays. Money in pence (int64), dates as days since 1970
     (int32), ``weekly_hours`` NaN where blank."""
 
     file: str
@@ -105,42 +107,51 @@ def read_mapping(path: Path | str) -> Mapping:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{path.name}: not a readable YAML file",
                          [Problem(path.name, f"the reader said: {exc}")]) from exc
+    return mapping_from(data, path.name)
+
+
+def mapping_from(data: object, name: str) -> Mapping:
+    """A checked mapping from the mapping file's data (``columns``, ``frequency``), as read
+    from YAML or filled in a form; `InputError` naming `name` and the key otherwise."""
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
-        raise InputError(f"{path.name}: expected a 'columns:' section mapping fields to the "
+        raise InputError(f"{name}: expected a 'columns:' section mapping fields to the "
                          "export's column headers")
     problems = []
     unknown = [k for k in data if k not in ("columns", "frequency", "name", "notes")]
     for key in unknown:
-        problems.append(Problem(path.name, f"unknown key {key!r}; expected columns, frequency, "
+        problems.append(Problem(name, f"unknown key {key!r}; expected columns, frequency, "
                                 "name or notes"))
     columns: dict[str, str] = {}
     for field, header in data["columns"].items():
         if field not in FIELDS:
-            problems.append(Problem(path.name, f"unknown field {field!r} under columns; expected "
+            problems.append(Problem(name, f"unknown field {field!r} under columns; expected "
                                     f"one of {', '.join(FIELDS)}"))
         elif header is None or not str(header).strip():
-            problems.append(Problem(path.name, f"columns.{field}: no column header given"))
+            problems.append(Problem(name, f"columns.{field}: no column header given"))
         else:
             columns[field] = str(header).strip()
     for field in REQUIRED:
         if field not in data["columns"]:
-            problems.append(Problem(path.name, f"columns.{field} is required"))
+            problems.append(Problem(name, f"columns.{field} is required"))
     frequency = data.get("frequency")
     if frequency is not None and str(frequency) not in FREQUENCIES:
-        problems.append(Problem(path.name, f"frequency {frequency!r}: expected one of "
+        problems.append(Problem(name, f"frequency {frequency!r}: expected one of "
                                 f"{', '.join(FREQUENCIES)}"))
     if "period_start" not in columns and frequency is None:
-        problems.append(Problem(path.name, "give columns.period_start or a frequency (weekly, "
+        problems.append(Problem(name, "give columns.period_start or a frequency (weekly, "
                                 "fortnightly, four_weekly, monthly)"))
     if problems:
-        raise InputError(f"{path.name}: the column mapping has {len(problems)} problem(s)",
+        raise InputError(f"{name}: the column mapping has {len(problems)} problem(s)",
                          problems)
-    return Mapping(file=path.name, columns=columns,
+    return Mapping(file=name, columns=columns,
                    frequency=None if frequency is None else str(frequency))
 
 
-def read_lines(path: Path | str, mapping: Mapping) -> PayLines:
-    """Read and check pay lines; `InputError` listing every problem (file, row, column)."""
+def read_lines(path: Path | str, mapping: Mapping, *, skip: tuple[str, ...] = ()) -> PayLines:
+    """Read and check pay lines; `InputError` listing every problem (file, row, column).
+
+    `skip`: optional fields (``worker_type``, ``grade``) the caller does not need — their
+    columns must still be in the file, but are not converted or checked."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists()
@@ -149,14 +160,14 @@ def read_lines(path: Path | str, mapping: Mapping) -> PayLines:
     if suffix not in SUFFIXES:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected "
                          "CSV, XLSX or Parquet pay lines")
-    wanted = mapping.columns
+    wanted = {f: h for f, h in mapping.columns.items() if f not in skip or f in REQUIRED}
     sheet, row_base = None, 2
     if suffix in (".csv", ".txt"):
-        table = _read_csv(path, mapping)
+        table = _read_csv(path, mapping, wanted)
     elif suffix in (".parquet", ".pq"):
-        table, row_base = _read_parquet(path, mapping), 1
+        table, row_base = _read_parquet(path, mapping, wanted), 1
     else:
-        table, sheet, row_base = _read_sheet(path, mapping)
+        table, sheet, row_base = _read_sheet(path, mapping, wanted)
     return _check(table, wanted, mapping, file=path.name, sheet=sheet, row_base=row_base)
 
 
@@ -169,7 +180,7 @@ def _missing_columns(found: list[str], mapping: Mapping, file: str) -> None:
                                   f"{', '.join(found)}", row=1) for m in missing])
 
 
-def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
+def _read_csv(path: Path, mapping: Mapping, wanted: dict[str, str]) -> pa.Table:
     import pyarrow.csv as pcsv  # deferred: pyarrow costs ~0.3 s at start-up
 
 
@@ -189,7 +200,7 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
             typed[name] = pa.dictionary(pa.int32(), pa.string())
         else:
             typed[name] = pa.string()
-    include = list(dict.fromkeys(mapping.columns.values()))
+    include = list(dict.fromkeys(wanted.values()))
     fast = pcsv.ConvertOptions(column_types=typed, include_columns=include,
                                strings_can_be_null=False, null_values=[""],
                                timestamp_parsers=[pcsv.ISO8601, "%d/%m/%Y"])
@@ -198,19 +209,20 @@ def _read_csv(path: Path, mapping: Mapping) -> pa.Table:
     return read_csv_options(path, header, (fast, slow), block_size=16 << 20)
 
 
-def _read_parquet(path: Path, mapping: Mapping) -> pa.Table:
+def _read_parquet(path: Path, mapping: Mapping, wanted: dict[str, str]) -> pa.Table:
     import pyarrow.parquet as pq  # deferred: pyarrow costs ~0.3 s at start-up
 
     try:
         names = pq.read_schema(path).names
         _missing_columns(names, mapping, path.name)
-        return pq.read_table(path, columns=list(dict.fromkeys(mapping.columns.values())))
+        return pq.read_table(path, columns=list(dict.fromkeys(wanted.values())))
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{path.name}: not a readable Parquet file",
                          [Problem(path.name, f"the reader said: {exc}")]) from exc
 
 
-def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int]:
+def _read_sheet(path: Path, mapping: Mapping,
+                wanted: dict[str, str]) -> tuple[pa.Table, str | None, int]:
     """The first sheet with the mapped person column in a header in its first ten rows."""
 
     person = mapping.columns["person"]
@@ -224,7 +236,7 @@ def _read_sheet(path: Path, mapping: Mapping) -> tuple[pa.Table, str | None, int
             while body and not any(cell_text(c) for c in body[-1]):
                 body = body[:-1]
             columns = {}
-            for header in dict.fromkeys(mapping.columns.values()):
+            for header in dict.fromkeys(wanted.values()):
                 i = names.index(header)
                 columns[header] = pa.array([_cell(r[i]) if i < len(r) else "" for r in body],
                                            pa.string())
@@ -264,22 +276,39 @@ def _text(values: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def _encoded(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(indices, labels) for a text column, labels trimmed; one dictionary for all chunks."""
-    if isinstance(values, pa.ChunkedArray) and values.num_chunks and \
-            pa.types.is_dictionary(values.type):
+    """(indices, labels) for a text column, labels trimmed and blanks as ""; one dictionary
+    for all chunks. Text is encoded once over the whole column (a hash of each cell), then
+    only the labels — a few, or one per person — are trimmed."""
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    if values.null_count or not (pa.types.is_dictionary(values.type)
+                                 or pa.types.is_string(values.type)
+                                 or pa.types.is_large_string(values.type)):
+        values = pc.fill_null(pc.cast(values, pa.string()), "")
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)  # one hash table over the chunks, not a copy
+    if values.num_chunks > 1 and not all(c.dictionary.equals(values.chunk(0).dictionary)
+                                         for c in values.chunks[1:]):
         values = values.unify_dictionaries()
-        labels = values.chunk(0).dictionary
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False)
-                                  for c in values.chunks]) if values.num_chunks else \
-            np.empty(0, np.int32)
-        trimmed = pc.utf8_trim_whitespace(labels)
-        if not pc.all(pc.equal(trimmed, labels)).as_py():
-            encoded = pc.dictionary_encode(trimmed)
-            indices = encoded.indices.to_numpy()[indices]
-            labels = encoded.dictionary
-        return indices.astype(np.int32, copy=False), labels
-    encoded = pc.dictionary_encode(_text(values))
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32), encoded.dictionary
+    if not values.num_chunks:
+        return np.empty(0, np.int32), pa.array([], pa.string())
+    labels = values.chunk(0).dictionary
+    if not (pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)):
+        labels = pc.cast(labels, pa.string())
+    indices = pa.chunked_array([c.indices for c in values.chunks]).combine_chunks() \
+        .to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    trimmed = pc.utf8_trim_whitespace(labels)
+    if not pc.all(pc.equal(trimmed, labels)).as_py():
+        encoded = pc.dictionary_encode(trimmed)
+        indices = encoded.indices.to_numpy().astype(np.int32)[indices]
+        labels = encoded.dictionary
+    return indices, labels
+
+
+def _dictionary(values: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A text column as one dictionary array (its labels trimmed)."""
+    indices, labels = _encoded(values)
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), labels)
 
 
 def _number(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarray:  # noqa: ANN001
@@ -302,6 +331,16 @@ def _number(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarra
 
 def _date(values, column: str, out: _Problems, *, blank_ok: bool) -> np.ndarray:  # noqa: ANN001
     values = _combined(values)
+    if pa.types.is_timestamp(values.type) and values.type.unit == "s" and values.type.tz is None:
+        # as the CSV reader gives them: seconds since 1970, so days are a division away
+        seconds = pc.fill_null(values.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+        days = np.floor_divide(seconds, 86400).astype(np.int32)
+        missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False)) \
+            if values.null_count else np.empty(0, np.int64)
+        days[missing] = np.iinfo(np.int32).min
+        if not blank_ok:
+            out.rows(missing, column, "blank; expected a date")
+        return days
     if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
         days = pc.cast(pc.cast(values, pa.timestamp("s")), pa.date32())
         result = pc.cast(days, pa.int32()).to_numpy(zero_copy_only=False)
@@ -364,7 +403,8 @@ def _check(table: pa.Table, wanted: dict[str, str], mapping: Mapping, *, file: s
         raise InputError(f"{file}: the pay lines have {len(out.items)} problem(s); nothing was "
                          "computed", out.items)
     pence = np.rint(amount * 100.0).astype(np.int64)
-    extra = {f: _text(col[f]) for f in ("description", "worker_type", "grade") if f in col}
+    extra = {f: _dictionary(col[f]) for f in ("description", "worker_type", "grade")
+             if f in col}
     return PayLines(
         file=file, person_index=indexed["person"][0], person_labels=indexed["person"][1],
         post_index=indexed["post"][0], post_labels=indexed["post"][1],

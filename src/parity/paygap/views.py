@@ -7,6 +7,9 @@ pay gap figures out.
   fewer than 10 women or men withheld). A bad extract is a 400 page with the importer's reason
   and every problem (file, row, column), the same messages as the CLI.
 
+- ``GET`` and ``POST /private/forces/<id>/paylines``: the same figures from a payroll's pay
+  lines, with a column mapping and a pay code table (`parity.paygap.lines_views`).
+
 PRIVATE: nothing here appears on the public pages or in the public API.
 """
 
@@ -17,13 +20,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from markupsafe import Markup
 
 from parity import disclosure
 from parity.accounts import service as accounts
 from parity.errors import InputError
 from parity.paygap import service
-from parity.present.charts import Bar, bar_chart
+from parity.paygap.lines_views import quarters_chart as _quarters_chart
+from parity.paygap.lines_views import router as lines_router
 from parity.present.csrf import CsrfChecked
 from parity.present.deps import RequireUser, private_force
 from parity.present.responses import render_private
@@ -33,6 +36,7 @@ from parity.present.uploads import received
 router = APIRouter(prefix="/private", include_in_schema=False)
 templates = templates_for(Path(__file__).parent / "templates")
 PAYROLL_SUFFIXES = (".csv", ".xlsx", ".parquet")  # what parity.paygap.importer reads
+router.include_router(lines_router)  # the pay lines pages (parity.paygap.lines_views)
 
 
 @router.post("/forces/{force_id}/paygap", dependencies=[CsrfChecked])
@@ -51,19 +55,3 @@ def private_paygap(request: Request, force_id: str, user: RequireUser,
     data = service.shown(figures)
     return render_private(request, templates, "private_paygap.html", user, force=force, data=data,
                    minimum=disclosure.MINIMUM, chart=_quarters_chart(data))
-
-
-def _quarters_chart(data: dict) -> Markup | None:
-    """Women's share of each pay quarter (suppressed quarters: no data), against their share
-    of everyone in the quarters."""
-    quarters = [q for q in data["quarters"] if not q.get("suppressed")]
-    if not quarters:
-        return None
-    bars = [Bar(q["quarter"].replace("_", " ").capitalize(),
-                None if q.get("suppressed") or q["female_pct"] is None
-                else q["female_pct"] / 100) for q in data["quarters"]]
-    women = sum(q["female"] for q in quarters)
-    everyone = sum(q["employees"] for q in quarters)
-    overall = women / everyone if everyone and len(quarters) == len(data["quarters"]) else None
-    return bar_chart(bars, title="Share of women in each pay quarter, lowest pay first",
-                     reference=("all quarters", overall) if overall is not None else None)

@@ -76,6 +76,9 @@ def compute_cmd(
     unknown_codes: str = UNKNOWN_CODES, totals: Path = TOTALS,
 ) -> None:
     """The six statutory gender pay gap figures from a payroll extract or pay lines."""
+    from parity.tabular import arrow_without_pandas  # deferred: loads yaml; `--help` stays fast
+
+    arrow_without_pandas()  # before pyarrow is loaded: no DataFrame here
     from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
     from parity.paygap.lines_cli import compute_lines  # deferred: loads pyarrow
 

@@ -265,6 +265,9 @@ def themes_for(rules: Rules, *, title: str, description: str | None, text: str) 
 
 
 # forces -------------------------------------------------------------------------------------
+_ANY_SPACE = "\x01"  # no name holds it
+
+
 @lru_cache(maxsize=1)
 def _force_pattern() -> tuple[re.Pattern, dict[str, str]]:
     names: dict[str, str] = {}
@@ -278,8 +281,10 @@ def _force_pattern() -> tuple[re.Pattern, dict[str, str]]:
                 names[name.replace("&", "and")] = force.id
             elif " and " in name:
                 names[name.replace(" and ", " & ")] = force.id
-    ordered = sorted(names, key=len, reverse=True)
-    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    # one tree of the names' shared beginnings (see `_trie`), a space standing for any run
+    # of white space; where two names match at one place the longer is taken, as before
+    alternation = _trie({n.replace(" ", _ANY_SPACE) for n in names}).replace(
+        re.escape(_ANY_SPACE), r"\s+")
     pattern = re.compile(rf"\b(?P<name>{alternation})(?P<suffix>{_FORCE_SUFFIX})?\b")
     return pattern, {" ".join(n.split()): fid for n, fid in names.items()}
 

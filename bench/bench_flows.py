@@ -10,6 +10,7 @@
    in-process (marked so; target under 2 s).
 
 Run: .venv/bin/python bench/bench_flows.py [--runs 3] [--postgres ADMIN_URL]
+     [--force Gwent --from 2015]  (a smaller history, for a quick run)
 """
 
 from __future__ import annotations
@@ -76,9 +77,9 @@ def _importer(session, path: Path, force: str) -> Callable:  # noqa: ANN001
 
 
 def contest(label: str, url: str, peer_kind: str, peer_target: str, path: Path, session,  # noqa: ANN001
-            runs: int) -> None:
+            runs: int, force: str = "Metropolitan Police") -> None:
     Contest(f"import hr, {label}", [
-        Contender("parity import hr", [PARITY, "import", "hr", str(path), "--force", "met",
+        Contender("parity import hr", [PARITY, "import", "hr", str(path), "--force", force,
                                        "--json"], env={"PARITY_DATABASE_URL": url},
                   before=lambda: _reset(session)),
         Contender(f"{'executemany' if peer_kind == 'sqlite' else 'psycopg COPY'} of the CSV "
@@ -87,8 +88,8 @@ def contest(label: str, url: str, peer_kind: str, peer_target: str, path: Path, 
     ]).run(runs).print(floor=3.0)
 
 
-def _queries(session, label: str) -> None:  # noqa: ANN001
-    for force in ("Gwent", "Metropolitan Police"):
+def _queries(session, label: str, big: str = "Metropolitan Police") -> None:  # noqa: ANN001
+    for force in dict.fromkeys(("Gwent", big)):
         def both(force: str = force):  # noqa: ANN202
             service.flows(session, force_id=force, year=2023)
             return service.project(session, area=force, from_year=2023, years=20, runs=1000,
@@ -114,6 +115,9 @@ def _queries(session, label: str) -> None:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--force", default="Metropolitan Police", help="whose history to "
+                        "generate (a smaller force for a quick run, e.g. Gwent)")
+    parser.add_argument("--from", dest="from_year", type=int, default=2008)
     parser.add_argument("--postgres", help="also time on PostgreSQL: an admin URL such as "
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test (a scratch database "
                         "is created there and dropped)")
@@ -126,28 +130,30 @@ def main() -> None:
             ensure_loaded(s)
             s.commit()
             big = work / "met-spells.csv"
-            made = synth.generate(s, force="Metropolitan Police", from_year=2008, to_year=2023,
+            made = synth.generate(s, force=args.force, from_year=args.from_year, to_year=2023,
                                   seed=1, out=big,
                                   config=synth.SynthConfig(temporary_hours_share=0.2))
-            print(f"generated the Met's history 2008-2023 with spells of other hours: "
+            print(f"generated {args.force}'s history {args.from_year}-2023 with spells of "
+                  "other hours: "
                   f"{made.people:,} people, {made.events:,} events, "
                   f"{big.stat().st_size / 1e6:.1f} MB")
             contest(f"{made.events:,} events, SQLite", f"sqlite:///{work / 'bench.db'}",
-                    "sqlite", str(work / "peer.db"), big, s, args.runs)
+                    "sqlite", str(work / "peer.db"), big, s, args.runs, args.force)
             _reset(s)
             gwent = work / "gwent.csv"
             synth.generate(s, force="Gwent", from_year=2008, to_year=2023, seed=1, out=gwent)
             _importer(s, gwent, "Gwent")()
-            _importer(s, big, "met")()
-            _queries(s, " (in-process)")
+            _importer(s, big, args.force)()
+            _queries(s, " (in-process)", args.force)
         if args.postgres:
-            _postgres(args.postgres, big, work / "gwent.csv", args.runs)
+            _postgres(args.postgres, big, work / "gwent.csv", args.runs, args.force)
     finally:
         engine.dispose()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _postgres(admin_url: str, big: Path, gwent: Path, runs: int) -> None:
+def _postgres(admin_url: str, big: Path, gwent: Path, runs: int,
+              force: str = "Metropolitan Police") -> None:
     from _common import create_pg_database, drop_pg_database
 
     name, peer_name = f"parity_bench_flows_{os.getpid()}", f"parity_bench_flows_peer_{os.getpid()}"
@@ -159,9 +165,9 @@ def _postgres(admin_url: str, big: Path, gwent: Path, runs: int) -> None:
         with open_session(pg) as s:
             ensure_loaded(s)
             s.commit()
-            contest("the same file, PostgreSQL", url, "postgres", peer_url, big, s, runs)
+            contest("the same file, PostgreSQL", url, "postgres", peer_url, big, s, runs, force)
             _importer(s, gwent, "Gwent")()
-            _queries(s, " (PostgreSQL, in-process)")
+            _queries(s, " (PostgreSQL, in-process)", force)
         pg.dispose()
     finally:
         drop_pg_database(admin_url, name)

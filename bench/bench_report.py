@@ -1,67 +1,85 @@
-"""Benchmark a force's own report against the national report, as a user runs them.
+"""Benchmark: the report as a user builds it, a force's own and the national one (issue 13).
 
-Each run is the whole command in a new process (imports included) on a SQLite database
-holding the bundled data: `parity report build --force Kent` (HTML and the accompanying
-tables, then with the PDF) and the national report's HTML, which a force would otherwise
-have to build to get its pages. Medians of RUNS runs, alternated; ratios printed. The
-machine's load is printed first and last: timings on the shared two-core machine vary with it.
-Run: ``.venv/bin/python bench/bench_report.py [RUNS]`` (default 3).
+Each figure is the whole command in a new process, imports included (`_common.Contest`:
+alternated runs, medians, CPU time, peak memory, ratios), on a SQLite database holding the
+bundled data:
+
+1. one force's report, HTML and PDF: `parity report build --force Kent --pdf`, against
+   headless Chromium printing the same report's HTML (what a user might otherwise do with the
+   web page); floor under 3 s;
+2. the national report, HTML and PDF (about 195 pages): `parity report build --pdf`, against
+   Chromium printing the national HTML; floor under 15 s;
+3. the HTML and tables alone, the force's against the national, which a force's report no
+   longer builds.
+
+`bench_report_pdf.py` compares the PDF engines alone and what each PDF keeps.
+
+    .venv/bin/python bench/bench_report.py [--runs 3] [--force Kent] [--no-national]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-PARITY = str(Path(sys.executable).parent / "parity")
+from _common import PARITY, Contender, Contest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+YEAR = "2023"
 
 
-def run(args: list[str], url: str) -> float:
-    env = {**os.environ, "PARITY_DATABASE_URL": url}
-    started = time.perf_counter()
-    subprocess.run([PARITY, *args], env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
-
-
-def load() -> str:
-    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+def chromium(html: Path, pdf: Path) -> list[str]:
+    return [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            "--generate-pdf-document-outline", f"--print-to-pdf={pdf}", html.as_uri()]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--force", default="Kent")
+    parser.add_argument("--no-national", action="store_true", help="only the force's report")
+    args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="parity-bench-report-"))
-    url = f"sqlite:///{folder / 'parity.db'}"
-    print(f"load average (1, 5, 15 min) at start: {load()}")
-    run(["import", "bundled"], url)
-    commands = {
-        "force report (HTML, tables)": ["report", "build", "--year", "2023", "--force", "Kent",
-                                        "--out", str(folder / "kent")],
-        "force report (HTML, tables, PDF)": ["report", "build", "--year", "2023", "--force",
-                                             "Kent", "--out", str(folder / "kent"), "--pdf"],
-        "national report (HTML, tables)": ["report", "build", "--year", "2023", "--out",
-                                           str(folder / "national")],
-    }
-    times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(RUNS):
-        for name, args in commands.items():
-            times[name].append(run(args, url))
-    medians = {name: statistics.median(t) for name, t in times.items()}
-    for name, m in medians.items():
-        print(f"{name:34} median {m:6.1f} s  (runs: "
-              + ", ".join(f"{t:.1f}" for t in times[name]) + ")")
-    national = medians["national report (HTML, tables)"]
-    print(f"national HTML / force HTML: {national / medians['force report (HTML, tables)']:.1f}x")
-    print(f"national HTML / force HTML and PDF: "
-          f"{national / medians['force report (HTML, tables, PDF)']:.1f}x")
-    print(f"load average at end: {load()}")
-    shutil.rmtree(folder, ignore_errors=True)
+    env = {"PARITY_DATABASE_URL": f"sqlite:///{folder / 'parity.db'}"}
+    has_chromium = Path(CHROMIUM).exists()
+    try:
+        subprocess.run([PARITY, "import", "bundled"], env={**os.environ, **env}, check=True,
+                       capture_output=True)
+        force = ["report", "build", "--year", YEAR, "--force", args.force]
+        national = ["report", "build", "--year", YEAR]
+        # the HTML each peer prints: built once, before the runs
+        for name, argv in (("force", force), ("national", national)):
+            if name == "national" and args.no_national:
+                continue
+            subprocess.run([PARITY, *argv, "--out", str(folder / f"{name}-html")],
+                           env={**os.environ, **env}, check=True, capture_output=True)
+        for name, argv, floor in (("force", force, 3.0), ("national", national, 15.0)):
+            if name == "national" and args.no_national:
+                continue
+            (html,) = (folder / f"{name}-html").glob("*.html")
+            contenders = [Contender(f"parity {' '.join(argv[:2])} ({name}) --pdf",
+                                    [PARITY, *argv, "--pdf", "--out", str(folder / name)],
+                                    env=env)]
+            if has_chromium:
+                contenders.append(Contender("Chromium printing the same HTML",
+                                            chromium(html, folder / f"{name}-chromium.pdf")))
+            title = (f"{args.force}'s report" if name == "force" else "the national report")
+            Contest(f"{title}, HTML + accompanying tables + PDF", contenders) \
+                .run(args.runs).print(floor=floor)
+        if not args.no_national:
+            Contest("HTML and tables only: a force's report against the national one", [
+                Contender(f"{args.force}'s report (HTML, tables)",
+                          [PARITY, *force, "--out", str(folder / "f")], env=env),
+                Contender("the national report (HTML, tables)",
+                          [PARITY, *national, "--out", str(folder / "n")], env=env),
+            ]).run(args.runs).print()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

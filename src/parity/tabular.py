@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import gc
+import importlib.abc
 import io
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,6 +111,35 @@ def files_at(path: Path | str, *, suffixes: set[str], kind: str) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     return [path]
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import of pandas fails while this finder is first on `sys.meta_path`."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not used here")
+        return None
+
+
+def arrow_without_pandas() -> None:
+    """Tell pyarrow, before it is first used in this process, that pandas is not there.
+
+    Given almost any value (``pa.array([...])``, a compute function's argument), pyarrow first
+    asks whether it is a pandas object, and to ask it imports pandas: 0.3 to 0.4 s of a
+    command's start that reads a file with pyarrow and never sees a DataFrame. Arrow asks once
+    per process; here the answer is "not installed". Only for a command that hands arrow no
+    pandas object (`paygap compute` on a file); a later ``to_pandas`` still imports pandas."""
+    if "pandas" in sys.modules or "pyarrow" in sys.modules:
+        return  # too late to matter, or pandas in use
+    blocker = _NoPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        import pyarrow as pa  # deferred: pyarrow costs ~0.3 s; only the commands that read with it
+
+        pa.array([0])  # the first question about pandas: answered now, while it cannot import
+    finally:
+        sys.meta_path.remove(blocker)
 
 
 @contextmanager

@@ -203,8 +203,10 @@ def _latest_complete_year(session: Session) -> int | None:
 
 def _public_administration_values(session: Session, *, snapshot_year: int,
                                   column: str) -> list[float]:
-    rows = list(session.scalars(select(R).where(R.snapshot_year == snapshot_year,
-                                                R.public_administration.is_(True))))
+    # the columns needed, not whole returns: some thousands of employers a year
+    rows = list(session.execute(
+        select(R.id, R.employer_id, R.employer_name, R.date_submitted, getattr(R, column))
+        .where(R.snapshot_year == snapshot_year, R.public_administration.is_(True))))
     latest = _latest(rows, lambda r: r.employer_id if r.employer_id is not None
                      else r.employer_name.casefold())
     return [getattr(r, column) for r in latest.values() if getattr(r, column) is not None]

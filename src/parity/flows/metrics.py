@@ -73,13 +73,20 @@ def implied_stocks(
     next_year = np.append(fyear[1:], ymax + 1)
     y_end = np.where(same_next, next_year - 1, ymax)
     y_start = fyear
-    leaving = np.fromiter((event[i] == wv.LEAVING for i in order), dtype=bool, count=len(order))
+    n = len(order)
+    events = np.empty(n, dtype=object)
+    events[:] = event
+    leaving = events[idx] == wv.LEAVING
     keep = (~leaving) & (y_end >= y_start)
-    cells: dict[tuple[str, str, str], int] = {}
-    cell = np.fromiter(
-        (cells.setdefault((worker_type[i], rank[i], sex[i]), len(cells)) for i in order),
-        dtype=np.int64, count=len(order),
-    )
+    # a number per (worker type, rank, sex), in order of first appearance in `order`
+    keys = list(zip(worker_type, rank, sex, strict=True))
+    posts = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    in_file = np.fromiter(map(posts.__getitem__, keys), dtype=np.int64, count=n)[idx]
+    _, first_at = np.unique(in_file, return_index=True)
+    renumber = np.empty(len(posts), dtype=np.int64)
+    renumber[np.argsort(first_at)] = np.arange(len(posts))
+    cell = renumber[in_file]
+    cells = {key: int(renumber[i]) for key, i in posts.items()}
     weights = np.asarray(fte, dtype=float)[idx]
     y_start, y_end, cell, weights = y_start[keep], y_end[keep], cell[keep], weights[keep]
     lengths = y_end - y_start + 1

@@ -321,12 +321,15 @@ def check_sequences(ev: Events, problems: Problems) -> None:
     import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     n = len(ev)
-    codes: dict[str, int] = {}
-    person_code = np.fromiter((codes.setdefault(p, len(codes)) for p in ev.person_id),
-                         dtype=np.int64, count=n)
-    ordinal = np.fromiter((d.toordinal() for d in ev.event_date), dtype=np.int64, count=n)
+    # a number per person (in order of first appearance) and per date, looked up in C
+    codes = {p: i for i, p in enumerate(dict.fromkeys(ev.person_id))}
+    person_code = np.fromiter(map(codes.__getitem__, ev.person_id), dtype=np.int64, count=n)
+    days = {d: d.toordinal() for d in set(ev.event_date)}
+    ordinal = np.fromiter(map(days.__getitem__, ev.event_date), dtype=np.int64, count=n)
     order = np.lexsort((np.asarray(ev.row), ordinal, person_code)).tolist()
     ev.order, ev.person_code, ev.ordinal = order, person_code, ordinal
+    if _sequences_hold(ev, np):
+        return
     ev.worker_type_before = [None] * n
     ev.rank_before = [None] * n
     add = problems.add
@@ -387,6 +390,59 @@ def check_sequences(ev: Events, problems: Problems) -> None:
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
         last_row = row
+
+
+def _sequences_hold(ev: Events, np) -> bool:  # noqa: ANN001
+    """Tier 2 on whole columns (numpy, in person-date-row order): True, with
+    ``worker_type_before`` and ``rank_before`` filled, when no rule is broken. Where one is,
+    False: the walk in `check_sequences` then names each problem with the person's state.
+
+    With no rule broken, a person is in service after each event but a leaving, and holds
+    the worker type and rank that event gives; so before each row the person holds what the
+    previous row of the same person gave, unless that row was a leaving (or there is none)."""
+    n = len(ev)
+    if not n:
+        return True
+    idx = np.asarray(ev.order)
+    people = ev.person_code[idx]
+
+    def column(values: list) -> object:
+        out = np.empty(n, dtype=object)
+        out[:] = values
+        return out[idx]
+
+    event, wt, rank = column(ev.event), column(ev.worker_type), column(ev.rank)
+    sex, from_rank = column(ev.sex), column(ev.from_rank)
+    first = np.ones(n, dtype=bool)
+    first[1:] = people[1:] != people[:-1]
+    starts = np.flatnonzero(first)
+    if (sex != np.repeat(sex[starts], np.diff(np.append(starts, n)))).any():
+        return False  # sex_is_constant
+    joining, leaving = event == wv.JOINING, event == wv.LEAVING
+    prev_leaving = np.empty(n, dtype=bool)
+    prev_leaving[0] = True
+    prev_leaving[1:] = leaving[:-1]
+    in_service = ~first & ~prev_leaving  # before the row
+    if (joining & in_service).any() or (~joining & ~in_service).any():
+        return False  # no_joining_while_in_service, no_event_after_leaving, starts_with_joining
+    wt_before = np.empty(n, dtype=object)
+    rank_before = np.empty(n, dtype=object)
+    wt_before[1:], rank_before[1:] = wt[:-1], rank[:-1]
+    wt_before[~in_service] = None
+    rank_before[~in_service] = None
+    promotion = event == wv.PROMOTION
+    if (promotion & ((wt_before != "officer") | (from_rank != rank_before))).any():
+        return False  # promotion_from_current_rank
+    if ((event == wv.WORKER_TYPE_CHANGE) & (wt == wt_before)).any():
+        return False  # worker_type_change_changes_type
+    same_post = (wt == wt_before) & (rank == rank_before)
+    if (((event == wv.HOURS_CHANGE) | leaving) & ~same_post).any():
+        return False  # hours_change_keeps_post, leaving_from_current_post
+    before_wt = np.empty(n, dtype=object)
+    before_rank = np.empty(n, dtype=object)
+    before_wt[idx], before_rank[idx] = wt_before, rank_before
+    ev.worker_type_before, ev.rank_before = before_wt.tolist(), before_rank.tolist()
+    return True
 
 
 def _first_joinings(ev: Events) -> dict[str, tuple[date, int]]:

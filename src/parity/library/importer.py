@@ -279,70 +279,93 @@ def store_articles(
         if item.url:
             new_url[item.url] = slot
         new_hash[item.content_hash] = slot
-    sources: dict[str, Source] = {}
-    for item in [*new.values(), *updates.values()]:
-        if item.sha256 not in sources:
-            sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
-                                          sha256=item.sha256, imported_at=now, row_count=1)
-    for item in merged:  # known too, so that importing the folder again changes nothing
-        if item.sha256 not in sources:
-            sources[item.sha256] = Source(kind=KIND, file_name=Path(item.path).name[:500],
-                                          sha256=item.sha256, imported_at=now, row_count=0)
-    session.add_all(list(sources.values()))
-    session.flush()
-    articles = []
+    source_ids = _insert_sources(session, new=[*new.values(), *updates.values()],
+                                 merged=merged, now=now)
+    rows = []
     for item in new.values():
-        article = Article(imported_at=now)
-        _fill(article, item, sources[item.sha256].id, now)
-        articles.append(article)
-    session.add_all(articles)
-    session.flush()
+        row = _fields(item, source_ids[item.sha256], now)
+        row["imported_at"] = now
+        row["force_id"], row["force_origin"] = tagging.force_for(
+            area=item.area, title=item.title, description=item.description, text=item.text)
+        rows.append(row)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(rows):
+        ids.update((chash, art_id) for art_id, chash in session.execute(
+            insert(Article).returning(Article.id, Article.content_hash), chunk))
     theme_rows = []
-    for article in articles:
-        theme_rows += _tag(session, article, rules, replace=False)
-        report.article_ids.append(article.id)
-    if theme_rows:
-        session.execute(insert(ArticleTheme), theme_rows)
-    report.imported = len(articles)
+    for item in new.values():
+        art_id = ids[item.content_hash]
+        themes = tagging.themes_for(rules, title=item.title, description=item.description,
+                                    text=item.text)
+        theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"} for t in themes]
+        report.article_ids.append(art_id)
+    for chunk in _chunks(theme_rows):
+        session.execute(insert(ArticleTheme), chunk)
+    report.imported = len(rows)
     if updates:
-        rows = {a.id: a for a in session.scalars(select(Article).where(
+        stored = {a.id: a for a in session.scalars(select(Article).where(
             Article.id.in_(list(updates))))}
+        session.execute(delete(ArticleTheme).where(ArticleTheme.article_id.in_(list(updates))))
+        theme_rows = []
         for art_id, item in updates.items():
-            _fill(rows[art_id], item, sources[item.sha256].id, now)
-            theme_rows = _tag(session, rows[art_id], rules, replace=True)
-            if theme_rows:
-                session.execute(insert(ArticleTheme), theme_rows)
+            _fill(stored[art_id], item, source_ids[item.sha256], now)
+            theme_rows += _tag(stored[art_id], rules)
             report.article_ids.append(art_id)
         session.flush()
+        for chunk in _chunks(theme_rows):
+            session.execute(insert(ArticleTheme), chunk)
         apply_corrections(session, article_ids=list(updates), rules=rules)
         report.updated = len(updates)
     session.flush()
 
 
+BATCH = 1000  # rows a statement inserts at once
+
+
+def _chunks(rows: list[dict]) -> Iterable[list[dict]]:
+    for at in range(0, len(rows), BATCH):
+        yield rows[at:at + BATCH]
+
+
+def _insert_sources(session: Session, *, new: list[ParsedArticle], merged: list[ParsedArticle],
+                    now: datetime) -> dict[str, int]:
+    """{sha256: source id}: a source for each file stored (row_count 1) and for each file
+    another file of this import superseded (row_count 0: known too, so that importing the
+    folder again changes nothing), inserted many rows to a statement."""
+    rows: dict[str, dict] = {}
+    for items, count in ((new, 1), (merged, 0)):
+        for item in items:
+            if item.sha256 not in rows:
+                rows[item.sha256] = {"kind": KIND, "file_name": Path(item.path).name[:500],
+                                     "sha256": item.sha256, "imported_at": now,
+                                     "row_count": count}
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(rows.values())):
+        ids.update((sha, source_id) for source_id, sha in session.execute(
+            insert(Source).returning(Source.id, Source.sha256), chunk))
+    return ids
+
+
+def _fields(item: ParsedArticle, source_id: int, now: datetime) -> dict:
+    """The stored columns of an article read from `item`."""
+    return {"source_id": source_id, "url": item.url, "content_hash": item.content_hash,
+            "title": item.title, "description": item.description, "area": item.area,
+            "published": item.published, "format": item.format,
+            "file_name": Path(item.path).name[:500], "body": item.body, "text": item.text,
+            "updated_at": now}
+
+
 def _fill(article: Article, item: ParsedArticle, source_id: int, now: datetime) -> None:
-    article.source_id = source_id
-    article.url = item.url
-    article.content_hash = item.content_hash
-    article.title = item.title
-    article.description = item.description
-    article.area = item.area
-    article.published = item.published
-    article.format = item.format
-    article.file_name = Path(item.path).name[:500]
-    article.body = item.body
-    article.text = item.text
-    article.updated_at = now
+    for key, value in _fields(item, source_id, now).items():
+        setattr(article, key, value)
 
 
-def _tag(session: Session, article: Article, rules: tagging.Rules, *, replace: bool
-         ) -> list[dict]:
-    """Set the rules' force of `article` and return its theme rows to insert (after removing
-    the old ones when `replace`); manual corrections are applied after."""
+def _tag(article: Article, rules: tagging.Rules) -> list[dict]:
+    """Set the rules' force of `article` and return its theme rows to insert (the old ones
+    removed before); manual corrections are applied after."""
     force_id, origin = tagging.force_for(area=article.area, title=article.title,
                                          description=article.description, text=article.text)
     article.force_id, article.force_origin = force_id, origin
     themes = tagging.themes_for(rules, title=article.title, description=article.description,
                                 text=article.text)
-    if replace:
-        session.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article.id))
     return [{"article_id": article.id, "theme": t, "origin": "rule"} for t in themes]

@@ -26,8 +26,9 @@ DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|ul|ol|table)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+_SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")  # runs of them, where not one space
 _BLANKS = re.compile(r"\n\s*\n+")
+_ODD_SPACE = re.compile(r"[\t\r\f\v]")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +55,8 @@ _DROP_BLOCKS = re.compile(
     r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b.*?</\1\s*>|<!--.*?-->",
     re.I | re.S)
 _FENCE = re.compile(r"^(```|~~~).*$", re.M)
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$", re.M)  # "## Heading ##"
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
@@ -96,7 +98,10 @@ def markdown_to_text(markdown: str) -> str:
     text = _RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)
     text = _SETEXT.sub("", text)
-    text = _HEADING.sub("", text)
+    if "#" in text:  # each pass costs a scan of the text: only where it can change it
+        text = _HEADING.sub("", text)
+        if " #" in text or "\t#" in text:
+            text = _CLOSING_HASHES.sub("", text)
     text = _QUOTE.sub("", text)
     text = _BULLET.sub("", text)
     text = _REFDEF.sub("", text)
@@ -107,7 +112,8 @@ def markdown_to_text(markdown: str) -> str:
     text = _EMPHASIS.sub(r"\2", text)
     text = _EMPHASIS.sub(r"\2", text)
     text = html_lib.unescape(text.replace("|", " "))
-    text = _SPACES.sub(" ", text)
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     return _BLANKS.sub("\n", "\n".join(lines)).strip()
 

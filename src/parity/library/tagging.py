@@ -14,7 +14,6 @@ Both are plain rules that can be read and explained (docs/decisions/0601):
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 from collections import Counter
@@ -140,40 +139,81 @@ def _load_rules(path: str, _mtime: float) -> Rules:
     return Rules(file, tuple(themes))
 
 
-class _Words:
-    """The words of one text, indexed for finding phrases quickly."""
+@dataclass(frozen=True)
+class _Matcher:
+    """All the phrases of a set of rules in one compiled pattern: one scan of a text finds
+    every word that can start a phrase; only there are the phrases that start with it tried."""
 
-    def __init__(self, text: str):
-        self.words = words_of(text)
-        self.positions: dict[str, list[int]] = {}
-        for i, w in enumerate(self.words):
-            self.positions.setdefault(w, []).append(i)
-        self.sorted = sorted(self.positions)
+    pattern: re.Pattern
+    exact: dict[str, tuple[tuple[int, Phrase, re.Pattern | None], ...]]
+    prefixed: tuple[tuple[str, int, Phrase], ...]  # one-word phrases ending in *
+    known: dict[str, tuple[tuple[int, Phrase, re.Pattern | None], ...]]
 
-    def _starting(self, prefix: str) -> list[str]:
-        i = bisect.bisect_left(self.sorted, prefix)
-        out = []
-        while i < len(self.sorted) and self.sorted[i].startswith(prefix):
-            out.append(self.sorted[i])
-            i += 1
-        return out
-
-    def starts(self, phrase: Phrase) -> list[int]:
-        """Where `phrase` starts in the text (word positions)."""
-        first, *rest = phrase.words
-        if not rest:
-            if phrase.prefix:
-                return [i for w in self._starting(first) for i in self.positions[w]]
-            return self.positions.get(first, [])
-        found = []
-        n = len(phrase.words)
-        for start in self.positions.get(first, ()):
-            tail = self.words[start + 1:start + n]
-            if len(tail) < n - 1 or tail[:-1] != rest[:-1]:
-                continue
-            if tail[-1] == rest[-1] or (phrase.prefix and tail[-1].startswith(rest[-1])):
-                found.append(start)
+    def starting(self, word: str) -> tuple[tuple[int, Phrase, re.Pattern | None], ...]:
+        """(theme's index, phrase, pattern of its other words) of the phrases that can start
+        with `word`, in the rules' order."""
+        found = self.known.get(word)
+        if found is None:
+            found = (*self.exact.get(word, ()),
+                     *((index, phrase, None) for root, index, phrase in self.prefixed
+                       if word.startswith(root)))
+            if len(self.known) < 100_000:
+                self.known[word] = found
         return found
+
+
+def _phrase_pattern(phrase: Phrase) -> re.Pattern | None:
+    """For a phrase of several words: its words after the first, matched at the end of the
+    first (the words of a text are joined by single spaces)."""
+    if len(phrase.words) < 2:
+        return None
+    *middle, last = phrase.words[1:]
+    tail = "".join(" " + re.escape(w) for w in middle) + " " + re.escape(last)
+    return re.compile(tail + (r"[^ ]*" if phrase.prefix else "") + "(?![^ ])")
+
+
+_MATCHERS: dict[int, tuple[Rules, _Matcher]] = {}
+
+
+def _matcher(rules: Rules) -> _Matcher:
+    """The matcher of `rules` (made once for each set of rules: they are immutable)."""
+    known = _MATCHERS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    if len(_MATCHERS) > 16:
+        _MATCHERS.clear()
+    made = _make_matcher(rules)
+    _MATCHERS[id(rules)] = (rules, made)
+    return made
+
+
+def _trie(words: set[str]) -> str:
+    """A pattern matching the start of any of `words`, as a tree of their shared beginnings
+    (so that the regular expression engine tries each letter once, not each word)."""
+    if not words or words == {""}:
+        return ""
+    if "" in words:
+        return f"(?:{_trie(words - {''})})?"
+    groups: dict[str, set[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], set()).add(word[1:])
+    parts = [re.escape(first) + _trie(rest) for first, rest in sorted(groups.items())]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _make_matcher(rules: Rules) -> _Matcher:
+    exact: dict[str, list] = {}
+    prefixed = []
+    for index, theme in enumerate(rules.themes):
+        for phrase in theme.parsed:
+            if len(phrase.words) == 1 and phrase.prefix:
+                prefixed.append((phrase.words[0], index, phrase))
+            else:
+                exact.setdefault(phrase.words[0], []).append(
+                    (index, phrase, _phrase_pattern(phrase)))
+    alternation = _trie({*exact, *(root for root, _, _ in prefixed)}) or "(?!)"
+    pattern = re.compile(rf" (?:{alternation})[^ ]*")
+    return _Matcher(pattern, {k: tuple(v) for k, v in exact.items()}, tuple(prefixed), {})
 
 
 def theme_matches(rules: Rules, *, title: str, description: str | None, text: str
@@ -182,25 +222,38 @@ def theme_matches(rules: Rules, *, title: str, description: str | None, text: st
     mention, whether or not it reaches its threshold. A mention in the title counts
     `TITLE_WEIGHT` times. Where phrases of one theme overlap ("women and girls" inside
     "violence against women and girls"), the words count once, for the longest phrase."""
-    # One word list for the three parts, with a separator no phrase can match across.
-    words = _Words(f"{title} \x00 {description or ''} \x00 {text}")
-    title_end = len(words_of(title))
-    out: dict[str, dict[str, int]] = {}
-    for theme in rules.themes:
-        found: dict[str, int] = {}
-        taken: set[int] = set()
-        for phrase in theme.parsed:
-            size = len(phrase.words)
-            if (size > 1 or not phrase.prefix) and phrase.words[0] not in words.positions:
-                continue
-            for i in words.starts(phrase):
-                if size > 1 and taken.intersection(range(i, i + size)) or i in taken:
+    # One line of words for the three parts, joined by single spaces, with a separator no
+    # phrase can match across; a mention is a span of characters of that line.
+    line = " " + " ".join(words_of(f"{title} \x00 {description or ''} \x00 {text}"))
+    title_end = len(" ".join(words_of(title))) + 1
+    matcher = _matcher(rules)
+    spans: dict[int, dict[Phrase, list[tuple[int, int]]]] = {}
+    for found in matcher.pattern.finditer(line):
+        start, end = found.span()
+        for index, phrase, tail in matcher.starting(line[start + 1:end]):
+            stop = end
+            if tail is not None:
+                rest = tail.match(line, end)
+                if rest is None:
                     continue
-                taken.update(range(i, i + size))
-                weight = TITLE_WEIGHT if i < title_end else 1
-                found[phrase.written] = found.get(phrase.written, 0) + weight
-        if found:
-            out[theme.id] = found
+                stop = rest.end()
+            spans.setdefault(index, {}).setdefault(phrase, []).append((start + 1, stop))
+    out: dict[str, dict[str, int]] = {}
+    for index, theme in enumerate(rules.themes):
+        if index not in spans:
+            continue
+        by_phrase = spans[index]
+        counts: dict[str, int] = {}
+        taken: set[int] = set()  # the characters of the line a mention took
+        for phrase in theme.parsed:
+            for start, end in by_phrase.get(phrase, ()):
+                if taken and not taken.isdisjoint(range(start, end)):
+                    continue
+                taken.update(range(start, end))
+                weight = TITLE_WEIGHT if start < title_end else 1
+                counts[phrase.written] = counts.get(phrase.written, 0) + weight
+        if counts:
+            out[theme.id] = counts
     return out
 
 
@@ -212,6 +265,9 @@ def themes_for(rules: Rules, *, title: str, description: str | None, text: str) 
 
 
 # forces -------------------------------------------------------------------------------------
+_ANY_SPACE = "\x01"  # no name holds it
+
+
 @lru_cache(maxsize=1)
 def _force_pattern() -> tuple[re.Pattern, dict[str, str]]:
     names: dict[str, str] = {}
@@ -225,8 +281,10 @@ def _force_pattern() -> tuple[re.Pattern, dict[str, str]]:
                 names[name.replace("&", "and")] = force.id
             elif " and " in name:
                 names[name.replace(" and ", " & ")] = force.id
-    ordered = sorted(names, key=len, reverse=True)
-    alternation = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    # one tree of the names' shared beginnings (see `_trie`), a space standing for any run
+    # of white space; where two names match at one place the longer is taken, as before
+    alternation = _trie({n.replace(" ", _ANY_SPACE) for n in names}).replace(
+        re.escape(_ANY_SPACE), r"\s+")
     pattern = re.compile(rf"\b(?P<name>{alternation})(?P<suffix>{_FORCE_SUFFIX})?\b")
     return pattern, {" ".join(n.split()): fid for n, fid in names.items()}
 

@@ -31,9 +31,77 @@ _FENCED = re.compile(r"\A\ufeff?[ \t]*(?:\r?\n)*```[ \t]*ya?ml[ \t]*\r?\n(.*?)^`
                      re.S | re.M | re.I)
 _TRACKING = ("utm_", "fbclid", "gclid")
 
+# Front matter as almost every article writes it — `key: value` lines, one level of nested
+# keys, values quoted or plain text — is read directly; anything else (comments, lists, flow
+# collections, multi-line values, numbers, dates, tabs ...) goes to the YAML loader.
+_SIMPLE_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_SINGLE = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE = re.compile(r'"([^"\\]*)"')
+_PLAIN = re.compile(r"[A-Za-z][^\n]*")
+# YAML reads these words as booleans and nulls, not text
+_NOT_TEXT = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF "
+                      "null Null NULL".split())
+# what YAML refuses or reads differently from the simple reading: characters it does not
+# accept, tabs, carriage returns and other line breaks, a byte order mark
+_NOT_SIMPLE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                         "\U00010000-\U0010ffff]")
+
 
 class BadFile(Exception):
     """A file that cannot be imported, with the reason (the message)."""
+
+
+def _simple_value(value: str | None) -> str | None:
+    """The text of a one-line value as YAML reads it, or None when it is not simple."""
+    if value is None:
+        return None
+    if value[0] == "'":
+        quoted = _SINGLE.fullmatch(value)
+        return quoted.group(1).replace("''", "'") if quoted else None
+    if value[0] == '"':
+        quoted = _DOUBLE.fullmatch(value)
+        return quoted.group(1) if quoted else None
+    if (_PLAIN.fullmatch(value) and ": " not in value and " #" not in value
+            and not value.endswith(":") and value not in _NOT_TEXT):
+        return value
+    return None
+
+
+def simple_front_matter(text: str) -> dict | None:
+    """The front matter `text` as YAML would read it, when it is simple enough to read
+    directly (see `_SIMPLE_LINE`); None when the YAML loader must read it."""
+    if _NOT_SIMPLE.search(text):
+        return None
+    meta: dict = {}
+    inner: dict | None = None  # the mapping nested lines go to
+    indent = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        found = _SIMPLE_LINE.fullmatch(line)
+        if not found or found.group(2) in _NOT_TEXT:
+            return None
+        spaces, key, raw = len(found.group(1)), found.group(2), found.group(3) or None
+        if spaces and inner is not None and spaces == (indent or spaces) and raw is not None:
+            indent = spaces
+            value = _simple_value(raw)
+            if value is None:
+                return None
+            inner[key] = value
+            continue
+        if spaces or (inner is not None and not indent):  # a nested key with no nested lines
+            return None
+        inner, indent = None, 0
+        if raw is None:
+            inner = meta[key] = {}
+            continue
+        value = _simple_value(raw)
+        if value is None:
+            return None
+        meta[key] = value
+    if inner is not None and not indent:
+        return None
+    return meta or None
 
 
 def split_front_matter(source: str) -> tuple[dict, str, int]:
@@ -43,7 +111,9 @@ def split_front_matter(source: str) -> tuple[dict, str, int]:
         raise BadFile("no YAML front matter: the file must start with a line '---', the keys, "
                       "and a closing '---' (or a fenced ```yaml block)")
     try:
-        meta = load_yaml(match.group(1), name="front matter")
+        meta = simple_front_matter(match.group(1))
+        if meta is None:
+            meta = load_yaml(match.group(1), name="front matter")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

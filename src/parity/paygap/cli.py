@@ -76,8 +76,10 @@ def compute_cmd(
     unknown_codes: str = UNKNOWN_CODES, totals: Path = TOTALS,
 ) -> None:
     """The six statutory gender pay gap figures from a payroll extract or pay lines."""
+    from parity.tabular import arrow_without_pandas  # deferred: loads yaml; `--help` stays fast
+
+    arrow_without_pandas()  # before pyarrow is loaded: no DataFrame here
     from parity.paygap import service  # deferred: loads pyarrow (~0.3 s); `parity --help` stays fast
-    from parity.paygap.lines_cli import compute_lines  # deferred: loads pyarrow
 
     if by is not None and by not in service.BY_CHOICES:
         raise InputError(f"--by {by!r}: expected worker_type or grade")
@@ -85,6 +87,9 @@ def compute_cmd(
     if audit is not None:
         service.check_output(audit, what="--audit", not_over=file)
     if columns is not None or codes is not None:
+        # deferred: the pay lines' reader (~80 ms), only for pay lines
+        from parity.paygap.lines_cli import compute_lines
+
         compute_lines(file, columns=columns, codes=codes, posts=posts, unknown=unknown_codes,
                       totals=totals, snapshot=when, by=by, adjusted=adjusted,
                       bootstrap=bootstrap, audit=audit, as_json=as_json, show=_show)

@@ -95,7 +95,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
     single = force is not None and not with_national
     cache = profiles.NationalCache(session, year=year)
     extra = sections.discover()
-    with charts.recording() as drawn:
+    with charts.recording() as drawn, workforce.reads_kept():
         national = profiles.national_profile(session, year=year, national=cache) \
             if not single else {}
         national_sections = [] if single else sections.collect(session, extra, year=year,

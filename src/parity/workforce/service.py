@@ -9,7 +9,9 @@ Every front end (CLI, API, dashboard, report) and every other domain asks here; 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,15 +50,44 @@ def _filters(force_ids, worker_type: str, ranks: tuple[str, ...] | None) -> list
     return conds
 
 
+# Reads answered from memory while a report is built (`reads_kept`): {question: answer}.
+_KEPT: ContextVar[dict | None] = ContextVar("workforce_reads_kept", default=None)
+
+
+@contextmanager
+def reads_kept() -> Iterator[None]:
+    """Within this block the same count asked again (the report's sections ask the same
+    forces, ranks and years many times over) is answered from memory, not the database: for
+    a build, during which the table does not change."""
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def _kept(question: tuple, read) -> tuple[dict, dict]:  # noqa: ANN001
+    kept = _KEPT.get()
+    if kept is None:
+        return read()
+    if question not in kept:
+        kept[question] = read()
+    fte, head = kept[question]
+    return {k: dict(v) for k, v in fte.items()}, {k: dict(v) for k, v in head.items()}
+
+
 def counts_by_year_and_sex(
     session: Session, *, force_ids, worker_type: str = "officer",  # noqa: ANN001
     ranks: tuple[str, ...] | None = None, years: list[int] | None = None,
 ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
     """({year: {sex: FTE}}, {year: {sex: headcount}}) summed over the forces and ranks given."""
+    force_ids = tuple(force_ids)
     conds = _filters(force_ids, worker_type, ranks)
     if years is not None:
         conds.append(W.year.in_(years))
-    return _fte_and_headcount_by(session, W.year, conds)
+    question = ("by year", id(session), tuple(force_ids), worker_type,
+                None if ranks is None else tuple(ranks), None if years is None else tuple(years))
+    return _kept(question, lambda: _fte_and_headcount_by(session, W.year, conds))
 
 
 def counts_by_force_and_sex(
@@ -68,8 +99,12 @@ def counts_by_force_and_sex(
     if ranks is not None:
         conds.append(W.rank.in_(list(ranks)))
     if force_ids is not None:
+        force_ids = tuple(force_ids)
         conds.append(W.force_id.in_(list(force_ids)))
-    return _fte_and_headcount_by(session, W.force_id, conds)
+    question = ("by force", id(session), year, worker_type,
+                None if ranks is None else tuple(ranks),
+                None if force_ids is None else tuple(force_ids))
+    return _kept(question, lambda: _fte_and_headcount_by(session, W.force_id, conds))
 
 
 def _fte_and_headcount_by(session: Session, key, conds: list) -> tuple[dict, dict]:  # noqa: ANN001

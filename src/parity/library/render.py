@@ -2,9 +2,10 @@
 
 `safe_html` is the only way article HTML reaches a page: it renders Markdown (inline HTML in
 the source, common in archived pages, is passed to the sanitiser rather than shown as text)
-and cleans the result with nh3, which keeps a short list of formatting tags, drops scripts
-and styles with their content, drops every event handler and ``style`` attribute, and keeps
-links only for http, https and mailto (``javascript:`` and ``data:`` links lose their target).
+and cleans the result with `parity.present.sanitise.clean_html` (nh3), which keeps a short
+list of formatting tags, drops scripts and styles with their content, drops every event handler
+and ``style`` attribute, and keeps links only for http, https and mailto (``javascript:`` and
+``data:`` links lose their target).
 """
 
 from __future__ import annotations
@@ -13,16 +14,7 @@ import html as html_lib
 import re
 from functools import lru_cache
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "li", "mark", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul",
-})
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"},
-                      "th": {"colspan", "scope"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript",
-                               "template", "svg", "math"})
+from parity.present.sanitise import clean_html
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|ul|ol|table)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -113,14 +105,9 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def sanitise(html: str) -> str:
-    """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links."""
-    import nh3  # deferred: only library articles need it
-
-    return nh3.clean(
-        html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES), clean_content_tags=set(DROP_WITH_CONTENT),
-        link_rel="noopener noreferrer nofollow", strip_comments=True,
-    )
+    """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links
+    (`parity.present.sanitise.clean_html`, the one sanitiser)."""
+    return str(clean_html(html))
 
 
 def safe_html(markdown: str) -> str:

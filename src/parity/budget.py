@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,14 @@ def check_spreadsheet(path: Path | str) -> None:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive)
     except zipfile.BadZipFile:
-        return  # not a zip at all: the reader says so in its own words
+        return  # not a zip at all, or a member's checksum is wrong: the reader says so
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
+            OSError) as exc:
+        # a damaged container: a member that does not inflate, ends early, uses a compression
+        # method or encryption no reader knows, or a directory entry that lies
+        raise InputError(f"{path.name}: not a readable spreadsheet (truncated or corrupt?)",
+                         [Problem(file=path.name, message="the archive is damaged: "
+                                  f"{type(exc).__name__}: {exc}")]) from None
     except _Refusal as exc:
         raise InputError(f"{path.name}: too large to read safely ({exc})", [Problem(
             file=path.name, message=f"{exc}; a spreadsheet may hold at most "

@@ -17,7 +17,7 @@ from functools import lru_cache
 from parity.present.sanitise import clean_html
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|ul|ol|table)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -42,20 +42,25 @@ def html_to_text(html: str) -> str:
     return _BLANKS.sub("\n", text).strip()
 
 
-_DROP_BLOCKS = re.compile(
-    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b.*?</\1\s*>|<!--.*?-->",
-    re.I | re.S)
+# Every pattern below runs in time linear in the text: a span never crosses the character that
+# would end it (``[^*]`` inside ``*...*``), a run of spaces is entered at its start only, and a
+# block without its end is looked for once (`_drop_blocks`). An article body is text written by
+# others: one quadratic pattern let 90 KB of "*a " hold `import articles` for minutes.
+_BLOCK_OPEN = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b|<!--",
+                         re.I)
 _FENCE = re.compile(r"^(```|~~~).*$", re.M)
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.M)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+|(?<![ \t])[ \t]+#+[ \t]*$", re.M)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
 _RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]*)\]\[[^\]]*\]")
-_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1", re.S)
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)|\[([^\[\]]*)\]\[[^\[\]]*\]")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*|__(?=\S)([^_]+?)(?<=\S)__|~~(?=\S)([^~]+?)(?<=\S)~~"
+    r"|\*(?=\S)([^*]+?)(?<=\S)\*|_(?=\S)([^_]+?)(?<=\S)_|(`+)(?=\S)([^`]+?)(?<=\S)\6")
 _TABLE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 
 
@@ -65,25 +70,52 @@ _BLOCK_START = re.compile(r"^ {0,3}(#|>|[-*+][ \t]|\d{1,9}[.)][ \t]|\||```|~~~|<
 def _join_soft_breaks(markdown: str) -> str:
     """Lines of one paragraph joined with spaces (a single newline inside a Markdown paragraph
     is a space); headings, list items, quotes, table rows and fences keep their own lines."""
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its pieces (joined once: linear time)
     joinable = False
     for line in markdown.split("\n"):
         if not line.strip():
-            out.append("")
+            out.append([""])
             joinable = False
         elif joinable and not _BLOCK_START.match(line):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+            out[-1][-1] = out[-1][-1].rstrip()
+            out[-1] += [" ", line.strip()]
         else:
-            out.append(line)
+            out.append([line])
             joinable = not line.lstrip().startswith(("#", "|", "```", "~~~"))
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
+
+
+def _drop_blocks(text: str) -> str:
+    """`text` without script, style, frame, SVG ... elements (with their content) and HTML
+    comments; an opening without its end is kept as it is (and its end looked for once)."""
+    out: list[str] = []
+    pos = 0
+    endless: set[str] = set()
+    while (found := _BLOCK_OPEN.search(text, pos)) is not None:
+        name = (found.group(1) or "").lower()
+        end = None
+        if name not in endless:
+            end = (re.compile(rf"</{name}\s*>", re.I).search(text, found.end()) if name
+                   else re.compile("-->").search(text, found.end()))
+        if end is None:
+            endless.add(name)
+            out.append(text[pos:found.end()])
+        else:
+            out.append(text[pos:found.start()] + " ")
+        pos = found.end() if end is None else end.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _emphasis_text(found: re.Match) -> str:
+    return next(g for g in found.groups()[:5] + (found.group(7),) if g is not None)
 
 
 def markdown_to_text(markdown: str) -> str:
     """Plain text of `markdown` as a reader sees it: the words, without the Markdown syntax,
     inline HTML tags, scripts, styles or comments. A fast approximation of rendering and
     stripping (used for search, tagging and the figures check, never shown as HTML)."""
-    text = _join_soft_breaks(_DROP_BLOCKS.sub(" ", markdown))
+    text = _join_soft_breaks(_drop_blocks(markdown))
     text = _FENCE.sub("", text)
     text = _RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)
@@ -96,8 +128,8 @@ def markdown_to_text(markdown: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(_emphasis_text, text)
+    text = _EMPHASIS.sub(_emphasis_text, text)
     text = html_lib.unescape(text.replace("|", " "))
     text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]

@@ -102,10 +102,10 @@ def uploads(folder: Path, quick: bool) -> tuple[int, float, float]:
     from datetime import date
 
     from sqlalchemy.orm import Session
+    from tests.hardening.live import csrf_of, running, signed_in
 
     from parity.returns import service as returns
     from parity.store import make_engine, upgrade
-    from tests.hardening.live import csrf_of, running, signed_in
 
     url = f"sqlite:///{folder / 'uploads.db'}"
     engine = make_engine(url)

@@ -71,15 +71,34 @@ def test_a_hostile_file_exits_2_at_the_command_line(files, tmp_path, sqlite_url,
     assert "Traceback" not in run.stderr and "panicked" not in run.stderr
 
 
+UPLOADS = {"paygap": ("/private/forces/kent/paygap", "/private/forces/kent"),
+           "flows": ("/private/forces/kent/flows", "/private/forces/kent"),
+           "returns": ("/private/returns/2023/forces/kent/payroll",
+                       "/private/returns/2023/forces/kent")}
+
+
 @pytest.mark.slow
 def test_the_server_refuses_hostile_uploads_and_stays_up(files, sqlite_url):
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from parity.returns import service as returns
+    from parity.store import make_engine
+
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        returns.open_year(session, year=2023, deadline=date(2026, 12, 31),
+                          opens_on=date(2026, 11, 1),
+                          actor=returns.Actor("coord@example.org", "coordinator"))
+        session.commit()
+    engine.dispose()
     with running(sqlite_url) as server:
         kent = signed_in(server)
         for name in ("far-cell.xlsx", "far-cell-small-dimension.xlsx", "zip-bomb.xlsx"):
-            for what in ("paygap", "flows"):
-                token = csrf_of(kent.get("/private/forces/kent").text)
-                response = kent.post(f"/private/forces/kent/{what}",
-                                     data={"csrf_token": token},
+            for what, (post, page) in UPLOADS.items():
+                token = csrf_of(kent.get(page).text)
+                response = kent.post(post, data={"csrf_token": token},
                                      files={"extract": (name, files[name].read_bytes())})
                 assert response.status_code == 400, (name, what, response.text[-1000:])
                 assert "too large to read safely" in response.text

@@ -111,3 +111,37 @@ def test_an_impossible_yaml_date_is_refused(tmp_path):  # noqa: ANN001
     commitments = d.write(tmp_path / "c.yaml", b"commitments:\n- {title: x, made: 2020-13-45}\n")
     with pytest.raises(InputError, match="c.yaml"):
         read_items(commitments, "yaml")
+
+
+def _deflated_member_broken(data: bytes) -> bytes:
+    """The workbook whose worksheet's deflate stream opens with a block of the reserved type
+    (the zip's own directory left as it was): the member no longer inflates."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    out = bytearray(data)
+    out[start] = 0x07  # BFINAL 1, BTYPE 11: "invalid block type"
+    return bytes(out)
+
+
+@pytest.mark.parametrize("how", ["deflate broken", "unknown compression method"])
+@pytest.mark.parametrize("importer", ["payroll", "workforce"])
+def test_a_damaged_zip_container_is_refused_not_a_traceback(tmp_path, how, importer):
+    """Once zlib.error and NotImplementedError escaped the spreadsheet budget's check."""
+    data = d.xlsx_bytes(c.payroll_rows() if importer == "payroll" else c._workforce_rows())
+    if how == "deflate broken":
+        data = _deflated_member_broken(data)
+    else:
+        data = d.damage_zip(data, ("stored_as_junk_method", 0))
+    path = d.write(tmp_path / f"{importer}.xlsx", data)
+    if importer == "payroll":
+        from parity.paygap.service import read_payroll as run
+    else:
+        from parity.tabular import read_sheets as run
+    with pytest.raises(InputError) as info:
+        run(path)
+    assert info.value.reason == f"{importer}.xlsx: not a readable spreadsheet (truncated or corrupt?)"
+    assert "the archive is damaged" in str(info.value.problems[0])

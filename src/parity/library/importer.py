@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from parity.budget import MAX_MARKDOWN_CHARS
 from parity.errors import InputError, Problem
 from parity.library import render, tagging
 from parity.library.models import Article, ArticleTheme
@@ -78,6 +79,14 @@ def _read(path: Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
+def _bounded(body: str) -> str:
+    """`body`, if it is within the Markdown budget (`parity.budget.MAX_MARKDOWN_CHARS`)."""
+    if len(body) > MAX_MARKDOWN_CHARS:
+        raise BadFile(f"the article's text is {len(body):,} characters long; at most "
+                      f"{MAX_MARKDOWN_CHARS:,} are taken")
+    return body
+
+
 def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     """An article from a Markdown file with front matter (title, url, area, publish.date,
     og.description)."""
@@ -93,7 +102,7 @@ def parse_markdown(path: Path, data: bytes, sha256: str) -> ParsedArticle:
     published = parse_date(nested(meta, "publish", "date"))
     description = nested(meta, "og", "description") or meta.get("description")
     description = " ".join(str(description).split()) if description else None
-    body = body.strip()
+    body = _bounded(body.strip())
     text = render.markdown_to_text(body)
     if not text:
         raise BadFile("the article has no text after the front matter")
@@ -147,7 +156,7 @@ def parse_html(path: Path, data: bytes, sha256: str) -> ParsedArticle:
         url = normalise_url(meta.url) if meta and meta.url else None
     except BadFile:
         url = None
-    body = body.strip()
+    body = _bounded(body.strip())
     if body.startswith("# ") and body.splitlines()[0][2:].strip() == title:
         body = body.split("\n", 1)[1].strip() if "\n" in body else body
     text = render.markdown_to_text(body)

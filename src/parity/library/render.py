@@ -2,9 +2,10 @@
 
 `safe_html` is the only way article HTML reaches a page: it renders Markdown (inline HTML in
 the source, common in archived pages, is passed to the sanitiser rather than shown as text)
-and cleans the result with nh3, which keeps a short list of formatting tags, drops scripts
-and styles with their content, drops every event handler and ``style`` attribute, and keeps
-links only for http, https and mailto (``javascript:`` and ``data:`` links lose their target).
+and cleans the result with `parity.present.sanitise.clean_html` (nh3), which keeps a short
+list of formatting tags, drops scripts and styles with their content, drops every event handler
+and ``style`` attribute, and keeps links only for http, https and mailto (``javascript:`` and
+``data:`` links lose their target).
 """
 
 from __future__ import annotations
@@ -13,19 +14,10 @@ import html as html_lib
 import re
 from functools import lru_cache
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "li", "mark", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
-    "th", "thead", "tr", "ul",
-})
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"},
-                      "th": {"colspan", "scope"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript",
-                               "template", "svg", "math"})
+from parity.present.sanitise import clean_html
 
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|pre|tr|div|ul|ol|table)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 _SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")  # runs of them, where not one space
 _BLANKS = re.compile(r"\n\s*\n+")
 _ODD_SPACE = re.compile(r"[\t\r\f\v]")
@@ -51,21 +43,28 @@ def html_to_text(html: str) -> str:
     return _BLANKS.sub("\n", text).strip()
 
 
-_DROP_BLOCKS = re.compile(
-    r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b.*?</\1\s*>|<!--.*?-->",
-    re.I | re.S)
+# Every pattern below runs in time linear in the text: a span never crosses the character that
+# would end it (``[^*]`` inside ``*...*``), a run of spaces is entered at its start only, and a
+# block without its end is looked for once (`_drop_blocks`). An article body is text written by
+# others: one quadratic pattern let 90 KB of "*a " hold `import articles` for minutes.
+_BLOCK_OPEN = re.compile(r"<(script|style|iframe|object|embed|noscript|template|svg|math)\b|<!--",
+                         re.I)
 _FENCE = re.compile(r"^(```|~~~).*$", re.M)
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.M)
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$", re.M)  # "## Heading ##"
+# "## Heading ##"; a run of spaces entered at its start only, so a long run is not tried anew
+# from each of its spaces
+_CLOSING_HASHES = re.compile(r"(?<![ \t])[ \t]+#+[ \t]*$", re.M)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.M)
 _RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$", re.M)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]*)\]\[[^\]]*\]")
-_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`+)(?=\S)(.+?)(?<=\S)\1", re.S)
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)|\[([^\[\]]*)\]\[[^\[\]]*\]")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s+\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*|__(?=\S)([^_]+?)(?<=\S)__|~~(?=\S)([^~]+?)(?<=\S)~~"
+    r"|\*(?=\S)([^*]+?)(?<=\S)\*|_(?=\S)([^_]+?)(?<=\S)_|(`+)(?=\S)([^`]+?)(?<=\S)\6")
 _TABLE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M)
 
 
@@ -75,25 +74,52 @@ _BLOCK_START = re.compile(r"^ {0,3}(#|>|[-*+][ \t]|\d{1,9}[.)][ \t]|\||```|~~~|<
 def _join_soft_breaks(markdown: str) -> str:
     """Lines of one paragraph joined with spaces (a single newline inside a Markdown paragraph
     is a space); headings, list items, quotes, table rows and fences keep their own lines."""
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its pieces (joined once: linear time)
     joinable = False
     for line in markdown.split("\n"):
         if not line.strip():
-            out.append("")
+            out.append([""])
             joinable = False
         elif joinable and not _BLOCK_START.match(line):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+            out[-1][-1] = out[-1][-1].rstrip()
+            out[-1] += [" ", line.strip()]
         else:
-            out.append(line)
+            out.append([line])
             joinable = not line.lstrip().startswith(("#", "|", "```", "~~~"))
-    return "\n".join(out)
+    return "\n".join("".join(pieces) for pieces in out)
+
+
+def _drop_blocks(text: str) -> str:
+    """`text` without script, style, frame, SVG ... elements (with their content) and HTML
+    comments; an opening without its end is kept as it is (and its end looked for once)."""
+    out: list[str] = []
+    pos = 0
+    endless: set[str] = set()
+    while (found := _BLOCK_OPEN.search(text, pos)) is not None:
+        name = (found.group(1) or "").lower()
+        end = None
+        if name not in endless:
+            end = (re.compile(rf"</{name}\s*>", re.I).search(text, found.end()) if name
+                   else re.compile("-->").search(text, found.end()))
+        if end is None:
+            endless.add(name)
+            out.append(text[pos:found.end()])
+        else:
+            out.append(text[pos:found.start()] + " ")
+        pos = found.end() if end is None else end.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _emphasis_text(found: re.Match) -> str:
+    return next(g for g in found.groups()[:5] + (found.group(7),) if g is not None)
 
 
 def markdown_to_text(markdown: str) -> str:
     """Plain text of `markdown` as a reader sees it: the words, without the Markdown syntax,
     inline HTML tags, scripts, styles or comments. A fast approximation of rendering and
     stripping (used for search, tagging and the figures check, never shown as HTML)."""
-    text = _join_soft_breaks(_DROP_BLOCKS.sub(" ", markdown))
+    text = _join_soft_breaks(_drop_blocks(markdown))
     text = _FENCE.sub("", text)
     text = _RULE.sub("", text)
     text = _TABLE_RULE.sub("", text)
@@ -109,8 +135,8 @@ def markdown_to_text(markdown: str) -> str:
     text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _EMPHASIS.sub(r"\2", text)
+    text = _EMPHASIS.sub(_emphasis_text, text)
+    text = _EMPHASIS.sub(_emphasis_text, text)
     text = html_lib.unescape(text.replace("|", " "))
     if "  " in text or _ODD_SPACE.search(text):
         text = _SPACES.sub(" ", text)
@@ -119,14 +145,9 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def sanitise(html: str) -> str:
-    """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links."""
-    import nh3  # deferred: only library articles need it
-
-    return nh3.clean(
-        html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES), clean_content_tags=set(DROP_WITH_CONTENT),
-        link_rel="noopener noreferrer nofollow", strip_comments=True,
-    )
+    """`html` cleaned for display: allowed tags only, no scripts, handlers or unsafe links
+    (`parity.present.sanitise.clean_html`, the one sanitiser)."""
+    return str(clean_html(html))
 
 
 def safe_html(markdown: str) -> str:

@@ -175,9 +175,10 @@ def _missing_columns(found: list[str], mapping: Mapping, file: str) -> None:
     missing = [f"{field} ({header!r})" for field, header in mapping.columns.items()
                if header not in found]
     if missing:
-        raise InputError(f"{file}: {len(missing)} mapped column(s) not in the file",
-                         [Problem(file, f"no column for {m}; the file's columns are: "
-                                  f"{', '.join(found)}", row=1) for m in missing])
+        raise InputError(f"{file}: {len(missing)} column(s) named in {mapping.file} not in "
+                         "the file", [Problem(file, f"no column for {m} (as {mapping.file} "
+                                              f"names it); the file's columns are: "
+                                              f"{', '.join(found)}", row=1) for m in missing])
 
 
 def _read_csv(path: Path, mapping: Mapping, wanted: dict[str, str]) -> pa.Table:

@@ -6,7 +6,8 @@ template, every extension: text written by users is never trusted), the formatti
 ``present/templates`` (``base.html``: the site's header, navigation and footer;
 ``macros.html``: ``figure``, ``change``, ``select``) searched after `folders`.
 `templates_for(*folders, **globals)` wraps it for FastAPI views; `render_fragment` renders a
-report section's body; `clean_html` makes user-written HTML safe to show.
+report section's body; `clean_html` (from `parity.present.sanitise`) makes user-written HTML
+safe to show.
 
 A domain passes its own charts as a global (``charts=...``): this module imports no domain.
 """
@@ -21,6 +22,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from parity.present import format as fmt
+from parity.present.sanitise import clean_html
+
+__all__ = ["clean_html", "environment", "markdown", "render_fragment", "templates_for"]
 
 HERE = Path(__file__).parent / "templates"
 
@@ -52,14 +56,3 @@ def markdown(text: str | None) -> Markup:
     from markdown_it import MarkdownIt  # deferred: only the API docs page uses it
 
     return Markup(MarkdownIt("commonmark", {"html": False}).renderInline(text or ""))
-
-
-def clean_html(text: str) -> Markup:
-    """User-written HTML made safe to show: a small allow-list of tags (paragraphs, lists,
-    emphasis, links, headings, tables), no scripts, styles or event handlers (nh3)."""
-    import nh3  # deferred: only library articles need it
-
-    tags = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "h3", "h4", "blockquote",
-            "table", "thead", "tbody", "tr", "th", "td", "caption", "code", "pre", "span"}
-    return Markup(nh3.clean(text, tags=tags, attributes={"a": {"href", "title"}},
-                            url_schemes={"http", "https", "mailto"}))

@@ -10,6 +10,10 @@ lists, tables with their header cells, figures), the document's language from
 ``<html lang>``, the title shown in the window. A chart becomes a ``Figure`` whose alternative
 text WeasyPrint takes from the SVG's ``<title>``: `with_alt_text` first makes that title the
 chart's title and its figures in words (its ``<desc>``), so a screen reader reads the numbers.
+
+The report is self-contained (inline CSS and SVG), so WeasyPrint is given a fetcher that fetches
+nothing but ``data:`` addresses: were markup written by others ever to reach the HTML, an image
+or stylesheet address could not read a local file or call another server while the PDF is drawn.
 """
 
 from __future__ import annotations
@@ -60,8 +64,11 @@ def write_pdf(html: str, path: Path, *, title: str | None = None) -> int:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=with_alt_text(html), base_url=str(path.parent)).render(
-        pdf_variant=VARIANT)
+    from weasyprint.urls import URLFetcher  # deferred: part of WeasyPrint (above)
+
+    fetch_nothing = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+    document = weasyprint.HTML(string=with_alt_text(html), base_url=str(path.parent),
+                               url_fetcher=fetch_nothing).render(pdf_variant=VARIANT)
     if title:
         document.metadata.title = title
     document.write_pdf(str(path), pdf_variant=VARIANT)

@@ -10,7 +10,7 @@ called once for the national part (``force_id=None``) and once per force. It ret
 - ``title``: the section heading (plain text);
 - ``html``: the section body, an HTML fragment rendered from the domain's own template with
   autoescaping — `parity.present.templating.render_fragment` does that with Parity's filters;
-  text written by users (article bodies ...) goes through `present.templating.clean_html`
+  text written by users (article bodies ...) goes through `present.sanitise.clean_html`
   first;
 - ``figures``: the numbers shown, as plain data (kept beside the report for checking);
 - ``sources`` (optional): list of source lines (publisher, title, licence) for the sources

@@ -70,21 +70,7 @@ def _import_with_progress(total: int, label: str, run):  # noqa: ANN001, ANN202
             progress.update(task, advance=1, description=name)
 
         result = run(s, step)
-        s.commit()
     return result
-
-
-def _ensure_loaded(s) -> None:  # noqa: ANN001
-    """Import the bundled downloads and ONS tables on first use, saying so on stderr."""
-    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-
-    done = service.ensure_loaded(s)
-    s.commit()
-    if any(done.values()):
-        from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
-
-        what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
-        Console(stderr=True).print(f"first use: imported the bundled {what}")
 
 
 def _force_id(name: str) -> str:
@@ -227,8 +213,7 @@ def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
     from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     force_id = _force_id(force)
-    with session() as s:
-        _ensure_loaded(s)
+    with session(service.ensure_loaded) as s:
         history = service.paygap_history(s, force_id=force_id)
     if as_json:
         emit_json(history)
@@ -275,8 +260,7 @@ def compare_cmd(
     from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
     force_id = _force_id(force)
-    with session() as s:
-        _ensure_loaded(s)
+    with session(service.ensure_loaded) as s:
         result = service.paygap_comparison(s, force_id=force_id, field=field, snapshot_year=year)
     if as_json:
         emit_json(result)
@@ -311,8 +295,7 @@ def crime_cmd(
 
     force_id = _force_id(force) if force else None
     service.check_offence(offence)  # refused with or without --force, never ignored
-    with session() as s:
-        _ensure_loaded(s)
+    with session(service.ensure_loaded) as s:
         if force_id is None:
             league = service.crime_league(s, offence=offence)
         else:
@@ -371,9 +354,7 @@ def context_cmd(
     from parity.workforce import service as workforce
 
     force_id = _force_id(force) if force else None
-    with session() as s:
-        workforce.ensure_loaded(s)
-        _ensure_loaded(s)
+    with session(workforce.ensure_loaded, service.ensure_loaded) as s:
         result = (service.force_context(s, force_id=force_id) if force_id
                   else service.national_context(s, year=year))
     if as_json:

@@ -198,9 +198,11 @@ def synth_payroll_cmd(
         synth_lines(force=force, year=year, out=out, rows=rows, seed=seed, as_json=as_json)
         return
 
-    with session() as s:
+    # deferred: the workforce service loads SQLAlchemy (~0.3 s), which `paygap compute` never needs
+    from parity.workforce import service as workforce
+
+    with session(workforce.ensure_loaded) as s:
         summary = service.synth_payroll(s, force=force, year=year, out=out, rows=rows, seed=seed)
-        s.commit()
     if as_json:
         emit_json(summary)
         return

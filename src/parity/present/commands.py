@@ -13,12 +13,13 @@ internal error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -56,10 +57,27 @@ def engine():  # noqa: ANN201
     return eng
 
 
-def session():  # noqa: ANN201
-    from parity.store import open_session  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+@contextlib.contextmanager
+def session(*loaders: Callable[[Any], object]) -> Iterator[Any]:
+    """One command's session, opened, committed and closed the same way by every command.
 
-    return open_session(engine())
+    Each of `loaders` (a domain's ``ensure_loaded``: the bundled data the command needs) runs
+    first and is committed on its own, so the data stay loaded whatever the command then
+    does; a loader that answers {what: imported now?} has what it imported said on stderr.
+    The command's block is committed when it ends normally and rolled back on any error
+    (all-or-nothing); the session is closed either way (`parity.store.session_scope`).
+    """
+    from parity.store import session_scope  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
+    with session_scope(engine()) as s:
+        for load in loaders:
+            done = load(s)
+            if isinstance(done, dict) and any(done.values()):
+                what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
+                sys.stderr.write(f"first use: imported the bundled {what}\n")
+        if loaders:
+            s.commit()
+        yield s
 
 
 def _clean(value: Any) -> Any:

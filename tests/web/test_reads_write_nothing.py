@@ -9,9 +9,10 @@ rows in every table is the same before and after, on both engines.
 
 from __future__ import annotations
 
-import re
+import runpy
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -34,30 +35,15 @@ def _rows(engine) -> dict[str, int]:  # noqa: ANN001
                 for name in sorted(inspect(conn).get_table_names())}
 
 
+# The route walker of the before/after snapshot of public output (one walker for both).
+_public_routes = runpy.run_path(str(Path(__file__).resolve().parents[2] / "scripts"
+                                    / "snapshot_public.py"))["public_routes"]
+
+
 def _public_gets(app) -> list[str]:  # noqa: ANN001
     """Every public GET address of the app: each route without a parameter, each force route
-    for `FORCES`, and each page's JSON form."""
-    out: list[str] = []
-
-    def walk(routes, prefix: str = "") -> None:  # noqa: ANN001
-        for route in routes:
-            inner = getattr(route, "original_router", None)
-            if inner is not None:
-                context = getattr(route, "include_context", None)
-                walk(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
-                continue
-            path = prefix + getattr(route, "path", "")
-            if "GET" not in (getattr(route, "methods", None) or set()):
-                continue
-            if path.startswith(("/static", "/private", "/sign-")):
-                continue
-            params = re.findall(r"{(\w+)}", path)
-            if not params:
-                out.append(path)
-            elif params == ["force_id"]:
-                out.extend(path.replace("{force_id}", f) for f in FORCES)
-
-    walk(app.routes)
+    for `FORCES`, and each page's JSON form (signing in left out)."""
+    out = [p for p in _public_routes(app, FORCES) if not p.startswith("/sign-")]
     pages = [p for p in out if not p.startswith("/api") and not p.endswith(".json")]
     out += [(p.rstrip("/") or "/index") + ".json" for p in pages]
     return list(dict.fromkeys(out))

@@ -15,7 +15,7 @@ The API under ``/api/v1/commitments`` returns exactly what the service functions
 same documents as ``parity commitments list|show|status|overview|review|history --json``).
 
 The pages only read: the bundled national commitments are loaded when ``parity serve``
-starts (`parity.bundled`), never by a request (docs/decisions/0505).
+starts (`parity.bundled`), never by a request (docs/decisions/0006).
 """
 
 from __future__ import annotations

@@ -62,10 +62,10 @@ def session(*loaders: Callable[[Any], object]) -> Iterator[Any]:
     """One command's session, opened, committed and closed the same way by every command.
 
     Each of `loaders` (a domain's ``ensure_loaded``: the bundled data the command needs) runs
-    first and is committed on its own, so the data stay loaded whatever the command then
-    does; a loader that answers {what: imported now?} has what it imported said on stderr.
-    The command's block is committed when it ends normally and rolled back on any error
-    (all-or-nothing); the session is closed either way (`parity.store.session_scope`).
+    first; a loader that answers {what: imported now?} has what it imported said on stderr.
+    The whole, loaders included, is committed when the command's block ends normally and
+    rolled back on any error, so bad input writes nothing (all-or-nothing); the session is
+    closed either way (`parity.store.session_scope`).
     """
     from parity.store import session_scope  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
@@ -75,8 +75,6 @@ def session(*loaders: Callable[[Any], object]) -> Iterator[Any]:
             if isinstance(done, dict) and any(done.values()):
                 what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
                 sys.stderr.write(f"first use: imported the bundled {what}\n")
-        if loaders:
-            s.commit()
         yield s
 
 

@@ -52,6 +52,21 @@ def _routes(routes, prefix: str = ""):  # noqa: ANN001, ANN202
             yield prefix + route.path, getattr(route, "methods", None) or {"GET"}
 
 
+def public_routes(app, force_ids) -> list[str]:  # noqa: ANN001
+    """Every GET address of `app` outside /static and /private: each route without a path
+    parameter, and each force route for each of `force_ids`."""
+    seeds: list[str] = []
+    for path, methods in _routes(app.routes):
+        if "GET" not in methods or path.startswith(("/static", "/private")):
+            continue
+        params = re.findall(r"{(\w+)}", path)
+        if not params:
+            seeds.append(path)
+        elif params == ["force_id"]:
+            seeds.extend(path.replace("{force_id}", fid) for fid in force_ids)
+    return seeds
+
+
 def main(out: Path) -> int:
     os.environ["PARITY_TODAY"] = TODAY
     out.mkdir(parents=True, exist_ok=True)
@@ -71,15 +86,7 @@ def main(out: Path) -> int:
     app = create_app(url)
     known = {f.id for f in registry().forces}
     force_ids = [f for f in FORCES if f in known]
-    seeds: list[str] = []
-    for path, methods in _routes(app.routes):
-        if "GET" not in methods or path.startswith(("/static", "/private")):
-            continue
-        params = re.findall(r"{(\w+)}", path)
-        if not params:
-            seeds.append(path)
-        elif params == ["force_id"]:
-            seeds.extend(path.replace("{force_id}", fid) for fid in force_ids)
+    seeds = public_routes(app, force_ids)
     for force_id in force_ids:
         seeds += [f"/api/v1/representation?area={force_id}", f"/api/v1/trend?area={force_id}"]
     queue = deque(dict.fromkeys(seeds))

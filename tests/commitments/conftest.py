@@ -41,6 +41,27 @@ def kent_senior(**indicator) -> dict:
 
 
 @pytest.fixture
+def db(db):  # noqa: ANN001, ANN201
+    """The empty database of tests/conftest.py with the bundled national commitments loaded,
+    as ``parity serve`` and the commitments commands load them before any read."""
+    from parity.commitments import service
+
+    service.ensure_defaults(db)
+    db.flush()
+    return db
+
+
+@pytest.fixture
+def wf_db(wf_db):  # noqa: ANN001, ANN201
+    """The workforce database of tests/conftest.py with the national commitments loaded."""
+    from parity.commitments import service
+
+    service.ensure_defaults(wf_db)
+    wf_db.flush()
+    return wf_db
+
+
+@pytest.fixture
 def kent(wf_db):
     from parity.commitments import service
 

@@ -19,7 +19,9 @@ from .conftest import at, kent_senior
 def _fresh(tmp_path, name="fresh.db"):  # noqa: ANN001, ANN202
     engine = make_engine(f"sqlite:///{tmp_path / name}")
     upgrade(engine)
-    return engine, open_session(engine)
+    session = open_session(engine)
+    service.ensure_defaults(session)  # as the import command does first
+    return engine, session
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])

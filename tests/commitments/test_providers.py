@@ -149,6 +149,7 @@ def test_a_pay_gap_year_a_force_did_not_file_is_missing_not_green(ctx_db):
 def test_recorded_crime_context_is_the_ons_rate_per_1000(ctx_db):
     from parity.context import service as context
 
+    service.ensure_defaults(ctx_db)  # the national commitments, as start-up loads them
     item = _one(ctx_db, "national-2019-2", "Kent")
     assert item["status"] == "no_data" and "context only" in item["reason"]
     for indicator in item["indicators"]:

@@ -1,5 +1,5 @@
 """The commitments pages and API: real figures on the page, JSON equal to the services, bad
-input as 400, the national commitments committed on first read, and the force panel."""
+input as 400, reads that load nothing, and the force panel."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from parity.bundled import load_bundled
 from parity.commitments import defaults, service
 from parity.present.responses import to_jsonable
+from parity.store import make_engine, session_scope
 from parity.store.models import Source
 from parity.web.app import CONTENT_SECURITY_POLICY, create_app
 from tests.commitments.conftest import MENTORING_URL, at, kent_senior, mentoring_articles
@@ -50,7 +52,7 @@ def _kent_story(engine) -> None:  # noqa: ANN001
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def client(request, tmp_path_factory) -> Iterator[TestClient]:  # noqa: ANN001
     """The app on a database of its own: the workforce table, the national commitments
-    (loaded by the first page read) and Kent's own commitment."""
+    (loaded at start-up, as ``parity serve`` does) and Kent's own commitment."""
     pg_name = None
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("cw") / "web.db"
@@ -59,8 +61,9 @@ def client(request, tmp_path_factory) -> Iterator[TestClient]:  # noqa: ANN001
     else:
         pg_name, url = fresh_pg_with_workforce("parity_cw")
     app = create_app(url)
+    with session_scope(app.state.engine) as s:
+        load_bundled(s, only={"commitments"})
     with TestClient(app) as c:
-        assert c.get("/commitments").status_code == 200  # the first read loads the defaults
         _kent_story(app.state.engine)
         yield c
     if pg_name:
@@ -79,19 +82,21 @@ def _sources(engine) -> int:  # noqa: ANN001
             Source.kind == defaults.KIND))
 
 
-def test_first_read_commits_the_national_commitments_and_the_panel_does_not(
-        sqlite_templates, tmp_path):
+def test_reads_load_nothing_the_start_up_loads_them(sqlite_templates, tmp_path):
     shutil.copy(sqlite_templates["workforce"], tmp_path / "fresh.db")
     app = create_app(f"sqlite:///{tmp_path / 'fresh.db'}")
     with TestClient(app) as c:
+        assert not page(c.get("/forces/kent")).xpath("//section[@id='panel-commitments']")
+        assert c.get("/api/v1/commitments/status").json() == []
+        assert _sources(app.state.engine) == 0  # no read loaded the national commitments
+        with session_scope(app.state.engine) as s:  # what `parity serve` does at start-up
+            load_bundled(s, only={"commitments"})
+        assert _sources(app.state.engine) == 1
         doc = page(c.get("/forces/kent"))
         rows = doc.xpath("//section[@id='panel-commitments']//table[@id='commitments-panel']"
                          "/tbody/tr")
-        assert len(rows) == 6  # the panel shows the six national commitments ...
-        assert _sources(app.state.engine) == 0  # ... without committing the host page
-        assert c.get("/api/v1/commitments/status").status_code == 200
-        assert _sources(app.state.engine) == 1  # a commitments read commits them, once
-        assert c.get("/commitments").status_code == 200
+        assert len(rows) == 6  # the panel shows the six national commitments
+        assert len(c.get("/api/v1/commitments/status").json()) == 6
         assert _sources(app.state.engine) == 1
 
 
@@ -343,11 +348,15 @@ def test_pages_are_safe_under_the_csp(client):
 
 @pytest.mark.skipif(not (browser_fixtures.CHROMIUM and browser_fixtures.DRIVER),
                     reason="chromium and chromium-driver are not installed")
-def test_journey_in_a_real_browser(server, browser, tmp_path):  # noqa: ANN001, F811
+def test_journey_in_a_real_browser(server, browser, tmp_path, sqlite_url):  # noqa: ANN001, F811
     """Headless Chromium: every force -> Kent's commitments -> one commitment's history, and
     nothing refused by the Content-Security-Policy."""
     from selenium.webdriver.common.by import By
 
+    engine = make_engine(sqlite_url)  # the server's database (started with --no-load)
+    with session_scope(engine) as s:
+        load_bundled(s, only={"commitments"})
+    engine.dispose()
     browser.get(server + "/commitments")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Commitments, force by force"
     grid = browser.find_element(By.ID, "status-grid")
@@ -428,6 +437,7 @@ def test_a_cited_library_article_is_linked_by_its_title(sqlite_templates, tmp_pa
     with TestClient(app) as c, Session(app.state.engine) as s:
         import_articles(s, path=folder)
         article = library.get_article(s, ref=MENTORING_URL)
+        service.ensure_defaults(s)
         service.add_commitment(s, data=kent_senior(), by="analyst", at=at(2020, 6, 1))
         service.link_article(s, ref="kent-1", article=str(article.id), note="since 2021",
                              by="lead", at=at(2021, 4, 1))

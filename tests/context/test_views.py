@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from parity.context import service
-from parity.present.commands import _clean
+from parity.present.jsonable import to_jsonable
 from tests.cli_runner import parity
 from tests.web.conftest import page, text_of
 
@@ -48,7 +48,7 @@ def session(client) -> Iterator[Session]:  # noqa: ANN001
 
 def same(payload) -> object:  # noqa: ANN001
     """A service result as written in JSON (as `parity ... --json` writes it)."""
-    return json.loads(json.dumps(_clean(payload)))
+    return json.loads(json.dumps(to_jsonable(payload)))
 
 
 def cells(doc, row_id: str) -> list[str]:  # noqa: ANN001

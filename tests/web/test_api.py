@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 from parity.forces import registry
-from parity.present.commands import _clean
+from parity.present.jsonable import to_jsonable
 from parity.workforce import report as profiles
 from parity.workforce import service
 
 
 def same(payload) -> object:  # noqa: ANN001
     """What a service result becomes once written as JSON (as `parity ... --json` writes it)."""
-    return json.loads(json.dumps(_clean(payload)))
+    return json.loads(json.dumps(to_jsonable(payload)))
 
 
 def test_api_equals_service(client, session):

@@ -48,7 +48,6 @@ def add_cmd(
     password = _read_password(password_stdin)
     with session() as s:
         user = service.add_user(s, email=email, role=role, force=force, password=password)
-        s.commit()
     if json_out:
         emit_json(user)
     else:
@@ -91,7 +90,6 @@ def remove_cmd(
 
     with session() as s:
         user = service.remove_user(s, email=email)
-        s.commit()
     if json_out:
         emit_json(user)
     else:
@@ -110,5 +108,4 @@ def password_cmd(
     password = _read_password(password_stdin)
     with session() as s:
         service.set_password(s, email=email, password=password)
-        s.commit()
     console().print(f"New password set for {service.normalise_email(email)}.")

@@ -96,7 +96,6 @@ def _validate(session: Session, data: dict, *, where: Where, existing: Commitmen
                 problems.append(where.problem(key, f"cannot change from {current!r}; add a new "
                                                    "commitment instead"))
     if spec["refines"]:
-        ensure_defaults(session)
         parent = session.scalar(select(Commitment).where(Commitment.ref == spec["refines"]))
         if parent is None or parent.scope != "national":
             problems.append(where.problem("refines", f"expected the ref of a national "

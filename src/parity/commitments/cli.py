@@ -81,9 +81,8 @@ def list_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOption)
     """List commitments: for a force, the national ones it adopted and its own."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         items = service.list_commitments(s, force_id=_force_id(force), as_of=as_of)
-        s.commit()
     if as_json:
         emit_json(items)
         return
@@ -107,9 +106,8 @@ def show_cmd(ref: str = typer.Argument(..., help="The commitment's ref (e.g. nat
     """One commitment with its indicators and linked articles."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         c = service.get_commitment(s, ref=ref, as_of=as_of)
-        s.commit()
     if as_json:
         emit_json(c)
         return
@@ -186,9 +184,8 @@ def add_cmd(
         }],
         "links": list(link or []),
     }
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         added = service.add_commitment(s, data=data, by=by)
-        s.commit()
     if as_json:
         emit_json(added)
     else:
@@ -207,10 +204,9 @@ def set_target_cmd(
     """Move an indicator's target (kept in history; earlier reports are unchanged)."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         change = service.set_target(s, ref=ref, position=indicator, target_value=target,
                                     target_date=target_date, by=by, note=note)
-        s.commit()
     if as_json:
         emit_json(change)
     else:
@@ -229,10 +225,9 @@ def record_cmd(
     """Enter a value by hand (with its evidence) for a manual indicator."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         row = service.record_value(s, ref=ref, position=indicator, force_id=_force_id(force),
                                    year=year, value=value, evidence=evidence, by=by)
-        s.commit()
     if as_json:
         emit_json(row)
     else:
@@ -248,9 +243,8 @@ def link_cmd(ref: str = typer.Argument(...),
     """Cite a best-practice article as an action taken for a commitment."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         change = service.link_article(s, ref=ref, article=article, note=note, by=by)
-        s.commit()
     if as_json:
         emit_json(change)
     else:
@@ -264,9 +258,8 @@ def withdraw_cmd(ref: str = typer.Argument(...), note: str = typer.Option(None, 
     """Withdraw a commitment (kept with its history; earlier reports still show it)."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         change = service.withdraw(s, ref=ref, by=by, note=note)
-        s.commit()
     if as_json:
         emit_json(change)
     else:
@@ -283,11 +276,9 @@ def status_cmd(force: str = FORCE, as_of: str = AS_OF, as_json: bool = JsonOptio
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
-    with session() as s:
-        ensure_loaded(s)
+    with session(ensure_loaded, service.ensure_defaults) as s:
         items = service.status(s, force_id=_force_id(force), as_of=as_of,
                                include_private=True)
-        s.commit()
     if as_json:
         emit_json(items)
         return
@@ -327,10 +318,8 @@ def overview_cmd(as_of: str = AS_OF, as_json: bool = JsonOption) -> None:
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
-    with session() as s:
-        ensure_loaded(s)
+    with session(ensure_loaded, service.ensure_defaults) as s:
         rows = service.overview(s, as_of=as_of, include_private=True)
-        s.commit()
     if as_json:
         emit_json(rows)
         return
@@ -361,11 +350,9 @@ def review_cmd(force: str = FORCE,
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
-    with session() as s:
-        ensure_loaded(s)
+    with session(ensure_loaded, service.ensure_defaults) as s:
         items = service.review(s, force_id=_force_id(force), years=years, as_of=as_of,
                                include_private=True)
-        s.commit()
     if as_json:
         emit_json(items)
         return
@@ -392,9 +379,8 @@ def history_cmd(ref: str = typer.Argument(..., help="The commitment's ref."),
     """Every change to a commitment: who, when, what (and values entered by hand)."""
     from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         entries = service.history(s, ref=ref)
-        s.commit()
     if as_json:
         emit_json(entries)
         return
@@ -416,12 +402,13 @@ def import_cmd(path: Path = IMPORT_PATH,
                                        "file's extension)."),
                by: str = BY, as_json: bool = JsonOption) -> None:
     """Import commitments (all-or-nothing; a ref already held is updated, with history)."""
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.commitments.importer import import_commitments
 
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         result = import_commitments(s, path=path, fmt=fmt, by=by)
-        s.commit()
     if as_json:
         emit_json(result.__dict__)
     elif result.status == "unchanged":
@@ -437,14 +424,15 @@ def export_cmd(fmt: str = typer.Option("yaml", "--format", help="yaml or csv."),
                out: Path = OUT,
                force: str = FORCE) -> None:
     """Export commitments as YAML or CSV (a force's own with --force)."""
+    from parity.commitments import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.commitments.importer import FORMATS, export_commitments, render
 
     if fmt not in FORMATS:
         raise InputError(f"--format must be yaml or csv, not {fmt!r}")
-    with session() as s:
+    with session(service.ensure_defaults) as s:
         items = export_commitments(s, force_id=force)
-        s.commit()
     text = render(items, fmt)
     if str(out) == "-":
         typer.echo(text, nl=False)

@@ -218,7 +218,6 @@ def import_commitments(session: Session, *, path: Path | str, fmt: str | None = 
     result = ImportResult(file=path.name, status="unchanged")
     if find_source(session, kind=KIND, sha256=digest) is not None:
         return result
-    service.ensure_defaults(session)
     items, problems = _read(path, fmt)
     held = {c.ref: c for c in session.scalars(select(Commitment))}
     in_file_national = set()

@@ -25,7 +25,9 @@ then, manual values entered by then, and 31 March snapshots up to then):
 With a force, lists and statuses cover the national commitments (adopted by every force,
 measured on the force's figures) except those the force refines with its own, plus the force's
 own. Without one, national commitments are measured for England and Wales and each force's
-own on its force. Reads load the bundled national commitments first if none are held.
+own on its force. Reads only read: the bundled national commitments are loaded once, by
+`ensure_defaults` (a write), when ``parity serve`` starts and at the start of each command
+that needs them (`parity.bundled`), never inside a read.
 """
 
 from __future__ import annotations
@@ -136,7 +138,6 @@ def list_commitments(
 ) -> list[dict]:
     """The commitments (export form, with ``id``, ``version`` and ``adopted``: True for a
     national commitment listed for a force) as they stood at `as_of` (default now)."""
-    ensure_defaults(session)
     force_id = _resolve_force(force_id)
     out = []
     for snap, _ in _select(_snapshots(session, as_of=as_of), force_id, include_withdrawn):
@@ -149,7 +150,6 @@ def list_commitments(
 def get_commitment(session: Session, *, ref: str, as_of: date | datetime | str | None = None
                    ) -> dict:
     """One commitment as it stood at `as_of` (default now)."""
-    ensure_defaults(session)
     commitment = _find(session, ref)
     for snap in _snapshots(session, as_of=as_of):
         if snap["id"] == commitment.id:
@@ -265,7 +265,6 @@ def status(session: Session, *, force_id: str | None = None,
     command line, run by the force on its own database). Public pages, the API and the report
     never ask for them (docs/decisions/0404, 0405).
     """
-    ensure_defaults(session)
     force_id = _resolve_force(force_id)
     limit = cutoff(as_of)
     last_year = metrics.snapshot_year(limit.date()) if limit is not None else None
@@ -281,7 +280,6 @@ def status(session: Session, *, force_id: str | None = None,
 def history(session: Session, *, ref: str) -> list[dict]:
     """Every change to a commitment (version, action, summary, who, when) and every value
     entered for its manual indicators, oldest first."""
-    ensure_defaults(session)
     commitment = _find(session, ref)
     changes = session.scalars(select(CommitmentChange).where(
         CommitmentChange.commitment_id == commitment.id).order_by(CommitmentChange.version))
@@ -425,15 +423,10 @@ def cited_for(session: Session, *, ref: str | int) -> list[dict]:
     """The commitments that cite library article `ref`, by its id or its URL:
     ``[{ref, title, force_id, scope, note}]``."""
     article = library.get_article(session, ref=ref)
-    # Read-only first: only when some link names this article are the commitments read
-    # (their service may have to load its bundled commitments, a write, on a first read).
+    # Only when some link names this article are the commitments read.
     if not any(library.cites(target, article) for target in cited_articles(session)):
         return []
-    savepoint = session.begin_nested()
-    try:
-        items = list_commitments(session)
-    finally:
-        savepoint.rollback()  # list_commitments may load the bundled commitments: undo it
+    items = list_commitments(session)
     out = []
     for item in items:
         for link in item.get("links") or []:

@@ -14,10 +14,8 @@ be reproduced):
 The API under ``/api/v1/commitments`` returns exactly what the service functions return (the
 same documents as ``parity commitments list|show|status|overview|review|history --json``).
 
-The pages only read. The first read of an empty database loads the bundled national
-commitments (`service.ensure_defaults`): `defaults_loaded` commits that in the request's own
-session, once. The force panel is drawn inside another page's session, which is not its to
-commit: it loads them in a savepoint and rolls it back (docs/decisions/0505).
+The pages only read: the bundled national commitments are loaded when ``parity serve``
+starts (`parity.bundled`), never by a request (docs/decisions/0006).
 """
 
 from __future__ import annotations
@@ -27,10 +25,9 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from parity import disclosure
@@ -61,18 +58,6 @@ router = APIRouter()
 nav = [{"label": "Commitments", "path": "/commitments"}]
 
 
-def defaults_loaded(session: SessionDep) -> Session:
-    """The request's session, with the bundled national commitments loaded and committed if
-    this is the first read of the database."""
-    try:
-        if service.ensure_defaults(session):
-            session.commit()
-    except IntegrityError:  # another request loaded them at the same moment
-        session.rollback()
-    return session
-
-
-CommitmentsSession = Annotated[Session, Depends(defaults_loaded)]
 AsOf = Annotated[str | None, Query(
     description="Show the commitments as they stood at the end of this date (YYYY-MM-DD): "
                 "each commitment as it was then, values entered by then and 31 March "
@@ -126,7 +111,7 @@ def _as_of_label(as_of: str | None) -> str | None:
 # pages ------------------------------------------------------------------------------------------
 @pages.get("")
 @pages.get(".json")
-def commitments_home(request: Request, session: CommitmentsSession,
+def commitments_home(request: Request, session: SessionDep,
                      as_of: AsOf = None) -> Response:
     """Every force's commitments and their status, and the national ones for England and
     Wales."""
@@ -140,7 +125,7 @@ def commitments_home(request: Request, session: CommitmentsSession,
 
 @pages.get("/forces/{force_id}")
 @pages.get("/forces/{force_id}.json")
-def force_commitments(request: Request, session: CommitmentsSession, force_id: str,
+def force_commitments(request: Request, session: SessionDep, force_id: str,
                       as_of: AsOf = None) -> Response:
     """One force's commitments (the national ones it adopted and its own), with each
     indicator's figures, trend, projection and target."""
@@ -159,7 +144,7 @@ def force_commitments(request: Request, session: CommitmentsSession, force_id: s
 
 @pages.get("/forces/{force_id}/review")
 @pages.get("/forces/{force_id}/review.json")
-def force_review(request: Request, session: CommitmentsSession, force_id: str,
+def force_review(request: Request, session: SessionDep, force_id: str,
                  as_of: AsOf = None) -> Response:
     """The 1-year and 3-year reviews of a force's commitments: status and latest figure then
     and now, and the changes made between."""
@@ -192,7 +177,7 @@ def _status_of(session: Session, commitment: dict, *, force_id: str | None,
 
 @pages.get("/{ref}")
 @pages.get("/{ref}.json")
-def commitment_page(request: Request, session: CommitmentsSession, ref: str,
+def commitment_page(request: Request, session: SessionDep, ref: str,
                     as_of: AsOf = None, force: Force = None) -> Response:
     """One commitment: what it is, its status (for England and Wales, or `force`) and every
     change made to it."""
@@ -219,14 +204,14 @@ def commitment_page(request: Request, session: CommitmentsSession, ref: str,
 
 # API ------------------------------------------------------------------------------------------
 @api.get("", summary="Commitments (for a force: the national ones it adopted and its own)")
-def api_list(session: CommitmentsSession, force: Force = None,
+def api_list(session: SessionDep, force: Force = None,
              as_of: AsOf = None) -> list[dict[str, Any]]:
     """The same as ``parity commitments list --json``."""
     return to_jsonable(service.list_commitments(session, force_id=force, as_of=_as_of(as_of)))
 
 
 @api.get("/status", summary="Each commitment's status, reason, figures and trend")
-def api_status(session: CommitmentsSession, force: Force = None,
+def api_status(session: SessionDep, force: Force = None,
                as_of: AsOf = None) -> list[dict[str, Any]]:
     """The same as ``parity commitments status --json``: ``status`` (on_track, at_risk,
     off_track, no_data), ``reason``, baseline, latest, target, progress and every
@@ -235,14 +220,14 @@ def api_status(session: CommitmentsSession, force: Force = None,
 
 
 @api.get("/overview", summary="Force by force: the status of each commitment")
-def api_overview(session: CommitmentsSession, as_of: AsOf = None,
+def api_overview(session: SessionDep, as_of: AsOf = None,
                  include_btp: bool = True) -> list[dict[str, Any]]:
     """The same as ``parity commitments overview --json``."""
     return to_jsonable(service.overview(session, as_of=_as_of(as_of), include_btp=include_btp))
 
 
 @api.get("/summary", summary="The national picture: forces in each status")
-def api_summary(session: CommitmentsSession, as_of: AsOf = None,
+def api_summary(session: SessionDep, as_of: AsOf = None,
                 include_btp: bool = True) -> dict[str, Any]:
     """`service.status_summary`: the overview with counts per status, in total and for each
     national commitment."""
@@ -251,7 +236,7 @@ def api_summary(session: CommitmentsSession, as_of: AsOf = None,
 
 
 @api.get("/review", summary="The 1-year or 3-year review")
-def api_review(session: CommitmentsSession, force: Force = None,
+def api_review(session: SessionDep, force: Force = None,
                years: Annotated[int, Query(ge=1, le=20, description="1 (annual) or 3 "
                                            "(three-year)")] = 1,
                as_of: AsOf = None) -> list[dict[str, Any]]:
@@ -261,13 +246,13 @@ def api_review(session: CommitmentsSession, force: Force = None,
 
 
 @api.get("/{ref}", summary="One commitment, as it stood at a date")
-def api_show(session: CommitmentsSession, ref: str, as_of: AsOf = None) -> dict[str, Any]:
+def api_show(session: SessionDep, ref: str, as_of: AsOf = None) -> dict[str, Any]:
     """The same as ``parity commitments show --json``."""
     return to_jsonable(service.get_commitment(session, ref=ref, as_of=_as_of(as_of)))
 
 
 @api.get("/{ref}/history", summary="Every change to a commitment")
-def api_history(session: CommitmentsSession, ref: str) -> list[dict[str, Any]]:
+def api_history(session: SessionDep, ref: str) -> list[dict[str, Any]]:
     """The same as ``parity commitments history --json``."""
     return to_jsonable(service.history(session, ref=ref))
 
@@ -281,17 +266,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     """The force's commitments in brief: how many in each status, and each one's status and
     reason, as of the eve of the snapshot after `year` (`service.as_of_for_year`)."""
     as_of = service.as_of_for_year(year)
-    savepoint = session.begin_nested()
-    try:
-        loaded = service.ensure_defaults(session)
-        items = service.status(session, force_id=force_id, as_of=as_of)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if loaded:
-        savepoint.rollback()  # loaded for this page only; the commitments pages commit it
-    else:
-        savepoint.commit()
+    items = service.status(session, force_id=force_id, as_of=as_of)
     if not items:
         return None
     counts = {s: 0 for s in metrics.STATUSES}
@@ -350,11 +325,9 @@ def _suppressed_years(session: Session, indicator: dict, *, force_id: str | None
 def private_fragment(session: Session, *, force_id: str) -> Markup:
     """A force's commitments with the figures from its own HR records, as an HTML fragment:
     each one's status, baseline, latest, target, target date and reason, figures resting on
-    fewer than 10 people shown as ``[c]``. Loads the bundled national commitments (and
-    commits them, as `defaults_loaded`) on the first read of the database.
+    fewer than 10 people shown as ``[c]``.
 
     PRIVATE: not mounted on any public route."""
-    defaults_loaded(session)
     items = private_status(session, force_id=force_id)
     counts = {s: 0 for s in metrics.STATUSES}
     for item in items:

@@ -1,5 +1,6 @@
-"""Commands: import paygap-returns, import crime, paygap check, paygap history, paygap compare,
-crime, context."""
+"""Commands: import paygap-returns, import crime, crime, context (``parity paygap check``,
+``history`` and ``compare``, on the published returns held here, are the pay gap's own:
+`parity.paygap.cli`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 import typer
 
 from parity import calendar
-from parity.errors import InputError
 from parity.forces import registry
 from parity.present.commands import (
     JsonOption,
@@ -17,9 +17,10 @@ from parity.present.commands import (
     emit_json,
     handles_input_errors,
     import_app,
-    paygap_app,
     pct,
+    progress_bar,
     session,
+    spark,
 )
 
 FORCE = typer.Option(..., "--force", help="A force, in any publisher's spelling.")
@@ -27,64 +28,22 @@ RETURNS_PATH = typer.Argument(None, help="A download (CSV or XLSX) or a folder o
                               "default: the bundled downloads, 2017/18 to 2023/24.")
 CRIME_PATH = typer.Argument(None, help="An ONS police force area data table (XLSX) or a "
                             "folder of editions; default: the six bundled editions.")
-CHECK_PATH = typer.Argument(..., help="A pay gap service download (CSV or XLSX), or a folder "
-                            "of them.")
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def _spark(values: list[float | None]) -> str:
-    data = [v for v in values if v is not None]
-    if not data:
-        return ""
-    low, high = min(data), max(data)
-    span = (high - low) or 1.0
-    return "".join(" " if v is None else SPARK[int((v - low) / span * (len(SPARK) - 1))]
-                   for v in values)
 
 
 def _num(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "—" if value is None else f"{value:,.{digits}f}{suffix}"
 
 
-def _progress(total: int, label: str):  # noqa: ANN202
-    from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
-
-    # deferred: rich costs ~0.5 s at start-up
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    err = Console(stderr=True)
-    # Off when stderr is not a terminal: a redrawn bar there is only blank lines before any
-    # error message.
-    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), console=err, transient=True,
-                        disable=not err.is_terminal)
-    return progress, progress.add_task("", total=total)
-
-
 def _import_with_progress(total: int, label: str, run):  # noqa: ANN001, ANN202
     """`run(session, step)` in one committed session, with a progress bar of `total` files
     that `step(file_name)` advances; returns what `run` returns."""
-    progress, task = _progress(total, label)
+    progress, task = progress_bar(total, label)
     with progress, session() as s:
         def step(name: str) -> None:
             progress.update(task, advance=1, description=name)
 
         result = run(s, step)
-        s.commit()
     return result
-
-
-def _ensure_loaded(s) -> None:  # noqa: ANN001
-    """Import the bundled downloads and ONS tables on first use, saying so on stderr."""
-    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-
-    done = service.ensure_loaded(s)
-    s.commit()
-    if any(done.values()):
-        from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
-
-        what = " and ".join(k.replace("_", " ") for k, v in done.items() if v)
-        Console(stderr=True).print(f"first use: imported the bundled {what}")
 
 
 def _force_id(name: str) -> str:
@@ -157,145 +116,6 @@ def import_crime_cmd(
                          item["replaced_rows"] else "."))
 
 
-@paygap_app.command("check")
-@handles_input_errors
-def check_cmd(
-    file: Path = CHECK_PATH,
-    rule: str = typer.Option(None, "--rule", help="Show only the returns failing this rule."),
-    police_only: bool = typer.Option(False, "--police", help="Show only police forces' returns "
-                                     "(the totals still cover every return)."),
-    limit: int = typer.Option(40, "--limit", help="Failing returns shown in the table (the JSON "
-                              "has them all)."),
-    as_json: bool = JsonOption,
-) -> None:
-    """Check published returns: field rules, then cross-figure rules (impossible returns)."""
-    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-    from parity.context.returns_checks import RULES, check_returns, summarise
-
-    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-    from parity.context.returns_importer import read_returns, return_files
-
-    if rule and rule not in RULES:
-        raise InputError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
-    files = return_files(file)
-    records: list[dict] = []
-    progress, task = _progress(len(files), "checking")
-    with progress:
-        for f in files:
-            progress.update(task, description=f.name)
-            records.extend(read_returns(f).records)
-            progress.update(task, advance=1)
-    failures = check_returns(records)
-    summary = summarise(records, failures)
-    shown = [f for f in failures if (not rule or f.rule == rule)
-             and (not police_only or f.force_id)]
-    if as_json:
-        emit_json({"files": [f.name for f in files], **summary,
-                   "failures": [f.__dict__ for f in shown]})
-        return
-    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
-
-    out = console()
-    table = Table(title=f"Failing returns ({len(shown):,}; first {min(limit, len(shown))})")
-    for col in ("year", "employer", "rule", "numbers"):
-        table.add_column(col)
-    for failure in shown[:limit]:
-        table.add_row(f"{failure.snapshot_year}", failure.employer_name[:40], failure.rule,
-                      failure.message)
-    out.print(table)
-    totals = Table(title="Failing returns per rule and snapshot year")
-    years = list(summary["by_year"])
-    totals.add_column("rule")
-    for y in years:
-        totals.add_column(f"{y}/{(y + 1) % 100:02d}", justify="right")
-    totals.add_column("all", justify="right")
-    for name in RULES:
-        totals.add_row(name, *(f"{summary['by_year'][y]['by_rule'][name]:,}" for y in years),
-                       f"{summary['by_rule'][name]:,}")
-    totals.add_row("returns checked", *(f"{summary['by_year'][y]['returns']:,}" for y in years),
-                   f"{summary['returns']:,}")
-    totals.add_row("returns failing any rule",
-                   *(f"{summary['by_year'][y]['failing_returns']:,}" for y in years),
-                   f"{summary['failing_returns']:,}")
-    out.print(totals)
-
-
-@paygap_app.command("history")
-@handles_input_errors
-def history_cmd(force: str = FORCE, as_json: bool = JsonOption) -> None:
-    """A force's published pay gap returns, year by year (service field names)."""
-    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-
-    force_id = _force_id(force)
-    with session() as s:
-        _ensure_loaded(s)
-        history = service.paygap_history(s, force_id=force_id)
-    if as_json:
-        emit_json(history)
-        return
-    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
-
-
-    table = Table(title=f"{registry().get(force_id).name}: published gender pay gap returns "
-                  "(snapshot 31 March)")
-    for col in ("year", "mean gap", "median gap", "mean bonus gap", "median bonus gap",
-                "men bonus", "women bonus", "women by quarter (low → top)", "late"):
-        table.add_column(col, justify="right", no_wrap=col == "year")
-    for h in history:
-        if not h["reported"]:
-            table.add_row(h["reporting_year"], "not yet filed" if h["partial"] else "no return",
-                          *[""] * 7)
-            continue
-        quarters = " ".join(_num(h[f"Female{q}Quartile"], 0)
-                            for q in ("Lower", "LowerMiddle", "UpperMiddle", "Top"))
-        table.add_row(h["reporting_year"] + (" (partial)" if h["partial"] else ""),
-                      _num(h["DiffMeanHourlyPercent"], suffix="%"),
-                      _num(h["DiffMedianHourlyPercent"], suffix="%"),
-                      _num(h["DiffMeanBonusPercent"], suffix="%"),
-                      _num(h["DiffMedianBonusPercent"], suffix="%"),
-                      _num(h["MaleBonusPercent"], suffix="%"),
-                      _num(h["FemaleBonusPercent"], suffix="%"), quarters,
-                      "late" if h["submitted_late"] else "")
-    out = console()
-    out.print(table)
-    medians = [h["DiffMedianHourlyPercent"] for h in history]
-    out.print(f"median hourly gap {_spark(medians)}")
-
-
-@paygap_app.command("compare")
-@handles_input_errors
-def compare_cmd(
-    force: str = FORCE,
-    field: str = typer.Option("DiffMedianHourlyPercent", "--field",
-                              help="A service field, e.g. DiffMeanHourlyPercent."),
-    year: int = typer.Option(None, "--year", help="Snapshot year (default: latest complete)."),
-    as_json: bool = JsonOption,
-) -> None:
-    """A force's published figure against all police forces and the public sector."""
-    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-
-    force_id = _force_id(force)
-    with session() as s:
-        _ensure_loaded(s)
-        result = service.paygap_comparison(s, force_id=force_id, field=field, snapshot_year=year)
-    if as_json:
-        emit_json(result)
-        return
-    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
-
-    table = Table(title=f"{result['force']}, {result['reporting_year']}: {field} "
-                  f"= {_num(result['value'], 2)}")
-    for col in ("compared with", "n", "q1", "median", "q3", "position", "percentile"):
-        table.add_column(col, justify="right")
-    for label, key in (("police forces", "police_forces"),
-                       ("public administration", "public_administration")):
-        c = result[key]
-        table.add_row(label, f"{c['n']}", _num(c["q1"], 2), _num(c["median"], 2),
-                      _num(c["q3"], 2), f"{c['position'] or '—'} of {c['of']}",
-                      pct(c["percentile"], 0))
-    console().print(table)
-
-
 @app.command("crime")
 @handles_input_errors
 def crime_cmd(
@@ -311,8 +131,7 @@ def crime_cmd(
 
     force_id = _force_id(force) if force else None
     service.check_offence(offence)  # refused with or without --force, never ignored
-    with session() as s:
-        _ensure_loaded(s)
+    with session(service.ensure_loaded) as s:
         if force_id is None:
             league = service.crime_league(s, offence=offence)
         else:
@@ -348,7 +167,7 @@ def crime_cmd(
             cells[0]["label"] if cells else name,
             *(f"{_num(c['count'], 0)}\n{_num(c['rate'], 2)}/1,000\n"
               f"{_num(c['change_pct'], 1, '%')} on year" for c in cells),
-            _spark([c["count"] for c in cells]),
+            spark([c["count"] for c in cells]),
         )
     console().print(table)
     console().print("Blank ('—') = not published (e.g. Greater Manchester, late 2019) or "
@@ -371,9 +190,7 @@ def context_cmd(
     from parity.workforce import service as workforce
 
     force_id = _force_id(force) if force else None
-    with session() as s:
-        workforce.ensure_loaded(s)
-        _ensure_loaded(s)
+    with session(workforce.ensure_loaded, service.ensure_loaded) as s:
         result = (service.force_context(s, force_id=force_id) if force_id
                   else service.national_context(s, year=year))
     if as_json:
@@ -401,7 +218,7 @@ def context_cmd(
             )
         out.print(table)
         gaps = [(t["paygap"] or {}).get("DiffMedianHourlyPercent") for t in result["timeline"]]
-        out.print(f"median pay gap {_spark(gaps)}")
+        out.print(f"median pay gap {spark(gaps)}")
         return
     years = result["years"]
     table = Table(title=f"Police forces side by side (workforce {years['workforce']}, pay gap "

@@ -59,8 +59,11 @@ from parity.context.crime_importer import OFFENCES as OFFENCES
 from parity.context.crime_importer import import_crime
 from parity.context.models import CrimeFigure as C
 from parity.context.models import PaygapReturn as R
+from parity.context.returns_checks import RULES as RULES  # re-exported: `parity paygap check`
 from parity.context.returns_checks import check_returns, summarise
 from parity.context.returns_importer import FIGURES, import_paygap_returns
+from parity.context.returns_importer import read_returns as read_returns
+from parity.context.returns_importer import return_files as return_files
 from parity.errors import InputError
 from parity.forces import force_or_error, registry
 from parity.workforce import service as workforce

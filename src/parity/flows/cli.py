@@ -60,10 +60,9 @@ def import_hr_cmd(
 
     with _stderr_progress() as progress:
         progress.add_task(f"importing {path.name}", total=None)
-        with session() as s:
+        with session(ensure_loaded) as s:
             result = import_hr(s, path=path, force=force, replace_shorter=replace_shorter)
-            ensure_loaded(s)
-            s.commit()
+        with session() as s:
             check = service.reconciliation(s, force_id=result.force_id)
     summary = [_reconciliation_summary(y) for y in check["years"]]
     if as_json:
@@ -148,9 +147,7 @@ def flows_cmd(
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.service import ensure_loaded
 
-    with session() as s:
-        if ensure_loaded(s):
-            s.commit()
+    with session(ensure_loaded) as s:
         result = service.flows(s, force_id=force, year=year)
     if as_json:
         emit_json(result)
@@ -241,9 +238,7 @@ def synth_hr_cmd(
                          female_leaving_ratio=female_leaving_ratio)
     with _stderr_progress() as progress:
         progress.add_task(f"generating {out_file.name}", total=None)
-        with session() as s:
-            if ensure_loaded(s):
-                s.commit()
+        with session(ensure_loaded) as s:
             result = generate(s, force=force, from_year=from_year, to_year=to_year, seed=seed,
                               config=config, out=out_file)
     if as_json:
@@ -296,9 +291,7 @@ def project_cmd(
         from parity.flows.importer import read_rates
 
         chosen_rates = read_rates(rates_file)
-    with session() as s:
-        if ensure_loaded(s):
-            s.commit()
+    with session(ensure_loaded) as s:
         result = service.project(s, area=area, from_year=from_year, years=years,
                                  scenario=scenario, runs=runs, seed=seed, target=target,
                                  rates=chosen_rates)

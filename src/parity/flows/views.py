@@ -375,7 +375,6 @@ def private_flows_upload(request: Request, force_id: str, user: RequireUser,
     force = private_force(user, force_id, allowed=accounts.can_see_force)
     try:
         with received(extract, field="extract", suffixes=HR_SUFFIXES) as path:
-            workforce.ensure_loaded(session)
             import_hr(session, path=path, force=force.id, replace_shorter=replace_shorter)
         session.commit()
     except InputError as error:

@@ -84,7 +84,6 @@ def import_articles_cmd(
             on_stage=lambda text: bar.update(task, description=text),
         )
         bar.update(task, description="committing")
-        s.commit()
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem}", highlight=False, markup=True)
     if as_json:
@@ -232,9 +231,7 @@ def check_cmd(
     from parity.workforce.service import ensure_loaded
 
     path = Path(ref)
-    with session() as s:
-        if ensure_loaded(s):
-            s.commit()
+    with session(ensure_loaded) as s:
         if path.is_file():
             try:
                 data = path.read_bytes()
@@ -311,7 +308,6 @@ def tag_cmd(
         result = service.tag(s, ref=ref, force=force, no_force=no_force,
                              add_themes=add_theme or [], remove_themes=remove_theme or [],
                              reset=reset, note=note)
-        s.commit()
     if as_json:
         emit_json(result)
         return

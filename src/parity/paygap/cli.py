@@ -1,4 +1,6 @@
-"""Commands: paygap compute (statutory figures from a payroll extract), synth payroll."""
+"""Commands: paygap compute (statutory figures from a payroll extract), synth payroll; and on the
+pay gap returns employers publish (held by `parity.context`): paygap check, paygap history,
+paygap compare."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 import typer
 
 from parity.errors import InputError
+from parity.forces import registry
 from parity.present.commands import (
     JsonOption,
     bar,
@@ -15,7 +18,10 @@ from parity.present.commands import (
     emit_json,
     handles_input_errors,
     paygap_app,
+    pct,
+    progress_bar,
     session,
+    spark,
     synth_app,
 )
 
@@ -41,6 +47,9 @@ ADJUSTED = typer.Option(False, "--adjusted", help="Add the adjusted gap (Oaxaca-
 BOOTSTRAP = typer.Option(200, "--bootstrap", help="Bootstrap resamples for the adjusted gap's "
                          "uncertainty.")
 FORCE = typer.Option(..., "--force", help="A force name (any alias).")
+PUBLISHER_FORCE = typer.Option(..., "--force", help="A force, in any publisher's spelling.")
+CHECK_PATH = typer.Argument(..., help="A pay gap service download (CSV or XLSX), or a folder "
+                            "of them.")
 YEAR = typer.Option(..., "--year", help="Snapshot year (31 March).")
 OUT = typer.Option(..., "--out", help="The file to write: .csv, .parquet or .xlsx.")
 ROWS = typer.Option(None, "--rows", help="Scale to this many employees (default: the force's "
@@ -203,9 +212,11 @@ def synth_payroll_cmd(
         synth_lines(force=force, year=year, out=out, rows=rows, seed=seed, as_json=as_json)
         return
 
-    with session() as s:
+    # deferred: the workforce service loads SQLAlchemy (~0.3 s), which `paygap compute` never needs
+    from parity.workforce import service as workforce
+
+    with session(workforce.ensure_loaded) as s:
         summary = service.synth_payroll(s, force=force, year=year, out=out, rows=rows, seed=seed)
-        s.commit()
     if as_json:
         emit_json(summary)
         return
@@ -217,3 +228,136 @@ def synth_payroll_cmd(
     if summary["allowances"]:
         out_console.print("  allowances: " + ", ".join(
             f"{k.replace('_', ' ')} £{v:,.0f}" for k, v in summary["allowances"].items()))
+
+
+@paygap_app.command("check")
+@handles_input_errors
+def check_cmd(
+    file: Path = CHECK_PATH,
+    rule: str = typer.Option(None, "--rule", help="Show only the returns failing this rule."),
+    police_only: bool = typer.Option(False, "--police", help="Show only police forces' returns "
+                                     "(the totals still cover every return)."),
+    limit: int = typer.Option(40, "--limit", help="Failing returns shown in the table (the JSON "
+                              "has them all)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Check published returns: field rules, then cross-figure rules (impossible returns)."""
+    # deferred: loads sqlalchemy (~0.3 s); `paygap compute` never needs it
+    from parity.context.service import RULES, check_returns, read_returns, return_files, summarise
+
+    if rule and rule not in RULES:
+        raise InputError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
+    files = return_files(file)
+    records: list[dict] = []
+    progress, task = progress_bar(len(files), "checking")
+    with progress:
+        for f in files:
+            progress.update(task, description=f.name)
+            records.extend(read_returns(f).records)
+            progress.update(task, advance=1)
+    failures = check_returns(records)
+    summary = summarise(records, failures)
+    shown = [f for f in failures if (not rule or f.rule == rule)
+             and (not police_only or f.force_id)]
+    if as_json:
+        emit_json({"files": [f.name for f in files], **summary,
+                   "failures": [f.__dict__ for f in shown]})
+        return
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
+
+    out = console()
+    table = Table(title=f"Failing returns ({len(shown):,}; first {min(limit, len(shown))})")
+    for col in ("year", "employer", "rule", "numbers"):
+        table.add_column(col)
+    for failure in shown[:limit]:
+        table.add_row(f"{failure.snapshot_year}", failure.employer_name[:40], failure.rule,
+                      failure.message)
+    out.print(table)
+    totals = Table(title="Failing returns per rule and snapshot year")
+    years = list(summary["by_year"])
+    totals.add_column("rule")
+    for y in years:
+        totals.add_column(f"{y}/{(y + 1) % 100:02d}", justify="right")
+    totals.add_column("all", justify="right")
+    for name in RULES:
+        totals.add_row(name, *(f"{summary['by_year'][y]['by_rule'][name]:,}" for y in years),
+                       f"{summary['by_rule'][name]:,}")
+    totals.add_row("returns checked", *(f"{summary['by_year'][y]['returns']:,}" for y in years),
+                   f"{summary['returns']:,}")
+    totals.add_row("returns failing any rule",
+                   *(f"{summary['by_year'][y]['failing_returns']:,}" for y in years),
+                   f"{summary['failing_returns']:,}")
+    out.print(totals)
+
+
+@paygap_app.command("history")
+@handles_input_errors
+def history_cmd(force: str = PUBLISHER_FORCE, as_json: bool = JsonOption) -> None:
+    """A force's published pay gap returns, year by year (service field names)."""
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `paygap compute` never needs it
+
+    force_id = registry().force(force).id
+    with session(service.ensure_loaded) as s:
+        history = service.paygap_history(s, force_id=force_id)
+    if as_json:
+        emit_json(history)
+        return
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
+
+    table = Table(title=f"{registry().get(force_id).name}: published gender pay gap returns "
+                  "(snapshot 31 March)")
+    for col in ("year", "mean gap", "median gap", "mean bonus gap", "median bonus gap",
+                "men bonus", "women bonus", "women by quarter (low → top)", "late"):
+        table.add_column(col, justify="right", no_wrap=col == "year")
+    for h in history:
+        if not h["reported"]:
+            table.add_row(h["reporting_year"], "not yet filed" if h["partial"] else "no return",
+                          *[""] * 7)
+            continue
+        quarters = " ".join(_num(h[f"Female{q}Quartile"], "", 0)
+                            for q in ("Lower", "LowerMiddle", "UpperMiddle", "Top"))
+        table.add_row(h["reporting_year"] + (" (partial)" if h["partial"] else ""),
+                      _num(h["DiffMeanHourlyPercent"]),
+                      _num(h["DiffMedianHourlyPercent"]),
+                      _num(h["DiffMeanBonusPercent"]),
+                      _num(h["DiffMedianBonusPercent"]),
+                      _num(h["MaleBonusPercent"]),
+                      _num(h["FemaleBonusPercent"]), quarters,
+                      "late" if h["submitted_late"] else "")
+    out = console()
+    out.print(table)
+    medians = [h["DiffMedianHourlyPercent"] for h in history]
+    out.print(f"median hourly gap {spark(medians)}")
+
+
+@paygap_app.command("compare")
+@handles_input_errors
+def compare_cmd(
+    force: str = PUBLISHER_FORCE,
+    field: str = typer.Option("DiffMedianHourlyPercent", "--field",
+                              help="A service field, e.g. DiffMeanHourlyPercent."),
+    year: int = typer.Option(None, "--year", help="Snapshot year (default: latest complete)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """A force's published figure against all police forces and the public sector."""
+    from parity.context import service  # deferred: loads sqlalchemy (~0.3 s); `paygap compute` never needs it
+
+    force_id = registry().force(force).id
+    with session(service.ensure_loaded) as s:
+        result = service.paygap_comparison(s, force_id=force_id, field=field, snapshot_year=year)
+    if as_json:
+        emit_json(result)
+        return
+    from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
+
+    table = Table(title=f"{result['force']}, {result['reporting_year']}: {field} "
+                  f"= {_num(result['value'], '', 2)}")
+    for col in ("compared with", "n", "q1", "median", "q3", "position", "percentile"):
+        table.add_column(col, justify="right")
+    for label, key in (("police forces", "police_forces"),
+                       ("public administration", "public_administration")):
+        c = result[key]
+        table.add_row(label, f"{c['n']}", _num(c["q1"], "", 2), _num(c["median"], "", 2),
+                      _num(c["q3"], "", 2), f"{c['position'] or '—'} of {c['of']}",
+                      pct(c["percentile"], 0))
+    console().print(table)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -167,16 +168,12 @@ def _read_spreadsheet(path: Path) -> tuple[pa.Table, str | None, int]:
 
 
 def _cell(value: object) -> str:
-    from datetime import date, datetime
-
-    if value is None:
-        return ""
+    """A payroll cell as text: `parity.tabular.cell_text` (white space inside kept), with a
+    true/false cell as ``true``/``false`` and a date cell as its ISO date."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return cell_text(value, squeeze=False)

@@ -83,9 +83,11 @@ def show_lines(summary: dict) -> None:
 def synth_lines(*, force: str, year: int, out: Path, rows: int | None, seed: int,
                 as_json: bool) -> None:
 
-    with session() as s:
+    # deferred: the workforce service loads SQLAlchemy (~0.3 s), which `paygap compute` never needs
+    from parity.workforce import service as workforce
+
+    with session(workforce.ensure_loaded) as s:
         summary = synth_pay_lines(s, force=force, year=year, out=out, rows=rows, seed=seed)
-        s.commit()
     if as_json:
         emit_json(summary)
         return

@@ -168,7 +168,7 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
     """Write a synthetic payroll extract for `force` as at 31 March `year`; returns a summary.
 
     Officer, staff and PCSO headcounts by rank and sex are the Home Office figures for that
-    force and year (loaded into the database first if need be), scaled to `rows` people when
+    force and year (the command loads the bundled table first if none is held), scaled to `rows` people when
     given. Pay and its basis (official, carried by official awards, or assumption) are
     described in the summary's ``pay_basis``.
     """
@@ -191,14 +191,15 @@ def synth_payroll(session: Session, *, force: str, year: int, out: Path | str,
 
 def force_stock(session: Session, *, force: str, year: int) -> tuple:  # noqa: ANN001
     """(the force, {worker type: {rank or role: {sex: headcount}}}) from the Home Office
-    workforce table for `year` (loaded first if the database has none)."""
+    workforce table for `year` (the caller loads the bundled table first if none is held)."""
 
     # deferred: the workforce service loads SQLAlchemy (~0.3 s), which `paygap compute` never needs
     from parity.workforce import service as workforce
 
     resolved = registry().force(force)
-    workforce.ensure_loaded(session)
     years = workforce.years_available(session)
+    if not years:
+        raise InputError("no Home Office workforce figures held: run `parity import bundled`")
     if year not in years:
         raise InputError(f"no Home Office workforce figures for {year} "
                          f"(held: {years[0]} to {years[-1]})")

@@ -8,8 +8,6 @@ null, tuples lists, dates ISO strings).
 
 from __future__ import annotations
 
-import math
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -17,20 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from parity.present.deps import NO_STORE
-
-
-def to_jsonable(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return to_jsonable(value.item())
-    return value
+from parity.present.jsonable import to_jsonable as to_jsonable  # the one home: jsonable.py
 
 
 def wants_json(request: Request) -> bool:

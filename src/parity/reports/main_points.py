@@ -326,7 +326,7 @@ def force_gap(runs: dict, profile: dict) -> Point | None:
 
 def force_main_points(session: Session, *, year: int, profile: dict) -> list[Point]:
     """A force's own main points for its report: its standing (F1, F2), its pipeline (R4 for
-    the force) and its senior gap (F4). `profile` is its `profiles.force_profile`."""
+    the force) and its senior gap (F4). `profile` is its `parity.workforce.report.force_profile`."""
     name = profile["force"]["name"]
     pipe = findings.pipeline(session, year=year, area=name)
     runs = findings.gap_runs(session, year=year)

@@ -27,8 +27,8 @@ from parity.present import charts
 from parity.present.templating import environment
 from parity.reports import main_points, methods, sections, tables
 from parity.reports.pdf import write_pdf
-from parity.workforce import charts as visuals
-from parity.workforce import report as profiles
+from parity.workforce import charts as workforce_charts
+from parity.workforce import report as workforce_report
 from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,7 +63,7 @@ class Report:
 
 
 def _environment() -> jinja2.Environment:
-    return environment(TEMPLATES, profiles.TEMPLATES, charts=visuals)
+    return environment(TEMPLATES, workforce_report.TEMPLATES, charts=workforce_charts)
 
 
 def report_forces(force: str | None = None) -> list[str]:
@@ -93,17 +93,17 @@ def build_report(session: Session, *, year: int, force: str | None = None,
         raise InputError(f"no workforce data for 31 March {year} (years held: {span})")
     force_ids = report_forces(force)
     single = force is not None and not with_national
-    cache = profiles.NationalCache(session, year=year)
+    cache = workforce_report.NationalCache(session, year=year)
     extra = sections.discover()
     with charts.recording() as drawn, workforce.reads_kept():
-        national = profiles.national_profile(session, year=year, national=cache) \
+        national = workforce_report.national_profile(session, year=year, national=cache) \
             if not single else {}
         national_sections = [] if single else sections.collect(session, extra, year=year,
                                                                force_id=None)
         points = [] if single else main_points.main_points(session, year=year)
         forces = []
         for force_id in force_ids:
-            profile = profiles.force_profile(session, force_id=force_id, year=year,
+            profile = workforce_report.force_profile(session, force_id=force_id, year=year,
                                              national=cache)
             if single:
                 points = main_points.force_main_points(session, year=year, profile=profile)

@@ -13,6 +13,7 @@ from datetime import date
 
 import typer
 
+from parity.commitments import service as commitments
 from parity.errors import InputError, Problem
 from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
 from parity.returns import service
@@ -67,7 +68,6 @@ def open_cmd(
             actor=_coordinator(),
             opens_on=_date(opens, "--opens"), publication_date=_date(publication, "--publication"),
             max_case_studies=case_studies, change_threshold_points=threshold)
-        s.commit()
     if json_out:
         emit_json(year_dict)
     else:
@@ -108,7 +108,7 @@ def show_cmd(year: int = YearOption,
              json_out: bool = JsonOption) -> None:
     """One force's return as the coordinator sees it, with its checks."""
 
-    with session() as s:
+    with session(commitments.ensure_defaults) as s:  # its checks read the commitments
         found = service.get_return(s, year=year, force_id=force, actor=_coordinator())
     if json_out:
         emit_json(found)

@@ -41,7 +41,6 @@ def import_workforce_cmd(
 
     with session() as s:
         result = import_workforce(s, path=path or DEFAULT_FILE)
-        s.commit()
     if as_json:
         emit_json(result.__dict__)
     elif result.status == "unchanged":

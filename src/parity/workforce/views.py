@@ -16,11 +16,10 @@ from parity.forces import force_or_error, registry
 from parity.present.deps import SessionDep
 from parity.present.responses import respond
 from parity.present.templating import templates_for
-from parity.workforce import charts, service
-from parity.workforce import report as profiles
+from parity.workforce import charts, report, service
 
 router = APIRouter(include_in_schema=False)
-templates = templates_for(profiles.TEMPLATES, charts=charts)
+templates = templates_for(report.TEMPLATES, charts=charts)
 # The site's home and the national pages: mounted, and listed in the navigation, first.
 position = 0
 nav = [("Overview", "/"), ("Forces", "/forces"), ("League table", "/league"),
@@ -60,7 +59,7 @@ def force_href(force_id: str) -> str:
 @page("/index.json")
 def home(request: Request, session: SessionDep, year: int | None = None) -> Response:
     """The national picture: women in each part of the workforce, trends and forces."""
-    data = profiles.national_profile(session, year=year)
+    data = report.national_profile(session, year=year)
     return respond(request, "home.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href)
 
@@ -74,7 +73,7 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
         force = force_or_error(q)
         return RedirectResponse(force_href(force.id), status_code=303)
     year = service.year_or_latest(session, year)
-    cache = profiles.NationalCache(session, year=year)
+    cache = report.NationalCache(session, year=year)
     senior = {r["force_id"]: r for r in cache.league("senior")["forces"]}
     rows = []
     for r in sorted(cache.league("all")["forces"], key=lambda r: r["force"]):
@@ -104,8 +103,8 @@ def force_page(request: Request, session: SessionDep, force_id: str,
     if force.id != force_id:
         return RedirectResponse(force_href(force.id), status_code=307)
     year = service.year_or_latest(session, year)
-    cache = profiles.NationalCache(session, year=year)
-    data = profiles.force_profile(session, force_id=force.id, year=year, national=cache)
+    cache = report.NationalCache(session, year=year)
+    data = report.force_profile(session, force_id=force.id, year=year, national=cache)
     return respond(request, "force.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href, league_senior=cache.league("senior"),
                    panels=_panels(request, session, force_id=force.id, year=data["year"]))

@@ -293,3 +293,20 @@ def test_worker_type_is_read_only_when_the_figures_use_it(tmp_path):
                               lines.read_text().splitlines()) + "\n")
     with pytest.raises(InputError, match="not in the file"):
         fromlines.collapse_file(gone, columns=columns, codes="police", groups=False)
+
+
+def test_a_code_table_carried_as_text_reads_back_unchanged_and_cannot_run_as_a_formula():
+    from parity.paygap.codes import CLASSES, CodeTable, codes_from_text, codes_text, police_codes
+
+    table = police_codes()
+    table = CodeTable(table.file, {**table.classes, "=SUM(A1)": CLASSES.index(CLASSES[0]),
+                                   "@X": CLASSES.index(CLASSES[0])},
+                      {**table.descriptions, "=SUM(A1)": '=HYPERLINK("http://x.example")',
+                                   "@X": "+an allowance"},
+                      dict(table.bonus_period_days))
+    text = codes_text(table)
+    assert "\n=" not in text and "\n@" not in text and ',=HYPERLINK' not in text
+    back = codes_from_text(text, "codes.csv")
+    assert back.classes == table.classes
+    assert back.descriptions == table.descriptions
+    assert back.bonus_period_days == table.bonus_period_days

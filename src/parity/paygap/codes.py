@@ -28,6 +28,7 @@ from pathlib import Path
 
 from parity.errors import InputError, Problem
 from parity.paygap.validation import column_key
+from parity.present.cells import csv_text, restore
 from parity.tabular import cell_text, decode_text, read_sheets
 
 HERE = Path(__file__).resolve().parent
@@ -180,19 +181,16 @@ def codes_from_rows(rows: list[list[str]], name: str) -> CodeTable:
 def codes_text(table: CodeTable) -> str:
     """The table as a code table CSV (``code``, ``description``, ``class``,
     ``bonus_period_days``), which `codes_from_text` reads back unchanged."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "description", "class", "bonus_period_days"])
-    for code, klass in table.classes.items():
-        days = table.bonus_period_days.get(code)
-        writer.writerow([code, table.descriptions.get(code, ""), CLASSES[klass],
-                         "" if days is None else f"{days:g}"])
-    return out.getvalue()
+    rows = [[code, table.descriptions.get(code, ""), CLASSES[klass],
+             "" if (days := table.bonus_period_days.get(code)) is None else f"{days:g}"]
+            for code, klass in table.classes.items()]
+    return csv_text(["code", "description", "class", "bonus_period_days"], rows)
 
 
 def codes_from_text(text: str, name: str) -> CodeTable:
     """A code table from CSV text (as `codes_text` writes it); checked like a file."""
-    return codes_from_rows(list(csv.reader(io.StringIO(text, newline=""))), name)
+    rows = [[restore(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    return codes_from_rows(rows, name)
 
 
 def with_classes(table: CodeTable, added: dict[str, int],

@@ -22,7 +22,6 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from parity.discovery import domain_modules
 from parity.present.commands import ParityGroup, app, first_paragraph
 from parity.ranges import bound_options
 
@@ -54,6 +53,8 @@ class LazyCommand(TyperCommand):
 def load_commands() -> None:
     """Import ``parity.<domain>.cli`` for every domain package that has one, and `parity.bundled`
     (which registers ``parity import bundled``): the slow way."""
+    from parity.discovery import domain_modules  # deferred: pkgutil; `parity --help` needs neither
+
     importlib.import_module("parity.bundled")
     domain_modules("cli")
 

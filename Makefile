@@ -25,8 +25,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
-commands: $(STAMP)  ## rewrite src/parity/commands.json (the command list `parity` registers lazily) from the code
+commands: $(STAMP)  ## rewrite src/parity/commands.json (the command list `parity` registers lazily) from the code, and forces/forces.json from forces.yaml
 	$(BIN)/python -c "from parity.cli import write_command_list; write_command_list()"
+	$(BIN)/python -c "from parity.forces.registry import write_parsed; write_parsed()"
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

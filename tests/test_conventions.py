@@ -17,7 +17,7 @@ import pytest
 import typer.main
 
 from parity.cli import COMMAND_LIST, load_commands
-from parity.present.commands import app
+from parity.present.commands import ParityGroup, app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,6 +116,22 @@ def test_lazy_help_is_the_help_built_from_the_code():
     assert result["differ"] == [] and result["usage"] == []
     code, text = result["typo"]
     assert code == 2 and "Did you mean 'import'" in text
+
+
+def test_every_group_lists_whole_first_paragraphs():
+    # Click's plain group would cut each command's help at the terminal's width ("...").
+    load_commands()
+    plain: list[str] = []
+
+    def walk(cmd, prefix):  # noqa: ANN001, ANN202
+        if hasattr(cmd, "commands"):
+            if not isinstance(cmd, ParityGroup):
+                plain.append(prefix)
+            for name, sub in cmd.commands.items():
+                walk(sub, f"{prefix} {name}")
+
+    walk(typer.main.get_command(app), "parity")
+    assert plain == [], f"groups without cls=ParityGroup: {plain}"
 
 
 HEAVY = ("sqlalchemy", "pandas", "statsmodels", "duckdb", "trafilatura", "scipy", "pyarrow",

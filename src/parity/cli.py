@@ -14,7 +14,6 @@ changes, and a test fails while ``commands.json`` and the code disagree.
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from parity.discovery import domain_modules
-from parity.present.commands import app
+from parity.present.commands import ParityGroup, app, first_paragraph
 from parity.ranges import bound_options
 
 COMMAND_LIST = Path(__file__).with_name("commands.json")
@@ -34,7 +32,7 @@ class LazyCommand(TyperCommand):
     """A command known by name and help only; its module is imported when it is run."""
 
     def __init__(self, *, name: str, help: str, module: str, path: tuple[str, ...]) -> None:
-        super().__init__(name=name, help=help)
+        super().__init__(name=name, help=help, rich_markup_mode=app.rich_markup_mode)
         self.module = module
         self.path = path
 
@@ -55,18 +53,15 @@ class LazyCommand(TyperCommand):
 def load_commands() -> None:
     """Import ``parity.<domain>.cli`` for every domain package that has one, and `parity.bundled`
     (which registers ``parity import bundled``): the slow way."""
+    from parity.discovery import domain_modules  # deferred: pkgutil; `parity --help` needs neither
+
     importlib.import_module("parity.bundled")
     domain_modules("cli")
 
 
-def _first_paragraph(text: str | None) -> str:
-    # What a group's command list shows of a command's help (as Typer's help panel cuts it).
-    return inspect.cleandoc(text or "").split("\n\n")[0]
-
-
 def _describe(command: Any, path: tuple[str, ...]) -> dict[str, Any]:
     node: dict[str, Any] = {"name": command.name,
-                            "help": _first_paragraph(command.short_help or command.help)}
+                            "help": first_paragraph(command.short_help or command.help)}
     if isinstance(command, TyperGroup):
         node["no_args_is_help"] = command.no_args_is_help
         node["commands"] = [_describe(sub, (*path, name))
@@ -91,7 +86,9 @@ def write_command_list(path: Path = COMMAND_LIST) -> None:
 
 def _group(node: dict[str, Any], path: tuple[str, ...]) -> TyperGroup:
     group = typer.main.get_group(typer.Typer(name=node["name"], help=node["help"],
-                                             no_args_is_help=node["no_args_is_help"]))
+                                             no_args_is_help=node["no_args_is_help"],
+                                             rich_markup_mode=app.rich_markup_mode,
+                                             cls=ParityGroup))
     _fill(group, node["commands"], path)
     return group
 

@@ -3,6 +3,10 @@ publisher's spelling, areas, and unknown names refused with the closest suggesti
 
 from __future__ import annotations
 
+import importlib
+import json
+import zlib
+
 import pytest
 import yaml
 
@@ -11,6 +15,9 @@ from parity.forces.registry import DATA
 from parity.tabular import read_sheets
 from parity.workforce.importer import DEFAULT_FILE
 from tests.cli_runner import parity
+
+# The module (``parity.forces.registry`` is the function the package re-exports).
+module = importlib.import_module("parity.forces.registry")
 
 REGIONS = {
     "North East": 3, "North West": 5, "Yorkshire and the Humber": 4, "East Midlands": 5,
@@ -111,3 +118,25 @@ def test_forces_command_lists_and_resolves(tmp_path):
     unknown = parity("forces", "Hertfordshir", db_url=url)
     assert unknown.code == 2 and unknown.stdout == ""
     assert unknown.stderr.startswith("error: unknown area 'Hertfordshir' (did you mean")
+
+
+def test_the_parsed_registry_is_forces_yaml_as_it_is_now():
+    # forces.json is what the registry loads; after editing forces.yaml, `make commands`.
+    parsed = json.loads(module.PARSED.read_text(encoding="utf-8"))
+    source = DATA.read_bytes()
+    assert parsed["source_crc32"] == zlib.crc32(source), \
+        "src/parity/forces/forces.json is out of date: run `make commands`"
+    assert parsed["data"] == yaml.safe_load(source) == module.load_data()
+
+
+def test_a_stale_parsed_registry_is_passed_over_for_the_yaml(tmp_path, monkeypatch):
+    stale = tmp_path / "forces.json"
+    module.write_parsed(stale)
+    payload = json.loads(stale.read_text(encoding="utf-8"))
+    payload["source_crc32"] += 1
+    payload["data"]["forces"] = payload["data"]["forces"][:1]
+    stale.write_text(json.dumps(payload), encoding="utf-8")
+    monkeypatch.setattr(module, "PARSED", stale)
+    assert len(module.load_data()["forces"]) == 48
+    monkeypatch.setattr(module, "PARSED", tmp_path / "missing.json")
+    assert len(module.load_data()["forces"]) == 48

@@ -7,10 +7,18 @@ import sys
 import typer
 
 from parity.errors import InputError, Problem
-from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.present.commands import (
+    JsonOption,
+    ParityGroup,
+    app,
+    console,
+    emit_json,
+    handles_input_errors,
+    session,
+)
 
 users_app = typer.Typer(help="Accounts for the private area: coordinators, force leads, analysts.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, cls=ParityGroup)
 app.add_typer(users_app, name="users")
 
 PasswordStdin = typer.Option(False, "--password-stdin",

@@ -11,11 +11,20 @@ from parity import calendar
 from parity.commitments.metrics import fmt_value
 from parity.errors import InputError
 from parity.forces import registry
-from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.present.commands import (
+    JsonOption,
+    ParityGroup,
+    app,
+    console,
+    emit_json,
+    handles_input_errors,
+    session,
+)
 
 commitments_app = typer.Typer(
     help="Commitments: pledges with their indicators, baselines, targets and status.",
     no_args_is_help=True,
+    cls=ParityGroup,
 )
 app.add_typer(commitments_app, name="commitments")
 

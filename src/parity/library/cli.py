@@ -15,6 +15,7 @@ from parity.library.samples import write_corpus
 from parity.library.validation import BadFile, parse_date
 from parity.present.commands import (
     JsonOption,
+    ParityGroup,
     app,
     console,
     emit_json,
@@ -26,7 +27,7 @@ from parity.present.commands import (
 )
 
 library_app = typer.Typer(help="The best-practice library: search, tag and check articles.",
-                          no_args_is_help=True)
+                          no_args_is_help=True, cls=ParityGroup)
 app.add_typer(library_app, name="library")
 
 FORCE = typer.Option(None, "--force", help="Only articles about this force (any spelling).")

@@ -8,10 +8,18 @@ from pathlib import Path
 import typer
 
 from parity.errors import InputError
-from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.present.commands import (
+    JsonOption,
+    ParityGroup,
+    app,
+    console,
+    emit_json,
+    handles_input_errors,
+    session,
+)
 
 report_app = typer.Typer(help="The annual report: Gender Equality in UK Policing.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, cls=ParityGroup)
 app.add_typer(report_app, name="report")
 OUT = typer.Option(..., "--out", help="Folder to write the report into.")
 

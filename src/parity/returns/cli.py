@@ -15,12 +15,20 @@ import typer
 
 from parity.commitments import service as commitments
 from parity.errors import InputError, Problem
-from parity.present.commands import JsonOption, app, console, emit_json, handles_input_errors, session
+from parity.present.commands import (
+    JsonOption,
+    ParityGroup,
+    app,
+    console,
+    emit_json,
+    handles_input_errors,
+    session,
+)
 from parity.returns import service
 from parity.returns.service import Actor
 
 returns_app = typer.Typer(help="The annual reporting cycle: open a year, follow every force's "
-                               "return, remind, publish.", no_args_is_help=True)
+                               "return, remind, publish.", no_args_is_help=True, cls=ParityGroup)
 app.add_typer(returns_app, name="returns")
 
 YearOption = typer.Option(..., "--year", help="The reporting year: figures as at 31 March YEAR.")

@@ -37,7 +37,7 @@ from parity.context.models import CrimeFigure
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, cell_text, files_at, read_sheets
+from parity.tabular import Sheet, cell_text, files_at, read_sheets, round_figure
 
 KIND = "ons-crime"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "ons-crime"
@@ -110,8 +110,8 @@ def clean_header(value: object) -> str:
 
 
 def figure(value: object) -> float | None:
-    """A numeric cell, or None for every 'no figure' marker. Raises ValueError otherwise
-    (NaN and infinities too)."""
+    """A numeric cell (to ten significant digits), or None for every 'no figure' marker.
+    Raises ValueError otherwise (NaN and infinities too)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -123,7 +123,7 @@ def figure(value: object) -> float | None:
         number = float(text.replace(",", ""))
     if not math.isfinite(number):
         raise ValueError(value)
-    return number
+    return round_figure(number)  # as a re-saved copy gives it too
 
 
 def _title(sheet: Sheet) -> str:

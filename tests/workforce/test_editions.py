@@ -132,7 +132,10 @@ def test_a_held_file_again_says_so_and_names_the_current_edition(wf_db, later): 
     again = import_workforce(wf_db, path=DEFAULT_FILE)
     assert again.status == "unchanged"
     assert again.edition == "the edition published 26 July 2023"
-    assert again.current[0] == f"the edition published 25 July 2024 ({LATER})"
+    assert again.current == [
+        f"2019 to 2024 from the edition published 25 July 2024 ({LATER})",
+        "2007 to 2018 from the edition published 26 July 2023 (open-data-table-police-"
+        "workforce-260723.ods)"]
 
 
 def test_a_file_without_a_date_needs_one(db, later_rows, tmp_path):  # noqa: ANN001
@@ -179,3 +182,30 @@ def test_pages_and_the_report_name_the_edition_each_figure_comes_from(wf_db, lat
     report = build_report(wf_db, year=2024, force="kent")
     assert any(note in line for line in report.sources)
     assert "the edition published 25 July 2024" in report.html
+
+
+def test_the_editions_commands(sqlite_url, later, tmp_path):  # noqa: ANN001
+    from tests.cli_runner import parity
+
+    undated = tmp_path / "table.csv"
+    undated.write_bytes(later.read_bytes())
+    run = parity("import", "workforce", str(undated), db_url=sqlite_url)
+    assert run.code == 2 and "--published YYYY-MM-DD" in run.stderr
+    run = parity("import", "workforce", str(later), db_url=sqlite_url)
+    assert run.code == 0 and "as the edition published 25 July 2024" in run.stdout, run.stderr
+    held = parity("editions", "list", "--json", db_url=sqlite_url).json()["editions"]
+    assert [(e["published"], e["current"], e["in_use"]) for e in held] == [
+        ("2023-07-26", True, False), ("2024-07-25", True, False)]
+    diff = parity("editions", "diff", "2023-07-26", LATER, db_url=sqlite_url)
+    assert diff.code == 0
+    assert "Kent, 2020, Police Officer / Constable / Female, headcount:" in diff.stdout
+    assert "5 figures revised; years added: 2024" in diff.stdout
+    use = parity("editions", "use", "2023-07-26", db_url=sqlite_url)
+    assert use.code == 0 and "the edition published 26 July 2023" in use.stdout
+    again = parity("import", "workforce", db_url=sqlite_url)
+    said = " ".join(again.stdout.split())  # as printed, without the terminal's line breaks
+    assert again.code == 0 and "already held as the edition published 26 July 2023" in said
+    assert "Current figures: 2024 from the edition published 25 July 2024" in said
+    assert parity("editions", "use", "latest", db_url=sqlite_url).code == 0
+    bad = parity("editions", "use", "1999-01-01", db_url=sqlite_url)
+    assert bad.code == 2 and "names no edition held" in bad.stderr

@@ -219,7 +219,7 @@ def diff(session: Session, a: str | int, b: str | int) -> dict:
     }
 
 
-def _spans(years: list[int]) -> str:
+def spans(years: list[int]) -> str:
     """2007 to 2018, 2020 (runs of consecutive years)."""
     runs: list[list[int]] = []
     for year in sorted(years):
@@ -241,4 +241,4 @@ def source_note(session: Session, *, years: list[int] | None = None,
         return None
     if len(held) == 1:
         return held[0]["name"]
-    return "; ".join(f"{_spans(e['years'])} from {e['name']}" for e in held)
+    return "; ".join(f"{spans(e['years'])} from {e['name']}" for e in held)

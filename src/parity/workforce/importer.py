@@ -346,4 +346,9 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
 
 
 def _current_names(session: Session) -> list[str]:
-    return [f"{e['name']} ({e['file']})" for e in editions.current_editions(session)]
+    """The editions the current figures come from, with their years when more than one:
+    "2024 from the edition published 25 July 2024 (file)"."""
+    held = editions.current_editions(session)
+    if len(held) == 1:
+        return [f"{held[0]['name']} ({held[0]['file']})"]
+    return [f"{editions.spans(e['years'])} from {e['name']} ({e['file']})" for e in held]

@@ -139,6 +139,14 @@ def figure(value: object) -> float | None:
     return round_figure(number)  # as a re-saved copy gives it too
 
 
+def _first_text(sheet: Sheet) -> str:
+    for row in sheet.rows[:3]:
+        for c in row:
+            if cell_text(c):
+                return cell_text(c)
+    return ""
+
+
 def _title(sheet: Sheet) -> str:
     """A table's title: the first text in its first rows that names a table or police recorded
     crime (later editions put a contents line or a note before it), else the first text."""
@@ -160,15 +168,19 @@ def _find(sheets: list[Sheet], *words: str) -> Sheet | None:
 
 def period_end_of(sheets: list[Sheet], path: Path) -> date:
     """The last day of the edition's 12-month period, from the Notes sheet's or Table P1's
-    title ("year ending December 2019")."""
-    for sheet in sheets:
-        m = _PERIOD.search(_title(sheet))
+    title ("year ending December 2019"): the first text of a sheet, as the editions to
+    December 2019 have it, else Table P1's title wherever it stands (a later layout's)."""
+    counts = _find(sheets, "number of offences")
+    titles = [(sheet, _first_text(sheet)) for sheet in sheets]
+    titles += [(counts, _title(counts))] if counts is not None else []
+    for sheet, title in titles:
+        m = _PERIOD.search(title)
         if m and m.group(1).casefold() in _MONTHS:
             year, month = int(m.group(2)), _MONTHS[m.group(1).casefold()]
             if not 1900 <= year <= 2200:
                 raise InputError(f"{path.name}: the title says year ending {m.group(1)} "
                                  f"{year}; expected a year from 1900 to 2200",
-                                 [Problem(path.name, f"title {_title(sheet)!r}", sheet.name)])
+                                 [Problem(path.name, f"title {title!r}", sheet.name)])
             return date(year, month, calendar.monthrange(year, month)[1])
     raise InputError(f"{path.name}: no 'year ending <month> <year>' in the sheet titles; "
                      "not an ONS police force area data table?")

@@ -193,7 +193,7 @@ def crime_force(request: Request, session: SessionDep, force_id: str) -> Respons
             "periods": service.crime_history(session, force_id=force.id),
             "latest": service.crime_snapshot(session, force_id=force.id)}
     workforce_year = workforce.latest_year(session)
-    data["latest"]["against_workforce"] = (service.period_against_workforce(
+    data["against_workforce"] = (service.period_against_workforce(
         data["latest"]["period_end"], calendar.snapshot_date(workforce_year))
         if workforce_year else None)
     return respond(request, "crime_force.html", data, templates=templates)

@@ -11,10 +11,12 @@ import csv
 import gc
 import importlib.abc
 import io
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from parity.budget import check_spreadsheet
@@ -193,9 +195,114 @@ def header_key(value: object) -> str:
 def cell_text(value: object, *, squeeze: bool = True) -> str:
     """A cell as text: "" for an empty cell, a whole number read as a float without its
     ".0" (spreadsheets store 2023 as 2023.0), white space trimmed, and runs of white space
-    inside made one space (`squeeze`; False keeps them)."""
+    inside made one space (`squeeze`; False keeps them, with line ends made ``\n`` whichever
+    a program wrote)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split()) if squeeze else str(value).strip()
+    if squeeze:
+        return " ".join(str(value).split())
+    text = str(value).strip()
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# --- cells as spreadsheet programs write them --------------------------------------------------
+# A download opened and saved again by a spreadsheet program comes back with its dates, flags
+# and numbers written the program's way; these read every such form as the original's value.
+
+_DATE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})"
+                   r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]00:?00)?$")
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 is 1 January 1900 (Excel's leap-year bug kept)
+_SERIAL_RANGE = (1.0, 2_958_465.0)  # 1 January 1900 to 31 December 9999
+
+
+def parse_date(value: object) -> datetime | None:
+    """A date (with its time, if any) in any form a spreadsheet program writes; blank is None.
+
+    Accepted: date and datetime cells; Excel serial numbers (``45016.5``); text day first as
+    the UK service writes it (``31/03/2018``, ``05-04-2025 00:00``, ``28.03.2025 09:02:10``),
+    year first (``2020/03/31 00:00:00``, ``2025-03-28T09:02``), with or without seconds; a
+    two-digit year is 20xx. Fractions of a second are rounded to the second (a serial number
+    stores 09:02:10 as 09:02:09.999...). Raises ValueError for anything else.
+    """
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(value)
+    if isinstance(value, datetime):
+        return _whole_seconds(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, int | float):
+        return _serial(float(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _DATE.match(text)
+    if not m:
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return _serial(float(text))
+        raise ValueError(text)
+    first, month, last, hour, minute, second = m.groups()
+    if len(first) == 4:
+        year, day = int(first), int(last)
+    elif len(last) in (2, 4) and len(first) <= 2:
+        day, year = int(first), int(last) + (2000 if len(last) == 2 else 0)
+    else:
+        raise ValueError(text)
+    return datetime(year, int(month), day, int(hour or 0), int(minute or 0), int(second or 0))
+
+
+def _serial(number: float) -> datetime:
+    if not _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
+        raise ValueError(number)
+    return _whole_seconds(_EXCEL_EPOCH + timedelta(days=number))
+
+
+def _whole_seconds(stamp: datetime) -> datetime:
+    rounded = stamp.replace(microsecond=0)
+    return rounded + timedelta(seconds=1) if stamp.microsecond >= 500_000 else rounded
+
+
+_TRUE = frozenset({"true", "1", "yes", "y"})
+_FALSE = frozenset({"false", "0", "no", "n"})
+
+
+def parse_bool(value: object) -> bool | None:
+    """A flag as published (``True``/``False``) or as a spreadsheet program writes it
+    (``TRUE``, ``false``, a boolean cell, 1/0, yes/no), any case; blank is None. Raises
+    ValueError for anything else."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if not text:
+        return None
+    raise ValueError(text)
+
+
+def digits_padded(value: object, width: int) -> str:
+    """A code of digits whose leading zeros a spreadsheet program dropped by reading it as a
+    number (company number ``04104101`` read as 4104101), given its `width` back; any other
+    text trimmed, as it is."""
+    text = cell_text(value)
+    return text.zfill(width) if text.isascii() and text.isdigit() and len(text) < width else text
+
+
+SIGNIFICANT_DIGITS = 10
+
+
+def round_figure(number: float) -> float:
+    """A figure to ten significant digits, by way of the fifteen spreadsheet programs write.
+
+    Computed figures (an FTE of 2171.0983324999997, 29.751351351351351...) carry a double's
+    full precision in the published file; a copy saved again by a program holds fifteen digits
+    rounded its own way (``2171.0983325``, ``29.7513513513513`` where Python writes
+    ``...514``). Rounded to fifteen first (so that a half stored as ...4999997 is a half
+    again) and then to ten, the original and every copy read the same; ten digits keep far more
+    than any figure means (an FTE to the fifth decimal place)."""
+    return float(f"{float(f'{number:.15g}'):.{SIGNIFICANT_DIGITS}g}")

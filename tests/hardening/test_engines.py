@@ -31,7 +31,7 @@ def test_workforce(db, tmp_path, workforce_rows):  # noqa: ANN001
 
     bad = d.write(tmp_path / "bad.csv", d.csv_bytes(_nul(workforce_rows, 2, 2)))
     assert c.attempt(db, lambda: import_workforce(db, path=bad), bad) == "refused"
-    good = d.write(tmp_path / "good.csv", d.csv_bytes(workforce_rows))
+    good = d.write(tmp_path / "good-260723.csv", d.csv_bytes(workforce_rows))
     _twice(db, lambda: import_workforce(db, path=good))
 
 

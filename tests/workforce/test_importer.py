@@ -62,7 +62,7 @@ def test_same_file_twice_changes_nothing(wf_db):
 
 
 def test_csv_copy_imports_the_same_figures(db, make_csv):
-    path = make_csv(years={2015, 2023})
+    path = make_csv("table-260723.csv", years={2015, 2023})
     result = import_workforce(db, path=path)
     db.commit()
     assert result.years == [2015, 2023] and result.forces == 44
@@ -72,14 +72,14 @@ def test_csv_copy_imports_the_same_figures(db, make_csv):
 
 def test_xlsx_copy_imports_the_same_figures(db, table_rows, tmp_path):
     rows = [table_rows[0]] + [r for r in table_rows[1:] if r[0] == 2023]
-    import_workforce(db, path=write_xlsx(tmp_path / "t.xlsx", rows))
+    import_workforce(db, path=write_xlsx(tmp_path / "t-260723.xlsx", rows))
     db.commit()
     r = service.representation(db, area="Metropolitan Police", year=2023, group="senior")
     assert r["share_female"] == pytest.approx(0.2441, abs=5e-5)
 
 
 def test_newer_edition_replaces_the_years_it_covers(db, make_csv):
-    import_workforce(db, path=make_csv("old.csv", years={2021, 2022}))
+    import_workforce(db, path=make_csv("old-2023-07-26.csv", years={2021, 2022}))
     db.commit()
 
     def revise(_i, row):  # noqa: ANN001, ANN202
@@ -87,7 +87,7 @@ def test_newer_edition_replaces_the_years_it_covers(db, make_csv):
             row[7], row[8] = 9999, 9999.0
         return row
 
-    result = import_workforce(db, path=make_csv("new.csv", years={2022, 2023}, edit=revise))
+    result = import_workforce(db, path=make_csv("new-2024-07-25.csv", years={2022, 2023}, edit=revise))
     db.commit()
     assert result.replaced_rows == 3520
     assert service.years_available(db) == [2021, 2022, 2023]
@@ -160,7 +160,7 @@ def test_other_uk_forces_may_cover_other_years_than_the_home_office_forces(db, t
     rows = [r for r in table_rows if r[0] in (2022, 2023, "As at 31 March...")]
     rows += [[2023, "", "Police Scotland", "", *r[4:]] for r in rows
              if r[0] == 2023 and r[2] == "Kent"]
-    result = import_workforce(db, path=write_csv(tmp_path / "with-scotland.csv", rows))
+    result = import_workforce(db, path=write_csv(tmp_path / "with-scotland-260723.csv", rows))
     db.commit()
     assert (result.years, result.forces) == ([2022, 2023], 45)
     assert "police-scotland" in service.forces_with_data(db)
@@ -171,8 +171,36 @@ def test_renamed_column_is_refused(db, make_csv):
     text = path.read_text().replace("Total (FTE)", "FTE total", 1)
     path.write_text(text)
     err = refused(db, path)
-    assert "column 'I (Total (FTE))'" in err.details()[0]
-    assert "expected the column 'Total (FTE)', found 'FTE total'" in err.details()[0]
+    assert "unknown columns 'FTE total'; missing 'Total (FTE)'" in err.reason
+    details = err.details()
+    assert "row 1, column 'I': a column this table does not have: 'FTE total'" in details[0]
+    assert ("no column for 'Total (FTE)'; accepted headers: 'Total (FTE)', 'FTE'" in details[1])
+
+
+def test_a_copy_with_columns_renamed_and_moved_imports_identically(wf_db, table_rows, tmp_path):
+    """Later editions' names (Geocode, Force name, Rank), other case and spacing, and another
+    column order: the same figures, and refusals name the columns as the file names them."""
+    from tests.workforce.test_resaved import stored
+
+    before = stored(wf_db)
+    header = ["as at 31 March", "Geocode", "Force name", "REGION", "sex", "Rank",
+              "Worker  type", "Total headcount", "total (fte)"]
+    order = [8, 0, 2, 1, 3, 4, 5, 6, 7]  # FTE first
+    rows = [[header[i] for i in order]] + [[r[i] for i in order] for r in table_rows[1:]]
+    path = write_csv(tmp_path / "open-data-table-police-workforce-260723.csv", rows)
+    result = import_workforce(wf_db, path=path)
+    assert result.rows == 29304
+    assert stored(wf_db) == before
+    rows[5][0] = "lots"
+    err = refused_after(wf_db, write_csv(tmp_path / "spoilt.csv", rows))
+    assert "column 'A (total (fte))'" in err.details()[0]
+
+
+def refused_after(session, path):  # noqa: ANN001, ANN201
+    with pytest.raises(InputError) as info:
+        import_workforce(session, path=path)
+    session.rollback()
+    return info.value
 
 
 @pytest.mark.parametrize(
@@ -239,7 +267,7 @@ def test_other_uk_forces_load_in_the_same_layout_and_appear(wf_db, table_rows, t
     for row in table_rows[1:]:
         if row[0] == 2023 and row[2] == "Kent":
             rows.append([2023, "", "Police Scotland", "", *row[4:]])
-    import_workforce(wf_db, path=write_csv(tmp_path / "scotland.csv", rows))
+    import_workforce(wf_db, path=write_csv(tmp_path / "scotland-260723.csv", rows))
     wf_db.commit()
     kent = service.representation(wf_db, area="Kent", year=2023, group="senior")
     scotland = service.representation(wf_db, area="Police Scotland", year=2023, group="senior")

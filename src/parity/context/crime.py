@@ -162,3 +162,27 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     return {"force_id": force.id, "force": force.name, "period_end": period,
             "year_ending": period.strftime("%B %Y"), "population": population, "offences": out,
             "unpublished": unpublished}
+
+
+def _months(n: int) -> str:
+    years, months = divmod(n, 12)
+    parts = ([f"{years} year{'s' if years != 1 else ''}"] if years else []) + \
+        ([f"{months} month{'s' if months != 1 else ''}"] if months else [])
+    return " and ".join(parts)
+
+
+def period_against_workforce(period_end: date, workforce_date: date) -> dict:
+    """How the 12 months a crime edition covers lie against a workforce snapshot (31 March):
+    ``{"period_start", "period_end", "workforce_date", "months_apart"}`` (positive when the
+    crime period ends before the snapshot) and ``"text"``, the sentence a page shows."""
+    start_month = period_end.month % 12 + 1
+    start = date(period_end.year - (1 if start_month != 1 else 0), start_month, 1)
+    months = ((workforce_date.year - period_end.year) * 12
+              + workforce_date.month - period_end.month)
+    when = (f"{_months(months)} before" if months > 0 else
+            f"{_months(-months)} after" if months < 0 else "on the same day as")
+    text = (f"Recorded crime covers the 12 months from {start.day} {start:%B %Y} to "
+            f"{period_end.day} {period_end:%B %Y}, ending {when} the workforce figures "
+            f"({workforce_date.day} {workforce_date:%B %Y}).")
+    return {"period_start": start, "period_end": period_end, "workforce_date": workforce_date,
+            "months_apart": months, "text": text}

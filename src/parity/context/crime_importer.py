@@ -1,8 +1,11 @@
 """Importer for the ONS *Crime in England and Wales: police force area data tables*.
 
 Each edition (a workbook for a 12-month period: year ending March, June, September or
-December) is read as published. Sheets are found by their titles, not their names (the names
-carry stray spaces: ``'Table P1 '``, ``'Table P4  '``):
+December) is read as published. Sheets are found by their titles, not their names or places
+(the names carry stray spaces: ``'Table P1 '``, ``'Table P4  '``; later layouts add cover and
+contents sheets and lines above a title), and the header row by meaning: the first of a sheet's
+first 40 rows naming the area code and then the area name (``Area Code``, ``Area code [note
+2]``, ``Police force area name`` ...), in whatever columns:
 
 - counts: "Police recorded crime by offence group ... number of offences" (Table P1);
 - percentage change on the year before: "... percentage change" (Table P2);
@@ -37,7 +40,7 @@ from parity.context.models import CrimeFigure
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, cell_text, files_at, read_sheets
+from parity.tabular import Sheet, cell_text, files_at, read_sheets, round_figure
 
 KIND = "ons-crime"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "ons-crime"
@@ -87,9 +90,18 @@ class ImportResult:
 
 
 
+_NOTE = re.compile(r"\[[^\]]*\]")  # "[note 3]", "[x]": the markers of the later layouts
+# The area code and name columns, by meaning: headers as the editions write them.
+CODE_HEADERS = ("area code", "area codes", "police force area code", "pfa code", "code")
+NAME_HEADERS = ("area name", "police force area name", "police force area", "pfa name",
+                "area", "name")
+HEADER_ROWS = 40  # how far down a sheet the header row is looked for
+
+
 def clean_area_name(name: object) -> str:
-    """An area name without the footnote markers glued to it ("Essex10" -> "Essex")."""
-    text = cell_text(name)
+    """An area name without the footnote markers glued to it ("Essex10" -> "Essex",
+    "Essex [note 10]" -> "Essex")."""
+    text = _NOTE.sub(" ", cell_text(name)).strip()
     previous = None
     while previous != text:
         previous = text
@@ -100,18 +112,19 @@ def clean_area_name(name: object) -> str:
 def clean_area_code(code: object) -> str:
     """An ONS area code without a footnote marker glued to it ("E230000118" -> "E23000011":
     codes are a letter and eight digits)."""
-    text = cell_text(code)
+    text = _NOTE.sub(" ", cell_text(code)).strip()
     return text[:9] if _CODE.match(text) else text
 
 
 def clean_header(value: object) -> str:
-    """A column header in lower case without footnote digits or line breaks."""
-    return " ".join(re.sub(r"\d+", " ", cell_text(value)).replace(" )", ")").split()).casefold()
+    """A column header in lower case without footnote digits, notes or line breaks."""
+    text = _NOTE.sub(" ", cell_text(value))
+    return " ".join(re.sub(r"\d+", " ", text).replace(" )", ")").split()).casefold()
 
 
 def figure(value: object) -> float | None:
-    """A numeric cell, or None for every 'no figure' marker. Raises ValueError otherwise
-    (NaN and infinities too)."""
+    """A numeric cell (to ten significant digits), or None for every 'no figure' marker.
+    Raises ValueError otherwise (NaN and infinities too)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -123,15 +136,26 @@ def figure(value: object) -> float | None:
         number = float(text.replace(",", ""))
     if not math.isfinite(number):
         raise ValueError(value)
-    return number
+    return round_figure(number)  # as a re-saved copy gives it too
 
 
-def _title(sheet: Sheet) -> str:
+def _first_text(sheet: Sheet) -> str:
     for row in sheet.rows[:3]:
         for c in row:
             if cell_text(c):
                 return cell_text(c)
     return ""
+
+
+def _title(sheet: Sheet) -> str:
+    """A table's title: the first text in its first rows that names a table or police recorded
+    crime (later editions put a contents line or a note before it), else the first text."""
+    texts = [cell_text(c) for row in sheet.rows[:10] for c in row if cell_text(c)]
+    for text in texts:
+        low = text.casefold()
+        if low.startswith("table") or "police recorded crime" in low:
+            return text
+    return texts[0] if texts else ""
 
 
 def _find(sheets: list[Sheet], *words: str) -> Sheet | None:
@@ -144,24 +168,36 @@ def _find(sheets: list[Sheet], *words: str) -> Sheet | None:
 
 def period_end_of(sheets: list[Sheet], path: Path) -> date:
     """The last day of the edition's 12-month period, from the Notes sheet's or Table P1's
-    title ("year ending December 2019")."""
-    for sheet in sheets:
-        m = _PERIOD.search(_title(sheet))
+    title ("year ending December 2019"): the first text of a sheet, as the editions to
+    December 2019 have it, else Table P1's title wherever it stands (a later layout's)."""
+    counts = _find(sheets, "number of offences")
+    titles = [(sheet, _first_text(sheet)) for sheet in sheets]
+    titles += [(counts, _title(counts))] if counts is not None else []
+    for sheet, title in titles:
+        m = _PERIOD.search(title)
         if m and m.group(1).casefold() in _MONTHS:
             year, month = int(m.group(2)), _MONTHS[m.group(1).casefold()]
             if not 1900 <= year <= 2200:
                 raise InputError(f"{path.name}: the title says year ending {m.group(1)} "
                                  f"{year}; expected a year from 1900 to 2200",
-                                 [Problem(path.name, f"title {_title(sheet)!r}", sheet.name)])
+                                 [Problem(path.name, f"title {title!r}", sheet.name)])
             return date(year, month, calendar.monthrange(year, month)[1])
     raise InputError(f"{path.name}: no 'year ending <month> <year>' in the sheet titles; "
                      "not an ONS police force area data table?")
 
 
-def _header_row(sheet: Sheet) -> int | None:
-    for i, row in enumerate(sheet.rows[:15]):
-        if row and cell_text(row[0]).casefold() == "area code":
-            return i
+def _header_row(sheet: Sheet) -> tuple[int, int, int] | None:
+    """(row index, area code column, area name column) of the table's header: the first of
+    its first `HEADER_ROWS` rows holding an area code header and, to its right, an area name
+    header (`CODE_HEADERS`, `NAME_HEADERS`, notes and footnote digits set aside)."""
+    for i, row in enumerate(sheet.rows[:HEADER_ROWS]):
+        headers = [clean_header(c) for c in row]
+        code = next((j for j, h in enumerate(headers) if h in CODE_HEADERS), None)
+        if code is None:
+            continue
+        name = next((j for j, h in enumerate(headers) if j > code and h in NAME_HEADERS), None)
+        if name is not None:
+            return i, code, name
     return None
 
 
@@ -217,10 +253,15 @@ def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
                 needed: tuple[str, ...], *, signed: bool = False) -> dict[str, dict]:
     """{area id: {"row", "code", "name", "kind", column key: value}} for one table. Counts,
     rates and populations are 0 or more; only a percentage change (`signed`) may be negative."""
-    header = _header_row(sheet)
-    if header is None:
-        problems.append(Problem(path.name, "no 'Area Code' header row", sheet.name))
+    found = _header_row(sheet)
+    if found is None:
+        problems.append(Problem(
+            path.name, f"no header row in the first {HEADER_ROWS} rows naming the area code "
+            "and, to its right, the area name; expected headers such as 'Area Code' and "
+            "'Area Name' (accepted: " + ", ".join(repr(h) for h in CODE_HEADERS[:4]) + "; "
+            + ", ".join(repr(h) for h in NAME_HEADERS[:4]) + ")", sheet.name))
         return {}
+    header, code_col, name_col = found
     columns = _columns(sheet, header)
     for key in needed:
         if key not in columns:
@@ -229,8 +270,8 @@ def _read_table(path: Path, sheet: Sheet, problems: list[Problem],
     out: dict[str, dict] = {}
     for i in range(header + 1, len(sheet.rows)):
         row = sheet.rows[i]
-        code = clean_area_code(row[0] if row else "")
-        raw_name = row[1] if len(row) > 1 else ""
+        code = clean_area_code(row[code_col] if len(row) > code_col else "")
+        raw_name = row[name_col] if len(row) > name_col else ""
         name = clean_area_name(raw_name)
         if not name:
             if code.casefold().startswith("source"):
@@ -274,8 +315,11 @@ def read_crime(path: Path | str) -> CrimeEdition:
     if counts is None:
         raise InputError(f"{path.name}: no 'number of offences' table (Table P1); not an ONS "
                          "police force area data table?",
-                         [Problem(path.name, "sheets found: "
-                                  + ", ".join(repr(s.name) for s in sheets))])
+                         [Problem(path.name, "expected a sheet whose title (in its first 10 "
+                                  "rows) names the 'offence group' and 'number of offences', as "
+                                  "'Table P1: Police recorded crime by offence group and police "
+                                  "force area, ..., number of offences, year ending ...' does; "
+                                  "sheets found: " + ", ".join(repr(s.name) for s in sheets))])
     rates = _find(sheets, "rate of offences")
     change = _find(sheets, "percentage change")
     problems: list[Problem] = []

@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import cast
@@ -44,7 +44,15 @@ from parity.context.models import PaygapReturn as R
 from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import cell_text, files_at, read_sheets
+from parity.tabular import (
+    cell_text,
+    digits_padded,
+    files_at,
+    header_key,
+    parse_bool,
+    parse_date,
+    read_sheets,
+)
 
 # A cell as given, trimmed (inner white space kept).
 _text = partial(cell_text, squeeze=False)
@@ -177,39 +185,22 @@ def _parse_number(value: object) -> float | None:
 
 
 def parse_timestamp(value: object) -> datetime | None:
-    """``31/03/2018 00:00:00`` or ``2020/03/31 00:00:00`` (with or without the time), or a
-    spreadsheet date; blank is None. Raises ValueError for anything else."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    text = str(value).strip()
-    if not text:
-        return None
-    day_part, _, time_part = text.partition(" ")
-    if len(day_part) == 10 and day_part[4] == "/":
-        year, month, day = day_part.split("/")
-    elif len(day_part) == 10 and day_part[2] == "/":
-        day, month, year = day_part.split("/")
-    elif len(day_part) == 10 and day_part[4] == "-":
-        year, month, day = day_part.split("-")
-    else:
-        raise ValueError(text)
-    hour = minute = second = 0
-    if time_part:
-        hour, minute, second = (int(float(p)) for p in time_part.strip().split(":"))
-    return datetime(int(year), int(month), int(day), hour, minute, second)
+    """``31/03/2018 00:00:00`` or ``2020/03/31 00:00:00`` as the service writes them, or any
+    form a spreadsheet program writes on saving a download again (`parity.tabular.parse_date`:
+    ``05-04-2025 00:00``, ISO, an Excel serial number, a date cell); blank is None. Raises
+    ValueError for anything else."""
+    return parse_date(value)
 
 
 def parse_sic_codes(value: object) -> list[str]:
-    """The SIC codes in one field: commas, newlines and spaces all separate codes."""
+    """The SIC codes in one field: commas, newlines and spaces all separate codes. A five-digit
+    code read as a number by a spreadsheet program (01110 as 1110) gets its zero back."""
     if value is None:
         return []
     if isinstance(value, float):
         value = _text(value)
-    return [c for c in re.split(r"[\s,;]+", str(value)) if c]
+    return [c.zfill(5) if len(c) == 4 and c.isdigit() else c
+            for c in re.split(r"[\s,;]+", str(value)) if c]
 
 
 def parse_size(value: object) -> tuple[int | None, int | None]:
@@ -236,17 +227,6 @@ def parse_size(value: object) -> tuple[int | None, int | None]:
             raise ValueError(text)
         return low, high
     return whole(5), None
-
-
-def parse_bool(value: object) -> bool | None:
-    text = _text(value).casefold()
-    if text in {"true", "1", "yes"}:
-        return True
-    if text in {"false", "0", "no"}:
-        return False
-    if not text:
-        return None
-    raise ValueError(text)
 
 
 def is_public_administration(codes: list[str]) -> bool:
@@ -292,7 +272,11 @@ def read_returns(path: Path | str) -> ReturnsFile:
     size bands or flags, each with its row and column)."""
     path = Path(path)
     rows = _rows(path)
-    header = [" ".join(_text(c).split()) for c in rows[0]]
+    # Columns by meaning: the service's names whatever their case and spacing ("Employer
+    # Name", "employername"), as a spreadsheet program or a person may leave them.
+    known = {header_key(n).replace(" ", ""): n for n in (*REQUIRED, *OPTIONAL)}
+    header = [known.get(header_key(c).replace(" ", ""), " ".join(_text(c).split()))
+              for c in rows[0]]
     index = {name: i for i, name in enumerate(header) if name}
     problems = _Problems(path.name)
     repeated = sorted({name for name in header if name and header.count(name) > 1
@@ -372,18 +356,18 @@ def read_returns(path: Path | str) -> ReturnsFile:
                 stamp = (cached(parse_timestamp, value) if target == "due_date"
                          else parse_timestamp(value))
             except (ValueError, TypeError):
-                problems.add(number, column, "expected a date such as 31/03/2018 00:00:00 or "
-                             f"2020/03/31 00:00:00, found {_text(value)!r}")
+                problems.add(number, column, "expected a date such as 31/03/2018 00:00:00, "
+                             f"2020/03/31 00:00:00 or 2018-03-31, found {_text(value)!r}")
                 stamp = None
             rec[target] = stamp.date() if (stamp and target == "due_date") else stamp
         if rec["due_date"] is None and _text(row[col["DueDate"]]) == "":
             problems.add(number, "DueDate", "the due date is blank")
-        late = _text(row[col["SubmittedAfterTheDeadline"]])
+        late = row[col["SubmittedAfterTheDeadline"]]
         try:
             rec["submitted_late"] = cached(parse_bool, late)
         except ValueError:
             problems.add(number, "SubmittedAfterTheDeadline",
-                         f"expected True or False, found {late!r}")
+                         f"expected True or False, found {_text(late)!r}")
             rec["submitted_late"] = None
         employer_id = _text(row[col["EmployerId"]])
         if employer_id and not (employer_id.isascii() and employer_id.isdigit()
@@ -395,7 +379,7 @@ def read_returns(path: Path | str) -> ReturnsFile:
         current = " ".join(_text(row[col["CurrentName"]]).split())
         rec["current_name"] = current or None
         rec["post_code"] = _text(row[col["PostCode"]])[:32] or None
-        rec["company_number"] = _text(row[col["CompanyNumber"]])[:32] or None
+        rec["company_number"] = digits_padded(row[col["CompanyNumber"]], 8)[:32] or None
         rec["link"] = _text(row[col["CompanyLinkToGPGInfo"]]) or None
         rec["responsible_person"] = _text(row[col["ResponsiblePerson"]]) or None
         rec["force_id"] = match_force(name, current)

@@ -54,6 +54,7 @@ from parity.context.crime import (
 from parity.context.crime import (
     crime_snapshot as crime_snapshot,
 )
+from parity.context.crime import period_against_workforce as period_against_workforce
 from parity.context.crime_importer import OFFENCE_LABELS as OFFENCE_LABELS
 from parity.context.crime_importer import OFFENCES as OFFENCES
 from parity.context.crime_importer import import_crime

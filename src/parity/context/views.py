@@ -39,6 +39,7 @@ from parity.forces import registry
 from parity.present.deps import SessionDep
 from parity.present.responses import respond, to_jsonable
 from parity.present.templating import templates_for
+from parity.workforce import service as workforce
 
 HERE = Path(__file__).parent / "templates"
 router = APIRouter()
@@ -191,6 +192,10 @@ def crime_force(request: Request, session: SessionDep, force_id: str) -> Respons
     data = {"force_id": force.id, "force": force.name,
             "periods": service.crime_history(session, force_id=force.id),
             "latest": service.crime_snapshot(session, force_id=force.id)}
+    workforce_year = workforce.latest_year(session)
+    data["against_workforce"] = (service.period_against_workforce(
+        data["latest"]["period_end"], calendar.snapshot_date(workforce_year))
+        if workforce_year else None)
     return respond(request, "crime_force.html", data, templates=templates)
 
 
@@ -242,6 +247,8 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
         earlier = [p for p in service.crime_periods(session) if p <= calendar.snapshot_date(year)]
         if earlier:
             crime = service.crime_snapshot(session, force_id=force.id, period_end=earlier[-1])
+            crime["against_workforce"] = service.period_against_workforce(
+                earlier[-1], calendar.snapshot_date(year))
     if paygap is None and crime is None:
         return None
     html = templates.env.get_template("context_panel.html").render(

@@ -33,10 +33,8 @@ from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
 TITLE = "Gender Equality in UK Policing"
-WORKFORCE_SOURCE = (
-    "Home Office, Police workforce, England and Wales: workforce open data table, published "
-    "26 July 2023 (figures as at 31 March each year)."
-)
+WORKFORCE_SOURCE = ("Home Office, Police workforce, England and Wales: workforce open data "
+                    "table, {edition} (figures as at 31 March each year).")
 REVISIONS = '<div id="revisions"></div>'
 OGL = ("Contains public sector information licensed under the Open Government Licence v3.0.")
 
@@ -112,7 +110,8 @@ def build_report(session: Session, *, year: int, force: str | None = None,
             forces.append(profile)
             if on_force:
                 on_force(profile["force"]["name"])
-        sources = [WORKFORCE_SOURCE]
+        edition = workforce.source_note(session)
+        sources = [WORKFORCE_SOURCE.format(edition=edition or "as held")]
         for s in national_sections + [s for f in forces for s in f["sections"]]:
             for line in s.sources:
                 if line not in sources:
@@ -127,7 +126,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
             title=TITLE, year=year, national=national, national_sections=national_sections,
             forces=forces, sources=sources, ogl=OGL, today=today or calendar.today(),
             single_force=single, force_href=lambda fid: f"#force-{fid}",
-            main_points=points, methods=about, parts=parts,
+            main_points=points, methods=about, parts=parts, edition_note=edition,
         )
     html, numbered = tables.number(html, drawn)
     # the revisions compare this edition's numbered figures with the previous edition's,

@@ -1,7 +1,9 @@
-"""Commands: import workforce, representation, trend, league, overview."""
+"""Commands: import workforce, editions (list, diff, use), representation, trend, league,
+overview."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -9,6 +11,7 @@ import typer
 from parity.errors import InputError
 from parity.present.commands import (
     JsonOption,
+    ParityGroup,
     app,
     bar,
     console,
@@ -33,25 +36,121 @@ BTP = typer.Option(False, "--include-btp", help="Add British Transport Police to
 def import_workforce_cmd(
     path: Path = typer.Argument(None, help="The open data table (ODS, XLSX or CSV); default: the "
                                 "bundled Home Office table, 31 March 2007 to 2023."),
+    published: str = typer.Option(None, "--published", help="The day the edition was "
+                                  "published, YYYY-MM-DD (default: the date in the file name)."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Import the Home Office police workforce open data table."""
+    """Import an edition of the Home Office police workforce open data table.
+
+    Each import is an edition; the latest published edition gives the current figures of each
+    force-year it covers, whatever the order of import (see `parity editions`)."""
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce.importer import DEFAULT_FILE, import_workforce
 
+    day = _date(published) if published else None
     with session() as s:
-        result = import_workforce(s, path=path or DEFAULT_FILE)
+        result = import_workforce(s, path=path or DEFAULT_FILE, published=day)
     if as_json:
         emit_json(result.__dict__)
-    elif result.status == "unchanged":
-        console().print(f"{result.file}: already imported, nothing changed.")
-    else:
-        span = f"{result.years[0]}–{result.years[-1]}" if result.years else ""
-        console().print(
-            f"{result.file}: imported {result.rows:,} rows ({result.forces} forces, {span})"
-            + (f", replacing {result.replaced_rows:,} earlier rows." if result.replaced_rows else ".")
-        )
+        return
+    current = "; ".join(result.current) or "none"
+    if result.status == "unchanged":
+        console().print(f"{result.file}: already held as {result.edition}; nothing changed. "
+                        f"Current figures: {current}.")
+        return
+    span = f"{result.years[0]}–{result.years[-1]}" if result.years else ""
+    console().print(
+        f"{result.file}: imported {result.rows:,} rows ({result.forces} forces, {span}) as "
+        f"{result.edition}"
+        + (f", replacing {result.replaced_rows:,} earlier rows." if result.replaced_rows else "."))
+    if result.not_current_force_years:
+        console().print(f"{result.not_current_force_years} of its force-years keep the figures "
+                        f"of a later or chosen edition. Current figures: {current}.")
 
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"--published {text!r}: expected a date YYYY-MM-DD") from exc
+
+
+editions_app = typer.Typer(help="Editions of the workforce open data table: list, compare, "
+                           "choose which is current.", no_args_is_help=True, cls=ParityGroup)
+app.add_typer(editions_app, name="editions")
+
+
+@editions_app.command("list")
+@handles_input_errors
+def editions_list_cmd(as_json: bool = JsonOption) -> None:
+    """The editions held, and which give the current figures."""
+    from parity.workforce import editions  # deferred: loads sqlalchemy (~0.3 s)
+
+    with session() as s:
+        held = editions.list_editions(s)
+    if as_json:
+        emit_json({"editions": held})
+        return
+    if not held:
+        raise InputError("no editions held: import one with `parity import workforce`")
+    for e in held:
+        status = ("current (chosen)" if e["in_use"] else "current") if e["current"] else "held"
+        console().print(f"{e['id']:>4}  {e['published']}  {e['file']}  {e['first_year']}–"
+                        f"{e['last_year']}, {e['rows']:,} rows  {status}"
+                        + (f" for {e['current_force_years']} force-years" if e["current"] else ""))
+
+
+@editions_app.command("diff")
+@handles_input_errors
+def editions_diff_cmd(
+    old: str = typer.Argument(..., help="An edition: its id, publication date or file name."),
+    new: str = typer.Argument(..., help="Another edition, compared with the first."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Every figure the second edition revises from the first (force, year, rank, worker type,
+    sex, old, new)."""
+    from parity.workforce import editions  # deferred: loads sqlalchemy (~0.3 s)
+
+    with session() as s:
+        d = editions.diff(s, old, new)
+    if as_json:
+        emit_json(d)
+        return
+    out = console()
+    out.print(f"From {d['old']['name']} to {d['new']['name']}: {len(d['revised']):,} figures "
+              "revised" + (f"; years added: {', '.join(map(str, d['years_added']))}"
+                           if d["years_added"] else "")
+              + (f"; years dropped: {', '.join(map(str, d['years_dropped']))}"
+                 if d["years_dropped"] else ""))
+    for r in d["revised"]:
+        out.print(f"{r['force']}, {r['year']}, {r['worker_type']} / {r['rank']} / {r['sex']}, "
+                  f"{r['measure']}: {_n(r['old'])} -> {_n(r['new'])}", highlight=False)
+
+
+def _n(value: float | None) -> str:
+    return "blank" if value is None else f"{value:g}"
+
+
+@editions_app.command("use")
+@handles_input_errors
+def editions_use_cmd(
+    edition: str = typer.Argument(..., help="An edition (id, publication date or file name), "
+                                  "or 'latest' to go back to the latest published everywhere."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Make an edition's figures current for every force-year it covers, or go back to the
+    latest published edition ('latest')."""
+    from parity.workforce import editions  # deferred: loads sqlalchemy (~0.3 s)
+
+    with session() as s:
+        result = editions.use_edition(s, edition)
+    if as_json:
+        emit_json(result)
+        return
+    chosen = next((e for e in result["editions"] if e["in_use"]), None)
+    console().print(f"Current figures now come from {chosen['name']} ({chosen['file']}) where it "
+                    "covers them, the latest published edition elsewhere." if chosen else
+                    "Current figures now come from the latest published edition everywhere.")
 
 
 @app.command("representation")

@@ -1,8 +1,10 @@
 """Importer for the Home Office *Police workforce, England and Wales* open data table.
 
-Reads the table as published (ODS, sheet ``Data``) or saved as CSV or XLSX, validates every
-row, and stores it all-or-nothing. A file already imported (same SHA-256) changes nothing;
-a file covering years already held replaces those force-years (a newer edition wins).
+Reads the table as published (ODS, sheet ``Data``) or saved as CSV or XLSX by a spreadsheet
+program, its columns matched by meaning (`parity.workforce.columns`), validates every row, and
+stores it all-or-nothing as an edition (`parity.workforce.editions`): the latest published
+edition gives the current figures of each force-year it covers, whatever the import order. A
+file already imported (same SHA-256) changes nothing.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from parity import vocabulary as v
@@ -20,10 +23,13 @@ from parity.errors import InputError, Problem
 from parity.forces import registry
 from parity.store.bulk import insert_rows
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, cell_text, gc_paused, header_key, read_sheets
-from parity.workforce.models import WorkforceCount
+from parity.tabular import Sheet, cell_text, gc_paused, read_sheets, round_figure
+from parity.workforce import editions
+from parity.workforce.columns import REQUIRED, Layout, find_layout, letter
+from parity.workforce.models import WorkforceCount, WorkforceEdition, WorkforceEditionCount
 
 KIND = "workforce"
+# The columns as the 2023 edition names them; `parity.workforce.columns` matches others.
 COLUMNS = (
     "As at 31 March...", "Geo code", "Force Name", "Region", "Sex", "Rank description",
     "Worker type", "Total (headcount)", "Total (FTE)",
@@ -45,6 +51,11 @@ class ImportResult:
     forces: int = 0
     replaced_rows: int = 0
     source_id: int | None = None
+    published: date | None = None
+    edition: str | None = None  # "the edition published 26 July 2023"
+    current: list[str] = field(default_factory=list)  # the editions the current figures use
+    current_force_years: int = 0  # the force-years this edition now supplies
+    not_current_force_years: int = 0  # those a later (or chosen) edition supplies instead
 
 
 class _Problems:
@@ -64,31 +75,13 @@ class _Problems:
             raise InputError(f"{self.file}: {reason} ({count}{more} {noun})", self.items)
 
 
-def find_table(path: Path, sheets: list[Sheet]) -> Sheet:
-    """The sheet whose first row is the open data table's header, or a clear refusal."""
-    wanted = [header_key(c) for c in COLUMNS]
-    best: tuple[int, Sheet] | None = None
-    for sheet in sheets:
-        first = next((r for r in sheet.rows if any(cell_text(c) for c in r)), None)
-        if first is None:
-            continue
-        found = [header_key(c) for c in first[: len(COLUMNS)]]
-        if found == wanted:
-            return sheet
-        score = sum(1 for a, b in zip(found, wanted, strict=False) if a == b)
-        if best is None or score > best[0]:
-            best = (score, sheet)
-    if best and best[0] >= len(COLUMNS) // 2:
-        sheet = best[1]
-        problems = _Problems(path.name, sheet.name)
-        first_index = next(i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r))
-        first = list(sheet.rows[first_index]) + [""] * len(COLUMNS)
-        for i, name in enumerate(COLUMNS):
-            if header_key(first[i]) != header_key(name):
-                problems.add(first_index + 1, _col(i),
-                             f"expected the column {name!r}, found {cell_text(first[i])!r}")
-        problems.raise_if_any("the header row is not the workforce open data table's")
-    raise _not_the_table(path, sheets)
+def find_table(path: Path, sheets: list[Sheet]) -> tuple[Sheet, Layout]:
+    """The sheet whose first row is the open data table's header (its columns matched by
+    meaning, `parity.workforce.columns`) and where each column is, or a clear refusal."""
+    found = find_layout(path.name, sheets)
+    if found is None:
+        raise _not_the_table(path, sheets)
+    return found
 
 
 def _not_the_table(path: Path, sheets: list[Sheet]) -> InputError:
@@ -96,7 +89,7 @@ def _not_the_table(path: Path, sheets: list[Sheet]) -> InputError:
     with (sheet, row, column), so that one can see what was given instead."""
     names = ", ".join(repr(s.name) for s in sheets if s.name) or "(CSV)"
     items = [Problem(path.name, "no sheet starts with the columns " + ", ".join(COLUMNS)
-                     + f"; sheets found: {names}")]
+                     + f" (or their aliases, docs/workforce.md); sheets found: {names}")]
     for sheet in sheets:
         top = next((i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)), None)
         if top is None:
@@ -106,22 +99,8 @@ def _not_the_table(path: Path, sheets: list[Sheet]) -> InputError:
         text = cell_text(cells[column])
         text = text if len(text) <= 90 else text[:89] + "…"
         items.append(Problem(path.name, f"expected the header {COLUMNS[0]!r}, found {text!r}",
-                             sheet.name, top + 1, _letter(column)))
+                             sheet.name, top + 1, letter(column)))
     return InputError(f"{path.name}: not a Home Office workforce open data table", items)
-
-
-def _letter(index: int) -> str:
-    """The spreadsheet letters of a column (0 is A, 26 is AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def _col(index: int) -> str:
-    return f"{chr(ord('A') + index)} ({COLUMNS[index]})"
 
 
 def _number(value: object) -> float | None:
@@ -149,8 +128,9 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     column.
     """
     path = Path(path)
-    sheet = find_table(path, read_sheets(path))
+    sheet, layout = find_table(path, read_sheets(path))
     problems = _Problems(path.name, sheet.name)
+    col = layout.col
     reg = registry()
     force_cache: dict[object, str | None] = {}
     label_cache: dict[tuple[str, str], str | None] = {}
@@ -164,15 +144,23 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     out: list[dict] = []
     seen: dict[tuple, int] = {}
     years: dict[object, int | None] = {}
-    start = next(i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)) + 2
-    width = len(COLUMNS)
+    start = layout.header_row + 2
+    width = layout.width
+    at = layout.index
+    i_year, i_force, i_sex, i_rank, i_type, i_head, i_fte = (at[m] for m in REQUIRED)
+    i_code = at.get("geo_code")
+    after = sorted(at.items(), key=lambda item: item[1])
     for number, cells in sheet.numbered(start):
         if len(cells) < width:
             if any(cell_text(c) for c in cells):
-                problems.add(number, _col(len(cells)),
+                cut = next(m for m, i in after if i >= len(cells))
+                problems.add(number, col(cut),
                              f"the row ends after {len(cells)} columns; expected {width}")
             continue
-        year_v, code_v, force_v, _region, sex_v, rank_v, type_v, head_v, fte_v = cells[:width]
+        year_v, force_v, sex_v, rank_v, type_v, head_v, fte_v = (
+            cells[i_year], cells[i_force], cells[i_sex], cells[i_rank], cells[i_type],
+            cells[i_head], cells[i_fte])
+        code_v = cells[i_code] if i_code is not None else ""
         if year_v == "" and force_v == "" and sex_v == "" and head_v == "":
             if not any(cell_text(c) for c in cells[:width]):
                 continue
@@ -182,7 +170,7 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
                 else None
         year = years[year_v]
         if year is None:
-            problems.add(number, _col(0), f"expected a year such as 2023, found {cell_text(year_v)!r}")
+            problems.add(number, col("year"), f"expected a year such as 2023, found {cell_text(year_v)!r}")
             continue
         force_key = (force_v, code_v)
         if force_key not in force_cache:
@@ -197,24 +185,24 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
             try:
                 found = reg.force(cell_text(force_v))
             except InputError as exc:
-                problems.add(number, _col(2), exc.reason)
+                problems.add(number, col("force"), exc.reason)
             else:
-                problems.add(number, _col(1), f"geo code {cell_text(code_v)!r} does not match "
-                             f"{cell_text(force_v)!r} (expected {found.code})")
+                problems.add(number, col("geo_code"), f"geo code {cell_text(code_v)!r} does not "
+                             f"match {cell_text(force_v)!r} (expected {found.code})")
             continue
         sex = label("sex", v.SEXES, sex_v)
         if sex is None:
-            problems.add(number, _col(4), f"unknown sex category {cell_text(sex_v)!r}; expected "
+            problems.add(number, col("sex"), f"unknown sex category {cell_text(sex_v)!r}; expected "
                          + ", ".join(v.SEXES.values()))
             continue
         worker_type = label("type", v.WORKER_TYPES, type_v)
         if worker_type is None:
-            problems.add(number, _col(6), f"unknown worker type {cell_text(type_v)!r}; expected "
+            problems.add(number, col("worker_type"), f"unknown worker type {cell_text(type_v)!r}; expected "
                          + ", ".join(v.WORKER_TYPES.values()))
             continue
         rank = label(worker_type, v.ROLES[worker_type], rank_v)
         if rank is None:
-            problems.add(number, _col(5), f"unknown rank {cell_text(rank_v)!r} for "
+            problems.add(number, col("rank"), f"unknown rank {cell_text(rank_v)!r} for "
                          f"{v.WORKER_TYPES[worker_type]}; expected "
                          + ", ".join(v.ROLES[worker_type].values()))
             continue
@@ -223,11 +211,11 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
         headcount = head_v if type(head_v) is float and 0.0 <= head_v <= MAX_COUNT \
             else _number(head_v)
         if headcount is None or headcount < 0:
-            problems.add(number, _col(7),
+            problems.add(number, col("headcount"),
                          f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
             continue
         if not headcount.is_integer():
-            problems.add(number, _col(7),
+            problems.add(number, col("headcount"),
                          f"expected a headcount (whole people), found {cell_text(head_v)!r}")
             continue
         fte = fte_v if type(fte_v) is float and 0.0 <= fte_v <= MAX_COUNT else _number(fte_v)
@@ -235,16 +223,18 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
             if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
                 fte = None  # not applicable: headcount only, never zero
             else:
-                problems.add(number, _col(8),
+                problems.add(number, col("fte"),
                              f"expected an FTE of 0 or more, found {cell_text(fte_v)!r}")
                 continue
         elif fte < 0:
-            problems.add(number, _col(8), f"expected an FTE of 0 or more, found {fte:g}")
+            problems.add(number, col("fte"), f"expected an FTE of 0 or more, found {fte:g}")
             continue
         elif fte > headcount + 1e-6:  # a full-time equivalent is at most one per person
-            problems.add(number, _col(8), f"expected an FTE of at most the headcount "
+            problems.add(number, col("fte"), f"expected an FTE of at most the headcount "
                          f"({headcount:g}), found {fte:g}")
             continue
+        if fte is not None:
+            fte = round_figure(fte)  # as a re-saved copy gives it too
         key = (year, force_id, worker_type, rank, sex)
         if key in seen:
             problems.add(number, None, f"duplicates row {seen[key]} (same year, force, sex, "
@@ -259,11 +249,11 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     if not out and not problems.items:
         problems.add(None, None, "the table has a header but no data rows")
     problems.raise_if_any("refused; nothing was imported")
-    _check_complete(path.name, sheet.name, out)
+    _check_complete(path.name, sheet.name, out, col("force"))
     return out, {(r["year"], r["force_id"]) for r in out}
 
 
-def _check_complete(file: str, sheet: str | None, rows: list[dict]) -> None:
+def _check_complete(file: str, sheet: str | None, rows: list[dict], force_column: str) -> None:
     """A table cut short fails: every force in a year must have the same rows as the others,
     and every year the same Home Office forces (the 43 territorial forces and BTP) as the
     others. Other UK forces, loaded from files of their own, are not held to the second rule."""
@@ -297,39 +287,68 @@ def _check_complete(file: str, sheet: str | None, rows: list[dict]) -> None:
         missing_forces = sorted(reg.get(f).name for f in every - held)
         if held and missing_forces:
             listed = ", ".join(missing_forces[:5]) + (", ..." if len(missing_forces) > 5 else "")
-            problems.add(last_row_of_year[year], _col(2),
+            problems.add(last_row_of_year[year], force_column,
                          f"{year} has {len(held)} of the {len(every)} forces the other years "
                          f"have (no rows for {listed}): is the file truncated?")
     problems.raise_if_any("refused as incomplete; nothing was imported")
 
 
-def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE) -> ImportResult:
-    """Validate and store the table at `path` in the session's transaction (caller commits)."""
+def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
+                     published: date | None = None) -> ImportResult:
+    """Validate and store the table at `path` as an edition, in the session's transaction
+    (caller commits), and make the current figures again (`editions.make_current`).
+
+    `published` is the day the edition was published; by default the date in the file name
+    (the Home Office's ``...-260723.ods``). `InputError` when neither gives one. A file held
+    already (same SHA-256) changes nothing and says which edition it is and which is current.
+    """
     path = Path(path)
     if path.exists() and not path.is_file():
         raise InputError(f"{path}: a folder, not a file; expected the open data table")
     sha = sha256_of(path) if path.exists() else ""
-    if sha and find_source(session, kind=KIND, sha256=sha):
-        return ImportResult(file=path.name, status="unchanged")
+    held = find_source(session, kind=KIND, sha256=sha) if sha else None
+    if held is not None:
+        edition = session.get(WorkforceEdition, held.id)
+        if edition is not None:
+            return ImportResult(file=path.name, status="unchanged", source_id=held.id,
+                                published=edition.published,
+                                edition=editions.describe(edition.published),
+                                current=_current_names(session))
+        session.delete(held)  # a file whose figures an older Parity replaced: import it anew
+        session.flush()
     with gc_paused():
         rows, covered = parse(path)
-    by_year: dict[int, set[str]] = defaultdict(set)
-    for year, force_id in covered:
-        by_year[year].add(force_id)
-    replaced = 0
-    for year, force_ids in sorted(by_year.items()):
-        result = session.execute(
-            delete(WorkforceCount).where(
-                WorkforceCount.year == year, WorkforceCount.force_id.in_(sorted(force_ids))
-            )
-        )
-        replaced += getattr(result, "rowcount", 0) or 0
-    source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows))
+    published = published or editions.published_from_name(path.name)
+    if published is None:
+        raise InputError(
+            f"{path.name}: no publication date; the Home Office puts it in the file name "
+            "(open-data-table-police-workforce-260723.ods is 26 July 2023); give it with "
+            "--published YYYY-MM-DD")
+    before = {(year, force_id): n for year, force_id, n in session.execute(
+        select(WorkforceCount.year, WorkforceCount.force_id, func.count())
+        .group_by(WorkforceCount.year, WorkforceCount.force_id))}
+    source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows),
+                        note=f"published {published.isoformat()}")
     columns = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
                "headcount", "fte")
-    insert_rows(session.connection(), WorkforceCount.__table__, columns,  # type: ignore[arg-type]
-                [(source.id, *(r[c] for c in columns[1:])) for r in rows])
+    insert_rows(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
+                columns, [(source.id, *(r[c] for c in columns[1:])) for r in rows])
+    editions.add_edition(session, source_id=source.id, published=published)
+    winner = editions.make_current(session)
+    won = {pair for pair, sid in winner.items() if sid == source.id}
     return ImportResult(
-        file=path.name, status="imported", rows=len(rows), years=sorted(by_year),
-        forces=len({f for _, f in covered}), replaced_rows=replaced, source_id=source.id,
+        file=path.name, status="imported", rows=len(rows), years=sorted({y for y, _ in covered}),
+        forces=len({f for _, f in covered}), replaced_rows=sum(before.get(p, 0) for p in won),
+        source_id=source.id, published=published, edition=editions.describe(published),
+        current=_current_names(session), current_force_years=len(won),
+        not_current_force_years=len(covered) - len(won),
     )
+
+
+def _current_names(session: Session) -> list[str]:
+    """The editions the current figures come from, with their years when more than one:
+    "2024 from the edition published 25 July 2024 (file)"."""
+    held = editions.current_editions(session)
+    if len(held) == 1:
+        return [f"{held[0]['name']} ({held[0]['file']})"]
+    return [f"{editions.spans(e['years'])} from {e['name']} ({e['file']})" for e in held]

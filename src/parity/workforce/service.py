@@ -20,6 +20,8 @@ from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import Area, registry
 from parity.workforce import metrics
+from parity.workforce.editions import current_editions as current_editions
+from parity.workforce.editions import source_note as source_note
 from parity.workforce.importer import KIND as KIND
 from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W

@@ -61,7 +61,7 @@ def home(request: Request, session: SessionDep, year: int | None = None) -> Resp
     """The national picture: women in each part of the workforce, trends and forces."""
     data = report.national_profile(session, year=year)
     return respond(request, "home.html", data, templates=templates, choices=_choices(session),
-                   force_href=force_href)
+                   force_href=force_href, edition_note=service.source_note(session))
 
 
 @page("/forces.json")
@@ -88,7 +88,8 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
                                   "share_female_senior": cache.league("senior")
                                   ["england_and_wales"]["share_female"]}}
     return respond(request, "forces.html", data, templates=templates, force_href=force_href,
-                   choices=_choices(session))
+                   choices=_choices(session),
+                   edition_note=service.source_note(session, years=[year]))
 
 
 @page("/forces/{force_id}")
@@ -107,7 +108,8 @@ def force_page(request: Request, session: SessionDep, force_id: str,
     data = report.force_profile(session, force_id=force.id, year=year, national=cache)
     return respond(request, "force.html", data, templates=templates, choices=_choices(session),
                    force_href=force_href, league_senior=cache.league("senior"),
-                   panels=_panels(request, session, force_id=force.id, year=data["year"]))
+                   panels=_panels(request, session, force_id=force.id, year=data["year"]),
+                   edition_note=service.source_note(session, force_ids=[force.id]))
 
 
 def _panels(request: Request, session, *, force_id: str, year: int) -> list[dict]:  # noqa: ANN001
@@ -137,7 +139,8 @@ def league(request: Request, session: SessionDep, year: int | None = None,
     data = service.league(session, year=service.year_or_latest(session, year), group=group, measure=measure,
                           worker_type=worker_type)
     return respond(request, "league.html", data, templates=templates, choices=_choices(session),
-                   force_href=force_href)
+                   force_href=force_href,
+                   edition_note=service.source_note(session, years=[data["year"]]))
 
 
 @page("/trend.json")
@@ -159,11 +162,12 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
     comparison = (service.trend(session, area=other, group=group, measure=measure,
                                 worker_type=worker_type) if other else None)
     data = {"trend": main, "comparison": comparison}
-    return respond(request, "trend.html", data, templates=templates, choices=_choices(session))
+    return respond(request, "trend.html", data, templates=templates, choices=_choices(session),
+                   edition_note=service.source_note(session))
 
 
 @page("/about")
 def about(request: Request, session: SessionDep) -> Response:
     """Sources, licence and methods."""
     return respond(request, "about.html", {"years": service.years_available(session)},
-                   templates=templates)
+                   templates=templates, edition_note=service.source_note(session))

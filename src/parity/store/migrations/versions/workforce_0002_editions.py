@@ -67,9 +67,10 @@ def upgrade() -> None:
         "(SELECT DISTINCT source_id FROM workforce_counts)")).all()
     editions = sa.table("workforce_editions", sa.column("source_id", sa.Integer),
                         sa.column("published", sa.Date), sa.column("in_use", sa.Boolean))
-    if held:
-        op.bulk_insert(editions, [{"source_id": i, "published": _published(name, at),
-                                   "in_use": False} for i, name, at in held])
+    if not held:  # a new database: nothing to carry over, and no write to change its data version
+        return
+    op.bulk_insert(editions, [{"source_id": i, "published": _published(name, at),
+                               "in_use": False} for i, name, at in held])
     conn.execute(sa.text(
         "INSERT INTO workforce_edition_counts (source_id, source_row, year, force_id, "
         "worker_type, rank, sex, headcount, fte) SELECT source_id, source_row, year, force_id, "

@@ -193,10 +193,21 @@ def rows_from_json(payload: Any) -> Table:
     answer's plain top-level fields, such as its year), or the answer as one row."""
     name, records = _records(payload)
     flat = [_flatten(r) for r in records]
-    header: list[str] = []
+    keys: list[str] = []
     for row in flat:
-        header.extend(k for k in row if k not in header)
-    return Table(name, header, [[row.get(k) for k in header] for row in flat])
+        keys.extend(k for k in row if k not in keys)
+    return Table(name, [unit_name(k) for k in keys], [[row.get(k) for k in keys] for row in flat])
+
+
+def unit_name(key: str) -> str:
+    """An API key with its unit: shares (``share_*``) are fractions of 1, their differences
+    (``*_gap``, ``change*`` of a share) too."""
+    last = key.rsplit(".", 1)[-1]
+    if last.startswith("share") or "share" in key and (last.endswith("gap") or "change" in last):
+        return f"{key} (fraction of 1)"
+    if last == "senior_gap":
+        return f"{key} (difference of fractions of 1)"
+    return key
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -264,7 +275,7 @@ class Downloads:
             await self.app(scope, receive, send)
             return
         fmt, path, params = asked
-        api = path.startswith("/api/")
+        api = path.startswith("/api/v")
         inner_params = [(k, v) for k, v in params if k != "table"]
         if api:
             inner_params.append(("format", "json"))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from parity.disclosure import suppressed
+from parity.present.words import for_programmers, words
 
 DASH = "—"
 
@@ -69,7 +70,8 @@ def sentence(text: str | None) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "pct": pct, "points": points, "number": number, "ordinal": ordinal, "direction": direction,
-    "sentence": sentence, "suppressed": suppressed,
+    "sentence": sentence, "suppressed": suppressed, "words": words,
+    "for_readers": for_programmers,
 }
 
 

@@ -98,6 +98,8 @@ def tables_from_html(text: str, *, where: str = "//main") -> list[Table]:
     root = lxml_html.fromstring(text)
     scope = root.xpath(where) or [root]
     out = []
+    for hidden in scope[0].xpath(".//table//*[@aria-hidden='true']"):
+        hidden.drop_tree()  # sort arrows and other marks for the eye only
     for number, table in enumerate(scope[0].iter("table"), start=1):
         head = table.xpath("./thead/tr")
         body = table.xpath("./tbody/tr|./tr|./tfoot/tr")

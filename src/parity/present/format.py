@@ -15,6 +15,7 @@ from parity.disclosure import suppressed
 from parity.present.words import for_programmers, words
 
 DASH = "—"
+MINUS = "\u2212"
 
 
 def pct(share: float | None, digits: int = 1) -> str:
@@ -40,6 +41,14 @@ def number(value: float | None, digits: int = 0) -> str:
     if value is None:
         return DASH
     return f"{value:,.{digits}f}"
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    """A published percentage with one decimal and a real minus sign ("−3.2%", "12.0%")."""
+    if value is None:
+        return DASH
+    text = f"{abs(value):.{digits}f}%"
+    return f"{MINUS}{text}" if round(value, digits) < 0 else text
 
 
 def ordinal(n: int | None) -> str:
@@ -69,7 +78,7 @@ def sentence(text: str | None) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "direction": direction,
+    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "signed": signed, "direction": direction,
     "sentence": sentence, "suppressed": suppressed, "words": words,
     "for_readers": for_programmers,
 }

@@ -99,11 +99,14 @@ def emit_json(payload: Any) -> None:
 
 def write_tables(payload: Any, csv_path: str | None, xlsx_path: str | None) -> None:
     """`payload` (a JSON document) as a CSV and/or an XLSX file; a line on stderr for each."""
-    # deferred: the table writers load lxml and openpyxl (~0.3 s); only --csv/--xlsx need them
-    from pathlib import Path
+    from pathlib import Path  # deferred: only --csv/--xlsx write files
 
-    from parity.present import cells
-    from parity.present.downloads import DEFAULT_SOURCE, about_rows, rows_from_json
+    from parity.present import cells  # deferred: loads openpyxl on use; only --csv/--xlsx need it
+    from parity.present.downloads import (  # deferred: loads lxml and starlette (~0.2 s)
+        DEFAULT_SOURCE,
+        about_rows,
+        rows_from_json,
+    )
 
     table = rows_from_json(payload)
     if csv_path:

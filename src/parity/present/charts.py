@@ -194,7 +194,7 @@ def line_chart(
 
     for i, (s, (lx, ly)) in enumerate(zip(series, places, strict=True)):
         colour = s.colour or PALETTE[i % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        dash = _dash(s, i)
         out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 22:.1f}" y2="{ly - 4}" '
                    f'stroke="{colour}" stroke-width="3"{dash}/>')
         out.append(f'<text x="{lx + 28:.1f}" y="{ly}">{_t(s.label)}</text>')
@@ -219,7 +219,7 @@ def line_chart(
     # lines
     for i, s in enumerate(series):
         colour = s.colour or PALETTE[i % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        dash = _dash(s, i)
         path, pen_down = [], False
         for xv, yv in s.points:
             if yv is None:
@@ -238,6 +238,18 @@ def line_chart(
                        f'{_t(fmt(last_y))}</title></circle>')
     out.append("</svg>")
     return Markup("\n".join(out))
+
+
+# Lines differ by more than colour (WCAG 1.4.1): each series after the first has its own dash
+# pattern; "6 4" stays the reference lines' (England and Wales, a target).
+PATTERNS = ("", "1 3", "10 3 2 3", "14 4", "3 3 8 3")
+
+
+def _dash(series: object, index: int) -> str:
+    if getattr(series, "dashed", False):
+        return ' stroke-dasharray="6 4"'
+    pattern = PATTERNS[index % len(PATTERNS)]
+    return f' stroke-dasharray="{pattern}"' if pattern else ""
 
 
 def bar_chart(

@@ -258,7 +258,8 @@ def bar_chart(
     bar_height: int = 16,
 ) -> Markup:
     """Horizontal bars from zero, labels on the left, values at the bar ends, and a dashed
-    reference line (e.g. ("England and Wales", 0.352)). Bars with an ``href`` are links."""
+    reference line (e.g. ("England and Wales", 0.352)). A bar's ``href`` is not drawn as a
+    link: the chart is one image to assistive technology; its table carries the links."""
     if description is None:
         named = "; ".join(f"{b.label} {fmt(b.value)}" for b in bars)
         ref = f" {reference[0]}: {fmt(reference[1])}." if reference else ""
@@ -338,9 +339,8 @@ def bar_chart(
                          f'{text}</text>')
             shape = (f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
                      f'fill="{colour}"><title>{_t(b.label)}: {text}</title></rect>{value}')
-        if b.href:
-            out.append(f'<a href="{_t(b.href)}">{label}{shape}</a>')
-        else:
-            out.append(label + shape)
+        # No links inside a chart drawn as one image (role="img"): assistive technology
+        # cannot reach them; the table beside every such chart links each force.
+        out.append(label + shape)
     out.append("</svg>")
     return Markup("\n".join(out))

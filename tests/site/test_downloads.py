@@ -19,6 +19,8 @@ NUMBERISH = re.compile(r"[,%£+]|\s*pts?$|\s*points$|p$|(st|nd|rd|th)$")
 def page_tables(text: str) -> list[list[list[str]]]:
     """Each table in <main>: header row then body and foot rows, each cell's text."""
     root = lxml_html.fromstring(text)
+    for mark in root.xpath("//main//table//*[@aria-hidden='true']"):
+        mark.drop_tree()  # a mark for the eye (✓, a sort arrow), not a figure
     out = []
     for table in root.xpath("//main//table"):
         rows = table.xpath("./thead/tr") [-1:] + table.xpath("./tbody/tr|./tr|./tfoot/tr")

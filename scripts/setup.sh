@@ -27,3 +27,10 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "setup: missing Debian packages (install as root): ${need[*]}" >&2
   fi
 fi
+
+# axe-core for the accessibility browser test (tests/site/test_accessibility.py): the npm
+# package, kept beside the virtual environment; installed where npm exists.
+if command -v npm >/dev/null 2>&1 && [ ! -f .venv/axe/node_modules/axe-core/axe.min.js ]; then
+  npm install --silent --no-audit --no-fund --prefix .venv/axe axe-core@4 >&2 || \
+    echo "setup: could not install axe-core (the accessibility test will be skipped)" >&2
+fi

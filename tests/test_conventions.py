@@ -79,7 +79,7 @@ def test_the_command_list_matches_the_code():
 LAZY_AGAINST_EAGER = """
 import contextlib, io, json, typer.main
 from parity.cli import command_tree, lazy_app
-from parity.present.commands import app
+from parity.present.commands import app, table_options
 
 def run(command, args):
     out = io.StringIO()
@@ -98,6 +98,7 @@ def groups(nodes, prefix=()):
 
 tree = command_tree()
 eager, lazy = typer.main.get_command(app), lazy_app()
+table_options(eager)  # as every command is when it loads: --csv/--xlsx beside --json
 result = {"differ": [], "usage": [], "typo": run(lazy, ["imprt"])}
 for path in [(), *groups(tree), ("forces",), ("import", "workforce")]:
     got = run(lazy, [*path, "--help"])

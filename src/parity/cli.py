@@ -22,7 +22,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from parity.present.commands import ParityGroup, app, first_paragraph
+from parity.present.commands import ParityGroup, app, first_paragraph, table_options
 from parity.ranges import bound_options
 
 COMMAND_LIST = Path(__file__).with_name("commands.json")
@@ -43,6 +43,7 @@ class LazyCommand(TyperCommand):
         for name in self.path:
             command = command.commands[name]
         bound_options(command)  # every --year, --bootstrap, ... within its range (exit 2)
+        table_options(command)  # --csv FILE / --xlsx FILE wherever there is --json
         return command
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,

@@ -94,8 +94,8 @@ def test_a_domain_answering_nothing_or_refusing_is_no_data(db, monkeypatch):
     item = next(i for i in service.status(db, force_id="kent", include_private=True)
                 if i["ref"] == added["ref"])
     assert item["status"] == "no_data"
-    assert item["reason"] == ("No joiner, leaver and promotion rates are held for Kent: import "
-                              "the force's HR extract (`parity import hr`).")
+    assert item["reason"] == ("No joiner, leaver and promotion rates are held for Kent: they "
+                              "come from the force's own HR records, which the force provides.")
     _fake(monkeypatch, "parity.flows.service", "rate_series",
           InputError("no HR extract has been imported for Kent"))
     item = next(i for i in service.status(db, force_id="kent", include_private=True)
@@ -178,8 +178,8 @@ def test_a_flow_rate_commitment_is_measured_on_the_force_s_hr_extract(wf_db, dyf
                   if i["ref"] == added["ref"])
     assert before["status"] == "no_data"
     assert before["reason"] == ("No joiner, leaver and promotion rates are held for "
-                                "Dyfed-Powys: import the force's HR extract "
-                                "(`parity import hr`).")
+                                "Dyfed-Powys: they come from the force's own HR records, "
+                                "which the force provides.")
     import_hr(wf_db, path=dyfed_extract, force="Dyfed-Powys")
     rates = flows.rate_series(wf_db, force_id="dyfed-powys", rate="leaving", sex="female",
                               rank="constable")

@@ -22,7 +22,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
     assert national.xpath("./h3")[0].text == "Published gender pay gaps and recorded crime"
     text = text_of(national)
     assert ("In 2022/23 the median police force published a median hourly pay gap of 19.2% "
-            "in men's favour (43 forces; middle half 14.7% to 21.6%; from 0.0% to 33.15%), "
+            "in men's favour (43 forces; middle half 14.7% to 21.6%; from 0.0% to 33.1%), "
             "against 5.0% for the median of 507 public administration employers.") in text
     assert "1 of 44 police forces published no return for 2022/23." in text
     # the checker's totals for police returns, year by year, and the one impossible return
@@ -42,7 +42,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
 
     wales = doc.xpath("//div[@id='force-north-wales-context']")[0]
     text = text_of(wales)
-    assert ("North Wales published a median hourly pay gap of 16.64% and a mean gap of 9.34% "
+    assert ("North Wales published a median hourly pay gap of 16.6% and a mean gap of 9.3% "
             "for 2022/23: 16th lowest of 43 police forces on the median gap") in text
     assert "2020/21, median_gap_not_positive_when_women_hold_upper_half" in text
     assert "Recorded crime in the force area, 12 months ending December 2019" in text
@@ -52,7 +52,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
             for tr in national.xpath(".//table[@id='context-side-by-side']/tbody/tr")}
     assert len(side) == 44
     assert side["context-row-north-wales"] == [
-        "North Wales", "40.1%", "26.5%", "16.64%", "35.8%", "3.91", "10.29", "10.28"]
+        "North Wales", "40.1%", "26.5%", "16.6%", "35.8%", "3.91", "10.29", "10.28"]
     assert side["context-row-merseyside"][3] == "no return"
     assert "Police forces side by side" in text_of(national) and "crime in the 12 months " \
         "ending March 2019: each source at its latest year on or before 2023" in text_of(national)
@@ -60,7 +60,7 @@ def test_national_and_force_sections_in_a_built_report(ctx_db):
                 for tr in wales.xpath(".//table[@id='context-timeline-north-wales']/tbody/tr")}
     assert list(timeline) == [str(y) for y in range(2017, 2024)]
     assert timeline["2019"] == ["35.2%", "13.6%", "15.3%", "35.4%", "3.91", "10.29", "10.28"]
-    assert timeline["2022"][2] == "16.64%" and timeline["2023"][2] == "not yet filed"
+    assert timeline["2022"][2] == "16.6%" and timeline["2023"][2] == "not yet filed"
     assert timeline["2020"][4:] == ["—", "—", "—"]  # no crime edition for March 2020
     assert len(wales.xpath(".//svg[@role='img']")) == 2
 
@@ -89,5 +89,5 @@ def test_without_the_published_data_the_report_says_what_to_import(wf_db):
     report = build_report(wf_db, year=2023, force="Kent", with_national=True)
     doc = lxml_html.fromstring(report.html)
     national = doc.xpath("//div[@id='national-context']")[0]
-    assert "parity import paygap-returns" in text_of(national)
+    assert "have not been loaded" in text_of(national) and "parity " not in text_of(national)
     assert not doc.xpath("//div[@id='force-kent-context']")

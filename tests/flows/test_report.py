@@ -6,6 +6,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from parity.flows import report, service
+from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.present.format import pct
 from parity.reports.service import build_report
@@ -26,7 +27,7 @@ def test_national_section_has_every_force_and_england_and_wales(wf_db):
     assert cells[:3] == ["Avon and Somerset", "31.6%", "37.4%"]
     national = got["figures"]["national"]
     assert national["share_female_senior_start"] == service.outlook_row(service.public_outlook(
-        wf_db, area="England and Wales", from_year=2023, years=30, runs=200))[
+        wf_db, area="England and Wales", from_year=2023, years=30, runs=RUNS))[
         "share_female_senior_start"]
     assert pct(national["share_female_senior_start"]) == "29.7%"
     assert "from 29.7% to " + pct(national["share_female_senior_end"]) in _text(got["html"])

@@ -149,7 +149,8 @@ class Representation(Provider):
             where = "England and Wales" if ctx.force_id is None else \
                 registry().get(ctx.force_id).name
             reason = (f"no workforce figures are held for {where}"
-                      + ("" if expected else ": run `parity import workforce`"))
+                      + ("" if expected else ": the Home Office workforce table has not been loaded "
+                         "on this site"))
         return Series(values=values, expected_years=expected, reason=reason)
 
 
@@ -182,7 +183,8 @@ class Manual(Provider):
         for row in session.scalars(query.order_by(M.entered_at, M.id)):
             if ctx.last_year is None or row.year <= ctx.last_year:
                 values[row.year], evidence[row.year] = row.value, row.evidence
-        reason = None if values else "no value has been entered (use `parity commitments record`)"
+        reason = None if values else ("no value has been entered yet: the force records it, with its "
+                                        "evidence")
         return Series(values=values, reason=reason, evidence=evidence,
                       expected_years=self.due_years(ctx, values))
 
@@ -269,7 +271,7 @@ class External(Provider):
 
     def series(self, session: Session, ctx: Context) -> Series:
         if ctx.force_id is None:
-            return Series(reason=f"{self.kind} indicators are measured force by force; there "
+            return Series(reason=f"{self.kind.replace('_', ' ')} indicators are measured force by force; there "
                                  "is no England and Wales figure")
         function = self.load()
         if isinstance(function, str):
@@ -324,21 +326,21 @@ register(External(
     "paygap", "parity.context.service", "paygap_series", ("field",), "pct",
     lambda p: f"published gender pay gap: {p.get('field', '?')}",
     data="published gender pay gap figures",
-    hint="import the gender pay gap service downloads (`parity import bundled`)",
+    hint="they come from the government's gender pay gap service",
     expected=_paygap_years, choices=lambda m: {"field": tuple(m.SERVICE_FIELDS)},
 ))
 register(External(
     "crime_rate", "parity.context.service", "crime_rate_series", ("offence",), "per_1000",
     lambda p: f"recorded {str(p.get('offence', '?')).replace('_', ' ')} per 1,000 people",
     data="recorded crime rates",
-    hint="import the ONS recorded crime tables (`parity import bundled`)",
+    hint="they come from the ONS recorded crime tables",
     expected=_crime_years, choices=lambda m: {"offence": tuple(m.OFFENCES)},
 ))
 register(External(
     "flow_rate", "parity.flows.service", "rate_series", ("rate", "sex", "rank"), "rate",
     lambda p: f"{p.get('rate', '?')} rate, {p.get('sex', '?')}, {p.get('rank', '?')}",
     data="joiner, leaver and promotion rates",
-    hint="import the force's HR extract (`parity import hr`)",
+    hint="they come from the force's own HR records, which the force provides",
     expected=_flow_years,
     choices=lambda m: m.rate_choices(),
     private=True,  # rates from the force's HR extract (docs/decisions/0404, 0405)

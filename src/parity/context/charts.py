@@ -36,14 +36,13 @@ QUARTERS = (("FemaleLowerQuartile", "Lower"), ("FemaleLowerMiddleQuartile", "Low
 # --- formatting (figures published in percent, rates per 1,000) ---------------------------
 
 def percent(value: float | None, digits: int | None = None) -> str:
-    """A figure published in percent ("21.5%"), as published (up to two places) unless
-    `digits` is given; "—" when missing."""
+    """A figure published in percent, in the site's one style: one decimal place (or
+    `digits`) and a real minus sign ("21.5%", "−3.2%"); "—" when missing."""
     if value is None:
         return "—"
-    if digits is not None:
-        return f"{value:.{digits}f}%"
-    text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
-    return f"{text}%"
+    places = 1 if digits is None else digits
+    text = f"{abs(value):.{places}f}%"
+    return f"\u2212{text}" if round(value, places) < 0 else text
 
 
 def signed_percent(value: float | None, digits: int = 1) -> str:

@@ -173,6 +173,10 @@ def paygap_history(session: Session, *, force_id: str) -> list[dict]:
             "submitted_late": row.submitted_late if row else None,
             "due_date": row.due_date if row else None,
             "date_submitted": row.date_submitted if row else None,
+            # What the gender pay gap service shows beside the figures.
+            "statement_link": row.link if row else None,
+            "responsible_person": row.responsible_person if row else None,
+            "employer_size": row.employer_size if row else None,
             **_figures(row),
         })
     return out

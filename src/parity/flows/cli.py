@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from parity.errors import InputError
+from parity.flows.defaults import RUNS
 from parity.present.commands import (
     JsonOption,
     app,
@@ -266,7 +267,7 @@ def project_cmd(
                                  "leavers (1 keeps the strength steady)."),
     target: float = typer.Option(None, "--target", help="Parity target for the senior share "
                                  "(default: the all-officer share)."),
-    runs: int = typer.Option(1000, "--runs", help="Simulated runs."),
+    runs: int = typer.Option(RUNS, "--runs", help="Simulated runs."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     rates_file: Path = typer.Option(None, "--rates", help="A CSV or XLSX file of chosen "
                                     "rates (rank, sex, leaving_rate, promotion_rate); the "

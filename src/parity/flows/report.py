@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from parity.errors import InputError
 from parity.flows import charts as fvis
 from parity.flows import service
+from parity.flows.defaults import RUNS
 from parity.present.templating import render_fragment
 
 HERE = Path(__file__).parent / "templates"
 YEARS = 30
-RUNS = 200
 SOURCES = [
     "Home Office, Police workforce, England and Wales: open data table, officers by rank and "
     "sex on 31 March (the starting stock of the projections). Contains public sector "

@@ -36,6 +36,7 @@ from parity import vocabulary as wv
 from parity.errors import InputError
 from parity.flows import metrics
 from parity.flows import projection as pj
+from parity.flows.defaults import RUNS
 from parity.flows.models import HrEvent, HrStock
 from parity.flows.projection import RANKS, SEXES, Rates, Scenario
 from parity.forces import Force, registry
@@ -395,7 +396,7 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
 
 
 def project(session: Session, *, area: str, from_year: int, years: int, scenario=None,  # noqa: ANN001
-            runs: int = 1000, seed: int = 0, target: float | None = None,
+            runs: int = RUNS, seed: int = 0, target: float | None = None,
             rates=None) -> dict:  # noqa: ANN001
     """Project the officer stock of `area` by rank and sex from 31 March `from_year` for
     `years` years, under `scenario` (a `projection.Scenario`; default: current rates), with
@@ -418,7 +419,7 @@ def project(session: Session, *, area: str, from_year: int, years: int, scenario
 
 
 def public_projection(session: Session, *, area: str, from_year: int, years: int,
-                      scenario=None, runs: int = 1000, seed: int = 0,  # noqa: ANN001
+                      scenario=None, runs: int = RUNS, seed: int = 0,  # noqa: ANN001
                       target: float | None = None, side_by_side: bool = True) -> dict:
     """`project` built only from public inputs: the official Home Office stock and the
     national default rates, whether or not an HR extract is held for the area, so that it may
@@ -451,7 +452,7 @@ def _official_fingerprint(session: Session) -> tuple:
 
 
 def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,
-                   runs: int = 200, seed: int = 0) -> dict:
+                   runs: int = RUNS, seed: int = 0) -> dict:
     """`public_projection` of `area` under three scenarios only: current rates
     (``baseline``), women promoted and leaving at men's rates (``equal_rates``) and that with
     half of recruits women (``all_three``), from public inputs (official stock, national
@@ -501,7 +502,7 @@ def outlook_row(result: dict) -> dict:
     }
 
 
-def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: int = 200,
+def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: int = RUNS,
                    seed: int = 0, force_ids: list[str] | None = None) -> dict:
     """`outlook_row` for England and Wales and for each territorial force (or `force_ids`),
     from public inputs only: the official stock on 31 March `from_year` and the national
@@ -575,7 +576,7 @@ def chart_data(result: dict, *, group: str = "senior") -> dict:
 
 
 def projection_chart(session: Session, *, area: str, from_year: int, years: int,
-                     group: str = "senior", runs: int = 1000, seed: int = 0,
+                     group: str = "senior", runs: int = RUNS, seed: int = 0,
                      target: float | None = None) -> dict:
     """`chart_data` for a projection of `area` (for the web page and the report)."""
     return chart_data(project(session, area=area, from_year=from_year, years=years, runs=runs,

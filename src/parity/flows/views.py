@@ -33,6 +33,7 @@ from parity.accounts import service as accounts
 from parity.errors import InputError, Problem
 from parity.flows import charts as fvis
 from parity.flows import metrics, service
+from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.flows.projection import Scenario
 from parity.forces import registry
@@ -53,10 +54,10 @@ nav = [{"label": "Projections", "path": "/flows"}]
 
 DEFAULT_YEARS = 30
 MAX_YEARS = 50
-DEFAULT_RUNS = 500
+DEFAULT_RUNS = RUNS
 MAX_RUNS = 1000  # a request runs up to six scenarios: at the cap, about a second
-PANEL_RUNS = 200
-FORCES_RUNS = 200
+PANEL_RUNS = RUNS
+FORCES_RUNS = RUNS
 GROUPS = ("senior", "all", "middle", "superintending", "chief_officer")
 GROUP_LABELS = {
     "senior": "senior leaders (Chief Inspector and above)", "all": "all officers",
@@ -206,13 +207,36 @@ def _choices(session: Session) -> dict:
     }
 
 
+def distinct_scenarios(scenarios: list[dict]) -> list[dict]:
+    """The scenarios whose results differ, in order, each with ``same_as``: the labels of
+    the later scenarios whose every projected year matches it (with the national default
+    rates, women's and men's rates are the same, so giving women men's rates changes
+    nothing)."""
+    shown: list[dict] = []
+    keys: list[tuple] = []
+    for sc in scenarios:
+        key = (sc.get("parity_year"), sc.get("parity_probability"),
+               tuple(tuple(sorted((k, round(v, 6)) for k, v in y["share_female"].items()
+                                  if v is not None)) for y in sc.get("years", [])))
+        if key in keys:
+            shown[keys.index(key)]["same_as"].append(sc["label"])
+            continue
+        keys.append(key)
+        shown.append({**sc, "same_as": []})
+    return shown
+
+
 def _projection_page(request: Request, session: Session, c: Controls, *,
                      national: bool) -> Response:
     result = _project(session, c)
     chart = service.chart_data(result, group=c.group)
+    shown = distinct_scenarios(result.get("scenarios") or [])
+    names = {sc["name"] for sc in shown}
+    panels = [p for p in fvis.scenario_charts(chart, width=520, height=240)
+              if p["scenario"] in names or not names]
     return respond(request, "flows_projection.html", result, templates=templates,
                    controls=c, choices=_choices(session), national=national,
-                   panels=fvis.scenario_charts(chart, width=520, height=240), chart=chart,
+                   shown=shown, panels=panels, chart=chart,
                    group_label=GROUP_LABELS[c.group],
                    medians=fvis.medians_chart(
                        chart, title=f"{result['area']}: projected share of women among "
@@ -318,7 +342,7 @@ def api_forces(
 ) -> JSONResponse:
     """`service.forces_outlook`: for England and Wales and each force, the senior and
     all-officer shares now and projected in 30 years, and the parity year under current
-    rates, equal rates and all three changes (200 runs, national default rates)."""
+    rates, equal rates and all three changes (500 runs, national default rates: `defaults.RUNS`)."""
     c = parse_controls(session, area=None, from_year=from_, years=None, runs=None, seed=None,
                        recruit_share_female=None, equal_promotion=None, equal_leaving=None,
                        intake=None, target=None)

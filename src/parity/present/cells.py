@@ -102,3 +102,37 @@ def write_arrow_csv(table, path: Path) -> None:  # noqa: ANN001
     import pyarrow.csv as pcsv  # noqa: PLC0415 (see neutralise_arrow)
 
     pcsv.write_csv(neutralise_arrow(table), path)
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *,
+               about: Sequence[tuple[str, str]] = ()) -> bytes:
+    """A workbook as bytes: an "About" sheet first (`about`: name and value, such as source,
+    licence and date) when given, then one sheet per (name, header, rows), every cell
+    neutralised. Sheet names are cut to Excel's 31 characters and made unique."""
+    from openpyxl import Workbook  # noqa: PLC0415 (openpyxl costs ~0.3 s to import; only writers need it)
+
+    book = Workbook(write_only=True)
+    if about:
+        sheet = book.create_sheet("About")
+        for row in neutralised(about):
+            sheet.append(row)
+    used = {"About"} if about else set()
+    for name, header, rows in sheets:
+        title = _sheet_name(name, used)
+        used.add(title)
+        out = book.create_sheet(title)
+        out.append([neutralise(h) for h in header])
+        for row in neutralised(rows):
+            out.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip(" '") or "Data"
+    title, n = base[:31], 1
+    while title in used:
+        n += 1
+        title = f"{base[:27]} ({n})"
+    return title

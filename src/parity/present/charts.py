@@ -194,7 +194,7 @@ def line_chart(
 
     for i, (s, (lx, ly)) in enumerate(zip(series, places, strict=True)):
         colour = s.colour or PALETTE[i % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        dash = _dash(s, i)
         out.append(f'<line x1="{lx:.1f}" y1="{ly - 4}" x2="{lx + 22:.1f}" y2="{ly - 4}" '
                    f'stroke="{colour}" stroke-width="3"{dash}/>')
         out.append(f'<text x="{lx + 28:.1f}" y="{ly}">{_t(s.label)}</text>')
@@ -219,7 +219,7 @@ def line_chart(
     # lines
     for i, s in enumerate(series):
         colour = s.colour or PALETTE[i % len(PALETTE)]
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        dash = _dash(s, i)
         path, pen_down = [], False
         for xv, yv in s.points:
             if yv is None:
@@ -240,13 +240,26 @@ def line_chart(
     return Markup("\n".join(out))
 
 
+# Lines differ by more than colour (WCAG 1.4.1): each series after the first has its own dash
+# pattern; "6 4" stays the reference lines' (England and Wales, a target).
+PATTERNS = ("", "1 3", "10 3 2 3", "14 4", "3 3 8 3")
+
+
+def _dash(series: object, index: int) -> str:
+    if getattr(series, "dashed", False):
+        return ' stroke-dasharray="6 4"'
+    pattern = PATTERNS[index % len(PATTERNS)]
+    return f' stroke-dasharray="{pattern}"' if pattern else ""
+
+
 def bar_chart(
     bars: Sequence[Bar], *, title: str, description: str | None = None, width: int = 640,
     fmt: Callable[[float | None], str] = pct, reference: tuple[str, float | None] | None = None,
     bar_height: int = 16,
 ) -> Markup:
     """Horizontal bars from zero, labels on the left, values at the bar ends, and a dashed
-    reference line (e.g. ("England and Wales", 0.352)). Bars with an ``href`` are links."""
+    reference line (e.g. ("England and Wales", 0.352)). A bar's ``href`` is not drawn as a
+    link: the chart is one image to assistive technology; its table carries the links."""
     if description is None:
         named = "; ".join(f"{b.label} {fmt(b.value)}" for b in bars)
         ref = f" {reference[0]}: {fmt(reference[1])}." if reference else ""
@@ -326,9 +339,8 @@ def bar_chart(
                          f'{text}</text>')
             shape = (f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
                      f'fill="{colour}"><title>{_t(b.label)}: {text}</title></rect>{value}')
-        if b.href:
-            out.append(f'<a href="{_t(b.href)}">{label}{shape}</a>')
-        else:
-            out.append(label + shape)
+        # No links inside a chart drawn as one image (role="img"): assistive technology
+        # cannot reach them; the table beside every such chart links each force.
+        out.append(label + shape)
     out.append("</svg>")
     return Markup("\n".join(out))

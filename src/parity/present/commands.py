@@ -6,6 +6,11 @@ when one of its commands runs (``make commands`` after adding one). Command modu
 heavy libraries (pandas, statsmodels ...) inside the command functions, so that
 ``parity import workforce`` does not pay for what ``parity paygap compute`` needs.
 
+Every command with ``--json`` also takes ``--csv FILE`` and ``--xlsx FILE`` (`table_options`,
+applied when the command is loaded): the same document written as a table (its longest list
+of records, nested keys joined with a dot; `parity.present.downloads.rows_from_json`), cells
+neutralised, the XLSX with an "About" sheet naming source, licence and date.
+
 Conventions (DESIGN.md): ``--json`` prints one JSON document on stdout and nothing else there;
 exit status 0 success, 2 bad usage or input (one-line reason on stderr, then details), 1 an
 internal error.
@@ -14,6 +19,7 @@ internal error.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import inspect
 import json
@@ -23,7 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from parity.errors import InputError
 from parity.present.jsonable import to_jsonable
@@ -103,9 +109,73 @@ def session(*loaders: Callable[[Any], object]) -> Iterator[Any]:
         yield s
 
 
+_TABLE_FILES: contextvars.ContextVar[tuple[str | None, str | None] | None] = \
+    contextvars.ContextVar("table_files", default=None)
+
+
 def emit_json(payload: Any) -> None:
-    """Print `payload` as one JSON document (NaN and infinities become null)."""
+    """Print `payload` as one JSON document (NaN and infinities become null); with ``--csv``
+    or ``--xlsx``, write it as a table to those files instead."""
+    files = _TABLE_FILES.get()
+    if files is not None:
+        write_tables(to_jsonable(payload), *files)
+        return
     sys.stdout.write(json.dumps(to_jsonable(payload), ensure_ascii=False, indent=2) + "\n")
+
+
+def write_tables(payload: Any, csv_path: str | None, xlsx_path: str | None) -> None:
+    """`payload` (a JSON document) as a CSV and/or an XLSX file; a line on stderr for each."""
+    from pathlib import Path  # deferred: only --csv/--xlsx write files
+
+    from parity.present import cells  # deferred: loads openpyxl on use; only --csv/--xlsx need it
+    from parity.present.downloads import (  # deferred: loads lxml and starlette (~0.2 s)
+        DEFAULT_SOURCE,
+        about_rows,
+        rows_from_json,
+    )
+
+    table = rows_from_json(payload)
+    if csv_path:
+        cells.write_csv(Path(csv_path), table.header, table.rows)
+        sys.stderr.write(f"wrote {csv_path}\n")
+    if xlsx_path:
+        about = about_rows(title=f"parity {' '.join(sys.argv[1:2])}".strip(),
+                           address="the parity command", source=DEFAULT_SOURCE)
+        Path(xlsx_path).write_bytes(cells.xlsx_bytes([(table.name, table.header, table.rows)],
+                                                     about=about))
+        sys.stderr.write(f"wrote {xlsx_path}\n")
+
+
+def table_options(command: Any) -> None:
+    """Give every command that has ``--json`` (in `command` and its subcommands) the options
+    ``--csv FILE`` and ``--xlsx FILE``: the JSON document written as a table instead."""
+    for sub in getattr(command, "commands", {}).values():
+        table_options(sub)
+    flag = next((p for p in getattr(command, "params", []) if "--json" in p.opts), None)
+    if flag is None or getattr(command.callback, "tables", False):
+        return
+    command.params += [
+        TyperOption(param_decls=["--csv", "csv_file"], type=str, default=None, metavar="FILE",
+                    help="Write the figures as a CSV file (the JSON document as a table)."),
+        TyperOption(param_decls=["--xlsx", "xlsx_file"], type=str, default=None, metavar="FILE",
+                    help="Write the figures as an XLSX workbook (About sheet, then the table)."),
+    ]
+    original = command.callback
+
+    @functools.wraps(original)
+    def callback(*args: Any, csv_file: str | None = None, xlsx_file: str | None = None,
+                 **kwargs: Any) -> Any:
+        if not (csv_file or xlsx_file):
+            return original(*args, **kwargs)
+        kwargs[flag.name] = True
+        token = _TABLE_FILES.set((csv_file, xlsx_file))
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _TABLE_FILES.reset(token)
+
+    callback.tables = True  # type: ignore[attr-defined]
+    command.callback = callback
 
 
 def fail(error: InputError) -> None:

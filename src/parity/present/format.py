@@ -12,8 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from parity.disclosure import suppressed
+from parity.present.words import for_programmers, words
 
 DASH = "—"
+MINUS = "\u2212"
 
 
 def pct(share: float | None, digits: int = 1) -> str:
@@ -39,6 +41,14 @@ def number(value: float | None, digits: int = 0) -> str:
     if value is None:
         return DASH
     return f"{value:,.{digits}f}"
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    """A published percentage with one decimal and a real minus sign ("−3.2%", "12.0%")."""
+    if value is None:
+        return DASH
+    text = f"{abs(value):.{digits}f}%"
+    return f"{MINUS}{text}" if round(value, digits) < 0 else text
 
 
 def ordinal(n: int | None) -> str:
@@ -68,8 +78,9 @@ def sentence(text: str | None) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "direction": direction,
-    "sentence": sentence, "suppressed": suppressed,
+    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "signed": signed, "direction": direction,
+    "sentence": sentence, "suppressed": suppressed, "words": words,
+    "for_readers": for_programmers,
 }
 
 

@@ -87,7 +87,7 @@ def build_report(session: Session, *, year: int, force: str | None = None,
     `force`). `InputError` if `year` has no workforce data."""
     held = workforce.years_available(session)
     if year not in held:
-        span = f"{held[0]} to {held[-1]}" if held else "none: run `parity import workforce`"
+        span = f"{held[0]} to {held[-1]}" if held else "none: the Home Office workforce table has not been loaded"
         raise InputError(f"no workforce data for 31 March {year} (years held: {span})")
     force_ids = report_forces(force)
     single = force is not None and not with_national

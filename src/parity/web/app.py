@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import parity
 from parity.errors import InputError
+from parity.present.downloads import Downloads
 from parity.ranges import document, out_of_range
 from parity.store import make_engine, upgrade
 from parity.web import auth, caching, errors, extensions
@@ -50,6 +51,16 @@ SECURITY_HEADERS = {
 }
 TAIL_NAV = (NavEntry("API", "/api/docs"), NavEntry("About the data", "/about"),
             NavEntry("Sign in", "/sign-in"))
+
+
+OPEN_SUFFIXES = (".json", ".csv", ".xlsx")
+
+
+def open_data(path: str) -> bool:
+    """The open API and every page's data (JSON, CSV, XLSX): readable by any web page (CORS
+    for GET; no credentials are ever allowed cross-origin)."""
+    return (path.startswith("/api/") and not path.startswith("/api/docs")) \
+        or path.endswith(OPEN_SUFFIXES)
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -96,6 +107,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return templates.TemplateResponse(request, "api_docs.html",
                                           {"spec": app.openapi()})
 
+    # Innermost: a page's tables and an API answer as CSV and XLSX (present/downloads.py).
+    app.add_middleware(Downloads, routes_of=app)
+
     @app.middleware("http")
     async def parameters_in_range(request: Request, call_next):  # noqa: ANN001, ANN202
         reasons = out_of_range(request.query_params)
@@ -111,6 +125,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.method in ("GET", "HEAD") and open_data(request.url.path):
+            response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response
 
     @app.exception_handler(InputError)

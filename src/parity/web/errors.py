@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from parity.present.responses import wants_json
+from parity.present.words import for_readers
 from parity.web.site import templates
 
 
@@ -20,6 +21,7 @@ HEADINGS: dict[int, str] = {400: "There is a problem with this request", 404: "P
 def error_page(request: Request, status: int, reason: str, details: list[str]) -> Response:
     """A 4xx answer: ``{"error", "problems"}`` for the API and JSON views, else a page with a
     plain heading, the reason and its details (escaped like everything else)."""
+    reason, details = for_readers(reason), [for_readers(d) for d in details]
     if _is_api(request):
         return JSONResponse({"error": reason, "problems": details}, status_code=status)
     heading = HEADINGS.get(status, "Something went wrong")

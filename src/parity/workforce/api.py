@@ -43,7 +43,10 @@ def representation(session: SessionDep, area: Area = "England and Wales", year: 
                    worker_type: WorkerType = "officer",
                    include_btp: IncludeBtp = False) -> dict[str, Any]:
     """Women, men, other recorded categories, total, `share_female` (women over all
-    recorded), its 95% Wilson interval on headcount and the change on 1 and 5 years."""
+    recorded), its 95% Wilson interval on headcount and the change on 1 and 5 years, with the
+    years each compares (`share_female_change_1y_from_year` and `_5y_from_year` to `year`).
+    Its interval is on headcount; with `measure=fte` the share is on FTE and may lie outside
+    it: ask `measure=headcount` for a share and interval on one measure."""
     return to_jsonable(service.representation(
         session, area=area, year=service.year_or_latest(session, year), group=group, measure=measure,
         worker_type=worker_type, include_btp=include_btp))

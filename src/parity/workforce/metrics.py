@@ -88,6 +88,7 @@ def series(by_year: Mapping[int, Mapping[str, float]],
             change(item["share_female"], previous["share_female"])
             if previous and previous["year"] == year - 1 else None
         )
+        item["share_female_change_1y_from_year"] = year - 1  # the year the change compares
         out.append(item)
         previous = item
     return out

@@ -191,7 +191,8 @@ def representation(
 
     Returns the counts of women, men and other recorded categories, the total, ``share_female``
     (women over all recorded), a 95% Wilson interval computed on headcount, and the change in
-    the share on the previous year and on five years before (None where a year is missing).
+    the share on the previous year and on five years before (None where a year is missing),
+    with the years they compare (``share_female_change_1y_from_year`` ... to ``year``).
     Raises `InputError` for an unknown area, group, measure or worker type, or a year with no
     data.
     """
@@ -216,6 +217,9 @@ def representation(
     result["share_female_five_years_before"] = earlier
     result["share_female_change_1y"] = metrics.change(result["share_female"], previous)
     result["share_female_change_5y"] = metrics.change(result["share_female"], earlier)
+    # The years each change compares, named in the answer (31 March of each).
+    result["share_female_change_1y_from_year"] = year - 1
+    result["share_female_change_5y_from_year"] = year - 5
     return result
 
 

@@ -17,12 +17,13 @@ from parity.present.deps import SessionDep
 from parity.present.responses import respond
 from parity.present.templating import templates_for
 from parity.workforce import charts, report, service
+from parity.workforce import compare as finding
 
 router = APIRouter(include_in_schema=False)
 templates = templates_for(report.TEMPLATES, charts=charts)
 # The site's home and the national pages: mounted, and listed in the navigation, first.
 position = 0
-nav = [("Overview", "/"), ("Forces", "/forces"), ("League table", "/league"),
+nav = [("Overview", "/"), ("Forces", "/forces"), ("Compare", "/compare"), ("League table", "/league"),
        ("Trends", "/trend")]
 
 
@@ -67,11 +68,10 @@ def home(request: Request, session: SessionDep, year: int | None = None) -> Resp
 @page("/forces.json")
 @page("/forces")
 def forces(request: Request, session: SessionDep, year: int | None = None,
-           q: str | None = None) -> Response:
-    """Every force with its share of women among officers and in senior leadership."""
-    if q:
-        force = force_or_error(q)
-        return RedirectResponse(force_href(force.id), status_code=303)
+           q: str | None = None, sort: str = "force", order: str = "asc") -> Response:
+    """Every force with its share of women among officers and in senior leadership; `q`
+    keeps the forces whose name, region or other spelling contains it, `sort` and `order`
+    order the table (`finding.SORTS`)."""
     year = service.year_or_latest(session, year)
     cache = report.NationalCache(session, year=year)
     senior = {r["force_id"]: r for r in cache.league("senior")["forces"]}
@@ -82,7 +82,9 @@ def forces(request: Request, session: SessionDep, year: int | None = None,
                      "share_female": r["share_female"],
                      "share_female_senior": s.get("share_female"),
                      "senior_position": s.get("position"), "senior_gap": r["senior_gap"]})
-    data = {"year": year, "measure": "fte", "forces": rows,
+    rows = finding.sort_rows(finding.search(rows, q), sort, order)
+    data = {"year": year, "measure": "fte", "q": q or "", "sort": sort, "order": order,
+            "forces": rows,
             "england_and_wales": {"share_female": cache.league("all")["england_and_wales"]
                                   ["share_female"],
                                   "share_female_senior": cache.league("senior")
@@ -164,6 +166,21 @@ def trend(request: Request, session: SessionDep, area: str = "England and Wales"
     data = {"trend": main, "comparison": comparison}
     return respond(request, "trend.html", data, templates=templates, choices=_choices(session),
                    edition_note=service.source_note(session))
+
+
+@page("/compare")
+@page("/compare.json")
+def compare(request: Request, session: SessionDep,
+            forces: list[str] = Query(default=[], description="Two to six forces."),
+            year: int | None = None) -> Response:
+    """Two to six forces side by side: workforce by rank group, pay gap, commitments. With
+    fewer than two forces chosen, the page is the form to choose them."""
+    chosen = [f for f in forces if f.strip()]
+    data = finding.compare(session, chosen, year=year) if len(chosen) >= 2 else {
+        "forces": [force_or_error(f).id for f in chosen], "year": None}
+    return respond(request, "compare.html", data, templates=templates, force_href=force_href,
+                   all_forces=[(f.id, f.name) for f in registry().forces],
+                   limits=(finding.MIN_FORCES, finding.MAX_FORCES))
 
 
 @page("/about")

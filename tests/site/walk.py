@@ -1,0 +1,52 @@
+"""The public pages a reader reaches: the home page's links and the navigation's, one step
+further (every force page is reached from /forces)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+PRIVATE = ("/sign-in", "/sign-out", "/private", "/static", "/api/v", "/api/openapi.json")
+DATA = (".json", ".csv", ".xlsx", ".pdf")
+
+
+def links(text: str) -> list[str]:
+    root = lxml_html.fromstring(text)
+    out = []
+    for href in root.xpath("//a/@href"):
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        if parts.path.startswith(PRIVATE) or parts.path.endswith(DATA) or "{" in parts.path:
+            continue
+        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def public_pages(client, *, limit: int = 400) -> list[str]:  # noqa: ANN001
+    """Home, the navigation and every page they link to (one level), each once; a force's
+    many pages are sampled through one force (Kent) to keep the walk short."""
+    home = client.get("/")
+    first = ["/", *links(home.text)]
+    seen: list[str] = []
+    for path in first:
+        if path not in seen:
+            seen.append(path)
+    for path in list(seen):
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.headers["content-type"]:
+            continue
+        for found in links(response.text):
+            if found not in seen and _sampled(found):
+                seen.append(found)
+    return seen[:limit]
+
+
+def _sampled(path: str) -> bool:
+    if "area=" in path:
+        return "area=Kent" in path or "area=England" in path
+    parts = path.split("?")[0].strip("/").split("/")
+    if "forces" in parts and parts[-1] != "forces":
+        return "kent" in parts or "metropolitan" in parts
+    return True

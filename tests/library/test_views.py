@@ -478,7 +478,7 @@ def test_an_empty_library(sqlite_templates, tmp_path):
     shutil.copy(sqlite_templates["workforce"], tmp_path / "empty.db")
     with TestClient(create_app(f"sqlite:///{tmp_path / 'empty.db'}")) as empty:
         home = page(empty.get("/library"))
-        assert "No articles have been imported yet" in words(home)
+        assert "No articles have been added to the library yet" in words(home)
         assert empty.get("/library.json").json()["practice"]["total"] == 0
         found = page(empty.get("/library", params={"q": "menopause"}))
         assert "No article matches" in words(found)

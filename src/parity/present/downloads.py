@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -246,9 +246,20 @@ def wanted(path: str, query: str) -> tuple[str, str, list[tuple[str, str]]] | No
     return None
 
 
+def _leaf_routes(routes: Any) -> Iterator[Any]:
+    """Every route under `routes`, those of included routers too (FastAPI keeps an included
+    router as one entry, `original_router`, rather than copying its routes)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _leaf_routes(inner.routes)
+        else:
+            yield route
+
+
 def _own_suffix(app: Any, scope: dict) -> bool:
     """A route whose path ends in its own suffix parameter matches: it serves the file."""
-    for route in getattr(getattr(app, "router", None), "routes", ()):
+    for route in _leaf_routes(getattr(getattr(app, "router", None), "routes", ())):
         if ".{" in getattr(route, "path", "") and route.matches(scope)[0] == Match.FULL:
             return True
     return False

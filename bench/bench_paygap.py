@@ -278,10 +278,12 @@ def make_file(rows: int, out: Path) -> Path:
     """A synthetic extract (in its own process, so the parent stays small)."""
     from parity.paygap import service
     from parity.store import make_engine, open_session, upgrade
+    from parity.workforce.service import ensure_loaded
 
     engine = make_engine(f"sqlite:///{out.parent / 'bench.db'}")
     upgrade(engine)
     with open_session(engine) as s:
+        ensure_loaded(s)  # the official workforce the synthetic payroll is calibrated to
         service.synth_payroll(s, force="Metropolitan Police", year=2023, rows=rows, seed=42,
                               out=out)
         s.commit()

@@ -86,6 +86,12 @@ def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None
         if found is None:
             found = etree.SubElement(head, "title")
         found.text = title
+    # a <figure> Chromium tags as a Figure without alternative text around the chart's own
+    # Figure (which has it, from the SVG's title); as a group it is a Div holding the chart's
+    # Figure and its Caption
+    for figure in doc.iter("figure"):
+        if not figure.get("role"):
+            figure.set("role", "group")
     rules, waiting = [CSS], []
     for number, section in enumerate(doc.iter("section")):
         ident, heading = section.get("id"), section.find("h2")

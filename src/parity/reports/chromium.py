@@ -70,10 +70,13 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None) -> str:
+def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None,
+            contents_of: int | None = None) -> str:
     """The report's HTML as Chromium prints it: named pages with running headers, the contents'
     page numbers (`pages`, from a first print; placeholders if None), a policy that fetches
-    nothing."""
+    nothing. With `contents_of` (the report's page count) only the pages up to the contents,
+    their footers counting that many pages: the contents printed again to replace the first
+    print's."""
     doc = lxml_html.fromstring(with_alt_text(html))
     head = doc.find("head")
     if head is None:
@@ -106,6 +109,9 @@ def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None
         for each in [*waiting, ident]:
             rules.append(RUNNING.format(name=f"s{number}", text=text, ident=_css_ident(each)))
         waiting = []
+        if contents_of and "toc" in (section.get("class") or "").split():
+            rules.append(f'@page s{number} {{ @bottom-right {{ content: "Page " counter(page) '
+                         f'" of {int(contents_of)}"; }} }}')
     for toc in doc.find_class("toc"):
         for link in toc.iter("a"):
             href = link.get("href") or ""
@@ -117,6 +123,11 @@ def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None
             number = etree.SubElement(link, "span", {"class": "toc-page"})
             page = (pages or {}).get(href[1:])
             number.text = str(page) if page else PLACEHOLDER
+    if contents_of:
+        toc = next(iter(doc.find_class("toc")), None)
+        after = toc.itersiblings() if toc is not None else iter(())
+        for element in list(after):
+            element.getparent().remove(element)
     style = etree.SubElement(head, "style")
     style.text = "\n".join(rules)
     return etree.tostring(doc, encoding="unicode", method="html", doctype="<!doctype html>")
@@ -178,12 +189,59 @@ def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> in
         if wanted and not wanted & pages.keys():
             raise RuntimeError("Chromium wrote no named destinations: the contents would "
                                "have no page numbers")
-        if wanted:
+        if not wanted:
+            os.replace(first, path)
+            return page_count(path)
+        # the contents alone printed again, their pages put in place of the first print's:
+        # the same layout but for the numbers (the same marked content, so the tags hold);
+        # else the whole report printed again
+        total = page_count(first)
+        contents = folder / "contents.pdf"
+        _print(prepare(html, pages, title=title, contents_of=total), folder, contents)
+        if not _splice(first, contents, pages, path):
             _print(prepare(html, pages, title=title), folder, folder / "second.pdf")
             os.replace(folder / "second.pdf", path)
-        else:
-            os.replace(first, path)
     return page_count(path)
+
+
+def _marked(page) -> list[int]:  # noqa: ANN001
+    """The marked-content ids of a page's content, in the order drawn."""
+    # deferred: pikepdf is needed only by the Chromium engine
+    import pikepdf
+
+    found = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "BDC" and len(operands) == 2 \
+                and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+            found.append(int(operands[1].MCID))
+    return found
+
+
+def _splice(first: Path, contents: Path, pages: dict[str, int], path: Path) -> bool:
+    """`first` with its contents pages drawn from `contents`, written to `path`; False (and
+    nothing written) if the two do not match page for page."""
+    # deferred: pikepdf is needed only by the Chromium engine
+    import pikepdf
+
+    # the pages up to the contents' end (the cover, the contents), printed again; the first
+    # section the contents link to starts right after them
+    with pikepdf.open(first) as doc, pikepdf.open(contents) as new:
+        start, end = 1, len(new.pages)
+        if not pages or end != min(pages.values()) - 1:
+            return False
+        for index in range(start - 1, end):
+            old_page, new_page = doc.pages[index], new.pages[index]
+            if _marked(old_page) != _marked(new_page):
+                return False
+        for index in range(start - 1, end):
+            old_page, new_page = doc.pages[index], new.pages[index]
+            for key in ("/Contents", "/Resources"):
+                value = new_page.obj[key]
+                if not value.is_indirect:
+                    value = new.make_indirect(value)
+                old_page.obj[key] = doc.copy_foreign(value)
+        doc.save(path)
+    return True
 
 
 def _contents_targets(html: str) -> set[str]:

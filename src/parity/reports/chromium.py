@@ -7,9 +7,11 @@ the report's HTML is changed for it:
 - running headers: each top-level section (a ``<section>`` with an ``id`` and a ``<h2>``) gets
   a named page of its own, and an ``@page`` rule per name writes the section's title in the top
   margin (the title escaped for a CSS string);
-- the contents' page numbers: the report is printed twice. The first print writes placeholder
-  numbers of the same width; each section's first page is read from the PDF's named
-  destinations (Chromium writes one per linked ``id``); the second print writes the numbers;
+- the contents' page numbers: the first print writes placeholder numbers of the same width;
+  each section's first page is read from the PDF's named destinations (Chromium writes one per
+  linked ``id``); then the cover and contents alone are printed with the numbers, and their
+  pages replace the first print's when their marked content matches (so the tags still point
+  at them); else the whole report is printed again;
 - nothing is fetched: a Content-Security-Policy allows only inline styles and ``data:``
   images, and Chromium is started without background networking.
 

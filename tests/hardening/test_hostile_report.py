@@ -12,6 +12,7 @@ http(s) or mailto address.
 from __future__ import annotations
 
 import re
+import shutil
 import textwrap
 import warnings
 from datetime import date
@@ -147,11 +148,13 @@ def test_the_report_html_holds_nothing_live(report):
     assert "Women make up 40% of our officers" in words
 
 
-@pytest.fixture
-def pdf(wf_db, tmp_path, report):  # noqa: ANN001, ANN201
+@pytest.fixture(params=["weasyprint", "chromium"])
+def pdf(wf_db, tmp_path, report, request):  # noqa: ANN001, ANN201
     if wf_db.bind.dialect.name != "sqlite":
         pytest.skip("the PDF is drawn from the HTML alone: one engine is enough")
-    result = write_report(report, out_dir=tmp_path / "out", pdf=True)
+    if request.param == "chromium" and shutil.which("chromium") is None:
+        pytest.skip("chromium (scripts/debian-packages.txt) missing")
+    result = write_report(report, out_dir=tmp_path / "out", pdf=True, engine=request.param)
     return Path(result["pdf"])
 
 

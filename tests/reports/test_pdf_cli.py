@@ -13,15 +13,20 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (scripts/debian-packages.txt) missing")
 
 
-def test_report_build_writes_html_and_pdf(sqlite_url, tmp_path):
+@pytest.mark.parametrize("engine", [
+    "weasyprint",
+    pytest.param("chromium", marks=pytest.mark.skipif(
+        shutil.which("chromium") is None, reason="chromium (scripts/debian-packages.txt) missing")),
+])
+def test_report_build_writes_html_and_pdf(sqlite_url, tmp_path, engine):
     out = tmp_path / "out"
     run = parity("report", "build", "--year", "2023", "--force", "Dyfed Powys Police",
-                 "--out", str(out), "--pdf", "--json", db_url=sqlite_url)
+                 "--out", str(out), "--pdf", "--engine", engine, "--json", db_url=sqlite_url)
     assert run.code == 0, run.stderr
     result = run.json()
     assert result["forces"] == 1 and result["year"] == 2023
     pdf = out / "gender-equality-in-uk-policing-2023-dyfed-powys.pdf"
-    assert result["pdf"] == str(pdf)
+    assert result["pdf"] == str(pdf) and result["engine"] == engine
     assert pdf.read_bytes()[:5] == b"%PDF-"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
@@ -40,6 +45,17 @@ def test_report_build_writes_html_and_pdf(sqlite_url, tmp_path):
                      "Open Government Licence v3.0", f"Page {pages} of {pages}"):
         assert expected in " ".join(text.split()), expected
     assert (out / "gender-equality-in-uk-policing-2023-dyfed-powys.html").is_file()
+    # the engine's working files are gone: the HTML, the tables and the PDF only
+    assert sorted(p.suffix for p in out.iterdir()) == [".html", ".ods", ".pdf", ".xlsx"]
+
+
+def test_report_build_unknown_engine_exits_2_writing_nothing(sqlite_url, tmp_path):
+    out = tmp_path / "out"
+    run = parity("report", "build", "--year", "2023", "--force", "Kent", "--out", str(out),
+                 "--pdf", "--engine", "prince", db_url=sqlite_url)
+    assert run.code == 2
+    assert "--engine prince: expected weasyprint or chromium" in run.stderr
+    assert not out.exists()
 
 
 def test_report_build_bad_year_exits_2(sqlite_url, tmp_path):

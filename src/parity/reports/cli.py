@@ -33,6 +33,9 @@ def build_cmd(
                                      "spelling); default: the national report, every force."),
     out: Path = OUT,
     pdf: bool = typer.Option(False, "--pdf", help="Also write the PDF (tagged, PDF/UA-1)."),
+    engine: str = typer.Option("weasyprint", "--engine", help="What draws the PDF: "
+                               "weasyprint (PDF/UA-1, slower) or chromium (headless "
+                               "Chromium, several times faster)."),
     previous: Path | None = typer.Option(None, "--previous", help="The previous edition's "
                                          "accompanying .xlsx, to list revisions (default: "
                                          "last year's in the --out folder, if there)."),
@@ -49,6 +52,13 @@ def build_cmd(
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce import service as workforce
 
+    if engine not in ("weasyprint", "chromium"):
+        raise InputError(f"--engine {engine}: expected weasyprint or chromium")
+    if pdf and engine == "chromium":
+        # deferred: the engine's module is needed only with --pdf
+        from parity.reports.chromium import chromium_path
+
+        chromium_path()  # no Chromium: said before anything is built or written
     err = Console(stderr=True)
     with session() as s:
         # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
@@ -73,7 +83,7 @@ def build_cmd(
             )
     if pdf:
         with err.status("Writing the PDF..."):
-            result = write_report(report, out_dir=out, pdf=True)
+            result = write_report(report, out_dir=out, pdf=True, engine=engine)
     else:
         result = write_report(report, out_dir=out)
     if as_json:

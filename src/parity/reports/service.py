@@ -26,6 +26,7 @@ from parity.forces import force_or_error, registry
 from parity.present import charts
 from parity.present.templating import environment
 from parity.reports import main_points, methods, sections, tables
+from parity.reports.chromium import write_pdf_chromium
 from parity.reports.pdf import write_pdf
 from parity.workforce import charts as workforce_charts
 from parity.workforce import report as workforce_report
@@ -139,10 +140,16 @@ def build_report(session: Session, *, year: int, force: str | None = None,
                   single_force=single)
 
 
-def write_report(report: Report, *, out_dir: Path, pdf: bool = False) -> dict:
+ENGINES = ("weasyprint", "chromium")
+
+
+def write_report(report: Report, *, out_dir: Path, pdf: bool = False,
+                 engine: str = "weasyprint") -> dict:
     """Write ``<name>.html``, the accompanying tables ``<name>.ods`` and ``<name>.xlsx`` (and
-    ``<name>.pdf``) into `out_dir`; what was written, with the PDF's page count and the main
-    points with their figures."""
+    ``<name>.pdf``, drawn by `engine`: WeasyPrint or headless Chromium) into `out_dir`; what
+    was written, with the PDF's page count and the main points with their figures."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{report.filename}.html"
     html_path.write_text(report.html, encoding="utf-8")
@@ -156,6 +163,8 @@ def write_report(report: Report, *, out_dir: Path, pdf: bool = False) -> dict:
                     "main_points": [p.as_dict() for p in report.main_points]}
     if pdf:
         pdf_path = out_dir / f"{report.filename}.pdf"
-        result["pages"] = write_pdf(report.html, pdf_path, title=f"{TITLE} {report.year}")
+        draw = write_pdf_chromium if engine == "chromium" else write_pdf
+        result["pages"] = draw(report.html, pdf_path, title=f"{TITLE} {report.year}")
         result["pdf"] = str(pdf_path)
+        result["engine"] = engine
     return result

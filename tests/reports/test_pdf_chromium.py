@@ -1,0 +1,112 @@
+"""The Chromium engine keeps what the report's PDF needs: running headers (a named page per
+section), "Page N of M", the contents' page numbers (two prints), bookmarks, a tagged PDF; and
+it fetches nothing from outside the report."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import shutil
+import threading
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from parity.commitments import service as commitments
+from parity.reports.chromium import css_string, prepare, start_pages, write_pdf_chromium
+from parity.reports.service import build_report
+
+pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
+                                reason="chromium (scripts/debian-packages.txt) missing")
+
+
+def page_texts(path) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """Each page's text, and the text in its top margin (15 mm)."""
+    texts, tops = [], []
+    document = pypdfium2.PdfDocument(str(path))
+    for page in document:
+        width, height = page.get_size()
+        text = page.get_textpage()
+        texts.append(" ".join(text.get_text_range().split()))
+        tops.append(" ".join(text.get_text_bounded(0, height - 15 / 25.4 * 72, width,
+                                                   height).split()))
+    document.close()
+    return texts, tops
+
+
+def test_css_string_escapes_quotes_backslashes_and_line_ends():
+    assert css_string('Avon and Somerset') == '"Avon and Somerset"'
+    assert css_string('a "b" \\ c\nd') == '"a \\22 b\\22  \\5c  c d"'
+
+
+def test_a_force_report_keeps_headers_page_numbers_contents_and_bookmarks(wf_db, tmp_path):
+    if wf_db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the PDF is checked once (SQLite)")
+    commitments.ensure_defaults(wf_db)
+    report = build_report(wf_db, year=2023, force="Kent")
+    path = tmp_path / "kent.pdf"
+    pages = write_pdf_chromium(report.html, path, title="Gender Equality in UK Policing 2023")
+    texts, tops = page_texts(path)
+    assert len(texts) == pages and 5 <= pages <= 20
+    # "Page N of M" on every page after the cover
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"Page {number} of {pages}" in text
+    # the section's title at the top of its pages: the contents, Kent, methods, sources
+    assert tops[0] == ""  # the cover has none
+    assert tops[1] == "Contents"
+    starts = start_pages(path)
+    assert tops[starts["force-kent"] - 1] == "Kent"
+    assert tops[starts["methods"] - 1] == "Methods, quality and revisions"
+    assert tops[-1] == "Sources and licence"
+    # the contents give each section's first page, where its heading is
+    contents = texts[1]
+    for label, ident, heading in (("Kent", "force-kent", "Kent"),
+                                  ("2. Methods, quality and revisions", "methods",
+                                   "Methods, quality and revisions"),
+                                  ("3. Sources and licence", "sources", "Sources and licence")):
+        found = re.search(re.escape(label) + r" \.{5,} ?(\d+)", contents)
+        assert found, label
+        assert int(found.group(1)) == starts[ident]
+        assert heading in texts[starts[ident] - 1]
+    with pikepdf.open(path) as pdf:
+        assert bool(pdf.Root.MarkInfo.Marked) and "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en-GB"
+        with pdf.open_outline() as outline:
+            titles = [item.title for top in outline.root for item in [top, *top.children]]
+    assert {"Contents", "Kent", "Methods, quality and revisions",
+            "Sources and licence"} <= set(titles)
+
+
+def test_nothing_outside_the_report_is_fetched(tmp_path):
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    html = (f'<!doctype html><html lang="en-GB"><head><title>t</title>'
+            f'<link rel="stylesheet" href="{base}/style.css"></head><body><h1>Hello</h1>'
+            f'<img src="{base}/image.png" alt="x"><img src="{secret.as_uri()}" alt="y">'
+            f'<iframe src="{base}/frame"></iframe></body></html>')
+    try:
+        assert 'Content-Security-Policy' in prepare(html, None)
+        write_pdf_chromium(html, tmp_path / "out.pdf")
+    finally:
+        server.shutdown()
+    assert asked == []
+    assert (tmp_path / "out.pdf").read_bytes()[:5] == b"%PDF-"
+    # the working folder is removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf", "secret.png"]

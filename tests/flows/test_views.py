@@ -39,7 +39,7 @@ def test_national_page_shows_the_projection_with_real_figures(client, session): 
     expected = _national(session)
     lede = text_of(doc.xpath("//p[@id='lede']")[0])
     # England and Wales, 31 March 2023, headcount: women are 29.7% of senior officers.
-    assert "from 29.7% on 31 March 2023" in lede
+    assert "from 29.7% (headcount) on 31 March 2023" in lede
     assert pct(expected["years"][-1]["share_female"]["senior"]) in lede
     assert "not to reach their share of all officers within 20 years" in lede
     # Only scenarios whose results differ: with national default rates, giving women men's

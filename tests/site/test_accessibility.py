@@ -66,6 +66,14 @@ for (const t of document.querySelectorAll('svg text')) {
   out.push([px, t.textContent.trim().slice(0, 30)]);
 }
 return out;"""
+# Charts whose box scrolls (at desktop width every chart fits its column).
+SCROLLING_CHARTS = ("return [...document.querySelectorAll('.chart-box')]"
+                    ".filter(b => b.scrollWidth > b.clientWidth + 1)"
+                    ".map(b => [b.getAttribute('aria-label').slice(0, 50), b.scrollWidth,"
+                    " b.clientWidth]);")
+# Heading levels in order: one h1 first, and no level skipped on the way down.
+HEADINGS = ("return [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]"
+            ".map(h => Number(h.tagName[1]));")
 COORD = Actor("coord@example.org", "coordinator")
 KENT = Actor("lead@kent.example", "force_lead", "kent")
 RETURN = {"paygap": {"mean_hourly_gap_pct": 12.3, "median_hourly_gap_pct": 14.1,
@@ -114,7 +122,7 @@ def test_every_public_page_passes_axe_fits_a_phone_and_keeps_chart_text_readable
     pages = [p.format(article=_an_article(sqlite_url)) for p in PAGES]
     browser.set_script_timeout(60)
     script = AXE.read_text(encoding="utf-8")
-    found, wide, small, texts = {}, {}, {}, 0
+    found, wide, small, skipped, cramped, texts = {}, {}, {}, {}, {}, 0
     for width in WIDTHS:
         browser.set_window_size(width, 1000)
         for path in pages:
@@ -125,6 +133,11 @@ def test_every_public_page_passes_axe_fits_a_phone_and_keeps_chart_text_readable
             tiny = [(round(px, 1), words) for px, words in sizes if px < 12 - 0.01]
             if tiny:
                 small[(width, path)] = tiny[:3]
+            levels = browser.execute_script(HEADINGS)
+            if levels[:1] != [1] or any(b > a + 1 for a, b in zip(levels, levels[1:], strict=False)):
+                skipped[path] = levels
+            if width > 1000 and (cut := browser.execute_script(SCROLLING_CHARTS)):
+                cramped[path] = cut
             scroll, inner = browser.execute_script(SIDEWAYS)
             if scroll > inner + 1:
                 wide[(width, path)] = (scroll, inner)
@@ -136,3 +149,5 @@ def test_every_public_page_passes_axe_fits_a_phone_and_keeps_chart_text_readable
     assert not found, found
     assert not wide, wide
     assert not small, small
+    assert not skipped, skipped
+    assert not cramped, cramped

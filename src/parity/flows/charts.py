@@ -16,8 +16,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from parity.present.charts import (FONT, GRID, INK, MUTED, PALETTE, Series, boxed, line_chart,
-                                   nice_step)
+from parity.present.charts import FONT, GRID, INK, MUTED, PALETTE, Series, boxed, line_chart, nice_step
 from parity.present.format import pct
 
 

@@ -40,7 +40,7 @@ def test_force_section_figures_and_chart(wf_db):
     got = report.section(wf_db, year=2023, force_id="kent")
     assert got["title"] == "Projection to parity"
     text = _text(got["html"])
-    assert "in Kent is projected to go from 31.7% to " + pct(
+    assert "in Kent is projected to go from 31.7% (headcount) to " + pct(
         got["figures"]["share_female_senior_end"]) in text
     assert "Women promoted and leaving at men's rates" in text
     assert got["html"].count('role="img"') == 2

@@ -39,7 +39,7 @@ def test_national_page_shows_the_projection_with_real_figures(client, session): 
     expected = _national(session)
     lede = text_of(doc.xpath("//p[@id='lede']")[0])
     # England and Wales, 31 March 2023, headcount: women are 29.7% of senior officers.
-    assert "from 29.7% on 31 March 2023" in lede
+    assert "from 29.7% (headcount) on 31 March 2023" in lede
     assert pct(expected["years"][-1]["share_female"]["senior"]) in lede
     assert "not to reach their share of all officers within 20 years" in lede
     # Only scenarios whose results differ: with national default rates, giving women men's
@@ -125,6 +125,10 @@ def test_force_panel_shows_the_projected_parity_year(client, session):  # noqa: 
     text = text_of(panel)
     # Kent, 31 March 2023, headcount: 31.7% of senior officers are women.
     assert "from 31.7% to " + pct(expected["years"][-1]["share_female"]["senior"]) in text
+    # the headline above is on FTE (31.4%); the panel says which measure its "from" figure uses
+    assert "counted by headcount (people, where the figures above count full-time " in text
+    lede = text_of(doc.xpath("//p[@class='lede']")[0])
+    assert "31.4%" in lede and "FTE" in lede
     words = text_of(panel.xpath(".//p[@id='flows-panel-parity']")[0])
     assert words == (str(expected["parity_year"]) if expected["parity_year"]
                      else "not within 30 years")

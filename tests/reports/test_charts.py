@@ -16,7 +16,14 @@ labels = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, m
 
 
 def parse(markup) -> etree._Element:  # noqa: ANN001
-    return etree.fromstring(str(markup).encode("utf-8"))
+    """The chart's SVG, out of the box that lets it scroll sideways on a narrow screen (a
+    named region that takes the keyboard focus)."""
+    box = etree.fromstring(str(markup).encode("utf-8"))
+    assert (box.tag, box.get("class"), box.get("role"), box.get("tabindex")) == (
+        "div", "chart-box", "region", "0")
+    (svg,) = box
+    assert box.get("aria-label") == "Chart: " + svg.find(f"{SVG}title").text
+    return svg
 
 
 def accessible(svg: etree._Element) -> tuple[str, str]:
@@ -102,3 +109,23 @@ def test_formats():
     assert format.direction(0.0004) == "level" and format.direction(-0.01) == "down"
     assert format.suppressed("12.5%", 9) == "[c]" and format.suppressed("12.5%", None) == "[c]"
     assert format.suppressed("12.5%", 10) == "12.5%"
+
+
+def test_chart_text_is_never_under_12_units():
+    """Charts are drawn at their own size on screens (they never shrink; see parity.css), so
+    12 units are 12 px."""
+    from parity.commitments.charts import status_dot
+    from parity.flows.charts import band_chart
+
+    drawn = [charts.line_chart([charts.Series("x", [(2020, 0.30), (2021, 0.35)])], title="t"),
+             charts.bar_chart([charts.Bar("a", 0.2), charts.Bar("b", 0.4)], title="t",
+                              bar_height=10, reference=("E", 0.3)),
+             band_chart([2023, 2024], [0.30, 0.32], [0.29, 0.30], [0.31, 0.33], [0.35, 0.35],
+                        title="t", reference_label="all officers", parity_year=None,
+                        heading="h")]
+    for markup in drawn:
+        svg = parse(markup)
+        for node in svg.iter(f"{SVG}svg", f"{SVG}text"):
+            assert float(node.get("font-size", "12")) >= 12, etree.tostring(node)
+    dot = etree.fromstring(str(status_dot("on_track")).encode("utf-8"))
+    assert float(dot.find(f"{SVG}text").get("font-size")) >= 12

@@ -241,7 +241,7 @@ def test_the_pay_quarters_have_a_chart_beside_their_table(site, kent, tmp_path):
     response = upload(kent, "/private/forces/kent/paygap", file)
     assert response.status_code == 200, response.text[-2000:]
     doc = page(response)
-    chart = doc.xpath("//figure[@class='chart-figure']/svg[@role='img']")
+    chart = doc.xpath("//figure[@class='chart-figure']//svg[@role='img']")
     assert chart, "a chart of the quarters next to their table"
     expected = paygap.compute_figures(paygap.read_payroll(file))
     described = text_of(chart[0])

@@ -29,6 +29,18 @@ def test_representation_json_has_the_contract_keys(sqlite_url):
     assert 0 <= data["share_female_ci_low"] <= data["share_female_ci_high"] <= 1
 
 
+def test_representation_labels_each_measure(sqlite_url):
+    """An FTE share is printed with its measure, beside the headcount share its interval
+    surrounds; with headcount, one share and its interval."""
+    fte = parity("representation", db_url=sqlite_url)
+    assert fte.code == 0, fte.stderr
+    last = fte.stdout.strip().splitlines()[-1]
+    assert last.endswith("34.7% (FTE); headcount 35.5%, 95% interval 35.2%–35.7%"), last
+    head = parity("representation", "--measure", "headcount", db_url=sqlite_url)
+    assert head.stdout.strip().splitlines()[-1].endswith(
+        "35.5% (headcount), 95% interval 35.2%–35.7%")
+
+
 def test_official_checks_through_the_cli(sqlite_url):
     wales = parity("representation", "--area", "Wales", "--year", "2015", "--group", "all",
                    "--measure", "headcount", "--json", db_url=sqlite_url).json()

@@ -52,6 +52,18 @@ def test_interval_is_on_headcount_and_contains_the_share(wf_db):
     assert r["share_female_ci_low"] <= r["share_female"] <= r["share_female_ci_high"]
 
 
+def test_an_fte_share_names_the_headcount_share_its_interval_surrounds(wf_db):
+    fte = service.representation(wf_db, area="England and Wales", year=2023)
+    head = service.representation(wf_db, area="England and Wales", year=2023,
+                                  measure="headcount")
+    # England and Wales, 31 March 2023: 34.7% on FTE lies outside the headcount interval
+    assert not fte["share_female_ci_low"] <= fte["share_female"] <= fte["share_female_ci_high"]
+    assert fte["share_female_headcount"] == pytest.approx(head["share_female"])
+    assert fte["share_female_ci_low"] <= fte["share_female_headcount"] <= fte[
+        "share_female_ci_high"]
+    assert head["share_female_headcount"] == head["share_female"]
+
+
 def test_trend_covers_every_year(wf_db):
     t = service.trend(wf_db, area="Metropolitan Police", group="senior")
     assert [y["year"] for y in t["years"]] == list(range(2007, 2024))

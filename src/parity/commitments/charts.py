@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from parity.commitments import metrics
 from parity.forces import registry
-from parity.present.charts import FONT, GRID, INK, MUTED, Series, line_chart
+from parity.present.charts import FONT, GRID, INK, MUTED, Series, boxed, line_chart
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
                  "no_data": "No data"}
@@ -64,7 +64,7 @@ def _cid(*parts: object) -> str:
     return "chart-" + hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()[:10]
 
 
-def status_dot(status: str | None, *, size: int = 14) -> Markup:
+def status_dot(status: str | None, *, size: int = 16) -> Markup:
     """A coloured disc with the status's symbol (decorative: the word goes beside it)."""
     colour = STATUS_COLOURS.get(status or "", CONTEXT_COLOUR)
     symbol = STATUS_SYMBOLS.get(status or "", "·")
@@ -180,4 +180,4 @@ def status_bars(summary: dict, *, width: int = 680, bar_height: int = 22) -> Mar
     out.append(f'<text x="{left + plot_w}" y="{base + 12}" text-anchor="end" fill="{MUTED}">'
                f'{forces} forces</text>')
     out.append("</svg>")
-    return Markup("\n".join(out))
+    return boxed(out, title)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from parity.present.charts import FONT, GRID, INK, MUTED, PALETTE, Series, line_chart, nice_step
+from parity.present.charts import FONT, GRID, INK, MUTED, PALETTE, Series, boxed, line_chart, nice_step
 from parity.present.format import pct
 
 
@@ -48,14 +48,14 @@ def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[f
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{cid}-title '
-        f'{cid}-desc" font-family="{FONT}" font-size="11" fill="{INK}">',
+        f'{cid}-desc" font-family="{FONT}" font-size="12" fill="{INK}">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
     ]
     if not known:
         out.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                    f'fill="{MUTED}">No data</text></svg>')
-        return Markup("\n".join(out))
+        return boxed(out, title)
     every = [v for p in known for v in p[1:] if v is not None] + refs
     hi_v = max(every)
     step = nice_step(hi_v or 1.0, target=4)
@@ -119,7 +119,7 @@ def band_chart(x: Sequence[int], values: Sequence[float | None], low: Sequence[f
         out.append(f'<text x="{xp + dx:.1f}" y="{top + 11}" text-anchor="{anchor}" '
                    f'font-weight="bold">parity {parity_year}</text>')
     out.append("</svg>")
-    return Markup("\n".join(out))
+    return boxed(out, title)
 
 
 def scenario_charts(chart: dict, *, width: int = 360, height: int = 220,

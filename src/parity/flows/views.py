@@ -240,7 +240,7 @@ def _projection_page(request: Request, session: Session, c: Controls, *,
                    group_label=GROUP_LABELS[c.group],
                    medians=fvis.medians_chart(
                        chart, title=f"{result['area']}: projected share of women among "
-                                    f"{GROUP_LABELS[c.group]}, every scenario", width=1080),
+                                    f"{GROUP_LABELS[c.group]}, every scenario", width=1060),
                    parity_words=fvis.parity_words, rank_labels=wv.OFFICER_RANKS)
 
 
@@ -276,7 +276,7 @@ def forces_page(request: Request, session: SessionDep, year: str | None = None) 
              href=f"/flows/projection?area={r['force']}") for r in rows],
         title=f"Projected senior share of women in {outlook['to_year']}, current rates",
         reference=("England and Wales", outlook["national"]["share_female_senior_end"]),
-        width=1080)
+        width=1060)
     return respond(request, "flows_forces.html", outlook, templates=templates,
                    choices=_choices(session), chart=chart, parity_words=fvis.parity_words)
 
@@ -364,7 +364,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     chart = service.chart_data(result)
     html = templates.env.get_template("flows_panel.html").render(
         data=result, row=service.outlook_row(result), chart=fvis.scenario_charts(
-            chart, width=520, height=230)[0],
+            chart, width=460, height=230)[0],
         parity_words=fvis.parity_words)
     return {"title": "Projection to parity", "html": Markup(html)}
 

@@ -190,7 +190,7 @@ def _theme_chart(themes: list[dict], *, title: str, href_prefix: str = "/library
     bars = [Bar(t["label"], t["articles"], href=f"{href_prefix}{t['id']}") for t in themes]
     if not any(b.value for b in bars):
         return None
-    return bar_chart(bars, title=title, fmt=lambda v: number(v), width=600)
+    return bar_chart(bars, title=title, fmt=lambda v: number(v), width=480)
 
 
 # pages -----------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _check_chart(check: dict) -> Markup | None:
     if not bars:
         return None
     return bar_chart(bars, title="The figures quoted beside the official figures",
-                     width=560)
+                     width=480)
 
 
 @pages.get("/themes")
@@ -313,7 +313,7 @@ def forces_page(request: Request, session: SessionDep) -> Response:
                     key=lambda f: (-f["articles"], f["area"]))
     chart = bar_chart([Bar(f["area"], f["articles"], href=f"/library/forces/{f['force_id']}")
                        for f in ranked], title="Articles by force", fmt=lambda v: number(v),
-                      width=600) if ranked else None
+                      width=480) if ranked else None
     return respond(request, "library_forces.html", data, templates=templates, chart=chart)
 
 

@@ -126,6 +126,15 @@ def _open_svg(cid: str, width: int, height: int, title: str, desc: str) -> list[
     ]
 
 
+def boxed(lines: Sequence[str], title: str) -> Markup:
+    """The chart in its own box, which scrolls sideways where the screen is narrower than the
+    chart: charts are drawn at their own size and never shrink, so their text (12 user units)
+    is never under 12 px on any screen. The box takes the keyboard focus so that it can be
+    scrolled without a mouse, and is named for assistive technology."""
+    return Markup(f'<div class="chart-box" role="region" tabindex="0" '
+                  f'aria-label="Chart: {_t(title)}">' + "\n".join(lines) + "</div>")
+
+
 def describe_series(series: Sequence[Series], fmt: Callable[[float | None], str]) -> str:
     """Each series' first and last figures in words (the chart's text alternative)."""
     sentences = []
@@ -163,7 +172,7 @@ def line_chart(
     if not values or not xs:
         out.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                    f'fill="{MUTED}">No data</text></svg>')
-        return Markup("\n".join(out))
+        return boxed(out, title)
 
     lo = min(values) if y_min is None else min(y_min, min(values))
     hi = max(values) if y_max is None else y_max
@@ -237,7 +246,7 @@ def line_chart(
                        f'fill="{colour}"><title>{_t(s.label)}, {_t(_num(last_x))}: '
                        f'{_t(fmt(last_y))}</title></circle>')
     out.append("</svg>")
-    return Markup("\n".join(out))
+    return boxed(out, title)
 
 
 # Lines differ by more than colour (WCAG 1.4.1): each series after the first has its own dash
@@ -343,4 +352,4 @@ def bar_chart(
         # cannot reach them; the table beside every such chart links each force.
         out.append(label + shape)
     out.append("</svg>")
-    return Markup("\n".join(out))
+    return boxed(out, title)

@@ -46,7 +46,8 @@ def representation(session: SessionDep, area: Area = "England and Wales", year: 
     recorded), its 95% Wilson interval on headcount and the change on 1 and 5 years, with the
     years each compares (`share_female_change_1y_from_year` and `_5y_from_year` to `year`).
     Its interval is on headcount; with `measure=fte` the share is on FTE and may lie outside
-    it: ask `measure=headcount` for a share and interval on one measure."""
+    it, so `share_female_headcount` names the headcount share the interval surrounds (or ask
+    `measure=headcount` for a share and interval on one measure)."""
     return to_jsonable(service.representation(
         session, area=area, year=service.year_or_latest(session, year), group=group, measure=measure,
         worker_type=worker_type, include_btp=include_btp))

@@ -175,16 +175,25 @@ def representation_cmd(
     from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
     table = Table(title=f"{r['area']}, 31 March {r['year']}: {worker_type}s, {group} ({measure})")
-    for col in ("women", "men", "other", "total", "share of women", "95% CI (headcount)",
+    unit = "FTE" if measure == "fte" else "headcount"
+    # a share and its interval on one measure: the interval is on headcount, so with FTE the
+    # headcount share it surrounds is printed beside it, each labelled
+    shares = [f"share of women ({unit})"] + (["share of women (headcount)"]
+                                              if measure == "fte" else [])
+    for col in ("women", "men", "other", "total", *shares, "95% interval (headcount)",
                 "on year", "on 5 years"):
         table.add_column(col, justify="right")
     ci = (f"{pct(r['share_female_ci_low'])}–{pct(r['share_female_ci_high'])}"
           if r["share_female_ci_low"] is not None else "—")
+    values = [pct(r["share_female"])] + ([pct(r["share_female_headcount"])]
+                                         if measure == "fte" else [])
     table.add_row(f"{r['female']:,.1f}", f"{r['male']:,.1f}", f"{sum(r['other'].values()):,.1f}",
-                  f"{r['total']:,.1f}", pct(r["share_female"]), ci,
+                  f"{r['total']:,.1f}", *values, ci,
                   points(r["share_female_change_1y"]), points(r["share_female_change_5y"]))
     console().print(table)
-    console().print(f"women {bar(r['share_female'], 40)} {pct(r['share_female'])}")
+    console().print(f"women {bar(r['share_female'], 40)} {pct(r['share_female'])} ({unit})"
+                    + (f"; headcount {pct(r['share_female_headcount'])}, 95% interval {ci}"
+                       if measure == "fte" else f", 95% interval {ci}"))
 
 
 @app.command("trend")

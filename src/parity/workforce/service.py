@@ -190,7 +190,8 @@ def representation(
     """The share of women for an area, year, worker type and rank group, on FTE or headcount.
 
     Returns the counts of women, men and other recorded categories, the total, ``share_female``
-    (women over all recorded), a 95% Wilson interval computed on headcount, and the change in
+    (women over all recorded), a 95% Wilson interval computed on headcount with the headcount
+    share it surrounds (``share_female_headcount``), and the change in
     the share on the previous year and on five years before (None where a year is missing),
     with the years they compare (``share_female_change_1y_from_year`` ... to ``year``).
     Raises `InputError` for an unknown area, group, measure or worker type, or a year with no
@@ -211,6 +212,9 @@ def representation(
         "worker_type": worker_type, "measure": measure, "includes_btp": resolved.includes_btp,
         **metrics.summarise(values.get(year, {}), head.get(year)),
     }
+    # The interval is on headcount (whole people); its own centre is named beside it, so an FTE
+    # share is never read against an interval drawn on another measure.
+    result["share_female_headcount"] = metrics.summarise(head.get(year, {}))["share_female"]
     previous = metrics.summarise(values[year - 1])["share_female"] if year - 1 in values else None
     earlier = metrics.summarise(values[year - 5])["share_female"] if year - 5 in values else None
     result["share_female_previous_year"] = previous

@@ -92,3 +92,41 @@ def test_one_matcher_finds_what_a_word_by_word_search_finds(title, description, 
     expected = _reference(rules, title, description, text)
     assert found == expected
     assert [list(v) for v in found.values()] == [list(v) for v in expected.values()]
+
+
+def _stored(session) -> list[tuple]:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from parity.library.models import Article, ArticleTheme
+
+    themes: dict[int, list[str]] = {}
+    for art_id, theme in session.execute(select(ArticleTheme.article_id, ArticleTheme.theme)):
+        themes.setdefault(art_id, []).append(theme)
+    return sorted((a.file_name, a.title, a.url, a.text, a.force_id, a.force_origin,
+                   sorted(themes.get(a.id, []))) for a in session.scalars(select(Article)))
+
+
+def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path, monkeypatch):
+    """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes: the
+    same rows, themes, forces, problems and counts as read in one process, a second time too."""
+    from parity.library import importer
+    from parity.library.samples import write_corpus
+
+    folder = tmp_path / "md"
+    write_corpus(folder, count=60, seed=7)
+    first = sorted(folder.rglob("*.md"))[0]
+    (folder / "zz-empty.md").write_text("")
+    (folder / "zz-copy.md").write_bytes(first.read_bytes() + b"\n")  # the same article again
+    results = []
+    for parallel_from in (10_000, 5):
+        monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(importer, "_CHUNK", 7)
+        for _ in range(2):
+            report = importer.import_articles(db, path=folder)
+            db.flush()
+            results.append((report.imported, report.updated, report.unchanged,
+                            report.duplicates, [(p.file, p.message) for p in report.problems],
+                            _stored(db)))
+        db.rollback()
+    assert results[0][:4] == (60, 0, 0, 1) and results[0][4] and results[1][2] == 61 and results[0][5]
+    assert results[:2] == results[2:]

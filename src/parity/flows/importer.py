@@ -164,6 +164,7 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+REBUILD_FROM = 10_000  # events from which SQLite's indexes of them are built after the rows
 EVENT_COLUMNS = (
     "source_id", "source_row", "force_id", "person_id", "sex", "event", "event_date", "year",
     "worker_type", "rank", "from_rank", "fte", "leaving_reason", "worker_type_before",
@@ -191,7 +192,21 @@ def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: st
     columns = ", ".join(EVENT_COLUMNS)
     if dialect == "sqlite":
         marks = ", ".join("?" * len(EVENT_COLUMNS))
+        # Building the indexes once after the rows costs less than keeping them up to date
+        # row by row, when the rows added are at least as many as those already held
+        # (306k events: 0.15 s CPU and about 0.5 s of writing less). In the transaction:
+        # readers see the old table and its indexes until the commit.
+        indexes = list(HrEvent.__table__.indexes)
+        held = session.scalar(select(func.count()).select_from(HrEvent)) or 0
+        rebuild = n >= REBUILD_FROM and n >= held
+        connection = session.connection()
+        if rebuild:
+            for index in indexes:
+                index.drop(connection)
         raw.executemany(f"INSERT INTO hr_events ({columns}) VALUES ({marks})", rows)
+        if rebuild:
+            for index in indexes:
+                index.create(connection)
     elif dialect == "postgresql":
         with raw.cursor() as cursor, cursor.copy(
                 f"COPY hr_events ({columns}) FROM STDIN") as copy:

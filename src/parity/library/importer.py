@@ -11,8 +11,10 @@ bytes were imported before changes nothing. Every stored article keeps a ``sourc
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -206,6 +208,57 @@ def read_articles(
     return parsed, problems, unchanged
 
 
+Tags = dict[str, tuple[list[str], tuple[str | None, str | None]]]  # path -> (themes, force)
+PARALLEL_FROM = 400  # files from which reading and tagging are shared among processes
+_CHUNK = 200  # files a worker process reads at a time
+_worker: tuple[tagging.Rules, set[str]] | None = None  # a worker process's rules, known sha256
+
+
+def _tags_of(item: ParsedArticle, rules: tagging.Rules) -> tuple[list[str], tuple]:
+    """(themes, (force id, origin)) the rules give an article read from `item`."""
+    return (tagging.themes_for(rules, title=item.title, description=item.description,
+                               text=item.text),
+            tagging.force_for(area=item.area, title=item.title, description=item.description,
+                              text=item.text))
+
+
+def _start_worker(rules: tagging.Rules, known_sha: set[str]) -> None:
+    global _worker
+    _worker = (rules, known_sha)
+
+
+def _read_and_tag(files: list[Path], root: Path
+                  ) -> tuple[list[ParsedArticle], list[Problem], int, Tags]:
+    """In a worker process: `read_articles` of `files`, and the tags of what was read."""
+    assert _worker is not None
+    rules, known_sha = _worker
+    parsed, problems, unchanged = read_articles(files, root=root, known_sha=known_sha)
+    return parsed, problems, unchanged, {a.path: _tags_of(a, rules) for a in parsed}
+
+
+def read_in_parallel(
+    files: list[Path], *, root: Path, known_sha: set[str], rules: tagging.Rules,
+    progress: Callable[[int], None] | None = None, workers: int | None = None,
+) -> tuple[list[ParsedArticle], list[Problem], int, Tags]:
+    """`read_articles` shared among `workers` processes (default: one a core), which tag
+    what they read too; results in the order of `files`."""
+    parsed: list[ParsedArticle] = []
+    problems: list[Problem] = []
+    unchanged, tags = 0, {}
+    chunks = [files[at:at + _CHUNK] for at in range(0, len(files), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4),
+                             initializer=_start_worker, initargs=(rules, known_sha)) as pool:
+        for chunk, (got, bad, same, tagged) in zip(chunks, pool.map(
+                _read_and_tag, chunks, [root] * len(chunks))):
+            parsed += got
+            problems += bad
+            unchanged += same
+            tags.update(tagged)
+            if progress:
+                progress(len(chunk))
+    return parsed, problems, unchanged, tags
+
+
 def import_articles(
     session: Session, *, path: Path | str, strict: bool = False,
     progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
@@ -227,15 +280,21 @@ def import_articles(
         raise InputError(f"{root}: no article files (.md or .html) found")
     rules = rules or tagging.load_rules()
     known_sha = set(session.scalars(select(Source.sha256).where(Source.kind == KIND)))
-    parsed, problems, report.unchanged = read_articles(files, root=root, known_sha=known_sha,
-                                                       progress=progress)
+    tags: Tags = {}
+    if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        parsed, problems, report.unchanged, tags = read_in_parallel(
+            files, root=root, known_sha=known_sha, rules=rules, progress=progress)
+    else:
+        parsed, problems, report.unchanged = read_articles(files, root=root,
+                                                           known_sha=known_sha,
+                                                           progress=progress)
     report.problems = problems
     if problems and (strict or not parsed and not report.unchanged):
         raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
                          + ("; nothing was written" if strict else ""), problems)
     if on_stage:
         on_stage(f"saving {len(parsed):,} articles")
-    store_articles(session, parsed, report=report, rules=rules, root=root)
+    store_articles(session, parsed, report=report, rules=rules, root=root, tags=tags)
     if strict and report.problems:  # clashes found while storing; the caller rolls back
         raise InputError(f"{root}: {len(report.problems)} files could not be imported; "
                          "nothing was written", report.problems)
@@ -244,10 +303,15 @@ def import_articles(
 
 def store_articles(
     session: Session, parsed: list[ParsedArticle], *, report: ImportReport,
-    rules: tagging.Rules, root: Path,
+    rules: tagging.Rules, root: Path, tags: Tags | None = None,
 ) -> None:
     """Write `parsed` articles: new rows, or updates of the rows with the same URL or text.
-    The same article twice in one import is stored once (the later file wins)."""
+    The same article twice in one import is stored once (the later file wins). `tags`: the
+    rules' tags of the articles by path, where worked out already."""
+    tags = dict(tags or {})
+    for item in parsed:
+        if item.path not in tags:
+            tags[item.path] = _tags_of(item, rules)
     by_url: dict[str, int] = {}
     by_hash: dict[str, int] = {}
     for art_id, url, chash in session.execute(
@@ -294,8 +358,7 @@ def store_articles(
     for item in new.values():
         row = _fields(item, source_ids[item.sha256], now)
         row["imported_at"] = now
-        row["force_id"], row["force_origin"] = tagging.force_for(
-            area=item.area, title=item.title, description=item.description, text=item.text)
+        row["force_id"], row["force_origin"] = tags[item.path][1]
         rows.append(row)
     ids: dict[str, int] = {}
     for chunk in _chunks(rows):
@@ -304,9 +367,8 @@ def store_articles(
     theme_rows = []
     for item in new.values():
         art_id = ids[item.content_hash]
-        themes = tagging.themes_for(rules, title=item.title, description=item.description,
-                                    text=item.text)
-        theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"} for t in themes]
+        theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"}
+                       for t in tags[item.path][0]]
         report.article_ids.append(art_id)
     for chunk in _chunks(theme_rows):
         session.execute(insert(ArticleTheme), chunk)
@@ -318,7 +380,9 @@ def store_articles(
         theme_rows = []
         for art_id, item in updates.items():
             _fill(stored[art_id], item, source_ids[item.sha256], now)
-            theme_rows += _tag(stored[art_id], rules)
+            themes, (force_id, origin) = tags[item.path]
+            stored[art_id].force_id, stored[art_id].force_origin = force_id, origin
+            theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"} for t in themes]
             report.article_ids.append(art_id)
         session.flush()
         for chunk in _chunks(theme_rows):
@@ -367,14 +431,3 @@ def _fields(item: ParsedArticle, source_id: int, now: datetime) -> dict:
 def _fill(article: Article, item: ParsedArticle, source_id: int, now: datetime) -> None:
     for key, value in _fields(item, source_id, now).items():
         setattr(article, key, value)
-
-
-def _tag(article: Article, rules: tagging.Rules) -> list[dict]:
-    """Set the rules' force of `article` and return its theme rows to insert (the old ones
-    removed before); manual corrections are applied after."""
-    force_id, origin = tagging.force_for(area=article.area, title=article.title,
-                                         description=article.description, text=article.text)
-    article.force_id, article.force_origin = force_id, origin
-    themes = tagging.themes_for(rules, title=article.title, description=article.description,
-                                text=article.text)
-    return [{"article_id": article.id, "theme": t, "origin": "rule"} for t in themes]

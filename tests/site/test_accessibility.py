@@ -27,9 +27,8 @@ from tests.library.conftest import write_fixture_corpus
 from tests.web.test_browser import CHROMIUM, DRIVER, browser, server  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = next((p for p in (ROOT / ".venv/axe/node_modules/axe-core/axe.min.js",
-                        Path("/work/main/.venv/axe/node_modules/axe-core/axe.min.js"))
-            if p.exists()), None)
+AXE = next((p for p in (ROOT / ".venv/axe/node_modules/axe-core/axe.min.js",) if p.exists()),
+           None)
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER and AXE),
                                 reason="Chromium or axe-core missing (scripts/setup.sh)")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from _common import with_workforce
 from sqlalchemy.orm import Session
 
-from parity.flows import report, service
+from parity.flows import outlooks, report
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -67,7 +67,7 @@ def main() -> None:
                 assert answer.status_code == 200, answer.text[:300]
             return run
 
-        clear = service._OUTLOOKS.clear
+        clear = outlooks._OUTLOOKS.clear
         timed("/flows (England and Wales, 500 runs, 30 years, 5 scenarios)", get("/flows"),
               target=1)
         timed("/flows/projection?area=Metropolitan Police (the same)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from parity.flows import report, service
+from parity.flows import outlooks, report, service
 from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.present.format import pct
@@ -26,7 +26,7 @@ def test_national_section_has_every_force_and_england_and_wales(wf_db):
     # Avon and Somerset, 31 March 2023, headcount: 31.6% of senior officers are women.
     assert cells[:3] == ["Avon and Somerset", "31.6%", "37.4%"]
     national = got["figures"]["national"]
-    assert national["share_female_senior_start"] == service.outlook_row(service.public_outlook(
+    assert national["share_female_senior_start"] == outlooks.outlook_row(outlooks.public_outlook(
         wf_db, area="England and Wales", from_year=2023, years=30, runs=RUNS))[
         "share_female_senior_start"]
     assert pct(national["share_female_senior_start"]) == "29.7%"

@@ -9,7 +9,7 @@ import pytest
 from lxml import html as lxml_html
 from sqlalchemy.orm import Session
 
-from parity.flows import service, views
+from parity.flows import outlooks, service, views
 from parity.flows.importer import import_hr
 from parity.flows.projection import Scenario
 from parity.present.format import pct
@@ -146,7 +146,7 @@ def test_forces_page_lists_every_force(client, session):  # noqa: F811
     # City of London's senior share (32.3%) is already above its all-officer share (24.7%).
     city = next(r for r in rows if r.get("data-force") == "city-of-london")
     assert cells(city)[4:6] == ["2023", "100%"]
-    expected = service.forces_outlook(session, from_year=2023, years=30, runs=views.FORCES_RUNS)
+    expected = outlooks.forces_outlook(session, from_year=2023, years=30, runs=views.FORCES_RUNS)
     assert client.get("/flows/forces.json").json() == to_jsonable(expected)
     assert client.get("/api/v1/flows/forces?from=2023").json() == to_jsonable(expected)
 

@@ -154,11 +154,18 @@ def expected_path(stock: np.ndarray, rates: Rates, scenario: Scenario, *, years:
 def group_shares(stocks: np.ndarray) -> dict[str, np.ndarray]:
     """{group: share of women} over the last two axes (ranks, sexes) of `stocks`; NaN where a
     group is empty."""
+    # women and everyone per rank once (two reductions), then each group sums its ranks
+    female_by_rank = stocks[..., FEMALE].astype(float)
+    total_by_rank = stocks.sum(axis=-1, dtype=float)
     out = {}
     for name, ranks in GROUPS.items():
-        part = stocks[..., list(ranks), :]
-        total = part.sum(axis=(-1, -2)).astype(float)
-        female = part[..., FEMALE].sum(axis=-1).astype(float)
+        first, last = ranks[0], ranks[-1] + 1
+        if ranks == tuple(range(first, last)):  # contiguous ranks: a slice, no copy
+            total = total_by_rank[..., first:last].sum(axis=-1)
+            female = female_by_rank[..., first:last].sum(axis=-1)
+        else:
+            total = total_by_rank[..., list(ranks)].sum(axis=-1)
+            female = female_by_rank[..., list(ranks)].sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[name] = np.where(total > 0, female / np.where(total > 0, total, 1), np.nan)
     return out
@@ -185,15 +192,17 @@ def summarise(stocks: np.ndarray, *, from_year: int, target: float | None = None
     years, None where fewer runs than that reach it).
     """
     shares = group_shares(stocks)  # {group: (years, runs)}
-    bands = {}
-    for g, arr in shares.items():
-        missing = np.isnan(arr)
-        empty = missing.all(axis=1)
-        lo_, mid, hi_ = np.percentile(np.where(missing, 0.0, arr), [low, 50, high], axis=1)
-        for t in np.flatnonzero(missing.any(axis=1) & ~empty):  # runs where a group emptied
-            lo_[t], mid[t], hi_[t] = np.nanpercentile(arr[t], [low, 50, high])
-        bands[g] = (np.where(empty, np.nan, lo_), np.where(empty, np.nan, mid),
-                    np.where(empty, np.nan, hi_))
+    names = list(shares)
+    stacked = np.stack([shares[g] for g in names])  # (groups, years, runs)
+    missing = np.isnan(stacked)
+    empty = missing.all(axis=2)
+    # every group's percentiles in one call; where some runs emptied a group, those years
+    # again without them
+    q = np.percentile(np.where(missing, 0.0, stacked), [low, 50, high], axis=2)
+    for g, t in zip(*np.nonzero(missing.any(axis=2) & ~empty), strict=True):
+        q[:, g, t] = np.nanpercentile(stacked[g, t], [low, 50, high])
+    q[:, empty] = np.nan
+    bands = {g: (q[0, i], q[1, i], q[2, i]) for i, g in enumerate(names)}
 
     def value(x: float) -> float | None:
         return None if np.isnan(x) else float(x)

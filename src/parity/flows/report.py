@@ -2,7 +2,7 @@
 
 Public, like the whole report: every figure is projected from the official Home Office
 officer stock of 31 March of the report's year with the national default rates
-(`service.public_outlook`), never from a force's own HR extract. The national part gives
+(`outlooks.public_outlook`), never from a force's own HR extract. The national part gives
 England and Wales and a table of every force's parity year under current rates, under equal
 rates (women promoted and leaving at men's rates) and with all three changes; each force's
 part gives its own, with a chart of its projected senior share and the range of the runs.
@@ -14,14 +14,16 @@ national table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from parity.errors import InputError
 from parity.flows import charts as fvis
-from parity.flows import service
+from parity.flows import outlooks, service, simulations
 from parity.flows.defaults import RUNS
+from parity.forces import registry
 from parity.present.templating import render_fragment
 
 HERE = Path(__file__).parent / "templates"
@@ -40,17 +42,29 @@ SOURCES = [
 
 
 def _figures(result: dict) -> dict:
-    row = service.outlook_row(result)
+    row = outlooks.outlook_row(result)
     return {**row, "years_ahead": result["years_ahead"], "runs": result["runs"],
             "rates_source": result["rates_source"]}
+
+
+def prepare(session: Session, *, year: int, force_ids: list[str], national: bool
+            ) -> Callable[[], None]:
+    """Start the outlooks the report will show in worker processes (England and Wales and
+    every territorial force for the national part, then `force_ids`), in the order the
+    sections ask for them; the function that ends the workers."""
+    areas = (["England and Wales", *(f.id for f in registry().territorial())]
+             if national else [])
+    areas += [f for f in force_ids if f not in areas]
+    outlooks.start(session, areas=areas, from_year=year, years=YEARS, runs=RUNS)
+    return simulations.stop
 
 
 def section(session: Session, *, year: int, force_id: str | None) -> dict | None:
     """The report's projections section: national (``force_id`` None) or one force's."""
     if force_id is None:
         try:
-            outlook = service.forces_outlook(session, from_year=year, years=YEARS, runs=RUNS)
-            whole = service.public_outlook(session, area="England and Wales", from_year=year,
+            outlook = outlooks.forces_outlook(session, from_year=year, years=YEARS, runs=RUNS)
+            whole = outlooks.public_outlook(session, area="England and Wales", from_year=year,
                                            years=YEARS, runs=RUNS)
         except InputError:
             return None
@@ -65,13 +79,13 @@ def section(session: Session, *, year: int, force_id: str | None) -> dict | None
                             "forces": {r["force_id"]: r for r in outlook["forces"]}},
                 "sources": SOURCES}
     try:
-        result = service.public_outlook(session, area=force_id, from_year=year, years=YEARS,
+        result = outlooks.public_outlook(session, area=force_id, from_year=year, years=YEARS,
                                         runs=RUNS)
     except InputError:
         return None
     chart = service.chart_data(result)
     body = render_fragment(HERE, "flows_report_force.html", result=result,
-                           row=service.outlook_row(result),
+                           row=outlooks.outlook_row(result),
                            panels=fvis.scenario_charts(chart, width=330, height=220,
                                                         headings=True),
                            parity_words=fvis.parity_words)

@@ -24,9 +24,7 @@ Offered to other domains:
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,13 +32,12 @@ from sqlalchemy.orm import Session
 from parity import disclosure
 from parity import vocabulary as wv
 from parity.errors import InputError
-from parity.flows import metrics
+from parity.flows import metrics, simulations
 from parity.flows import projection as pj
 from parity.flows.defaults import RUNS
 from parity.flows.models import HrEvent, HrStock
 from parity.flows.projection import RANKS, SEXES, Rates, Scenario
 from parity.forces import Force, registry
-from parity.store.models import Source
 from parity.workforce import service as workforce
 from parity.workforce.service import resolve_area
 
@@ -372,11 +369,13 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
     if rates is None:
         rates = (projection_rates(session, area=resolved, from_year=from_year) if own_rates
                  else _default_rates())
-    results = []
-    for sc in (standard_scenarios(chosen) if side_by_side else [chosen]) + (extra or []):
-        sims = pj.simulate(stock, rates, sc, years=years, runs=runs, seed=seed)
-        results.append({"name": sc.name, "label": sc.label, "settings": sc.settings(),
-                        **pj.summarise(sims, from_year=from_year, target=target)})
+    chosen_all = (standard_scenarios(chosen) if side_by_side else [chosen]) + (extra or [])
+    job = simulations.key(resolved.name, stock, rates, chosen_all, from_year=from_year,
+                          years=years, runs=runs, seed=seed, target=target)
+    results = simulations.take(job)  # worked out ahead (`outlooks.start`), else here
+    if results is None:
+        results = simulations.run(stock, rates, chosen_all, from_year=from_year, years=years,
+                                  runs=runs, seed=seed, target=target)
     main = next(r for r in results if r["settings"] == chosen.settings())
     effective = rates.under(chosen)
     return {
@@ -429,116 +428,6 @@ def public_projection(session: Session, *, area: str, from_year: int, years: int
     return _project(session, area=area, from_year=from_year, years=years, scenario=scenario,
                     runs=runs, seed=seed, target=target, own_rates=False,
                     side_by_side=side_by_side)
-
-
-def equal_rates_scenario():  # noqa: ANN201
-    """Women promoted and leaving at men's rates (recruits as now)."""
-    return Scenario("equal_rates", "Women promoted and leaving at men's rates",
-                    equal_promotion=True, equal_leaving=True)
-
-
-OUTLOOK_SCENARIOS = ("baseline", "equal_rates", "all_three")
-
-
-_OUTLOOKS: dict[tuple, dict] = {}
-
-
-def _official_fingerprint(session: Session) -> tuple:
-    """What identifies the official table held, whatever the database: the SHA-256 of each
-    workforce file imported (the same files give the same stocks)."""
-
-    return tuple(session.scalars(select(Source.sha256).where(Source.kind == workforce.KIND)
-                                 .order_by(Source.sha256)))
-
-
-def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,
-                   runs: int = RUNS, seed: int = 0) -> dict:
-    """`public_projection` of `area` under three scenarios only: current rates
-    (``baseline``), women promoted and leaving at men's rates (``equal_rates``) and that with
-    half of recruits women (``all_three``), from public inputs (official stock, national
-    default rates). The same document as `project`; ``scenarios`` holds those three.
-
-    Kept in memory (per process) until the official table held changes: the report and the
-    force pages ask for the same outlooks again."""
-    key = ("outlook", _official_fingerprint(session), area, from_year, years, runs, seed)
-    return _remembered(key, lambda: _public_outlook(session, area=area, from_year=from_year,
-                                                    years=years, runs=runs, seed=seed))
-
-
-def _remembered(key: tuple, compute: Callable[[], dict]) -> dict:
-    """A copy of the answer kept under `key`, computing and keeping it first if need be (the
-    oldest of 128 answers kept makes way)."""
-    if key not in _OUTLOOKS:
-        if len(_OUTLOOKS) >= 128:
-            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
-        _OUTLOOKS[key] = compute()
-    return copy.deepcopy(_OUTLOOKS[key])
-
-
-def _public_outlook(session: Session, *, area: str, from_year: int, years: int, runs: int,
-                    seed: int) -> dict:
-    all_three = next(s for s in standard_scenarios() if s.name == "all_three")
-    return _project(session, area=area, from_year=from_year, years=years, scenario=Scenario(),
-                    runs=runs, seed=seed, target=None, own_rates=False, side_by_side=False,
-                    extra=[equal_rates_scenario(), all_three])
-
-
-def outlook_row(result: dict) -> dict:
-    """The figures of a `public_outlook` for a table: the senior and all-officer shares of
-    women at the start and (median) at the end, and per scenario the parity year and the
-    share of runs reaching parity."""
-    first, last = result["years"][0], result["years"][-1]
-    return {
-        "area": result["area"], "from_year": result["from_year"], "to_year": result["to_year"],
-        "share_female_senior_start": first["share_female"]["senior"],
-        "share_female_all_start": first["share_female"]["all"],
-        "share_female_senior_end": last["share_female"]["senior"],
-        "share_female_senior_end_low": last["share_female_low"]["senior"],
-        "share_female_senior_end_high": last["share_female_high"]["senior"],
-        "share_female_all_end": last["share_female"]["all"],
-        "parity_year": {sc["name"]: sc["parity_year"] for sc in result["scenarios"]},
-        "parity_probability": {sc["name"]: sc["parity_probability"]
-                               for sc in result["scenarios"]},
-    }
-
-
-def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: int = RUNS,
-                   seed: int = 0, force_ids: list[str] | None = None) -> dict:
-    """`outlook_row` for England and Wales and for each territorial force (or `force_ids`),
-    from public inputs only: the official stock on 31 March `from_year` and the national
-    default rates. Forces without figures that year are left out.
-
-    The answer depends only on the official table and the arguments, so it is kept in memory
-    (a few answers per process) until the workforce sources held change."""
-    key = (_official_fingerprint(session), from_year, years, runs, seed,
-           tuple(force_ids) if force_ids is not None else None)
-    return _remembered(key, lambda: _forces_outlook(session, from_year=from_year, years=years,
-                                                    runs=runs, seed=seed, force_ids=force_ids))
-
-
-def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, seed: int,
-                    force_ids: list[str] | None) -> dict:
-    reg = registry()
-    ids = force_ids if force_ids is not None else [f.id for f in reg.territorial()]
-    whole = public_outlook(session, area="England and Wales", from_year=from_year,
-                           years=years, runs=runs, seed=seed)
-    national = outlook_row(whole)
-    rows = []
-    for force_id in ids:
-        force = reg.force(force_id)
-        try:
-            result = public_outlook(session, area=force.id, from_year=from_year, years=years,
-                                    runs=runs, seed=seed)
-        except InputError:
-            continue
-        rows.append({"force_id": force.id, "force": force.name, **outlook_row(result)})
-    return {"from_year": from_year, "to_year": from_year + years, "years_ahead": years,
-            "runs": runs, "seed": seed, "measure": "headcount",
-            "rates_source": "national defaults",
-            "parity_definition": whole["parity_definition"],
-            "scenarios": [{"name": sc["name"], "label": sc["label"]}
-                          for sc in whole["scenarios"]],
-            "national": national, "forces": rows}
 
 
 def _rates_dict(rates) -> dict:  # noqa: ANN001

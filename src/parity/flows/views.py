@@ -32,7 +32,7 @@ from parity import vocabulary as wv
 from parity.accounts import service as accounts
 from parity.errors import InputError, Problem
 from parity.flows import charts as fvis
-from parity.flows import metrics, service
+from parity.flows import metrics, outlooks, service
 from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.flows.projection import Scenario
@@ -267,7 +267,7 @@ def forces_page(request: Request, session: SessionDep, year: str | None = None) 
     c = parse_controls(session, area=None, from_year=year, years=None, runs=None, seed=None,
                        recruit_share_female=None, equal_promotion=None, equal_leaving=None,
                        intake=None, target=None)
-    outlook = service.forces_outlook(session, from_year=c.from_year, years=DEFAULT_YEARS,
+    outlook = outlooks.forces_outlook(session, from_year=c.from_year, years=DEFAULT_YEARS,
                                      runs=FORCES_RUNS)
 
     rows = sorted(outlook["forces"], key=lambda r: -(r["share_female_senior_end"] or 0))
@@ -340,13 +340,13 @@ def api_forces(
     session: SessionDep,
     from_: str | None = Query(None, alias="from", description="Start year (31 March)."),
 ) -> JSONResponse:
-    """`service.forces_outlook`: for England and Wales and each force, the senior and
+    """`outlooks.forces_outlook`: for England and Wales and each force, the senior and
     all-officer shares now and projected in 30 years, and the parity year under current
     rates, equal rates and all three changes (500 runs, national default rates: `defaults.RUNS`)."""
     c = parse_controls(session, area=None, from_year=from_, years=None, runs=None, seed=None,
                        recruit_share_female=None, equal_promotion=None, equal_leaving=None,
                        intake=None, target=None)
-    return JSONResponse(to_jsonable(service.forces_outlook(
+    return JSONResponse(to_jsonable(outlooks.forces_outlook(
         session, from_year=c.from_year, years=DEFAULT_YEARS, runs=FORCES_RUNS)))
 
 
@@ -363,7 +363,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
         return None
     chart = service.chart_data(result)
     html = templates.env.get_template("flows_panel.html").render(
-        data=result, row=service.outlook_row(result), chart=fvis.scenario_charts(
+        data=result, row=outlooks.outlook_row(result), chart=fvis.scenario_charts(
             chart, width=460, height=230)[0],
         parity_words=fvis.parity_words)
     return {"title": "Projection to parity", "html": Markup(html)}

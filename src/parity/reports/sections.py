@@ -16,6 +16,10 @@ called once for the national part (``force_id=None``) and once per force. It ret
 - ``sources`` (optional): list of source lines (publisher, title, licence) for the sources
   page.
 
+A domain may also ship ``prepare(session, *, year, force_ids, national) -> Callable``, called
+once before any section, to start slow work ahead (the flows domain starts its projections in
+worker processes); what it returns is called once the report is built, whatever happened.
+
 Domains are called in the order of their names; a failing section fails the build, naming the
 domain (a report silently missing a section would be worse).
 """
@@ -57,6 +61,18 @@ def discover() -> dict[str, SectionFunction]:
                             "`section(session, *, year, force_id)`")
         found[domain_of(module)] = function
     return found
+
+
+def prepare(session: Session, *, year: int, force_ids: list[str], national: bool
+            ) -> list[Callable[[], None]]:
+    """Call each domain's optional ``prepare``; the functions to call when the report is
+    built."""
+    finish = []
+    for module in domain_modules("report", skip=SKIP):
+        function = getattr(module, "prepare", None)
+        if callable(function):
+            finish.append(function(session, year=year, force_ids=force_ids, national=national))
+    return [f for f in finish if callable(f)]
 
 
 def collect(session: Session, functions: dict[str, SectionFunction], *, year: int,

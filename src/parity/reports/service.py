@@ -88,12 +88,25 @@ def build_report(session: Session, *, year: int, force: str | None = None,
     `force`). `InputError` if `year` has no workforce data."""
     held = workforce.years_available(session)
     if year not in held:
-        span = f"{held[0]} to {held[-1]}" if held else "none: the Home Office workforce table has not been loaded"
+        span = (f"{held[0]} to {held[-1]}" if held
+                else "none: the Home Office workforce table has not been loaded")
         raise InputError(f"no workforce data for 31 March {year} (years held: {span})")
     force_ids = report_forces(force)
     single = force is not None and not with_national
     cache = workforce_report.NationalCache(session, year=year)
     extra = sections.discover()
+    finish = sections.prepare(session, year=year, force_ids=force_ids, national=not single)
+    try:
+        return _build(session, year=year, force_ids=force_ids, single=single, cache=cache,
+                      extra=extra, on_force=on_force, today=today, previous=previous)
+    finally:
+        for done in finish:
+            done()
+
+
+def _build(session: Session, *, year: int, force_ids: list[str], single: bool,
+           cache: workforce_report.NationalCache, extra: dict, on_force, today: date | None,  # noqa: ANN001
+           previous: Path | None) -> Report:
     with charts.recording() as drawn, workforce.reads_kept():
         national = workforce_report.national_profile(session, year=year, national=cache) \
             if not single else {}

@@ -9,6 +9,7 @@ target has moved (docs/decisions/0500, 0505).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -27,7 +28,9 @@ SOURCES = [
 CHARTS_PER_FORCE = 2
 
 
+@functools.lru_cache(maxsize=1)
 def _env():  # noqa: ANN202
+    """Kept: Jinja keeps the templates compiled for every force's section."""
     env = environment(TEMPLATES)
     env.globals["commitment_charts"] = charts
     env.filters["status_label"] = charts.status_label

@@ -15,6 +15,7 @@ are text written by others: the templates escape them; no article body is shown.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from parity import calendar
 from parity.library import service
-from parity.library.views import long_date, official_label, theme_label, web_href
+from parity.library.claims import official_label
+from parity.library.labels import long_date, theme_label, web_href
 from parity.present.charts import Bar, bar_chart
 from parity.present.format import number
 from parity.present.templating import environment
@@ -46,7 +48,9 @@ def cut_off(year: int) -> date:
     return calendar.report_date(year)
 
 
+@functools.lru_cache(maxsize=1)
 def _env():  # noqa: ANN202
+    """Kept: Jinja keeps the templates compiled for every force's section."""
     env = environment(TEMPLATES)
     env.filters["long_date"] = long_date
     env.filters["web_href"] = web_href

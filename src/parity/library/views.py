@@ -27,7 +27,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -39,6 +39,7 @@ from parity.errors import InputError
 from parity.forces import registry
 from parity.library import check, service, tagging
 from parity.library.claims import official_label
+from parity.library.labels import long_date, theme_label, web_href
 from parity.library.validation import BadFile, parse_date
 from parity.present.charts import Bar, bar_chart
 from parity.present.csrf import CsrfChecked
@@ -83,31 +84,6 @@ def safe_snippet(snippet: str | None) -> Markup:
     if open_mark:
         out.append("</mark>")
     return Markup("".join(out))
-
-
-def web_href(url: str | None) -> str | None:
-    """`url` when it is an http(s) address (stored URLs always are), else None: no other
-    scheme becomes a link."""
-    if not url:
-        return None
-    parts = urlsplit(str(url).strip())
-    return str(url).strip() if parts.scheme.lower() in {"http", "https"} and parts.netloc \
-        else None
-
-
-def long_date(value: str | date | None) -> str:
-    """'8 March 2021' for an ISO date."""
-    if not value:
-        return "undated"
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{day.day} {day:%B} {day.year}"
-
-
-def theme_label(theme_id: str) -> str:
-    try:
-        return tagging.load_rules().get(theme_id).label
-    except InputError:
-        return theme_id
 
 
 templates = templates_for(TEMPLATES)

@@ -14,11 +14,11 @@ A domain passes its own charts as a global (``charts=...``): this module imports
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from parity.present import format as fmt
@@ -41,14 +41,25 @@ def environment(*folders: Path | str, **globals: Any) -> jinja2.Environment:
     return env
 
 
-def templates_for(*folders: Path | str, **globals: Any) -> Jinja2Templates:
-    """`environment` for a domain's pages: its `folders` first, then ``base.html`` ..."""
+def templates_for(*folders: Path | str, **globals: Any) -> Any:
+    """`environment` for a domain's pages (a FastAPI ``Jinja2Templates``): its `folders`
+    first, then ``base.html`` ..."""
+    # deferred: FastAPI (~0.5 s to import) is for the web pages; the report renders without it
+    from fastapi.templating import Jinja2Templates
+
     return Jinja2Templates(env=environment(*folders, **globals))
 
 
 def render_fragment(folder: Path | str, template: str, **context: Any) -> Markup:
     """Render `template` from `folder` (autoescaped) as a section body."""
-    return Markup(environment(folder).get_template(template).render(**context))
+    return Markup(_fragments(str(folder)).get_template(template).render(**context))
+
+
+@functools.lru_cache(maxsize=64)
+def _fragments(folder: str) -> jinja2.Environment:
+    """One environment per folder of section templates, kept: Jinja keeps each template
+    compiled (a report renders the same fragments for 44 forces)."""
+    return environment(folder)
 
 
 def focusable_tables(html: str) -> Markup:

@@ -12,6 +12,7 @@ and sources, without the national picture (what it compares with is computed, no
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,7 +62,9 @@ class Report:
         return f"{name}-{self.force_ids[0]}" if self.single_force else name
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """Kept: the report's templates compiled once per process."""
     return environment(TEMPLATES, workforce_report.TEMPLATES, charts=workforce_charts)
 
 

@@ -33,12 +33,23 @@ def environment(*folders: Path | str, **globals: Any) -> jinja2.Environment:
     """Templates from `folders` (searched first), then the shared ones; `globals` added."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*(str(f) for f in folders), str(HERE)]),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode())
     fmt.install(env)
     env.filters["markdown"] = markdown
     env.filters["focusable_tables"] = focusable_tables
     env.globals.update(globals)
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def _bytecode() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept on disk between processes, as Python keeps ``.pyc`` files:
+    Jinja's cache in the system's temporary folder, one per user, checked against each
+    template's source. None (compile every time) where that folder cannot be written."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def templates_for(*folders: Path | str, **globals: Any) -> Any:

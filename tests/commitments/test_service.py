@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from parity.commitments import service
 from parity.errors import InputError
@@ -258,3 +259,27 @@ def test_today_is_the_date_parity_takes_as_today(wf_db, monkeypatch):
     monkeypatch.setenv("PARITY_TODAY", "28/11/2026")
     with pytest.raises(InputError, match="PARITY_TODAY: expected a date as YYYY-MM-DD"):
         judged()
+
+
+def test_a_report_build_works_each_status_out_once_with_the_same_figures(wf_db, kent):
+    service.record_value(wf_db, ref="national-2019-3", force_id="kent", year=2021, value=1,
+                         evidence="https://example.org/kent", by="analyst", at=at(2021, 9))
+    as_of = date(2023, 3, 30)
+    plain = {f: service.status(wf_db, force_id=f, as_of=as_of) for f in ("kent", "essex")}
+    summary = service.status_summary(wf_db, as_of=as_of)
+    statements: list[str] = []
+    engine = wf_db.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    with ws.reads_kept():
+        assert service.status_summary(wf_db, as_of=as_of) == summary
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            kept = {f: service.status(wf_db, force_id=f, as_of=as_of) for f in plain}
+            kept["kent"][0]["status"] = "changed by a caller"
+            again = service.status(wf_db, force_id="kent", as_of=as_of)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert statements == []  # every force's status was worked out for the summary
+    assert again == plain["kent"] and kept["essex"] == plain["essex"]
+    manual = next(i for i in again if i["ref"] == "national-2019-3")
+    assert manual["latest"] == 1

@@ -304,3 +304,51 @@ def test_quarter_sizes_put_the_extra_people_where_asked():
     assert quarter_sizes(258, (3, 1)) == [64, 65, 64, 65]
     assert quarter_sizes(259) == [65, 65, 65, 64]
     assert sum(quarter_sizes(1001, (2,))) == 1001
+
+
+def _every_rule_on_each(records: list[dict]) -> list:
+    """The failures with every rule run on every return (no screening)."""
+    return [f for record in records for f in check_return(record)]
+
+
+def test_screening_finds_every_failure_of_the_shipped_returns(shipped):
+    records, failures, _ = shipped
+    assert failures == _every_rule_on_each(records)
+
+
+# Figures near every rule's edge: blanks, zero, rounding margins around 0 and 100, one to six
+# decimal places, negative shares, and plain values.
+_EDGE = st.one_of(
+    st.none(), st.sampled_from([0.0, -0.0, 0, 100, 50, 100.05, 100.0000000005, 99.95, -0.04,
+                                -1.0, 0.05, 1e-7, 12.34, 12.345, 33.3333333, 101.0, 3848.2]),
+    st.floats(-5, 110, allow_nan=False).map(lambda x: round(x, 1)),
+    st.floats(-5, 110, allow_nan=False).map(lambda x: round(x, 2)),
+    st.floats(-5, 110, allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.lists(st.dictionaries(st.sampled_from(sorted(FIGURES)), _EDGE), max_size=20),
+       women_upper=st.lists(st.tuples(st.floats(0, 100, allow_nan=False),
+                                      st.sampled_from([-3.0, -0.04, 0.0, 0.04, 2.5, None])),
+                            max_size=10),
+       size=st.sampled_from([(None, None), (0, 0), (250, 499), (5000, 19999)]))
+def test_screening_finds_what_every_rule_on_each_return_finds(changes, women_upper, size):
+    records = [_record(**c) for c in changes]
+    for share, gap in women_upper:  # women mostly in the upper half, men in the lower
+        a = round(share, 1)
+        records.append(_record(
+            FemaleLowerQuartile=round(100 - a, 1), MaleLowerQuartile=a,
+            FemaleLowerMiddleQuartile=round(100 - a, 1), MaleLowerMiddleQuartile=a,
+            FemaleUpperMiddleQuartile=a, MaleUpperMiddleQuartile=round(100 - a, 1),
+            FemaleTopQuartile=a, MaleTopQuartile=round(100 - a, 2),
+            DiffMedianHourlyPercent=gap))
+    for record in records:
+        record["size_min"], record["size_max"] = size
+    assert check_returns(records) == _every_rule_on_each(records)
+
+
+def test_odd_figures_are_checked_rule_by_rule():
+    records = [_record(DiffMeanHourlyPercent=float("nan")), _record(MaleTopQuartile=float("inf")),
+               _record(FemaleTopQuartile=True), _record(DiffMeanBonusPercent=1e12)]
+    assert check_returns(records) == _every_rule_on_each(records)
+    assert check_returns([]) == []

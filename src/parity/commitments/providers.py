@@ -172,21 +172,30 @@ class Manual(Provider):
         return params.get("description") or "value entered by hand with its evidence"
 
     def series(self, session: Session, ctx: Context) -> Series:
-        indicator_id = ctx.indicator.get("id")
-        query = select(M).where(M.indicator_id == indicator_id)
-        query = query.where(M.force_id.is_(None) if ctx.force_id is None
-                            else M.force_id == ctx.force_id)
-        if ctx.as_of is not None:
-            query = query.where(M.entered_at <= ctx.as_of)
         values: dict[int, float] = {}
         evidence: dict[int, str] = {}
-        for row in session.scalars(query.order_by(M.entered_at, M.id)):
+        for row in self._entered(session, ctx):
             if ctx.last_year is None or row.year <= ctx.last_year:
                 values[row.year], evidence[row.year] = row.value, row.evidence
         reason = None if values else ("no value has been entered yet: the force records it, with its "
                                         "evidence")
         return Series(values=values, reason=reason, evidence=evidence,
                       expected_years=self.due_years(ctx, values))
+
+    @staticmethod
+    def _entered(session: Session, ctx: Context) -> list[M]:
+        """The values entered for the indicator and force by the cut-off, oldest first."""
+        indicator_id = ctx.indicator.get("id")
+        if ws.keeping():  # a report asks force by force: every value entered read once
+            every = ws.kept(("commitments", "manual values", id(session), ctx.as_of),
+                            lambda: _values_entered(session, ctx.as_of))
+            return every.get((indicator_id, ctx.force_id), [])
+        query = select(M).where(M.indicator_id == indicator_id)
+        query = query.where(M.force_id.is_(None) if ctx.force_id is None
+                            else M.force_id == ctx.force_id)
+        if ctx.as_of is not None:
+            query = query.where(M.entered_at <= ctx.as_of)
+        return list(session.scalars(query.order_by(M.entered_at, M.id)))
 
     @staticmethod
     def due_years(ctx: Context, values: dict[int, float]) -> list[int] | None:
@@ -202,6 +211,17 @@ class Manual(Provider):
         if ctx.last_year is not None:
             last = min(last, ctx.last_year)
         return list(range(int(first), last + 1))
+
+
+def _values_entered(session: Session, as_of: datetime | None) -> dict[tuple, list[M]]:
+    """{(indicator id, force id or None): the values entered by `as_of`, oldest first}."""
+    query = select(M)
+    if as_of is not None:
+        query = query.where(M.entered_at <= as_of)
+    out: dict[tuple, list[M]] = {}
+    for row in session.scalars(query.order_by(M.entered_at, M.id)):
+        out.setdefault((row.indicator_id, row.force_id), []).append(row)
+    return out
 
 
 class External(Provider):

@@ -87,6 +87,7 @@ from parity.commitments.validation import parse_date
 from parity.errors import InputError
 from parity.forces import registry
 from parity.library import service as library
+from parity.workforce import service as workforce
 
 PRIVATE_REASON = ("it is measured on the force's own HR records, which are private: see "
                   "`parity commitments status` on the force's own database")
@@ -267,9 +268,22 @@ def status(session: Session, *, force_id: str | None = None,
     """
     force_id = _resolve_force(force_id)
     limit = cutoff(as_of)
+    if limit is None:  # as of now: judged against today, never kept
+        return _status(session, force_id=force_id, limit=None, include_private=include_private)
+    # A report asks each force's status twice (the national picture, the force's section):
+    # worked out once for the build.
+    items = workforce.kept(
+        ("commitments", "status", id(session), force_id, limit, include_private),
+        lambda: _status(session, force_id=force_id, limit=limit,
+                        include_private=include_private))
+    return [dict(item) for item in items]
+
+
+def _status(session: Session, *, force_id: str | None, limit: datetime | None,
+            include_private: bool) -> list[dict]:
     last_year = metrics.snapshot_year(limit.date()) if limit is not None else None
     out = []
-    for snap, measured_for in _select(_snapshots(session, as_of=as_of), force_id, False):
+    for snap, measured_for in _select(_snapshots(session, as_of=limit), force_id, False):
         item = _commitment_status(session, snap, force_id=measured_for, last_year=last_year,
                                   limit=limit, include_private=include_private)
         item["as_of"] = limit.isoformat() if limit else None

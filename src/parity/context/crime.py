@@ -16,6 +16,7 @@ from parity.context.crime_importer import OFFENCE_LABELS, OFFENCES
 from parity.context.models import CrimeFigure as C
 from parity.errors import InputError
 from parity.forces import force_or_error, registry
+from parity.workforce import service as workforce
 
 CONTEXT_OFFENCES = ("sexual_offences", "stalking_and_harassment", "violence_with_injury",
                     "violence_without_injury", "total")
@@ -32,7 +33,9 @@ def check_offence(offence: str) -> str:
 
 
 def crime_periods(session: Session) -> list[date]:
-    return list(session.scalars(select(C.period_end).distinct().order_by(C.period_end)))
+    """The ends of the 12-month periods held, oldest first."""
+    return list(workforce.kept(("context", "crime periods", id(session)), lambda: tuple(
+        session.scalars(select(C.period_end).distinct().order_by(C.period_end)))))
 
 
 def crime_history(session: Session, *, force_id: str,
@@ -45,8 +48,12 @@ def crime_history(session: Session, *, force_id: str,
     force = force_or_error(force_id)
     for o in offences:
         check_offence(o)
-    rows = list(session.scalars(select(C).where(C.area_id == force.id, C.offence.in_(offences))
-                                .order_by(C.period_end)))
+    rows = workforce.kept_per_force(
+        ("context", "crime history", id(session), tuple(offences)), force.id,
+        lambda: list(session.scalars(select(C).where(C.area_id == force.id,
+                                                     C.offence.in_(offences))
+                                     .order_by(C.period_end))),
+        lambda: _history_by_area(session, offences), missing=[])
     by_offence: dict[str, dict[date, C]] = defaultdict(dict)
     for row in rows:
         by_offence[row.offence][row.period_end] = row
@@ -71,14 +78,35 @@ def crime_history(session: Session, *, force_id: str,
     return out
 
 
+def _history_by_area(session: Session, offences: tuple[str, ...]) -> dict[str, list[C]]:
+    out: dict[str, list[C]] = defaultdict(list)
+    for row in session.scalars(select(C).where(C.offence.in_(offences))
+                               .order_by(C.period_end, C.id)):
+        out[row.area_id].append(row)
+    return dict(out)
+
+
 def crime_rate_series(session: Session, *, force_id: str, offence: str) -> dict[int, float]:
     """{year: offences per 1,000 population in the 12 months ending March of that year} for
     the force's area, where the ONS published a rate (none for BTP, none for the City of
     London, whose rates are suppressed)."""
     force = force_or_error(force_id)
-    rows = session.execute(select(C.period_end, C.rate).where(
-        C.area_id == force.id, C.offence == check_offence(offence))).all()
+    check_offence(offence)
+    if workforce.keeping():  # a report asks force by force: every area's read once
+        rows = workforce.kept(("context", "crime rates", id(session), offence),
+                              lambda: _rates_by_area(session, offence)).get(force.id, [])
+    else:
+        rows = [(period, rate) for period, rate in session.execute(
+            select(C.period_end, C.rate).where(C.area_id == force.id, C.offence == offence))]
     return {p.year: rate for p, rate in sorted(rows) if p.month == 3 and rate is not None}
+
+
+def _rates_by_area(session: Session, offence: str) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for area_id, period, rate in session.execute(
+            select(C.area_id, C.period_end, C.rate).where(C.offence == offence)):
+        out[area_id].append((period, rate))
+    return dict(out)
 
 
 def crime_league(session: Session, *, offence: str = "sexual_offences",
@@ -126,8 +154,9 @@ def crime_snapshot(session: Session, *, force_id: str, period_end: date | None =
     if period not in held:
         raise InputError(f"no recorded crime for the year ending {period:%d %B %Y}; held: "
                          + ", ".join(f"{p:%Y-%m-%d}" for p in held))
-    rows = list(session.scalars(select(C).where(C.period_end == period,
-                                                C.offence.in_(offences))))
+    rows = workforce.kept(("context", "crime in period", id(session), period, tuple(offences)),
+                          lambda: list(session.scalars(select(C).where(
+                              C.period_end == period, C.offence.in_(offences)))))
     rates: dict[str, list] = defaultdict(list)
     mine: dict[str, C] = {}
     national: dict[str, C] = {}

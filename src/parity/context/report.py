@@ -21,7 +21,6 @@ national part says how to import them and the force parts are left out.
 from __future__ import annotations
 
 import functools
-import weakref
 from pathlib import Path
 
 import jinja2
@@ -33,6 +32,7 @@ from parity.context import service
 from parity.context.charts import install
 from parity.forces import registry
 from parity.present.templating import environment
+from parity.workforce import service as workforce
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAYGAP_SOURCE = ("Government Equalities Office, Gender Pay Gap Service: employers' published "
@@ -44,11 +44,6 @@ CRIME_SOURCE = ("Office for National Statistics, Crime in England and Wales: pol
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OFFENCES = ("sexual_offences", "stalking_and_harassment", "violence_with_injury",
             "violence_without_injury")
-
-# What every force's section shares, computed once per session and year (a report build
-# calls `section` once nationally and once for each of 44 forces on one session).
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 
 @functools.cache
 def _environment() -> jinja2.Environment:
@@ -63,10 +58,10 @@ def _render(template: str, **context: object) -> Markup:
 
 
 def _shared(session: Session, year: int) -> dict:
-    held = _SHARED.setdefault(session, {})
-    if year not in held:
-        held[year] = _compute_shared(session, year)
-    return held[year]
+    """What every force's section shares: computed once for a report's build (which calls
+    `section` once nationally and once for each of 44 forces, within `reads_kept`)."""
+    return workforce.kept(("context", "report", id(session), year),
+                          lambda: _compute_shared(session, year))
 
 
 def _compute_shared(session: Session, year: int) -> dict:

@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from parity.context.returns_importer import FIGURES
 
 COLUMN = FIGURES  # service field name -> column
@@ -46,6 +48,10 @@ SHARES = ("MaleBonusPercent", "FemaleBonusPercent",
 REQUIRED = ("DiffMeanHourlyPercent", "DiffMedianHourlyPercent", "MaleBonusPercent",
             "FemaleBonusPercent", *SHARES[2:])
 _EPS = 1e-9
+# What the checks read of a return (the ``paygap_returns`` columns), its figures and the
+# fields a failure names.
+COLUMNS_READ = (*COLUMN.values(), "size_min", "size_max", "snapshot_year", "employer_name",
+                "employer_id", "source_row", "force_id")
 
 
 @dataclass(frozen=True)
@@ -114,28 +120,45 @@ def _get(record: dict, name: str) -> float | None:
     return record.get(COLUMN[name])
 
 
-def _failures(record: dict) -> list[tuple[str, str, dict]]:
-    out: list[tuple[str, str, dict]] = []
-    v: dict[str, float | None] = {name: _get(record, name) for name in COLUMN}
+Found = list[tuple[str, str, dict]]  # (rule, message, numbers) of one return
 
+
+def _required_figures_present(v: dict, record: dict) -> Found:
     missing = [n for n in REQUIRED if v[n] is None]
     if missing:
-        out.append(("required_figures_present", "blank: " + ", ".join(missing),
-                    {n: None for n in missing}))
+        return [("required_figures_present", "blank: " + ", ".join(missing),
+                 {n: None for n in missing})]
+    return []
+
+
+def _percentages_between_0_and_100(v: dict, record: dict) -> Found:
     bad = {n: x for n in SHARES if (x := v[n]) is not None and not (-_EPS <= x <= 100 + _EPS)}
     if bad:
-        out.append(("percentages_between_0_and_100",
-                    ", ".join(f"{n} = {x:g}" for n, x in bad.items()) + " (expected 0 to 100)",
-                    bad))
+        return [("percentages_between_0_and_100",
+                 ", ".join(f"{n} = {x:g}" for n, x in bad.items()) + " (expected 0 to 100)",
+                 bad)]
+    return []
+
+
+def _gaps_at_most_100(v: dict, record: dict) -> Found:
     over = {n: x for n in GAPS if (x := v[n]) is not None and x > 100 + _EPS}
     if over:
-        out.append(("gaps_at_most_100",
-                    ", ".join(f"{n} = {x:g}" for n, x in over.items()) + " (above 100%)", over))
+        return [("gaps_at_most_100",
+                 ", ".join(f"{n} = {x:g}" for n, x in over.items()) + " (above 100%)", over)]
+    return []
+
+
+def _figures_have_one_decimal_place(v: dict, record: dict) -> Found:
     fine = {n: x for n, x in v.items() if x is not None and decimals(x) > 1}
     if fine:
-        out.append(("figures_have_one_decimal_place",
-                    f"{len(fine)} figure(s) with more than one decimal place, e.g. "
-                    + ", ".join(f"{n} = {x:g}" for n, x in list(fine.items())[:3]), fine))
+        return [("figures_have_one_decimal_place",
+                 f"{len(fine)} figure(s) with more than one decimal place, e.g. "
+                 + ", ".join(f"{n} = {x:g}" for n, x in list(fine.items())[:3]), fine)]
+    return []
+
+
+def _quarters_sum_to_100(v: dict, record: dict) -> Found:
+    out: Found = []
     for label, q in QUARTERS:
         male, female = v[f"Male{q}"], v[f"Female{q}"]
         if male is None or female is None:
@@ -146,7 +169,11 @@ def _failures(record: dict) -> list[tuple[str, str, dict]]:
                         f"{label} quarter: Male{q} {male:g} + Female{q} {female:g} = "
                         f"{male + female:g}, not 100",
                         {f"Male{q}": male, f"Female{q}": female}))
-    male_bonus, female_bonus = v["MaleBonusPercent"], v["FemaleBonusPercent"]
+    return out
+
+
+def _no_bonus_gaps_without_bonuses(v: dict, record: dict) -> Found:
+    male_bonus = v["MaleBonusPercent"]
     given = {n: v[n] for n in BONUS_GAPS if v[n] is not None}
     # A published 0.0 may be a rounded 0.04: one man in more than 2,000 paid a bonus, and
     # then the gap is defined. Only when one man would show (the size band's largest head
@@ -155,17 +182,32 @@ def _failures(record: dict) -> list[tuple[str, str, dict]]:
     one_man_shows = (male_bonus is not None and size_max is not None and size_max > 0
                      and 100 / size_max > half_unit(male_bonus) + _EPS)
     if male_bonus == 0 and one_man_shows and any(x != 0 for x in given.values()):
-        out.append(("no_bonus_gaps_without_bonuses",
-                    "MaleBonusPercent is 0, yet "
-                    + ", ".join(f"{n} = {x:g}" for n, x in given.items() if x != 0),
-                    {"MaleBonusPercent": male_bonus, **given}))
+        return [("no_bonus_gaps_without_bonuses",
+                 "MaleBonusPercent is 0, yet "
+                 + ", ".join(f"{n} = {x:g}" for n, x in given.items() if x != 0),
+                 {"MaleBonusPercent": male_bonus, **given})]
+    return []
+
+
+def _bonus_gaps_given_when_both_sexes_paid_bonuses(v: dict, record: dict) -> Found:
+    male_bonus, female_bonus = v["MaleBonusPercent"], v["FemaleBonusPercent"]
+    given = [n for n in BONUS_GAPS if v[n] is not None]
     if (male_bonus or 0) > 0 and (female_bonus or 0) > 0 and len(given) < len(BONUS_GAPS):
         blank = [n for n in BONUS_GAPS if v[n] is None]
-        out.append(("bonus_gaps_given_when_both_sexes_paid_bonuses",
-                    f"MaleBonusPercent {male_bonus:g} and FemaleBonusPercent {female_bonus:g}, "
-                    f"yet {', '.join(blank)} blank",
-                    {"MaleBonusPercent": male_bonus, "FemaleBonusPercent": female_bonus}))
-    out.extend(_impossible_median(v, record))
+        return [("bonus_gaps_given_when_both_sexes_paid_bonuses",
+                 f"MaleBonusPercent {male_bonus:g} and FemaleBonusPercent {female_bonus:g}, "
+                 f"yet {', '.join(blank)} blank",
+                 {"MaleBonusPercent": male_bonus, "FemaleBonusPercent": female_bonus})]
+    return []
+
+
+def _failures(record: dict, rules: Iterable[int] | None = None) -> Found:
+    """What `record` breaks, rule by rule in the order of `IN_ORDER` (only the rules at the
+    positions `rules` when given)."""
+    v: dict[str, float | None] = {name: _get(record, name) for name in COLUMN}
+    out: Found = []
+    for i in range(len(IN_ORDER)) if rules is None else rules:
+        out.extend(IN_ORDER[i](v, record))
     return out
 
 
@@ -256,19 +298,94 @@ def _impossible_median_with(v: dict, gap: float, shares: tuple | None
     return out
 
 
-def check_return(record: dict) -> list[Failure]:
-    """Every rule one return (a dict with the ``paygap_returns`` columns) breaks."""
+# The rules as each return is checked, in the order its failures are listed.
+IN_ORDER = (_required_figures_present, _percentages_between_0_and_100, _gaps_at_most_100,
+            _figures_have_one_decimal_place, _quarters_sum_to_100,
+            _no_bonus_gaps_without_bonuses, _bonus_gaps_given_when_both_sexes_paid_bonuses,
+            _impossible_median)
+
+
+def check_return(record: dict, rules: Iterable[int] | None = None) -> list[Failure]:
+    """Every rule one return (a dict with the ``paygap_returns`` columns) breaks (of the rules
+    at the positions `rules` in `IN_ORDER`, when given)."""
     return [
         Failure(rule=rule, snapshot_year=record.get("snapshot_year"),
                 employer_name=record.get("employer_name", ""),
                 employer_id=record.get("employer_id"), source_row=record.get("source_row"),
                 force_id=record.get("force_id"), message=message, numbers=numbers)
-        for rule, message, numbers in _failures(record)
+        for rule, message, numbers in _failures(record, rules)
     ]
 
 
 def check_returns(records: Iterable[dict]) -> list[Failure]:
-    return [f for record in records for f in check_return(record)]
+    """Every rule each return breaks, return by return: the failures `check_return` finds.
+
+    The returns are first screened all at once (`_may_break`), and only the rules a return
+    may break are run on it: the same failures, a year of ten thousand returns checked in a
+    fraction of the time."""
+    records = list(records)
+    screened = _may_break(records)
+    if screened is None:
+        return [f for record in records for f in check_return(record)]
+    rows, rules = np.nonzero(screened)
+    out: list[Failure] = []
+    start = 0
+    for end in [*np.flatnonzero(np.diff(rows)) + 1, len(rows)]:
+        if end > start:
+            out.extend(check_return(records[rows[start]], rules[start:end].tolist()))
+        start = end
+    return out
+
+
+# Screening: every test below holds for any return that breaks the rule (it is implied by
+# the rule's own test, with room for rounding), so a return it passes cannot break the rule.
+_SLACK = 1e-7
+_NAMES = tuple(COLUMN)
+_AT = {name: i for i, name in enumerate(_NAMES)}
+
+
+def _cols(values: np.ndarray, names: Iterable[str]) -> np.ndarray:
+    return values[:, [_AT[n] for n in names]]
+
+
+def _may_break(records: list[dict]) -> np.ndarray | None:
+    """(returns x rules in `IN_ORDER`) True where the return may break the rule; None when a
+    figure is not a plain number or blank (the rules then run on every return)."""
+    raw = [[record.get(COLUMN[name]) for name in _NAMES] for record in records]
+    for row in raw:
+        for x in row:
+            if x is not None and (type(x) not in (float, int) or x != x or abs(x) > 1e6):
+                return None  # NaN, infinities, huge or odd values: each rule decides
+    x = np.array(raw, dtype=float).reshape(len(records), len(_NAMES))
+    given = ~np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        shares, gaps = _cols(x, SHARES), _cols(x, GAPS)
+        required = ~_cols(given, REQUIRED).all(axis=1)
+        # the rules' own comparisons, on the same floating-point numbers
+        percentages = ((shares < -_EPS) | (shares > 100 + _EPS)).any(axis=1)
+        over_100 = (gaps > 100 + _EPS).any(axis=1)
+        # a figure with more than one decimal place is at least _EPS from the nearest tenth
+        places = (np.abs(np.round(x, 1) - x) > _EPS / 10).any(axis=1)
+        male = _cols(x, [f"Male{q}" for _, q in QUARTERS])
+        female = _cols(x, [f"Female{q}" for _, q in QUARTERS])
+        # the tolerance is at least two half units of the sixth place
+        quarters = (np.abs(male + female - 100) > 1e-6 - _SLACK).any(axis=1)
+        bonus = _cols(x, BONUS_GAPS)
+        male_bonus, female_bonus = x[:, _AT["MaleBonusPercent"]], x[:, _AT["FemaleBonusPercent"]]
+        no_bonus = (male_bonus == 0) & (_cols(given, BONUS_GAPS) & (bonus != 0)).any(axis=1)
+        blank_gaps = (male_bonus > 0) & (female_bonus > 0) & ~_cols(given, BONUS_GAPS).all(axis=1)
+        # Most women in the upper half (at their fewest) needs their upper shares to add up
+        # to more than their lower ones, most men in the lower half the mirror; a negative
+        # share leaves it to the rule.
+        gap = x[:, _AT["DiffMedianHourlyPercent"]]
+        women_up = female[:, 2:].sum(axis=1) - female[:, :2].sum(axis=1)
+        men_up = male[:, 2:].sum(axis=1) - male[:, :2].sum(axis=1)
+        negative = ((male < 0) | (female < 0)).any(axis=1)
+        impossible = (given[:, _AT["DiffMedianHourlyPercent"]]
+                      & (negative | ((gap > 0) & (women_up > -_SLACK) & (men_up < _SLACK))
+                         | ((gap < 0) & (women_up < _SLACK) & (men_up > -_SLACK))))
+    return np.stack([required, percentages, over_100, places, quarters, no_bonus, blank_gaps,
+                     impossible], axis=1)
 
 
 def summarise(records: list[dict], failures: list[Failure]) -> dict:

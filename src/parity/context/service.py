@@ -60,8 +60,8 @@ from parity.context.crime_importer import OFFENCES as OFFENCES
 from parity.context.crime_importer import import_crime
 from parity.context.models import CrimeFigure as C
 from parity.context.models import PaygapReturn as R
+from parity.context.returns_checks import COLUMNS_READ, check_returns, summarise
 from parity.context.returns_checks import RULES as RULES  # re-exported: `parity paygap check`
-from parity.context.returns_checks import check_returns, summarise
 from parity.context.returns_importer import FIGURES, import_paygap_returns
 from parity.context.returns_importer import read_returns as read_returns
 from parity.context.returns_importer import return_files as return_files
@@ -107,7 +107,9 @@ def ensure_loaded(session: Session) -> dict[str, bool]:
 # --- pay gap -----------------------------------------------------------------------------
 
 def snapshot_years(session: Session) -> list[int]:
-    return list(session.scalars(select(R.snapshot_year).distinct().order_by(R.snapshot_year)))
+    """The snapshot years held, oldest first."""
+    return list(workforce.kept(("context", "snapshot years", id(session)), lambda: tuple(
+        session.scalars(select(R.snapshot_year).distinct().order_by(R.snapshot_year)))))
 
 
 def partial_years(session: Session) -> list[int]:
@@ -115,13 +117,18 @@ def partial_years(session: Session) -> list[int]:
     # One download per year is held, so one row tells: an index lookup per year instead of
     # a scan of every return, which every page and each force of the report would repeat —
     # all the years' lookups in one statement (a force page asks three times).
+    return list(workforce.kept(("context", "partial years", id(session)),
+                               lambda: _read_partial_years(session)))
+
+
+def _read_partial_years(session: Session) -> tuple[int, ...]:
     years = snapshot_years(session)
     if not years:
-        return []
+        return ()
     firsts = [select(R.snapshot_year, R.partial).where(R.snapshot_year == y).limit(1).subquery()
               for y in years]
     rows = session.execute(union_all(*(select(first) for first in firsts)))
-    return sorted(year for year, partial in rows if partial)
+    return tuple(sorted(year for year, partial in rows if partial))
 
 
 def _latest(rows: list[R], key) -> dict:  # noqa: ANN001
@@ -138,6 +145,21 @@ def _latest(rows: list[R], key) -> dict:  # noqa: ANN001
 
 def _force_returns(session: Session, *, force_ids: list[str] | None = None,
                    snapshot_year: int | None = None) -> dict[tuple[str, int], R]:
+    """{(force id, snapshot year): the latest return} of the forces given (default: every
+    employer matched to a force), every year or one."""
+    if force_ids is not None and workforce.keeping() and set(force_ids) <= set(police_force_ids()):
+        # A report asks force by force and year by year: every police force's returns are
+        # read once for the build, each question answered from them.
+        every = workforce.kept(("context", "police returns", id(session)), lambda: _read_returns(
+            session, force_ids=police_force_ids(), snapshot_year=None))
+        wanted = set(force_ids)
+        return {key: row for key, row in every.items()
+                if key[0] in wanted and (snapshot_year is None or key[1] == snapshot_year)}
+    return _read_returns(session, force_ids=force_ids, snapshot_year=snapshot_year)
+
+
+def _read_returns(session: Session, *, force_ids: list[str] | None,
+                  snapshot_year: int | None) -> dict[tuple[str, int], R]:
     query = select(R).where(R.force_id.is_not(None))
     if force_ids is not None:
         query = query.where(R.force_id.in_(force_ids))
@@ -305,15 +327,30 @@ def paygap_benchmarks(session: Session, *,
 
 def _check_records(session: Session, *, force_id: str | None, snapshot_year: int | None,
                    police_only: bool) -> list[dict]:
-    # plain rows, not ORM objects: a whole year is ten thousand returns
-    query = select(*R.__table__.columns)
+    # plain rows, not ORM objects, and only the columns the checks read: a whole year is ten
+    # thousand returns
+    query = select(*(R.__table__.c[name] for name in COLUMNS_READ))
     if force_id is not None:
         query = query.where(R.force_id == force_or_error(force_id).id)
     elif police_only:
         query = query.where(R.force_id.in_(police_force_ids()))
     if snapshot_year is not None:
         query = query.where(R.snapshot_year == snapshot_year)
-    return [dict(row) for row in session.execute(query.order_by(R.id)).mappings()]
+    result = session.execute(query.order_by(R.id))
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
+
+
+def _checked(session: Session, *, force_id: str | None, snapshot_year: int | None,
+             police_only: bool) -> tuple[list[dict], list]:
+    """(records, failures): the returns asked for and what the checker finds in them, once
+    for a report's build (`paygap_checks` and `paygap_check_totals` ask for the same)."""
+    def read() -> tuple[list[dict], list]:
+        records = _check_records(session, force_id=force_id, snapshot_year=snapshot_year,
+                                 police_only=police_only)
+        return records, check_returns(records)
+    return workforce.kept(("context", "checked", id(session), force_id, snapshot_year,
+                           police_only), read)
 
 
 def paygap_checks(session: Session, *, force_id: str | None = None,
@@ -321,10 +358,10 @@ def paygap_checks(session: Session, *, force_id: str | None = None,
     """The checker's rules re-run on the returns held (a force's, a year's, or all; with
     ``police_only`` the 43 territorial forces' and BTP's returns only):
     ``{"summary": per rule and per year, "failures": [...]}`` as `parity paygap check`."""
-    records = _check_records(session, force_id=force_id, snapshot_year=snapshot_year,
-                             police_only=police_only)
-    failures = check_returns(records)
-    return {"summary": summarise(records, failures), "failures": [f.__dict__ for f in failures]}
+    records, failures = _checked(session, force_id=force_id, snapshot_year=snapshot_year,
+                                 police_only=police_only)
+    return {"summary": summarise(records, failures),
+            "failures": [dict(vars(f)) for f in failures]}
 
 
 IMPOSSIBLE_RULES = ("median_gap_not_positive_when_women_hold_upper_half",
@@ -339,9 +376,8 @@ def paygap_check_totals(session: Session, *, snapshot_year: int | None = None,
     ``figures_have_one_decimal_place``, which from 2022/23 counts figures the service itself
     publishes to two places) and ``impossible_returns`` (failing either median rule), and
     the same two over all the years checked."""
-    records = _check_records(session, force_id=None, snapshot_year=snapshot_year,
-                             police_only=police_only)
-    failures = check_returns(records)
+    records, failures = _checked(session, force_id=None, snapshot_year=snapshot_year,
+                                 police_only=police_only)
     summary = summarise(records, failures)
     besides: dict[int | None, set] = defaultdict(set)
     impossible: dict[int | None, set] = defaultdict(set)

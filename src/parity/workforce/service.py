@@ -9,9 +9,10 @@ Every front end (CLI, API, dashboard, report) and every other domain asks here; 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,8 @@ from parity.workforce.editions import source_note as source_note
 from parity.workforce.importer import KIND as KIND
 from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W
+
+T = TypeVar("T")
 
 
 def _check(group: str, measure: str, worker_type: str) -> tuple[str, ...] | None:
@@ -58,9 +61,10 @@ _KEPT: ContextVar[dict | None] = ContextVar("workforce_reads_kept", default=None
 
 @contextmanager
 def reads_kept() -> Iterator[None]:
-    """Within this block the same count asked again (the report's sections ask the same
+    """Within this block the same question asked again (the report's sections ask the same
     forces, ranks and years many times over) is answered from memory, not the database: for
-    a build, during which the table does not change."""
+    a build, during which the tables do not change. Other domains keep their own reads in the
+    same block through `kept`."""
     token = _KEPT.set({})
     try:
         yield
@@ -68,14 +72,49 @@ def reads_kept() -> Iterator[None]:
         _KEPT.reset(token)
 
 
-def _kept(question: tuple, read) -> tuple[dict, dict]:  # noqa: ANN001
-    kept = _KEPT.get()
-    if kept is None:
+def kept(question: tuple, read: Callable[[], T]) -> T:
+    """`read()`, asked once per `question` within `reads_kept` and answered from memory after
+    (outside the block, every time). `question` holds every input of the read, the session's
+    ``id`` among them, and starts with the asking domain's name; the answer is shared by every
+    caller, so none may change it."""
+    memory = _KEPT.get()
+    if memory is None:
         return read()
-    if question not in kept:
-        kept[question] = read()
-    fte, head = kept[question]
+    if question not in memory:
+        memory[question] = read()
+    return memory[question]
+
+
+def keeping() -> bool:
+    """Whether reads are kept (within `reads_kept`): a caller about to ask the same read for
+    each force in turn may then read every force's at once and keep it."""
+    return _KEPT.get() is not None
+
+
+def kept_per_force(question: tuple, force_id: str, one: Callable[[], T],
+                   every: Callable[[], dict[str, T]], *, missing: T) -> T:
+    """`question` asked for one force: `one()`, kept as `kept` keeps it. Within `reads_kept`,
+    once a second force is asked the same question (a report asks force by force), `every()`
+    -- {force_id: answer} for every force, in one read -- is read instead and answers the
+    rest (`missing` for a force it lacks); a force's own report reads its force alone."""
+    memory = _KEPT.get()
+    if memory is None:
+        return one()
+    asked = memory.setdefault(("forces asked", *question), set())
+    asked.add(force_id)
+    if (*question, force_id) not in memory and len(asked) > 1:
+        memory[(*question, force_id)] = kept(("every force", *question), every).get(
+            force_id, missing)
+    return kept((*question, force_id), one)
+
+
+def _copied(counts: tuple[dict, dict]) -> tuple[dict, dict]:
+    fte, head = counts
     return {k: dict(v) for k, v in fte.items()}, {k: dict(v) for k, v in head.items()}
+
+
+def _kept(question: tuple, read) -> tuple[dict, dict]:  # noqa: ANN001
+    return _copied(kept(question, read))
 
 
 def counts_by_year_and_sex(
@@ -84,12 +123,37 @@ def counts_by_year_and_sex(
 ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
     """({year: {sex: FTE}}, {year: {sex: headcount}}) summed over the forces and ranks given."""
     force_ids = tuple(force_ids)
+    shape = (worker_type, None if ranks is None else tuple(ranks),
+             None if years is None else tuple(years))
     conds = _filters(force_ids, worker_type, ranks)
     if years is not None:
         conds.append(W.year.in_(years))
-    question = ("by year", id(session), tuple(force_ids), worker_type,
-                None if ranks is None else tuple(ranks), None if years is None else tuple(years))
+    question = ("workforce", "by year", id(session), force_ids, *shape)
+    every = tuple(f.id for f in registry().forces)
+    if len(force_ids) == 1 and force_ids[0] in every:
+        return _copied(kept_per_force(
+            ("workforce", "by year of a force", id(session), *shape), force_ids[0],
+            lambda: _fte_and_headcount_by(session, W.year, conds),
+            lambda: _by_force_and_year(session, every, worker_type, ranks, years),
+            missing=({}, {})))
     return _kept(question, lambda: _fte_and_headcount_by(session, W.year, conds))
+
+
+def _by_force_and_year(session: Session, force_ids: tuple[str, ...], worker_type: str,
+                       ranks: tuple[str, ...] | None, years: list[int] | None) -> dict:
+    """{force_id: `counts_by_year_and_sex` of that force alone}, in one read."""
+    conds = _filters(force_ids, worker_type, ranks)
+    if years is not None:
+        conds.append(W.year.in_(years))
+    query = (select(W.force_id, W.year, W.sex, func.sum(W.fte), func.sum(W.headcount))
+             .where(*conds).group_by(W.force_id, W.year, W.sex))
+    out: dict = {}
+    for force_id, year, sex, fte_sum, head_sum in session.execute(query):
+        fte, head = out.setdefault(force_id, ({}, {}))
+        if fte_sum is not None:
+            fte.setdefault(year, {})[sex] = float(fte_sum)
+        head.setdefault(year, {})[sex] = float(head_sum)
+    return out
 
 
 def counts_by_force_and_sex(
@@ -103,7 +167,7 @@ def counts_by_force_and_sex(
     if force_ids is not None:
         force_ids = tuple(force_ids)
         conds.append(W.force_id.in_(list(force_ids)))
-    question = ("by force", id(session), year, worker_type,
+    question = ("workforce", "by force", id(session), year, worker_type,
                 None if ranks is None else tuple(ranks),
                 None if force_ids is None else tuple(force_ids))
     return _kept(question, lambda: _fte_and_headcount_by(session, W.force_id, conds))
@@ -141,7 +205,9 @@ def stock_by_rank_and_sex(
 
 
 def years_available(session: Session) -> list[int]:
-    return list(session.scalars(select(W.year).distinct().order_by(W.year)))
+    """The 31 March years held, oldest first."""
+    return list(kept(("workforce", "years", id(session)), lambda: tuple(
+        session.scalars(select(W.year).distinct().order_by(W.year)))))
 
 
 def years_held(session: Session, force_ids: Iterable[str]) -> str:

@@ -237,7 +237,7 @@ def _structure_failures(all_elements: list[pikepdf.Dictionary],
     headings = [int(k[2:]) for k in levels if k[:2] == "/H" and k[2:].isdigit()]
     if headings and headings[0] != 1:
         out.append(f"14-002: the first heading is H{headings[0]}")
-    skips = [(a, b) for a, b in zip(headings, headings[1:]) if b > a + 1]
+    skips = [(a, b) for a, b in zip(headings, headings[1:], strict=False) if b > a + 1]
     if skips:
         out.append(f"14-003: heading levels skipped {sorted(set(skips))}")
     if tables_without_th:

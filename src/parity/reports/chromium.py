@@ -166,7 +166,7 @@ def start_pages(pdf: Path) -> dict[str, int]:
     import pikepdf
 
     with pikepdf.open(pdf) as doc:
-        index = {page.objgen: number for number, page in enumerate(doc.pages, start=1)}
+        index = {page.obj.objgen: number for number, page in enumerate(doc.pages, start=1)}
         dests = doc.Root.get("/Dests")
         found: dict[str, int] = {}
         if dests is None:
@@ -244,8 +244,9 @@ def _marked(page) -> list[int]:  # noqa: ANN001
         # Chromium writes no literal strings nor comments: an /MCID is a marked-content id
         return [int(mcid) for mcid in MCID.findall(data)]
     found = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and len(operands) == 2 \
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands
+        if str(instruction.operator) == "BDC" and len(operands) == 2 \
                 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
             found.append(int(operands[1].MCID))
     return found

@@ -98,10 +98,10 @@ def as_pdf_ua(pdf: pikepdf.Pdf, *, title: str | None,
     return problems
 
 
-def _elements(tree: pikepdf.Dictionary) -> list[tuple[str, pikepdf.Dictionary]]:
+def _elements(tree: pikepdf.Object) -> list[tuple[str, pikepdf.Object]]:
     """Every structure element under `tree` with its type, in no particular order (a 200-page
     report has 36,000: each read of a key costs about a microsecond)."""
-    found = []
+    found: list[tuple[str, pikepdf.Object]] = []
     stack = [tree.get("/K")]
     while stack:
         node = stack.pop()
@@ -117,7 +117,7 @@ def _elements(tree: pikepdf.Dictionary) -> list[tuple[str, pikepdf.Dictionary]]:
     return found
 
 
-def _kids(element: pikepdf.Dictionary) -> list:
+def _kids(element: pikepdf.Object) -> list:
     kids = element.get("/K")
     return list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
 
@@ -126,8 +126,8 @@ def _is_element(kid: object) -> bool:
     return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
 
 
-def _structure(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
-               elements: list[tuple[str, pikepdf.Dictionary]]) -> list[str]:
+def _structure(pdf: pikepdf.Pdf, tree: pikepdf.Object,
+               elements: list[tuple[str, pikepdf.Object]]) -> list[str]:
     """Role-map PDF 2.0's types, give list items an ``LBody``; check figures and tables."""
     problems = set()
     roles = tree.get("/RoleMap", pikepdf.Dictionary())
@@ -162,7 +162,7 @@ def _structure(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary,
     return sorted(problems)
 
 
-def _with_lbody(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, item: pikepdf.Dictionary) -> None:
+def _with_lbody(pdf: pikepdf.Pdf, tree: pikepdf.Object, item: pikepdf.Object) -> None:
     """The list item's kids other than ``Lbl`` and ``LBody`` moved into one new ``LBody``
     (each run of them: the order is kept); marked content and annotations it held directly
     get the ``LBody`` as their parent in the parent tree."""
@@ -191,8 +191,8 @@ def _with_lbody(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, item: pikepdf.Dictio
     item.K = pikepdf.Array(out)
 
 
-def _reparent(tree: pikepdf.Dictionary, old: pikepdf.Dictionary, new: pikepdf.Dictionary,
-              kid: object) -> None:
+def _reparent(tree: pikepdf.Object, old: pikepdf.Object, new: pikepdf.Object,
+              kid: pikepdf.Object | int) -> None:
     """The parent tree's entry for `kid` (a marked-content id, a marked-content reference or
     an object reference held by `old`) pointed at `new`."""
     parents = pikepdf.NumberTree(tree.ParentTree)
@@ -235,7 +235,7 @@ def _annotations(pdf: pikepdf.Pdf, links: dict[str, str]) -> list[str]:
     return sorted(problems)
 
 
-def _href(annot: pikepdf.Dictionary) -> str:
+def _href(annot: pikepdf.Object) -> str:
     """The address a link annotation goes to, as the HTML wrote it (``#id`` or a URI)."""
     action = annot.get("/A")
     if isinstance(action, pikepdf.Dictionary) and action.get("/S") == "/URI":

@@ -16,6 +16,7 @@ import pypdfium2
 import pytest
 
 from parity.commitments import service as commitments
+from parity.reports import chromium
 from parity.reports.chromium import (
     chromium_path,
     css_string,
@@ -25,6 +26,7 @@ from parity.reports.chromium import (
 )
 from parity.reports.devtools import Browser, BrowserError
 from parity.reports.service import build_report
+from tests.reports import matterhorn
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
                                 reason="chromium (scripts/debian-packages.txt) missing")
@@ -168,3 +170,27 @@ def test_a_browser_that_never_answers_times_out_and_is_killed(tmp_path):
         browser.page()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_when_the_contents_do_not_match_the_whole_report_is_printed_again(tmp_path, monkeypatch):
+    """The fallback: the contents' pages cannot be put in place (here: said so), so the same
+    browser prints the whole report with the page numbers, and the PDF is PDF/UA-1 still."""
+    monkeypatch.setattr(chromium, "_splice", lambda *args: None)
+    sections = "".join(f'<section id="s{i}" style="break-before: page"><h2>Part {i}</h2>'
+                       f'<p>{"Words. " * 400}</p></section>' for i in range(1, 4))
+    html = ('<!doctype html><html lang="en-GB"><head><title>t</title><style>@page { size: A4; '
+            'margin: 20mm; @bottom-right { content: "Page " counter(page) " of " '
+            'counter(pages) } }</style></head><body><section class="cover"><h1>Book</h1>'
+            '</section><section class="toc" id="contents" style="break-before: page">'
+            '<h2>Contents</h2><ol>'
+            + "".join(f'<li><a href="#s{i}">Part {i}</a></li>' for i in range(1, 4))
+            + f'</ol></section>{sections}</body></html>')
+    path = tmp_path / "book.pdf"
+    pages = write_pdf_chromium(html, path, title="Book")
+    texts, _ = page_texts(path)
+    starts = start_pages(path)
+    for i in range(1, 4):
+        found = re.search(rf"Part {i} \.{{5,}} ?(\d+)", texts[1])
+        assert found and int(found.group(1)) == starts[f"s{i}"], i
+    assert f"Page {pages} of {pages}" in texts[-1]
+    assert matterhorn.failures(path) == [] and matterhorn.declares_pdf_ua(path)

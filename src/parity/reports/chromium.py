@@ -201,7 +201,7 @@ def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> in
         folder = Path(tmp)
         with Browser(chromium_path(), profile=folder / "profile", log=folder / "chromium.log",
                      timeout=TIMEOUT) as browser:
-            # Chromium starts (a second or so) while the HTML is prepared for it
+            # Chromium starts (about half a second) while the HTML is prepared for it
             first = prepare(html, None, title=title)
             links, wanted = _links(html)
             page = browser.page()

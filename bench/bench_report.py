@@ -5,9 +5,10 @@ alternated runs, medians, CPU time, peak memory, ratios), on a SQLite database h
 bundled data:
 
 1. one force's report, HTML and PDF: `parity report build --force Kent --pdf` with each engine
-   (`--engine weasyprint`, `--engine chromium`: two prints, for the contents' page numbers),
-   against headless Chromium printing the same report's HTML once (what a user might otherwise
-   do with the web page); floor under 3 s;
+   (`--engine chromium`, the default where Chromium is installed: one browser, the contents
+   printed again with their page numbers, PDF/UA-1 added; `--engine weasyprint`), against
+   headless Chromium printing the same report's HTML once (what a user might otherwise do with
+   the web page); floor under 3 s;
 2. the national report, HTML and PDF (about 198 pages), the same three; floor under 15 s;
 3. the HTML and tables alone, the force's against the national, which a force's report no
    longer builds.
@@ -15,6 +16,7 @@ bundled data:
 `bench_report_pdf.py` compares the PDF engines alone and what each PDF keeps.
 
     .venv/bin/python bench/bench_report.py [--runs 3] [--force Kent] [--no-national]
+        [--engines chromium,weasyprint] [--against ../other/src]
 """
 
 from __future__ import annotations
@@ -42,7 +44,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--force", default="Kent")
     parser.add_argument("--no-national", action="store_true", help="only the force's report")
+    parser.add_argument("--engines", default="chromium,weasyprint",
+                        help="the PDF engines to time, comma-separated")
+    parser.add_argument("--against", type=Path, help="another checkout's src folder: its "
+                        "`--engine chromium` timed too (before and after, the same run)")
     args = parser.parse_args()
+    engines = [e for e in args.engines.split(",") if e]
     folder = Path(tempfile.mkdtemp(prefix="parity-bench-report-"))
     env = {"PARITY_DATABASE_URL": f"sqlite:///{folder / 'parity.db'}"}
     has_chromium = Path(CHROMIUM).exists()
@@ -65,7 +72,13 @@ def main() -> None:
                                     f"--engine {engine}",
                                     [PARITY, *argv, "--pdf", "--engine", engine, "--out",
                                      str(folder / f"{name}-{engine}")], env=env)
-                          for engine in ("weasyprint", *(("chromium",) if has_chromium else ()))]
+                          for engine in engines if has_chromium or engine != "chromium"]
+            if args.against and has_chromium:
+                contenders.append(Contender(
+                    f"the same, --engine chromium of {args.against}",
+                    [PARITY, *argv, "--pdf", "--engine", "chromium", "--out",
+                     str(folder / f"{name}-against")],
+                    env={**env, "PYTHONPATH": str(args.against.resolve())}))
             if has_chromium:
                 contenders.append(Contender("Chromium printing the same HTML",
                                             chromium(html, folder / f"{name}-chromium.pdf")))

@@ -1,21 +1,27 @@
-"""Benchmark: the report's PDF engine, WeasyPrint against headless Chromium on the same HTML.
+"""Benchmark: the report's PDF engines on the same HTML: WeasyPrint, Parity's Chromium engine and
+headless Chromium printing the file once.
 
 The report's HTML is built once (`parity report build`, a force's or the national one, on a
-SQLite database holding the bundled data); then the same file is printed to PDF by each engine,
-as whole processes, alternately (`_common.Contest`, medians, ratio): Parity's WeasyPrint
-(`parity.reports.pdf.write_pdf`: CSS paged media, PDF/UA-1 tagging) and Chromium
-(`chromium --headless --print-to-pdf`, with its document outline). Speed is half of the choice;
-the other half is what the PDF keeps, checked on both files and printed:
+SQLite database holding the bundled data); then the same file is printed to PDF as whole
+processes, alternately (`_common.Contest`, medians, ratios to the first): Parity's Chromium
+engine, the default (`parity.reports.chromium.write_pdf_chromium`: one browser over the
+DevTools pipe, the contents printed again with their page numbers, PDF/UA-1 added by
+`parity.reports.pdfua`), Parity's WeasyPrint (`parity.reports.pdf.write_pdf`: CSS paged media,
+PDF/UA-1), and the peer,
+Chromium's own ``--print-to-pdf`` (with its document outline, nothing added). With ``--against
+SRC`` the Chromium engine of another checkout (its ``src`` folder) runs too: before and after
+in the same run. Speed is half of the choice; the other half is what the PDF keeps, checked on
+each file and printed:
 
-- running headers (the chapter's title at the top of each page: CSS ``string-set``),
+- running headers (the chapter's title at the top of each page),
 - "Page N of M" (``counter(page)`` / ``counter(pages)`` in the ``@bottom-right`` margin box),
 - bookmarks (the PDF outline, from the headings),
 - tagging (a structure tree: ``/MarkInfo /Marked`` and ``/StructTreeRoot``),
-- the contents' page numbers (``leader(".") target-counter(...)``).
-
-Chromium replaces WeasyPrint only if it keeps all of them (issue 13).
+- the contents' page numbers,
+- PDF/UA-1 declared (``pdfuaid:part`` in the XMP metadata).
 
     .venv/bin/python bench/bench_report_pdf.py [--force Kent | --national] [--runs 3]
+        [--against ../other/src]
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ from pathlib import Path
 from _common import PARITY, Contender, Contest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-WEASYPRINT = ("import sys; from pathlib import Path; from parity.reports.pdf import write_pdf; "
-              "write_pdf(Path(sys.argv[1]).read_text(encoding='utf-8'), Path(sys.argv[2]), "
-              "title='Gender Equality in UK Policing')")
+DRAW = ("import sys; from pathlib import Path; from parity.reports.{module} import {function}; "
+        "{function}(Path(sys.argv[1]).read_text(encoding='utf-8'), Path(sys.argv[2]), "
+        "title='Gender Equality in UK Policing')")
+WEASYPRINT = DRAW.format(module="pdf", function="write_pdf")
+CHROMIUM_ENGINE = DRAW.format(module="chromium", function="write_pdf_chromium")
 
 
 def features(pdf: Path) -> dict:
@@ -60,6 +68,8 @@ def features(pdf: Path) -> dict:
         tops.append(" ".join(text.get_text_bounded(0, height - 15 / 25.4 * 72, width,
                                                    height).split()))
     document.close()
+    with pikepdf.open(pdf) as doc:
+        declared = str(doc.open_metadata().get("pdfuaid:part", "")) == "1"
     numbered = any(re.search(rf"Page\s+{i + 1}\s+of\s+{pages}", t) for i, t in enumerate(texts))
     # a running header: text in the top margin of two or more pages after the cover
     running = sum(bool(t) for t in tops[1:]) >= 2
@@ -67,7 +77,7 @@ def features(pdf: Path) -> dict:
     contents = any(re.search(r"\.{5,}\s*\d+", t) for t in texts[:4])
     return {"pages": pages, "bookmarks": bookmarks, "tagged": tagged,
             "page N of M": numbered, "running headers": running,
-            "contents page numbers": contents}
+            "contents page numbers": contents, "PDF/UA-1 declared": declared}
 
 
 def _count(items) -> int:  # noqa: ANN001
@@ -80,6 +90,8 @@ def main() -> None:
     parser.add_argument("--national", action="store_true", help="the national report (195 "
                         "pages) instead of one force's")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another checkout's src folder: its "
+                        "Chromium engine timed too (before and after)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"no Chromium at {CHROMIUM} (scripts/debian-packages.txt lists it)")
@@ -91,21 +103,36 @@ def main() -> None:
         subprocess.run([PARITY, "report", "build", "--year", "2023", *which, "--out",
                         str(folder / "out")], env=env, check=True, capture_output=True)
         (html,) = (folder / "out").glob("*.html")
-        ours, theirs = folder / "weasyprint.pdf", folder / "chromium.pdf"
+        drawn = {name: folder / f"{name}.pdf"
+                 for name in ("weasyprint", "engine", "before", "chromium")}
         what = "national report" if args.national else f"{args.force}'s report"
-        Contest(f"PDF of {what} from the same HTML ({html.stat().st_size / 1e6:.1f} MB)", [
+        # the default engine first: the ratios and the floor are its
+        contenders = [
+            Contender("Parity's Chromium engine",
+                      [sys.executable, "-c", CHROMIUM_ENGINE, str(html), str(drawn["engine"])]),
             Contender("WeasyPrint (Parity's write_pdf)",
-                      [sys.executable, "-c", WEASYPRINT, str(html), str(ours)]),
-            Contender("Chromium headless --print-to-pdf", [
-                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                "--generate-pdf-document-outline", f"--print-to-pdf={theirs}", html.as_uri()]),
-        ]).run(args.runs).print(floor=3.0 if not args.national else 15.0,
-                                floor_text="the report's floor for the whole build (HTML + "
-                                "PDF), here the PDF alone")
+                      [sys.executable, "-c", WEASYPRINT, str(html), str(drawn["weasyprint"])]),
+        ]
+        if args.against:
+            contenders.append(Contender(
+                f"Chromium engine of {args.against}",
+                [sys.executable, "-c", CHROMIUM_ENGINE, str(html), str(drawn["before"])],
+                env={"PYTHONPATH": str(args.against.resolve())}))
+        contenders.append(Contender("Chromium headless --print-to-pdf", [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            "--generate-pdf-document-outline", f"--print-to-pdf={drawn['chromium']}",
+            html.as_uri()]))
+        Contest(f"PDF of {what} from the same HTML ({html.stat().st_size / 1e6:.1f} MB)",
+                contenders).run(args.runs).print(
+            floor=3.0 if not args.national else 15.0,
+            floor_text="the report's floor for the whole build (HTML + PDF), here the PDF "
+                       "alone")
         print("\nwhat each PDF keeps:")
-        for name, pdf in (("WeasyPrint", ours), ("Chromium", theirs)):
-            found = features(pdf)
-            print(f"  {name:11} " + ", ".join(f"{k}: {v}" for k, v in found.items()))
+        for name, key in (("WeasyPrint", "weasyprint"), ("Engine", "engine"),
+                          ("Before", "before"), ("Chromium", "chromium")):
+            if drawn[key].is_file():
+                found = features(drawn[key])
+                print(f"  {name:11} " + ", ".join(f"{k}: {v}" for k, v in found.items()))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

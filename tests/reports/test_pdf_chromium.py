@@ -1,10 +1,12 @@
 """The Chromium engine keeps what the report's PDF needs: running headers (a named page per
-section), "Page N of M", the contents' page numbers (two prints), bookmarks, a tagged PDF; and
-it fetches nothing from outside the report."""
+section), "Page N of M", the contents' page numbers (the contents printed again in the same
+browser), bookmarks, a tagged PDF; it fetches nothing from outside the report; and the browser
+it drives over the DevTools pipe fails cleanly."""
 
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -14,8 +16,17 @@ import pypdfium2
 import pytest
 
 from parity.commitments import service as commitments
-from parity.reports.chromium import css_string, prepare, start_pages, write_pdf_chromium
+from parity.reports import chromium
+from parity.reports.chromium import (
+    chromium_path,
+    css_string,
+    prepare,
+    start_pages,
+    write_pdf_chromium,
+)
+from parity.reports.devtools import Browser, BrowserError
 from parity.reports.service import build_report
+from tests.reports import matterhorn
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
                                 reason="chromium (scripts/debian-packages.txt) missing")
@@ -78,7 +89,9 @@ def test_a_force_report_keeps_headers_page_numbers_contents_and_bookmarks(wf_db,
             "Sources and licence"} <= set(titles)
 
 
-def test_nothing_outside_the_report_is_fetched(tmp_path):
+@pytest.fixture
+def listener():  # noqa: ANN201
+    """A server on 127.0.0.1 that notes every path asked of it: (its address, the paths)."""
     asked: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -94,19 +107,90 @@ def test_nothing_outside_the_report_is_fetched(tmp_path):
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    secret = tmp_path / "secret.png"
-    secret.write_bytes(b"not an image")
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    html = (f'<!doctype html><html lang="en-GB"><head><title>t</title>'
+    yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+
+
+def fetching(base: str, secret) -> str:  # noqa: ANN001
+    """A page that asks for a stylesheet, images (one a local file) and a frame."""
+    return (f'<!doctype html><html lang="en-GB"><head><title>t</title>'
             f'<link rel="stylesheet" href="{base}/style.css"></head><body><h1>Hello</h1>'
             f'<img src="{base}/image.png" alt="x"><img src="{secret.as_uri()}" alt="y">'
             f'<iframe src="{base}/frame"></iframe></body></html>')
-    try:
-        assert 'Content-Security-Policy' in prepare(html, None)
-        write_pdf_chromium(html, tmp_path / "out.pdf")
-    finally:
-        server.shutdown()
+
+
+def test_nothing_outside_the_report_is_fetched(tmp_path, listener):
+    base, asked = listener
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    html = fetching(base, secret)
+    assert 'Content-Security-Policy' in prepare(html, None)
+    write_pdf_chromium(html, tmp_path / "out.pdf")
     assert asked == []
     assert (tmp_path / "out.pdf").read_bytes()[:5] == b"%PDF-"
     # the working folder is removed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf", "secret.png"]
+
+
+def test_the_page_fails_every_request_but_its_own_file_without_the_policy(tmp_path, listener):
+    """The second barrier: a page opened by `parity.reports.devtools` fetches nothing but the
+    file it was asked to print, even from HTML without the Content-Security-Policy."""
+    base, asked = listener
+    source = tmp_path / "page.html"
+    source.write_text(fetching(base, tmp_path / "secret.png"), encoding="utf-8")
+    with Browser(chromium_path(), profile=tmp_path / "profile", log=tmp_path / "log",
+                 timeout=60) as browser:
+        page = browser.page()
+        page.open(source)
+        page.print(tmp_path / "page.pdf")
+    assert asked == []
+    assert (tmp_path / "page.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_browser_that_stops_is_an_error_not_a_hang(tmp_path):
+    """Chromium gone before it answers: an error naming what was waited for, in time."""
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(BrowserError, match="stopped before .*cannot open display"), \
+            Browser(str(fake), profile=tmp_path / "profile", log=tmp_path / "log",
+                    timeout=60) as browser:
+        browser.page()
+
+
+def test_a_browser_that_never_answers_times_out_and_is_killed(tmp_path):
+    """Chromium hung: an error after the timeout, and the process (group) killed on leaving."""
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexec sleep 120\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(BrowserError, match="did not answer Target.createTarget within 1 s"), \
+            Browser(str(fake), profile=tmp_path / "profile", log=tmp_path / "log",
+                    timeout=1) as browser:
+        pid = browser.pid
+        browser.page()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_when_the_contents_do_not_match_the_whole_report_is_printed_again(tmp_path, monkeypatch):
+    """The fallback: the contents' pages cannot be put in place (here: said so), so the same
+    browser prints the whole report with the page numbers, and the PDF is PDF/UA-1 still."""
+    monkeypatch.setattr(chromium, "_splice", lambda *args: None)
+    sections = "".join(f'<section id="s{i}" style="break-before: page"><h2>Part {i}</h2>'
+                       f'<p>{"Words. " * 400}</p></section>' for i in range(1, 4))
+    html = ('<!doctype html><html lang="en-GB"><head><title>t</title><style>@page { size: A4; '
+            'margin: 20mm; @bottom-right { content: "Page " counter(page) " of " '
+            'counter(pages) } }</style></head><body><section class="cover"><h1>Book</h1>'
+            '</section><section class="toc" id="contents" style="break-before: page">'
+            '<h2>Contents</h2><ol>'
+            + "".join(f'<li><a href="#s{i}">Part {i}</a></li>' for i in range(1, 4))
+            + f'</ol></section>{sections}</body></html>')
+    path = tmp_path / "book.pdf"
+    pages = write_pdf_chromium(html, path, title="Book")
+    texts, _ = page_texts(path)
+    starts = start_pages(path)
+    for i in range(1, 4):
+        found = re.search(rf"Part {i} \.{{5,}} ?(\d+)", texts[1])
+        assert found and int(found.group(1)) == starts[f"s{i}"], i
+    assert f"Page {pages} of {pages}" in texts[-1]
+    assert matterhorn.failures(path) == [] and matterhorn.declares_pdf_ua(path)

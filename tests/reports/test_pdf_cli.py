@@ -54,8 +54,30 @@ def test_report_build_unknown_engine_exits_2_writing_nothing(sqlite_url, tmp_pat
     run = parity("report", "build", "--year", "2023", "--force", "Kent", "--out", str(out),
                  "--pdf", "--engine", "prince", db_url=sqlite_url)
     assert run.code == 2
-    assert "--engine prince: expected weasyprint or chromium" in run.stderr
+    assert "--engine prince: expected auto, weasyprint or chromium" in run.stderr
     assert not out.exists()
+
+
+def test_the_default_engine_is_chromium_when_installed_else_weasyprint(sqlite_url, tmp_path):
+    """`--engine auto` (the default): Chromium draws the PDF when one is found, WeasyPrint when
+    none is; the output says which."""
+    chromium = shutil.which("chromium")
+    run = parity("report", "build", "--year", "2023", "--force", "Kent", "--out",
+                 str(tmp_path / "a"), "--pdf", "--json", db_url=sqlite_url)
+    assert run.code == 0, run.stderr
+    assert run.json()["engine"] == ("chromium" if chromium else "weasyprint")
+    # no Chromium to be found: WeasyPrint, said in the summary
+    run = parity("report", "build", "--year", "2023", "--force", "Kent", "--out",
+                 str(tmp_path / "b"), "--pdf", db_url=sqlite_url,
+                 env={"PATH": "/nonexistent", "PARITY_CHROMIUM": ""})
+    assert run.code == 0, run.stderr
+    assert "pages, drawn by WeasyPrint)" in run.stdout
+    # --engine chromium with none installed is bad input, said before anything is written
+    run = parity("report", "build", "--year", "2023", "--force", "Kent", "--out",
+                 str(tmp_path / "c"), "--pdf", "--engine", "chromium", db_url=sqlite_url,
+                 env={"PATH": "/nonexistent", "PARITY_CHROMIUM": ""})
+    assert run.code == 2 and "no Chromium found" in run.stderr
+    assert not (tmp_path / "c").exists()
 
 
 def test_report_build_bad_year_exits_2(sqlite_url, tmp_path):

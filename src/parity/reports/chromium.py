@@ -1,4 +1,10 @@
-"""HTML to PDF with headless Chromium, the fast engine (docs/decisions/0800-pdf-with-weasyprint.md).
+"""HTML to PDF with headless Chromium, the default engine when a Chromium is installed
+(docs/decisions/0800-pdf-with-weasyprint.md, 0806-tagged-pdf.md).
+
+One Chromium is started for the report and driven over the DevTools protocol through a pipe
+(`parity.reports.devtools`): the report is printed (``Page.printToPDF``: the CSS page size,
+a tagged PDF, bookmarks from the headings), then its cover and contents again with their page
+numbers, and the browser is closed.
 
 Chromium lays out CSS paged media margin boxes (``counter(page)``, ``counter(pages)``) and named
 pages (``page: name``), but neither ``string-set`` nor ``target-counter``. So before printing,
@@ -13,18 +19,20 @@ the report's HTML is changed for it:
   pages replace the first print's when their marked content matches (so the tags still point
   at them); else the whole report is printed again;
 - nothing is fetched: a Content-Security-Policy allows only inline styles and ``data:``
-  images, and Chromium is started without background networking.
+  images, the page fails every request but its own file, and Chromium is started without
+  background networking.
 
-Chromium writes bookmarks (``--generate-pdf-document-outline``, from the headings), a structure
-tree (``/StructTreeRoot``, ``/MarkInfo``) and the document's language; it does not declare
-PDF/UA conformance, which WeasyPrint's writer does.
+Chromium writes the structure tree, the language and the bookmarks; `parity.reports.pdfua`
+then adds what PDF/UA-1 asks for beyond them (artifacts, metadata, list bodies, link
+descriptions) and declares PDF/UA-1 when every check passes, as WeasyPrint's writer does.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -32,13 +40,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from parity.errors import InputError
-from parity.reports.pdf import with_alt_text
+from parity.reports.devtools import Browser, Page
+from parity.reports.pdf import add_alt_text
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         "--generate-pdf-document-outline", "--disable-background-networking",
-         "--disable-extensions", "--disable-sync", "--no-first-run",
-         "--disable-component-update", "--mute-audio"]
 PLACEHOLDER = "000"
 CSS = """
 .toc a { display: flex; align-items: baseline; }
@@ -49,13 +54,20 @@ CSS = """
 RUNNING = ('@page {name} {{ @top-right {{ content: {text}; font-size: 8pt; color: #5f6470; }} }}'
            '\n#{ident} {{ page: {name}; }}')
 TIMEOUT = 600
+MCID = re.compile(rb"/MCID\s+(\d+)")
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable (``PARITY_CHROMIUM``, else ``chromium`` on the path), or None."""
+    found = os.environ.get("PARITY_CHROMIUM") or shutil.which("chromium") \
+        or shutil.which("chromium-browser")
+    return found if found and Path(found).exists() else None
 
 
 def chromium_path() -> str:
-    """The Chromium executable (``PARITY_CHROMIUM``, else ``chromium`` on the path)."""
-    found = os.environ.get("PARITY_CHROMIUM") or shutil.which("chromium") \
-        or shutil.which("chromium-browser")
-    if not found or not Path(found).exists():
+    """The Chromium executable; bad input (exit status 2) if there is none."""
+    found = find_chromium()
+    if found is None:
         raise InputError("no Chromium found for --engine chromium (install the Debian package "
                          "chromium, set PARITY_CHROMIUM, or use --engine weasyprint)")
     return found
@@ -79,7 +91,13 @@ def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None
     nothing. With `contents_of` (the report's page count) only the pages up to the contents,
     their footers counting that many pages: the contents printed again to replace the first
     print's."""
-    doc = lxml_html.fromstring(with_alt_text(html))
+    doc = lxml_html.fromstring(html)
+    if contents_of:
+        toc = next(iter(doc.find_class("toc")), None)
+        after = toc.itersiblings() if toc is not None else iter(())
+        for element in list(after):
+            element.getparent().remove(element)
+    add_alt_text(doc)
     head = doc.find("head")
     if head is None:
         head = etree.Element("head")
@@ -125,11 +143,6 @@ def prepare(html: str, pages: dict[str, int] | None, *, title: str | None = None
             number = etree.SubElement(link, "span", {"class": "toc-page"})
             page = (pages or {}).get(href[1:])
             number.text = str(page) if page else PLACEHOLDER
-    if contents_of:
-        toc = next(iter(doc.find_class("toc")), None)
-        after = toc.itersiblings() if toc is not None else iter(())
-        for element in list(after):
-            element.getparent().remove(element)
     style = etree.SubElement(head, "style")
     style.text = "\n".join(rules)
     return etree.tostring(doc, encoding="unicode", method="html", doctype="<!doctype html>")
@@ -140,16 +153,11 @@ def _css_ident(ident: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else f"\\{ord(ch):x} " for ch in ident)
 
 
-def _print(html: str, folder: Path, pdf: Path) -> None:
-    source = folder / "print.html"
+def _print(page: Page, html: str, source: Path, pdf: Path) -> None:
+    """Write `html` to `source`, open it in `page`, print it to `pdf`."""
     source.write_text(html, encoding="utf-8")
-    profile = folder / "profile"
-    run = subprocess.run([chromium_path(), *FLAGS, f"--user-data-dir={profile}",
-                          f"--print-to-pdf={pdf}", source.as_uri()],
-                         capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    if run.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        raise RuntimeError(f"Chromium could not print the report (exit {run.returncode}): "
-                           f"{run.stderr.strip()[-500:]}")
+    page.open(source)
+    page.print(pdf)
 
 
 def start_pages(pdf: Path) -> dict[str, int]:
@@ -158,7 +166,7 @@ def start_pages(pdf: Path) -> dict[str, int]:
     import pikepdf
 
     with pikepdf.open(pdf) as doc:
-        index = {page.objgen: number for number, page in enumerate(doc.pages, start=1)}
+        index = {page.obj.objgen: number for number, page in enumerate(doc.pages, start=1)}
         dests = doc.Root.get("/Dests")
         found: dict[str, int] = {}
         if dests is None:
@@ -179,31 +187,50 @@ def page_count(pdf: Path) -> int:
 
 
 def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> int:
-    """Print `html` (self-contained) to `path` with headless Chromium, twice (the contents'
-    page numbers); the number of pages."""
+    """Print `html` (self-contained) to `path` with one headless Chromium (the report, then its
+    contents with their page numbers), marked up as PDF/UA-1 (`parity.reports.pdfua`); the
+    number of pages."""
+    # deferred: pikepdf is needed only by the Chromium engine
+    import pikepdf
+
+    # deferred: imports pikepdf (above)
+    from parity.reports.pdfua import as_pdf_ua
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".parity-print-", dir=path.parent) as tmp:
         folder = Path(tmp)
-        first = folder / "first.pdf"
-        _print(prepare(html, None, title=title), folder, first)
-        pages = start_pages(first)
-        wanted = _contents_targets(html)
-        if wanted and not wanted & pages.keys():
-            raise RuntimeError("Chromium wrote no named destinations: the contents would "
-                               "have no page numbers")
-        if not wanted:
-            os.replace(first, path)
-            return page_count(path)
-        # the contents alone printed again, their pages put in place of the first print's:
-        # the same layout but for the numbers (the same marked content, so the tags hold);
-        # else the whole report printed again
-        total = page_count(first)
-        contents = folder / "contents.pdf"
-        _print(prepare(html, pages, title=title, contents_of=total), folder, contents)
-        if not _splice(first, contents, pages, path):
-            _print(prepare(html, pages, title=title), folder, folder / "second.pdf")
-            os.replace(folder / "second.pdf", path)
-    return page_count(path)
+        with Browser(chromium_path(), profile=folder / "profile", log=folder / "chromium.log",
+                     timeout=TIMEOUT) as browser:
+            # Chromium starts (about half a second) while the HTML is prepared for it
+            first = prepare(html, None, title=title)
+            links, wanted = _links(html)
+            page = browser.page()
+            printed = folder / "first.pdf"
+            _print(page, first, folder / "first.html", printed)
+            spliced = None
+            if wanted:
+                pages = start_pages(printed)
+                if not wanted & pages.keys():
+                    raise RuntimeError("Chromium wrote no named destinations: the contents "
+                                       "would have no page numbers")
+                # the contents alone printed again, their pages put in place of the first
+                # print's: the same layout but for the numbers (the same marked content, so the
+                # tags hold); else the whole report printed again
+                contents = folder / "contents.pdf"
+                _print(page, prepare(html, pages, title=title, contents_of=page_count(printed)),
+                       folder / "contents.html", contents)
+                spliced = _splice(printed, contents, pages)
+                if spliced is None:
+                    printed = folder / "second.pdf"
+                    _print(page, prepare(html, pages, title=title), folder / "second.html",
+                           printed)
+        with spliced if spliced is not None else pikepdf.open(printed) as doc:
+            problems = as_pdf_ua(doc, title=title, links=links)
+            if problems:
+                logging.getLogger(__name__).warning(
+                    "%s: tagged, but not declared PDF/UA-1: %s", path.name, "; ".join(problems))
+            doc.save(path, min_version="1.7")
+            return len(doc.pages)
 
 
 def _marked(page) -> list[int]:  # noqa: ANN001
@@ -211,42 +238,55 @@ def _marked(page) -> list[int]:  # noqa: ANN001
     # deferred: pikepdf is needed only by the Chromium engine
     import pikepdf
 
+    data = page.obj.Contents.read_bytes() if isinstance(page.obj.Contents, pikepdf.Stream) \
+        else b"\n".join(part.read_bytes() for part in page.obj.Contents)
+    if b"(" not in data and b"%" not in data:
+        # Chromium writes no literal strings nor comments: an /MCID is a marked-content id
+        return [int(mcid) for mcid in MCID.findall(data)]
     found = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and len(operands) == 2 \
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands
+        if str(instruction.operator) == "BDC" and len(operands) == 2 \
                 and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
             found.append(int(operands[1].MCID))
     return found
 
 
-def _splice(first: Path, contents: Path, pages: dict[str, int], path: Path) -> bool:
-    """`first` with its contents pages drawn from `contents`, written to `path`; False (and
-    nothing written) if the two do not match page for page."""
+def _splice(first: Path, contents: Path, pages: dict[str, int]):  # noqa: ANN202
+    """`first` (opened) with its contents pages drawn from `contents`; None if the two do not
+    match page for page."""
     # deferred: pikepdf is needed only by the Chromium engine
     import pikepdf
 
     # the pages up to the contents' end (the cover, the contents), printed again; the first
     # section the contents link to starts right after them
-    with pikepdf.open(first) as doc, pikepdf.open(contents) as new:
-        start, end = 1, len(new.pages)
-        if not pages or end != min(pages.values()) - 1:
-            return False
-        for index in range(start - 1, end):
-            old_page, new_page = doc.pages[index], new.pages[index]
-            if _marked(old_page) != _marked(new_page):
-                return False
-        for index in range(start - 1, end):
+    doc = pikepdf.open(first)
+    with pikepdf.open(contents) as new:
+        end = len(new.pages)
+        if not pages or end != min(pages.values()) - 1 \
+                or any(_marked(doc.pages[i]) != _marked(new.pages[i]) for i in range(end)):
+            doc.close()
+            return None
+        for index in range(end):
             old_page, new_page = doc.pages[index], new.pages[index]
             for key in ("/Contents", "/Resources"):
                 value = new_page.obj[key]
                 if not value.is_indirect:
                     value = new.make_indirect(value)
                 old_page.obj[key] = doc.copy_foreign(value)
-        doc.save(path)
-    return True
+    return doc
 
 
-def _contents_targets(html: str) -> set[str]:
+def _links(html: str) -> tuple[dict[str, str], set[str]]:
+    """Each link's address (``href``) with the words of its first link (what a link annotation
+    says it leads to: its ``/Contents``); the ``id``s the contents link to."""
     doc = lxml_html.fromstring(html)
-    return {(a.get("href") or "")[1:] for toc in doc.find_class("toc") for a in toc.iter("a")
-            if (a.get("href") or "").startswith("#")}
+    texts: dict[str, str] = {}
+    for link in doc.iter("a"):
+        href = link.get("href")
+        words = " ".join("".join(link.itertext()).split())
+        if href and href not in texts and words:
+            texts[href] = words
+    targets = {(a.get("href") or "")[1:] for toc in doc.find_class("toc") for a in toc.iter("a")
+               if (a.get("href") or "").startswith("#")}
+    return texts, targets

@@ -37,6 +37,12 @@ def with_alt_text(html: str) -> str:
     """The HTML with each chart's ``<title>`` extended by its ``<desc>`` (the figures in
     words), and a decorative mark (``aria-hidden``) titled by the text it stands beside."""
     doc = lxml_html.fromstring(html)
+    add_alt_text(doc)
+    return etree.tostring(doc, encoding="unicode", method="html", doctype="<!doctype html>")
+
+
+def add_alt_text(doc: etree._Element) -> None:
+    """`with_alt_text` on a parsed document, in place."""
     for svg in list(doc.iter("svg", f"{SVG}svg")):
         title, desc = _child(svg, "title"), _child(svg, "desc")
         if svg.get("aria-hidden") == "true":
@@ -53,7 +59,6 @@ def with_alt_text(html: str) -> str:
             svg.insert(0, title)
         if desc is not None and desc.text and desc.text not in (title.text or ""):
             title.text = f"{(title.text or 'Chart').rstrip('.')}. {desc.text}"
-    return etree.tostring(doc, encoding="unicode", method="html", doctype="<!doctype html>")
 
 
 def write_pdf(html: str, path: Path, *, title: str | None = None) -> int:

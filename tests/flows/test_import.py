@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from parity.errors import InputError
 from parity.flows.importer import import_hr
@@ -170,31 +170,6 @@ def test_xlsx_extract_from_the_generator_imports(db, synth_files):
     db.commit()
     assert result.status == "imported" and result.rows > 1000
     assert 2015 in result.years and 2023 in result.years
-
-
-def test_indexes_built_after_a_large_insert_are_the_same(db, tiny_extract, monkeypatch):
-    """On SQLite a large extract's rows go in before the indexes are built again (in the
-    same transaction): the same indexes result, and the rows."""
-    from sqlalchemy import inspect
-
-    from parity.flows import bulk
-
-    def indexes() -> list[tuple]:
-        return sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
-                      for i in inspect(db.connection()).get_indexes("hr_events"))
-
-    before = indexes()
-    assert ("ix_hr_events_force_year", ("force_id", "year"), False) in before
-    monkeypatch.setattr(bulk, "REBUILD_FROM", 1)
-    import_hr(db, path=tiny_extract, force="dyfed-powys")
-    import_hr(db, path=tiny_extract, force="gwent")  # another force, on top of the first
-    db.commit()
-    assert indexes() == before
-    assert _count(db, HrEvent) == 68
-    plan = " ".join(str(r) for r in db.execute(text(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM hr_events WHERE force_id = 'gwent' "
-        "AND year = 2021"))) if db.get_bind().dialect.name == "sqlite" else "ix_hr_events"
-    assert "ix_hr_events_force_year" in plan or "ix_hr_events" in plan
 
 
 def test_the_bulk_paths_store_each_cell_as_given(db, tmp_path, monkeypatch):

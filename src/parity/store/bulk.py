@@ -3,8 +3,8 @@ DB-API executemany elsewhere.
 
 Importers validate everything first, then call `insert_rows` (rows as tuples) or `insert_dicts`
 (rows as dicts) once inside their transaction, so an import stays all-or-nothing. An importer
-that writes many rows of few distinct values can render COPY's text itself, each distinct
-value once (`copy_value`), and hand it to `copy_text` in chunks.
+that writes many rows of few distinct values can render COPY's data itself, each distinct
+value once, and hand it to `copy_chunks` chunk by chunk.
 """
 
 from __future__ import annotations
@@ -69,32 +69,22 @@ def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
     return len(rows)
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
-
-def copy_value(value: object) -> str:
-    """`value` as one field of COPY's text format: NULL as ``\\N``; in text, a backslash, tab
-    and line end escaped; a float as Python writes it (which reads back as the same float)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def copy_text(connection: Connection, table: Table, columns: Sequence[str],
-              chunks: Iterable[str]) -> None:
-    """PostgreSQL's COPY FROM STDIN of `chunks`: lines in COPY's text format (fields in the
-    order of `columns`, made with `copy_value`, each line ending in a line feed). A thread of
-    psycopg's sends each chunk while the next one is made. In the connection's transaction,
-    marked as a write to the data (COPY goes past SQLAlchemy's events)."""
+def copy_chunks(connection: Connection, table: Table, columns: Sequence[str],
+                chunks: Iterable[bytes], *, binary: bool = False) -> None:
+    """PostgreSQL's COPY FROM STDIN of `chunks`: data already in COPY's format (its text
+    format, or with `binary` its binary format, signature and trailer included), fields in
+    the order of `columns`. A thread of psycopg's sends each chunk while the next one is made.
+    In the connection's transaction, marked as a write to the data (COPY goes past
+    SQLAlchemy's events)."""
     from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
 
     mark_written(connection)
     quote = connection.dialect.identifier_preparer.quote
     driver = connection.connection.driver_connection
     assert driver is not None
-    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    sql = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+           + (" (FORMAT BINARY)" if binary else ""))
     with driver.cursor() as cursor:  # type: ignore[attr-defined]
         with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
             for chunk in chunks:

@@ -146,27 +146,27 @@ def import_hr(session: Session, *, path: Path | str, force: str,
     if not replace_shorter:
         _refuse_shorter(session, events, force_id=found.id, force_name=found.name,
                         name=path.name)
-    with gc_paused():
+    deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
+    replaced = getattr(deleted, "rowcount", 0)
+    session.execute(delete(HrStock).where(HrStock.force_id == found.id))
+    source = existing or add_source(session, kind=kind, path=path, sha256=digest,
+                                    row_count=len(events), note=found.id)
+    with gc_paused(), insert_events(session.connection(), events, source_id=source.id,
+                                    force_id=found.id):
+        # made while PostgreSQL takes the events
         stocks = metrics.implied_stocks(
             person_id=events.person_id, event=events.event, event_date=events.event_date,
             worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
             order=events.order, person_code=events.person_code, ordinal=events.ordinal,
             combo=(events.combo, events.combos),
         )
-    deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
-    replaced = getattr(deleted, "rowcount", 0)
-    session.execute(delete(HrStock).where(HrStock.force_id == found.id))
-    source = existing or add_source(session, kind=kind, path=path, sha256=digest,
-                                    row_count=len(events), note=found.id)
-    with gc_paused():
-        insert_events(session.connection(), events, source_id=source.id,
-                      force_id=found.id)
+        people = len(set(events.person_id))
     if stocks:
         session.execute(insert(HrStock), [dict(s, source_id=source.id, force_id=found.id)
                                           for s in stocks])
     years = sorted({s["year"] for s in stocks})
     return ImportResult(path.name, "imported", found.id, found.name, rows=len(events),
-                        people=len(set(events.person_id)), years=years,
+                        people=people, years=years,
                         replaced_rows=max(replaced or 0, 0), source_id=source.id)
 
 

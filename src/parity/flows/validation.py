@@ -438,6 +438,15 @@ def check_sequences(ev: Events, problems: Problems) -> None:
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
         last_row = row
+    # the numbered combinations and posts held before, as `_sequences_hold` leaves them
+    # when it passes: the import writes from them
+    _combos(ev, np)
+    posts: dict[tuple[str, str], int] = {}
+    ev.post_before = np.fromiter(
+        (-1 if wt is None else posts.setdefault((wt, rank), len(posts))
+         for wt, rank in zip(ev.worker_type_before, ev.rank_before, strict=True)),
+        dtype=np.int64, count=n)
+    ev.posts = list(posts)
 
 
 def _sequences_hold(ev: Events, np) -> bool:  # noqa: ANN001

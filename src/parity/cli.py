@@ -13,8 +13,10 @@ changes, and a test fails while ``commands.json`` and the code disagree.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +115,21 @@ def lazy_app() -> TyperGroup:
 
 
 def main() -> None:
-    lazy_app()()
+    try:
+        lazy_app()()
+    finally:
+        _leave()
+
+
+def _leave() -> None:
+    """Close the command's databases, then leave the objects it made to the end of the
+    process (`gc.freeze`): with SQLAlchemy loaded, the collector's last pass over them at the
+    interpreter's exit cost 0.13–0.19 s of every command (3 December 2026, issue 13). Files
+    and connections are closed by then; `atexit` handlers run as ever."""
+    db = sys.modules.get("parity.store.db")  # loaded only by commands that open a database
+    if db is not None:
+        db.dispose_engines()
+    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -277,3 +277,19 @@ def test_other_uk_forces_load_in_the_same_layout_and_appear(wf_db, table_rows, t
     assert national == national_before
     assert "police-scotland" in service.forces_with_data(wf_db)
     assert len(service.league(wf_db, year=2023)["forces"]) == 43
+
+
+def test_only_the_bundled_table_is_read_without_the_budget_check(tmp_path, monkeypatch):
+    """The budget for untrusted spreadsheets guards every file a user hands over; the table
+    shipped with Parity is its own, read as tested. A copy of it elsewhere is checked."""
+    from parity import tabular
+    from parity.workforce.importer import parse
+
+    checked = []
+    monkeypatch.setattr(tabular, "check_spreadsheet", checked.append)
+    rows, _ = parse(DEFAULT_FILE)
+    assert checked == [] and len(rows) == 29304
+    copy = tmp_path / "open-data-table-police-workforce-260723.ods"
+    shutil.copy(DEFAULT_FILE, copy)
+    assert len(parse(copy)[0]) == 29304
+    assert checked == [copy]

@@ -9,23 +9,38 @@ The same file twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
 from pathlib import Path
 
 from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
-from parity.calendar import flows_year
 from parity.errors import InputError, Problem
 from parity.flows import metrics
+from parity.flows.bulk import insert_events
 from parity.flows.models import HrEvent, HrStock
 from parity.flows.projection import RANKS, SEXES, Rates
-from parity.flows.validation import RANK_TABLES, Events, Problems, check_rows, check_sequences, column_key
+from parity.flows.validation import (
+    RANK_TABLES,
+    Events,
+    Problems,
+    check_columns,
+    check_sequences,
+    column_key,
+)
 from parity.forces import registry
 from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, gc_paused, read_sheets
+from parity.tabular import (
+    CSV_SUFFIXES,
+    Columns,
+    Sheet,
+    columns_of,
+    gc_paused,
+    read_plain_csv,
+    read_sheets,
+)
 
 KIND = "hr"
 
@@ -43,15 +58,36 @@ class ImportResult:
     source_id: int | None = None
 
 
-def _find_sheet(sheets: list[Sheet]) -> tuple[Sheet, int]:
-    """The sheet and header row index holding the events (the first with a person_id column)."""
+def _header_among(rows: list[list]) -> int | None:
+    """The index of the first of `rows` (a sheet's first 20) with a person_id column."""
+    for index, row in enumerate(rows):
+        if "person_id" in {column_key(c) for c in row}:
+            return index
+    return None
+
+
+def _first_filled(rows: Iterable[list]) -> int:
+    return next((i for i, r in enumerate(rows) if any(str(c or "").strip() for c in r)), 0)
+
+
+def _read_sheet(path: Path) -> tuple[Columns, int]:
+    """The sheet holding the events and its header row index (0-based): the first sheet with
+    a person_id column in its first 20 rows; else the first sheet and its first row with
+    anything in it. A plain CSV file is read with Arrow (`read_plain_csv`), any other file as
+    rows (`read_sheets`)."""
+    if path.suffix.lower() in CSV_SUFFIXES and path.is_file():
+        plain = read_plain_csv(path)
+        if plain is not None:
+            rows = (plain.row(r) for r in range(plain.height))
+            header = _header_among([plain.row(r) for r in range(min(plain.height, 20))])
+            return plain, header if header is not None else _first_filled(rows)
+    sheets = read_sheets(path)
     for sheet in sheets:
-        for index, row in enumerate(sheet.rows[:20]):
-            if "person_id" in {column_key(c) for c in row}:
-                return sheet, index
+        header = _header_among(sheet.rows[:20])
+        if header is not None:
+            return columns_of(sheet), header
     first = sheets[0] if sheets else Sheet(None, [])
-    start = next((i for i, r in enumerate(first.rows) if any(str(c or "").strip() for c in r)), 0)
-    return first, start
+    return columns_of(first), _first_filled(first.rows)
 
 
 def read_events(path: Path, *, today: date | None = None) -> Events:
@@ -62,9 +98,9 @@ def read_events(path: Path, *, today: date | None = None) -> Events:
 
 
 def _read_events(path: Path, today: date | None) -> Events:
-    sheet, start = _find_sheet(read_sheets(path))
+    sheet, header = _read_sheet(path)
     problems = Problems(path.name, sheet.name)
-    events = check_rows(sheet.rows[start:], problems, first_row=start + 1, today=today)
+    events = check_columns(sheet, problems, header=header, today=today)
     if not problems.count:
         check_sequences(events, problems)
     if problems.count:
@@ -110,25 +146,27 @@ def import_hr(session: Session, *, path: Path | str, force: str,
     if not replace_shorter:
         _refuse_shorter(session, events, force_id=found.id, force_name=found.name,
                         name=path.name)
-    with gc_paused():
-        stocks = metrics.implied_stocks(
-            person_id=events.person_id, event=events.event, event_date=events.event_date,
-            worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
-            order=events.order, person_code=events.person_code, ordinal=events.ordinal,
-        )
     deleted = session.execute(delete(HrEvent).where(HrEvent.force_id == found.id))
     replaced = getattr(deleted, "rowcount", 0)
     session.execute(delete(HrStock).where(HrStock.force_id == found.id))
     source = existing or add_source(session, kind=kind, path=path, sha256=digest,
                                     row_count=len(events), note=found.id)
-    with gc_paused():
-        _insert_events(session, events, source_id=source.id, force_id=found.id)
+    with gc_paused(), insert_events(session.connection(), events, source_id=source.id,
+                                    force_id=found.id):
+        # made while PostgreSQL takes the events
+        stocks = metrics.implied_stocks(
+            person_id=events.person_id, event=events.event, event_date=events.event_date,
+            worker_type=events.worker_type, rank=events.rank, sex=events.sex, fte=events.fte,
+            order=events.order, person_code=events.person_code, ordinal=events.ordinal,
+            combo=(events.combo, events.combos),
+        )
+        people = len(set(events.person_id))
     if stocks:
         session.execute(insert(HrStock), [dict(s, source_id=source.id, force_id=found.id)
                                           for s in stocks])
     years = sorted({s["year"] for s in stocks})
     return ImportResult(path.name, "imported", found.id, found.name, rows=len(events),
-                        people=len(set(events.person_id)), years=years,
+                        people=people, years=years,
                         replaced_rows=max(replaced or 0, 0), source_id=source.id)
 
 
@@ -162,60 +200,6 @@ def _refuse_shorter(session: Session, events: Events, *, force_id: str, force_na
 
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-REBUILD_FROM = 10_000  # events from which SQLite's indexes of them are built after the rows
-EVENT_COLUMNS = (
-    "source_id", "source_row", "force_id", "person_id", "sex", "event", "event_date", "year",
-    "worker_type", "rank", "from_rank", "fte", "leaving_reason", "worker_type_before",
-    "rank_before",
-)
-
-
-def _insert_events(session: Session, ev: Events, *, source_id: int, force_id: str) -> None:
-    """Bulk-insert the events with the driver's fastest path (they are many: a large force's
-    history is a few hundred thousand rows): ``executemany`` on SQLite, ``COPY`` on
-    PostgreSQL, in the session's transaction."""
-    dialect = session.get_bind().dialect.name
-    as_text = dialect == "sqlite"  # SQLAlchemy keeps SQLite dates as ISO text
-    distinct = set(ev.event_date)
-    stored = {d: d.isoformat() for d in distinct} if as_text else {d: d for d in distinct}
-    year_of = {d: flows_year(d) for d in distinct}
-    n = len(ev)
-    rows = list(zip(
-        repeat(source_id, n), ev.row, repeat(force_id, n), ev.person_id, ev.sex, ev.event,
-        [stored[d] for d in ev.event_date], [year_of[d] for d in ev.event_date],
-        ev.worker_type, ev.rank, ev.from_rank, ev.fte, ev.leaving_reason,
-        ev.worker_type_before, ev.rank_before, strict=True))
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    columns = ", ".join(EVENT_COLUMNS)
-    if dialect == "sqlite":
-        marks = ", ".join("?" * len(EVENT_COLUMNS))
-        # Building the indexes once after the rows costs less than keeping them up to date
-        # row by row, when the rows added are at least as many as those already held
-        # (306k events: 0.15 s CPU and about 0.5 s of writing less). In the transaction:
-        # readers see the old table and its indexes until the commit.
-        indexes = list(HrEvent.__table__.indexes)
-        held = session.scalar(select(func.count()).select_from(HrEvent)) or 0
-        rebuild = n >= REBUILD_FROM and n >= held
-        connection = session.connection()
-        if rebuild:
-            for index in indexes:
-                index.drop(connection)
-        raw.executemany(f"INSERT INTO hr_events ({columns}) VALUES ({marks})", rows)
-        if rebuild:
-            for index in indexes:
-                index.create(connection)
-    elif dialect == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(
-                f"COPY hr_events ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:  # any other engine: the portable path
-        session.execute(insert(HrEvent), [dict(zip(EVENT_COLUMNS, r, strict=True))
-                                          for r in rows])
-
 
 
 RATE_COLUMNS = ("rank", "sex", "leaving_rate", "promotion_rate")

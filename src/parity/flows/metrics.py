@@ -43,7 +43,7 @@ def sex_group(sex: str) -> str:
 def implied_stocks(
     *, person_id: list[str], event: list[str], event_date: list, worker_type: list[str],
     rank: list[str], sex: list[str], fte: list[float], order: list[int],
-    person_code: Any = None, ordinal: Any = None,
+    person_code: Any = None, ordinal: Any = None, combo: Any = None,
 ) -> list[dict]:
     """Headcount and FTE by (year, worker type, rank, sex) on each 31 March from the first
     to the last flows year of the events.
@@ -53,7 +53,9 @@ def implied_stocks(
     31 March in between (an event dated 31 March counts in that day's stock).
     `person_code` and `ordinal` (numpy arrays in row order: a number per person, the date's
     ordinal), when given, save working them out again (`validation.check_sequences` makes
-    them).
+    them). So does `combo`: a number per row (numpy, in row order) and, for each number, the
+    row's (sex, event, worker_type, rank, from_rank, fte, leaving_reason): then `event`,
+    `worker_type`, `rank`, `sex` and `fte` are not read.
     """
     if not order:
         return []
@@ -74,20 +76,30 @@ def implied_stocks(
     y_end = np.where(same_next, next_year - 1, ymax)
     y_start = fyear
     n = len(order)
-    events = np.empty(n, dtype=object)
-    events[:] = event
-    leaving = events[idx] == wv.LEAVING
-    keep = (~leaving) & (y_end >= y_start)
     # a number per (worker type, rank, sex), in order of first appearance in `order`
-    keys = list(zip(worker_type, rank, sex, strict=True))
-    posts = {key: i for i, key in enumerate(dict.fromkeys(keys))}
-    in_file = np.fromiter(map(posts.__getitem__, keys), dtype=np.int64, count=n)[idx]
-    _, first_at = np.unique(in_file, return_index=True)
-    renumber = np.empty(len(posts), dtype=np.int64)
-    renumber[np.argsort(first_at)] = np.arange(len(posts))
+    posts: dict[tuple, int] = {}
+    if combo is not None:
+        row_combo, combos = combo
+        row_combo = np.asarray(row_combo)[idx]
+        post_of = np.array([posts.setdefault((c[2], c[3], c[0]), len(posts)) for c in combos],
+                           dtype=np.int64)
+        leaving = np.array([c[1] == wv.LEAVING for c in combos], dtype=bool)[row_combo]
+        in_file = post_of[row_combo]
+        weights = np.array([c[5] for c in combos], dtype=float)[row_combo]
+    else:
+        events = np.empty(n, dtype=object)
+        events[:] = event
+        leaving = events[idx] == wv.LEAVING
+        keys = list(zip(worker_type, rank, sex, strict=True))
+        posts = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+        in_file = np.fromiter(map(posts.__getitem__, keys), dtype=np.int64, count=n)[idx]
+        weights = np.asarray(fte, dtype=float)[idx]
+    keep = (~leaving) & (y_end >= y_start)
+    present, first_at = np.unique(in_file, return_index=True)
+    renumber = np.full(len(posts), -1, dtype=np.int64)
+    renumber[present[np.argsort(first_at)]] = np.arange(len(present))
     cell = renumber[in_file]
-    cells = {key: int(renumber[i]) for key, i in posts.items()}
-    weights = np.asarray(fte, dtype=float)[idx]
+    cells = {key: int(renumber[i]) for key, i in posts.items() if renumber[i] >= 0}
     y_start, y_end, cell, weights = y_start[keep], y_end[keep], cell[keep], weights[keep]
     lengths = y_end - y_start + 1
     total = int(lengths.sum())

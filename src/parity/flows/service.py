@@ -247,8 +247,10 @@ def reconciliation(session: Session, *, force_id: str, years: list[int] | None =
     covered = flow_years(session, force_id=force.id)
     first = covered[0] - 1 if covered else None
     out = []
-    for year in sorted(years or implied):
-        official = workforce.stock_by_rank_and_sex(session, force_ids=[force.id], year=year)
+    wanted = sorted(years or implied)
+    held = workforce.stocks_by_rank_and_sex(session, force_ids=[force.id], years=wanted)
+    for year in wanted:
+        official = held.get(year)
         if not official:
             continue
         out.append({"year": year, "covered": first is not None and year >= first,

@@ -22,17 +22,15 @@ The result carries, for each row, where the person was just before it (``worker_
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 from parity import calendar
 from parity import vocabulary as wv
 from parity.errors import Problem
-from parity.tabular import cell_text
+from parity.tabular import Columns, cell_text
 
 # A cell as given, trimmed (inner white space kept).
 _text = partial(cell_text, squeeze=False)
@@ -58,10 +56,18 @@ class Events:
     worker_type_before: list[str | None] = field(default_factory=list)
     rank_before: list[str | None] = field(default_factory=list)
     order: list[int] = field(default_factory=list)  # indices sorted by person, date, row
-    # Filled by `check_sequences` (numpy arrays in file order): a number per person, and the
-    # date as a proleptic ordinal; `metrics.implied_stocks` reuses them.
+    # Filled by `check_columns` or else `check_sequences` (numpy arrays in file order): a
+    # number per person (in order of first appearance), the date as a proleptic ordinal, and
+    # a number per combination of the other cells, `combos` holding each one's (sex, event,
+    # worker_type, rank, from_rank, fte, leaving_reason); the import reuses them.
     person_code: Any = None
     ordinal: Any = None
+    combo: Any = None
+    combos: list[tuple] = field(default_factory=list)
+    # Filled by `check_sequences` when no rule is broken: where the person was before each
+    # row as a number into `posts` ((worker_type, rank) pairs), -1 when not in service.
+    post_before: Any = None
+    posts: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.row)
@@ -146,25 +152,30 @@ RANK_TABLES = {wt: _rank_table(roles) for wt, roles in wv.ROLES.items()}
 
 
 
-def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
-               today: date | None = None) -> Events:
-    """Tier 1: every cell of every data row. `rows[0]` is the header (spreadsheet row
-    `first_row`). Problems are added to `problems`; the rows that pass are returned. A date
-    after `today` (default: the system date) is an error (``date_not_in_future``), and so is
-    one before 1900 (``date_not_before_1900``).
+def check_columns(sheet: Columns, problems: Problems, *, header: int = 0,
+                  today: date | None = None) -> Events:
+    """Tier 1: every cell of every data row. Row `header` (0-based) of `sheet` is the header;
+    the rows below it are the data. Problems are added to `problems`; the rows that pass are
+    returned. A date after `today` (default: the system date) is an error
+    (``date_not_in_future``), and so is one before 1900 (``date_not_before_1900``).
 
-    The cells other than person id and date take few distinct values, so each distinct
-    combination is checked once and remembered (a large extract has hundreds of thousands
-    of rows).
+    A large extract has hundreds of thousands of rows, but its cells other than person id
+    and date take few distinct values: each distinct combination of them is checked once,
+    each distinct person id and date once, and the rows then whole columns at a time. Only a
+    row with a problem is visited on its own, to name the problem (in row order: the cells'
+    problems, then the person id's, then the date's).
     """
+    import numpy as np  # deferred: numpy costs ~0.2 s at start-up
+
     out = Events()
-    if not rows:
+    if sheet.height <= header:
         problems.add(None, None, "the file is empty; expected a header row with the columns "
                      + ", ".join(wv.COLUMNS))
         return out
-    header = [column_key(h) for h in rows[0]]
-    where = {name: header.index(name) for name in wv.COLUMNS if name in header}
-    repeated = [name for name in where if header.count(name) > 1]
+    first_row = header + 1
+    names = [column_key(h) for h in sheet.row(header)]
+    where = {name: names.index(name) for name in wv.COLUMNS if name in names}
+    repeated = [name for name in where if names.count(name) > 1]
     if repeated:  # which copy holds the values is anyone's guess
         for name in repeated:
             problems.add(first_row, name, "the column appears more than once; expected it once")
@@ -172,79 +183,113 @@ def check_rows(rows: list[list], problems: Problems, *, first_row: int = 1,
     missing = [c for c in wv.COLUMNS if c in wv.REQUIRED_COLUMNS and c not in where]
     if missing:
         problems.add(first_row, None, f"missing column(s) {', '.join(missing)}; expected "
-                     f"{', '.join(wv.COLUMNS)} (found {', '.join(h for h in header if h)})")
+                     f"{', '.join(wv.COLUMNS)} (found {', '.join(h for h in names if h)})")
         return out
     if "leaving_reason" not in where:
         problems.add(first_row, None, "missing column leaving_reason (needed for leavings)")
     if "from_rank" not in where:
         problems.add(first_row, None, "missing column from_rank (needed for promotions)")
-    width = max(where.values()) + 1
-    i_person, i_date = where["person_id"], where["date"]
+    n = sheet.height - header - 1
+
+    def codes(j: int) -> Any:
+        return sheet.codes[j][header + 1:]
+
+    # each distinct combination of the cells other than person id and date, checked once
     field_columns = [where["sex"], where["event"], where["worker_type"], where["rank"],
                      where.get("from_rank"), where["fte"], where.get("leaving_reason")]
-    pick: Callable[[list], tuple]
-    if all(i is not None for i in field_columns):
-        pick = itemgetter(*field_columns)
-    else:
-        def pick(cells: list) -> tuple:
-            return tuple(cells[i] if i is not None else None for i in field_columns)
-    checked: dict[tuple, tuple] = {}
-    latest = today or calendar.today()
-    dates: dict[object, date | None] = {}
-    add = problems.add
-    for offset, cells in enumerate(rows[1:], start=1):
-        number = first_row + offset
-        if len(cells) < width:
-            cells = list(cells) + [None] * (width - len(cells))
-        key = pick(cells)
-        result = checked.get(key)
-        if result is None:
-            result = checked[key] = _check_fields(*key)
-        person = cells[i_person]
-        person = person.strip() if isinstance(person, str) else _text(person)
-        raw_date = cells[i_date]
-        try:
-            day = dates[raw_date]
-        except KeyError:
-            day = dates[raw_date] = parse_date(raw_date)
-        except TypeError:  # an unhashable cell
-            day = parse_date(raw_date)
-        values, faults = result
-        if not person and not any(_text(c) for c in cells):
+    key, size = np.zeros(n, dtype=np.int64), 1
+    for j in field_columns:
+        if j is None:
             continue
-        ok = not faults
-        for column, message in faults:
+        distinct = len(sheet.values[j])
+        if size * distinct >= 2 ** 62:  # numbered again from 0 before the key overflows
+            key = np.unique(key, return_inverse=True)[1].reshape(-1)
+            size = int(key.max()) + 1
+        key, size = key * distinct + codes(j), size * distinct
+    _, first, combo = np.unique(key, return_index=True, return_inverse=True)
+    combo = combo.reshape(-1)
+    checked = [_check_fields(*(sheet.values[j][sheet.codes[j][header + 1 + r]]
+                                if j is not None else None for j in field_columns))
+               for r in first.tolist()]
+    faulty = np.fromiter((bool(faults) for _, faults in checked), dtype=bool,
+                         count=len(checked))
+    # each distinct person id and date, checked once
+    person, raw_day = codes(where["person_id"]), codes(where["date"])
+    people = [p.strip() if isinstance(p, str) else _text(p) for p in sheet.values[where["person_id"]]]
+    length = np.fromiter(map(len, people), dtype=np.int64, count=len(people))
+    dates = sheet.values[where["date"]]
+    days = [parse_date(value) for value in dates]
+    latest = today or calendar.today()
+    bad_day = np.fromiter((d is None or not EARLIEST <= d <= latest for d in days), dtype=bool,
+                          count=len(days))
+    # a row with no person id and nothing in any cell is skipped
+    no_person = (length == 0)[person]
+    blank = no_person.copy()
+    if blank.any():
+        for j, values in enumerate(sheet.values):
+            empty = np.fromiter((not _text(v) for v in values), dtype=bool, count=len(values))
+            blank &= empty[codes(j)]
+    bad = (faulty[combo] | no_person | (length > 64)[person] | bad_day[raw_day]) & ~blank
+    add = problems.add
+    for r in np.flatnonzero(bad).tolist():
+        number = first_row + 1 + r
+        for column, message in checked[combo[r]][1]:
             add(number, column, message)
-        if not person:
+        who, day = people[person[r]], days[raw_day[r]]
+        if not who:
             add(number, "person_id", "missing person id")
-            ok = False
-        elif len(person) > 64:
+        elif len(who) > 64:
             add(number, "person_id", "person id longer than 64 characters")
-            ok = False
         if day is None:
-            add(number, "date", f"not a date: {_text(raw_date)!r} (expected YYYY-MM-DD)")
-            ok = False
+            add(number, "date", f"not a date: {_text(dates[raw_day[r]])!r} (expected YYYY-MM-DD)")
         elif day < EARLIEST:
             add(number, "date", f"{day.isoformat()} is before {EARLIEST.isoformat()}; expected "
                 "a date in a serving person's history (date_not_before_1900)")
-            ok = False
         elif day > latest:
             add(number, "date", f"{day.isoformat()} is after today, {latest.isoformat()} "
                 "(date_not_in_future)")
-            ok = False
-        if ok and day is not None:
-            sex, event, worker_type, rank, from_rank, fte, reason = values
-            out.row.append(number)
-            out.person_id.append(person)
-            out.sex.append(sex)
-            out.event.append(event)
-            out.event_date.append(day)
-            out.worker_type.append(worker_type)
-            out.rank.append(rank)
-            out.from_rank.append(from_rank)
-            out.fte.append(fte)
-            out.leaving_reason.append(reason)
+    kept = np.flatnonzero(~bad & ~blank)
+    _fill(out, kept, first_row=first_row, checked=checked, combo=combo[kept],
+          people=people, person=person[kept], days=days, day=raw_day[kept], np=np)
     return out
+
+
+def _fill(out: Events, kept: Any, *, first_row: int, checked: list, combo: Any, people: list,
+          person: Any, days: list, day: Any, np: Any) -> None:
+    """`out`'s columns for the `kept` rows (data row indices), from the checked combinations
+    (`combo`: each kept row's), distinct person ids and dates; and each row's person as a
+    number (in order of first appearance) and its date as an ordinal, for tier 2."""
+
+    def column(values: list, at: Any) -> list:
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+        return table[at].tolist()
+
+    out.row = (kept + first_row + 1).tolist()
+    used = np.zeros(len(checked), dtype=bool)  # the combinations of the kept rows, numbered again
+    used[combo] = True
+    combo = (np.cumsum(used) - 1)[combo]
+    values = [cells for (cells, _), kept_one in zip(checked, used.tolist(), strict=True) if kept_one]
+
+    def field(k: int) -> list:
+        return column([cells[k] for cells in values], combo)
+
+    out.sex, out.event, out.worker_type, out.rank, out.from_rank = (field(k) for k in range(5))
+    out.fte = np.asarray([cells[5] for cells in values], dtype=float)[combo].tolist()
+    out.leaving_reason = field(6)
+    out.combo, out.combos = combo, values
+    number: dict[str, int] = {}
+    canonical = np.fromiter((number.setdefault(p, len(number)) for p in people),
+                            dtype=np.int64, count=len(people))[person]
+    out.person_id = column(list(number), canonical)
+    _, firsts = np.unique(canonical, return_index=True)
+    renumber = np.zeros(len(number), dtype=np.int64)
+    renumber[canonical[np.sort(firsts)]] = np.arange(len(firsts))
+    out.person_code = renumber[canonical]
+    out.event_date = column(days, day)
+    ordinals = np.fromiter((d.toordinal() if d is not None else 0 for d in days),
+                           dtype=np.int64, count=len(days))
+    out.ordinal = ordinals[day]
 
 
 def _check_fields(sex_cell, event_cell, wt_cell, rank_cell, from_cell, fte_cell,  # noqa: ANN001
@@ -321,11 +366,14 @@ def check_sequences(ev: Events, problems: Problems) -> None:
     import numpy as np  # deferred: numpy costs ~0.2 s at start-up
 
     n = len(ev)
-    # a number per person (in order of first appearance) and per date, looked up in C
-    codes = {p: i for i, p in enumerate(dict.fromkeys(ev.person_id))}
-    person_code = np.fromiter(map(codes.__getitem__, ev.person_id), dtype=np.int64, count=n)
-    days = {d: d.toordinal() for d in set(ev.event_date)}
-    ordinal = np.fromiter(map(days.__getitem__, ev.event_date), dtype=np.int64, count=n)
+    person_code, ordinal = ev.person_code, ev.ordinal  # made by `check_columns`, if it ran
+    if person_code is None or ordinal is None:
+        # a number per person (in order of first appearance) and per date, looked up in C
+        codes = {p: i for i, p in enumerate(dict.fromkeys(ev.person_id))}
+        person_code = np.fromiter(map(codes.__getitem__, ev.person_id), dtype=np.int64,
+                                  count=n)
+        days = {d: d.toordinal() for d in set(ev.event_date)}
+        ordinal = np.fromiter(map(days.__getitem__, ev.event_date), dtype=np.int64, count=n)
     order = np.lexsort((np.asarray(ev.row), ordinal, person_code)).tolist()
     ev.order, ev.person_code, ev.ordinal = order, person_code, ordinal
     if _sequences_hold(ev, np):
@@ -390,6 +438,15 @@ def check_sequences(ev: Events, problems: Problems) -> None:
         else:
             wt, rank = ev.worker_type[i], ev.rank[i]
         last_row = row
+    # the numbered combinations and posts held before, as `_sequences_hold` leaves them
+    # when it passes: the import writes from them
+    _combos(ev, np)
+    posts: dict[tuple[str, str], int] = {}
+    ev.post_before = np.fromiter(
+        (-1 if wt is None else posts.setdefault((wt, rank), len(posts))
+         for wt, rank in zip(ev.worker_type_before, ev.rank_before, strict=True)),
+        dtype=np.int64, count=n)
+    ev.posts = list(posts)
 
 
 def _sequences_hold(ev: Events, np) -> bool:  # noqa: ANN001
@@ -398,51 +455,69 @@ def _sequences_hold(ev: Events, np) -> bool:  # noqa: ANN001
     False: the walk in `check_sequences` then names each problem with the person's state.
 
     With no rule broken, a person is in service after each event but a leaving, and holds
-    the worker type and rank that event gives; so before each row the person holds what the
-    previous row of the same person gave, unless that row was a leaving (or there is none)."""
+    the post (worker type and rank) that event gives; so before each row the person holds
+    what the previous row of the same person gave, unless that row was a leaving (or there is
+    none). The cells are compared as numbers: each combination's sex, event and post."""
     n = len(ev)
     if not n:
         return True
+    combo, combos = _combos(ev, np)
+    posts: dict[tuple[str, str], int] = {}
+    sexes: dict[str, int] = {}
+    post = np.array([posts.setdefault((c[2], c[3]), len(posts)) for c in combos], dtype=np.int64)
+    # the post a promotion is from (-2, matching nothing, when it names none)
+    from_post = np.array([posts.setdefault(("officer", c[4]), len(posts)) if c[4] is not None
+                          else -2 for c in combos], dtype=np.int64)
+    sex_code = np.array([sexes.setdefault(c[0], len(sexes)) for c in combos], dtype=np.int64)
+    event_code = np.array([wv.EVENTS.index(c[1]) for c in combos], dtype=np.int64)
+    types: dict[str, int] = {}
+    post_type = np.array([types.setdefault(wt, len(types)) for wt, _ in posts], dtype=np.int64)
     idx = np.asarray(ev.order)
-    people = ev.person_code[idx]
-
-    def column(values: list) -> object:
-        out = np.empty(n, dtype=object)
-        out[:] = values
-        return out[idx]
-
-    event, wt, rank = column(ev.event), column(ev.worker_type), column(ev.rank)
-    sex, from_rank = column(ev.sex), column(ev.from_rank)
+    people, row_combo = ev.person_code[idx], combo[idx]
+    event, sex, held = event_code[row_combo], sex_code[row_combo], post[row_combo]
     first = np.ones(n, dtype=bool)
     first[1:] = people[1:] != people[:-1]
     starts = np.flatnonzero(first)
     if (sex != np.repeat(sex[starts], np.diff(np.append(starts, n)))).any():
         return False  # sex_is_constant
-    joining, leaving = event == wv.JOINING, event == wv.LEAVING
+    kind = {name: event == wv.EVENTS.index(name) for name in wv.EVENTS}
+    joining, leaving = kind[wv.JOINING], kind[wv.LEAVING]
     prev_leaving = np.empty(n, dtype=bool)
     prev_leaving[0] = True
     prev_leaving[1:] = leaving[:-1]
     in_service = ~first & ~prev_leaving  # before the row
     if (joining & in_service).any() or (~joining & ~in_service).any():
         return False  # no_joining_while_in_service, no_event_after_leaving, starts_with_joining
-    wt_before = np.empty(n, dtype=object)
-    rank_before = np.empty(n, dtype=object)
-    wt_before[1:], rank_before[1:] = wt[:-1], rank[:-1]
-    wt_before[~in_service] = None
-    rank_before[~in_service] = None
-    promotion = event == wv.PROMOTION
-    if (promotion & ((wt_before != "officer") | (from_rank != rank_before))).any():
+    before = np.full(n, -1, dtype=np.int64)
+    before[1:] = held[:-1]
+    before[~in_service] = -1
+    if (kind[wv.PROMOTION] & (from_post[row_combo] != before)).any():
         return False  # promotion_from_current_rank
-    if ((event == wv.WORKER_TYPE_CHANGE) & (wt == wt_before)).any():
+    if (kind[wv.WORKER_TYPE_CHANGE] & (before >= 0)
+            & (post_type[held] == post_type[before])).any():
         return False  # worker_type_change_changes_type
-    same_post = (wt == wt_before) & (rank == rank_before)
-    if (((event == wv.HOURS_CHANGE) | leaving) & ~same_post).any():
+    if ((kind[wv.HOURS_CHANGE] | leaving) & (held != before)).any():
         return False  # hours_change_keeps_post, leaving_from_current_post
-    before_wt = np.empty(n, dtype=object)
-    before_rank = np.empty(n, dtype=object)
-    before_wt[idx], before_rank[idx] = wt_before, rank_before
-    ev.worker_type_before, ev.rank_before = before_wt.tolist(), before_rank.tolist()
+    ev.post_before = np.empty(n, dtype=np.int64)
+    ev.post_before[idx] = before
+    ev.posts = list(posts)
+    # the last entry of each, None, is what -1 (not in service) picks
+    wt_of, rank_of = np.empty(len(posts) + 1, dtype=object), np.empty(len(posts) + 1, dtype=object)
+    wt_of[:-1], rank_of[:-1] = [wt for wt, _ in posts], [rank for _, rank in posts]
+    ev.worker_type_before = wt_of[ev.post_before].tolist()
+    ev.rank_before = rank_of[ev.post_before].tolist()
     return True
+
+
+def _combos(ev: Events, np) -> tuple[Any, list[tuple]]:  # noqa: ANN001
+    """`ev.combo` and `ev.combos`, made from the lists if `check_columns` did not."""
+    if ev.combo is None:
+        keys = list(zip(ev.sex, ev.event, ev.worker_type, ev.rank, ev.from_rank, ev.fte,
+                        ev.leaving_reason, strict=True))
+        number = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+        ev.combo = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+        ev.combos = list(number)
+    return ev.combo, ev.combos
 
 
 def _first_joinings(ev: Events) -> dict[str, tuple[date, int]]:

@@ -2,12 +2,15 @@
 DB-API executemany elsewhere.
 
 Importers validate everything first, then call `insert_rows` (rows as tuples) or `insert_dicts`
-(rows as dicts) once inside their transaction, so an import stays all-or-nothing.
+(rows as dicts) once inside their transaction, so an import stays all-or-nothing. An importer
+that writes many rows of few distinct values can render COPY's data itself, each distinct
+value once, and hand it to `copying` chunk by chunk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
@@ -65,3 +68,27 @@ def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
     # One executemany for the whole list (the ORM would split it by which columns are blank).
     session.execute(insert(table), rows)
     return len(rows)
+
+
+
+@contextmanager
+def copying(connection: Connection, table: Table, columns: Sequence[str], *,
+            binary: bool = False) -> Iterator[Callable[[bytes], None]]:
+    """PostgreSQL's COPY FROM STDIN of data already in COPY's format (its text format, or
+    with `binary` its binary format, signature and trailer included), fields in the order of
+    `columns`: the block is given a function that queues a chunk of it. A thread of psycopg's
+    sends the chunks while the block goes on (making the next chunk, or other work), and the
+    server reads them as they come; leaving the block waits until it has them all. In the
+    connection's transaction, marked as a write to the data (COPY goes past SQLAlchemy's
+    events)."""
+    from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
+
+    mark_written(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    sql = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+           + (" (FORMAT BINARY)" if binary else ""))
+    with driver.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
+            yield copy.write

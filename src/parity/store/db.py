@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 DEFAULT_URL = "sqlite:///parity.db"
+_MADE: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine made in this process
 
 
 def database_url(url: str | None = None) -> str:
@@ -35,7 +37,16 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+    _MADE.add(engine)
     return engine
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of every engine made in this process (at a command's
+    end: SQLite folds its write-ahead log into the database file as its last connection
+    closes)."""
+    for engine in list(_MADE):
+        engine.dispose()
 
 
 def open_session(engine: Engine) -> Session:

@@ -67,8 +67,10 @@ def make_current(session: Session) -> dict[tuple[int, str], int]:
     so that the others stay as they were, row for row."""
     ranked = {e.source_id: i for i, e in enumerate(_order(list(session.scalars(select(E)))))}
     winner: dict[tuple[int, str], int] = {}
+    covers: dict[int, int] = defaultdict(int)  # force-years each edition covers
     for source_id, year, force_id in session.execute(
             select(EC.source_id, EC.year, EC.force_id).distinct()):
+        covers[source_id] += 1
         held = winner.get((year, force_id))
         if held is None or ranked[source_id] > ranked[held]:
             winner[(year, force_id)] = source_id
@@ -84,11 +86,20 @@ def make_current(session: Session) -> dict[tuple[int, str], int]:
     for (year, force_id), source_id in winner.items():
         if now.get((year, force_id)) != source_id:
             groups[(source_id, year)].append(force_id)
+    by_source: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
     for (source_id, year), force_ids in sorted(groups.items()):
-        session.execute(insert(W).from_select(list(COPIED), select(
-            *(getattr(EC, c) for c in COPIED)).where(
-            EC.source_id == source_id, EC.year == year, EC.force_id.in_(sorted(force_ids)))
-            .order_by(EC.source_row)))
+        by_source[source_id].append((year, force_ids))
+    copied = select(*(getattr(EC, c) for c in COPIED))
+    for source_id, years in by_source.items():
+        if sum(len(force_ids) for _, force_ids in years) == covers[source_id]:
+            # all the edition's force-years (a first import): its rows in one statement
+            parts = [copied.where(EC.source_id == source_id).order_by(EC.year, EC.source_row)]
+        else:
+            parts = [copied.where(EC.source_id == source_id, EC.year == year,
+                                  EC.force_id.in_(sorted(force_ids))).order_by(EC.source_row)
+                     for year, force_ids in years]
+        for part in parts:
+            session.execute(insert(W).from_select(list(COPIED), part))
     return winner
 
 

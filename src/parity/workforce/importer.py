@@ -128,7 +128,9 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     column.
     """
     path = Path(path)
-    sheet, layout = find_table(path, read_sheets(path))
+    # the bundled table is Parity's own file, not one a user hands over
+    bundled = path.resolve() == DEFAULT_FILE
+    sheet, layout = find_table(path, read_sheets(path, bundled=bundled))
     problems = _Problems(path.name, sheet.name)
     col = layout.col
     reg = registry()

@@ -204,6 +204,24 @@ def stock_by_rank_and_sex(
     return dict(out)
 
 
+def stocks_by_rank_and_sex(
+    session: Session, *, force_ids, years, worker_type: str = "officer",  # noqa: ANN001
+) -> dict[int, dict[str, dict[str, float]]]:
+    """{year: {rank: {sex: headcount}}} for several years in one query, summed over the
+    forces given; a year without figures is left out (`stock_by_rank_and_sex`, year by
+    year)."""
+    query = (
+        select(W.year, W.rank, W.sex, func.sum(W.headcount))
+        .where(W.year.in_(list(years)), W.worker_type == worker_type,
+               W.force_id.in_(list(force_ids)))
+        .group_by(W.year, W.rank, W.sex)
+    )
+    out: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for year, rank, sex, value in session.execute(query):
+        out[year][rank][sex] = float(value or 0.0)
+    return {year: dict(ranks) for year, ranks in out.items()}
+
+
 def years_available(session: Session) -> list[int]:
     """The 31 March years held, oldest first."""
     return list(kept(("workforce", "years", id(session)), lambda: tuple(

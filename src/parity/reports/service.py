@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -170,8 +171,17 @@ def write_report(report: Report, *, out_dir: Path, pdf: bool = False,
     html_path = out_dir / f"{report.filename}.html"
     html_path.write_text(report.html, encoding="utf-8")
     xlsx, ods = out_dir / f"{report.filename}.xlsx", out_dir / f"{report.filename}.ods"
-    tables.write_tables(report.tables, xlsx=xlsx, ods=ods, title=f"{TITLE} {report.year}",
-                        notes=[*report.sources, OGL])
+
+    def write_tables() -> None:
+        tables.write_tables(report.tables, xlsx=xlsx, ods=ods, title=f"{TITLE} {report.year}",
+                            notes=[*report.sources, OGL])
+
+    # Chromium prints in its own processes, the command mostly waiting on its pipe: the
+    # tables are written meanwhile, in a thread (WeasyPrint draws in this process: after it)
+    beside = ThreadPoolExecutor(max_workers=1) if pdf and engine == "chromium" else None
+    tables_written = beside.submit(write_tables) if beside else None
+    if beside is None:
+        write_tables()
     result: dict = {"year": report.year, "forces": len(report.force_ids),
                     "html": str(html_path), "pdf": None, "pages": None,
                     "tables": {"xlsx": str(xlsx), "ods": str(ods),
@@ -183,4 +193,9 @@ def write_report(report: Report, *, out_dir: Path, pdf: bool = False,
         result["pages"] = draw(report.html, pdf_path, title=f"{TITLE} {report.year}")
         result["pdf"] = str(pdf_path)
         result["engine"] = engine
+    if beside is not None:
+        try:
+            tables_written.result()
+        finally:
+            beside.shutdown()
     return result

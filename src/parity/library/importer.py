@@ -18,15 +18,14 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Column, Connection, delete, select
 from sqlalchemy.orm import Session
 
 from parity.budget import MAX_MARKDOWN_CHARS
 from parity.errors import InputError, Problem
-from parity.library import render, tagging
+from parity.library import fts, render, tagging
 from parity.library.models import Article, ArticleTheme
 from parity.library.schemas import ImportReport, ParsedArticle
-from parity.library.service import apply_corrections
 from parity.library.validation import (
     BadFile,
     content_hash,
@@ -37,6 +36,7 @@ from parity.library.validation import (
     split_front_matter,
     text_field,
 )
+from parity.store.bulk import copies, insert_rows
 from parity.store.models import Source
 
 KIND = "article"
@@ -47,20 +47,25 @@ MAX_BYTES = 5 * 1024 * 1024
 
 def article_files(path: Path) -> list[Path]:
     """The article files at `path`: the file itself, or every Markdown and HTML file under a
-    folder (recursively, hidden files and folders skipped), in a stable order."""
+    folder (recursively, hidden files and folders skipped, links to folders not followed), in
+    a stable order (folder by folder, as sorted paths compare)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if path.is_file():
         return [path]
+    suffixes = MARKDOWN_SUFFIXES | HTML_SUFFIXES
     found = []
-    for item in sorted(path.rglob("*")):
-        rel = item.relative_to(path).parts
-        if any(part.startswith(".") for part in rel) or not item.is_file():
-            continue
-        if item.suffix.lower() in MARKDOWN_SUFFIXES | HTML_SUFFIXES:
-            found.append(item)
-    return found
+    for folder, folders, names in os.walk(path):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            full = os.path.join(folder, name)
+            if (not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes
+                    and os.path.isfile(full)):
+                found.append(full)
+    start = len(os.path.join(path, ""))
+    found.sort(key=lambda full: full[start:].split(os.sep))
+    return [Path(full) for full in found]
 
 
 def _read(path: Path) -> tuple[bytes, str]:
@@ -354,25 +359,15 @@ def store_articles(
         new_hash[item.content_hash] = slot
     source_ids = _insert_sources(session, new=[*new.values(), *updates.values()],
                                  merged=merged, now=now)
-    rows = []
-    for item in new.values():
-        row = _fields(item, source_ids[item.sha256], now)
-        row["imported_at"] = now
-        row["force_id"], row["force_origin"] = tags[item.path][1]
-        rows.append(row)
-    ids: dict[str, int] = {}
-    for chunk in _chunks(rows):
-        ids.update((chash, art_id) for art_id, chash in session.execute(
-            insert(Article).returning(Article.id, Article.content_hash), chunk))
+    ids = _insert_articles(session, list(new.values()), tags=tags, source_ids=source_ids,
+                           now=now, held=len(by_hash))
     theme_rows = []
     for item in new.values():
         art_id = ids[item.content_hash]
-        theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"}
-                       for t in tags[item.path][0]]
+        theme_rows += [(art_id, t, "rule") for t in tags[item.path][0]]
         report.article_ids.append(art_id)
-    for chunk in _chunks(theme_rows):
-        session.execute(insert(ArticleTheme), chunk)
-    report.imported = len(rows)
+    _insert_themes(session, theme_rows)
+    report.imported = len(new)
     if updates:
         stored = {a.id: a for a in session.scalars(select(Article).where(
             Article.id.in_(list(updates))))}
@@ -382,41 +377,90 @@ def store_articles(
             _fill(stored[art_id], item, source_ids[item.sha256], now)
             themes, (force_id, origin) = tags[item.path]
             stored[art_id].force_id, stored[art_id].force_origin = force_id, origin
-            theme_rows += [{"article_id": art_id, "theme": t, "origin": "rule"} for t in themes]
+            theme_rows += [(art_id, t, "rule") for t in themes]
             report.article_ids.append(art_id)
         session.flush()
-        for chunk in _chunks(theme_rows):
-            session.execute(insert(ArticleTheme), chunk)
+        _insert_themes(session, theme_rows)
+        # deferred: the service loads the figures check (~0.1 s); only updates need it
+        from parity.library.service import apply_corrections
+
         apply_corrections(session, article_ids=list(updates), rules=rules)
         report.updated = len(updates)
     session.flush()
 
 
-BATCH = 1000  # rows a statement inserts at once
-
-
-def _chunks(rows: list[dict]) -> Iterable[list[dict]]:
-    for at in range(0, len(rows), BATCH):
-        yield rows[at:at + BATCH]
+def _insert_themes(session: Session, rows: list[tuple[int, str, str]]) -> None:
+    """Insert (article id, theme, origin) rows in bulk."""
+    insert_rows(session.connection(), ArticleTheme.__table__,  # type: ignore[arg-type]
+                ("article_id", "theme", "origin"), rows)
 
 
 def _insert_sources(session: Session, *, new: list[ParsedArticle], merged: list[ParsedArticle],
                     now: datetime) -> dict[str, int]:
     """{sha256: source id}: a source for each file stored (row_count 1) and for each file
     another file of this import superseded (row_count 0: known too, so that importing the
-    folder again changes nothing), inserted many rows to a statement."""
-    rows: dict[str, dict] = {}
+    folder again changes nothing), inserted in bulk (`parity.store.bulk`)."""
+    connection = session.connection()
+    stamp = _to_driver(connection, Source.__table__.c.imported_at)(now)
+    rows: dict[str, tuple] = {}
     for items, count in ((new, 1), (merged, 0)):
         for item in items:
             if item.sha256 not in rows:
-                rows[item.sha256] = {"kind": KIND, "file_name": Path(item.path).name[:500],
-                                     "sha256": item.sha256, "imported_at": now,
-                                     "row_count": count}
+                rows[item.sha256] = (KIND, _file_name(item.path), item.sha256, stamp, count)
+    if not rows:
+        return {}
+    insert_rows(connection, Source.__table__,  # type: ignore[arg-type]
+                ("kind", "file_name", "sha256", "imported_at", "row_count"), list(rows.values()))
+    # (kind, sha256) is unique, and this import's sources are the article sources stamped now
+    return {sha: source_id for source_id, sha in session.execute(
+        select(Source.id, Source.sha256).where(Source.kind == KIND, Source.imported_at == now))}
+
+
+ARTICLE_COLUMNS = ("source_id", "url", "content_hash", "title", "description", "area",
+                   "published", "format", "file_name", "body", "text", "imported_at",
+                   "updated_at", "force_id", "force_origin")
+
+
+def _insert_articles(session: Session, items: list[ParsedArticle], *, tags: Tags,
+                     source_ids: dict[str, int], now: datetime, held: int) -> dict[str, int]:
+    """Insert `items` as new articles in bulk, the full-text index filled for all of them at
+    once (`fts.bulk_load`); returns {content hash: article id} (at least for these)."""
+    if not items:
+        return {}
+    connection = session.connection()
+    table = Article.__table__
+    stamp = _to_driver(connection, table.c.imported_at)(now)
+    published = _to_driver(connection, table.c.published)
+    rows = [(source_ids[item.sha256], item.url, item.content_hash, item.title, item.description,
+             item.area, published(item.published), item.format,
+             _file_name(item.path), item.body, item.text, stamp, stamp, *tags[item.path][1])
+            for item in items]
+    first_source = min(row[0] for row in rows)
     ids: dict[str, int] = {}
-    for chunk in _chunks(list(rows.values())):
-        ids.update((sha, source_id) for source_id, sha in session.execute(
-            insert(Source).returning(Source.id, Source.sha256), chunk))
+
+    def load() -> list[int]:
+        insert_rows(connection, table, ARTICLE_COLUMNS, rows)  # type: ignore[arg-type]
+        # content_hash is unique; this import's new articles point at its new sources
+        ids.update((chash, art_id) for art_id, chash in session.execute(
+            select(Article.id, Article.content_hash).where(Article.source_id >= first_source)))
+        return [ids[item.content_hash] for item in items]
+
+    fts.bulk_load(connection, load, held=held, adding=len(items))
     return ids
+
+
+def _to_driver(connection: Connection, column: Column) -> Callable[[object], object]:
+    """How a value of `column` is handed to the driver: as SQLAlchemy would hand it (SQLite
+    keeps dates and times as text in SQLAlchemy's format), or as it is for COPY (psycopg
+    adapts it)."""
+    dialect = connection.dialect
+    process = None if copies(connection) else \
+        column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _file_name(path: str) -> str:
+    return os.path.basename(path)[:500]
 
 
 def _fields(item: ParsedArticle, source_id: int, now: datetime) -> dict:
@@ -424,7 +468,7 @@ def _fields(item: ParsedArticle, source_id: int, now: datetime) -> dict:
     return {"source_id": source_id, "url": item.url, "content_hash": item.content_hash,
             "title": item.title, "description": item.description, "area": item.area,
             "published": item.published, "format": item.format,
-            "file_name": Path(item.path).name[:500], "body": item.body, "text": item.text,
+            "file_name": _file_name(item.path), "body": item.body, "text": item.text,
             "updated_at": now}
 
 

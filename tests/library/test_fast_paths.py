@@ -3,6 +3,7 @@ YAML loader reads it, and the one compiled matcher of theme phrases as a word-by
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,21 +103,29 @@ def _stored(session) -> list[tuple]:  # noqa: ANN001
     themes: dict[int, list[str]] = {}
     for art_id, theme in session.execute(select(ArticleTheme.article_id, ArticleTheme.theme)):
         themes.setdefault(art_id, []).append(theme)
-    return sorted((a.file_name, a.title, a.url, a.text, a.force_id, a.force_origin,
-                   sorted(themes.get(a.id, []))) for a in session.scalars(select(Article)))
+    from parity.store.models import Source
+
+    sources = sorted((s.file_name, s.sha256, s.row_count)
+                     for s in session.scalars(select(Source).where(Source.kind == "article")))
+    return [*sorted((a.file_name, a.title, a.url, a.text, a.force_id, a.force_origin,
+                     sorted(themes.get(a.id, []))) for a in session.scalars(select(Article))),
+            sources]
 
 
 def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path, monkeypatch):
-    """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes: the
-    same rows, themes, forces, problems and counts as read in one process, a second time too."""
+    """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes, and
+    written chunk by chunk as they come: the same rows, themes, forces, sources, problems and
+    counts as read in one process and written at once, a second time too; repeats of an
+    article in later chunks (the later file wins) included."""
     from parity.library import importer
     from parity.library.samples import write_corpus
 
     folder = tmp_path / "md"
     write_corpus(folder, count=60, seed=7)
-    first = sorted(folder.rglob("*.md"))[0]
+    first, *_, last = sorted(folder.rglob("*.md"))
     (folder / "zz-empty.md").write_text("")
     (folder / "zz-copy.md").write_bytes(first.read_bytes() + b"\n")  # the same article again
+    (folder / "a-same.md").write_bytes(last.read_bytes())  # the same bytes, read first
     results = []
     for parallel_from in (10_000, 5):
         monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
@@ -128,7 +137,7 @@ def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path
                             report.duplicates, [(p.file, p.message) for p in report.problems],
                             _stored(db)))
         db.rollback()
-    assert results[0][:4] == (60, 0, 0, 1) and results[0][4] and results[1][2] == 61 and results[0][5]
+    assert results[0][:4] == (60, 0, 0, 2) and results[0][4] and results[1][2] == 62 and results[0][5]
     assert results[:2] == results[2:]
 
 
@@ -309,3 +318,33 @@ def test_a_bulk_load_waits_for_no_reader_on_postgresql(pg_engines, tmp_path, mon
         finally:
             session.rollback()
             reader.rollback()
+
+
+def test_an_import_refused_late_leaves_the_index_as_it_was(db, tmp_path, monkeypatch):
+    """Articles are written as they are read: a bad file near the end of a strict import
+    comes after rows were written and the index put aside. The import is refused (exit 2,
+    the file named) and, rolled back, leaves no row and the index, its trigger and their SQL
+    as they were; the same folder without the bad file then imports and is found."""
+    from sqlalchemy import func, select
+
+    from parity.errors import InputError
+    from parity.library import importer
+    from parity.library.models import Article
+    from parity.library.samples import write_corpus
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(importer, "_CHUNK", 7)
+    write_corpus(tmp_path / "md", count=40, seed=9)
+    (tmp_path / "md" / "zz-bad.md").write_text("no front matter here\n")
+    before = _index_definition(db)
+    with pytest.raises(InputError) as refused:
+        importer.import_articles(db, path=tmp_path / "md", strict=True)
+    assert [p.file for p in refused.value.problems] == ["zz-bad.md"]
+    db.rollback()
+    assert _index_definition(db) == before
+    assert not db.scalar(select(func.count()).select_from(Article))
+    (tmp_path / "md" / "zz-bad.md").unlink()
+    report = importer.import_articles(db, path=tmp_path / "md")
+    db.flush()
+    assert report.imported == 40 and _found(db)["women"]
+    db.rollback()

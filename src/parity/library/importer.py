@@ -15,18 +15,17 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Column, Connection, delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parity.budget import MAX_MARKDOWN_CHARS
 from parity.errors import InputError, Problem
-from parity.library import fts, render, tagging
-from parity.library.models import Article, ArticleTheme
+from parity.library import render, tagging
+from parity.library.saving import KIND, ArticleWriter, Tag, tags_of
 from parity.library.schemas import ImportReport, ParsedArticle
 from parity.library.validation import (
     BadFile,
@@ -38,10 +37,8 @@ from parity.library.validation import (
     split_front_matter,
     text_field,
 )
-from parity.store.bulk import copies, insert_rows
 from parity.store.models import Source
 
-KIND = "article"
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 MAX_BYTES = 5 * 1024 * 1024
@@ -221,18 +218,11 @@ def read_articles(
     return parsed, problems, unchanged
 
 
-Tags = dict[str, tuple[list[str], tuple[str | None, str | None]]]  # path -> (themes, force)
+Tags = dict[str, Tag]  # path -> (themes, (force id, origin))
+Chunk = tuple[list[ParsedArticle], list[Problem], int, Tags, int]  # ... and files covered
 PARALLEL_FROM = 400  # files from which reading and tagging are shared among processes
 _CHUNK = 200  # files a worker process reads at a time
 _worker: tuple[tagging.Rules, set[str]] | None = None  # a worker process's rules, known sha256
-
-
-def _tags_of(item: ParsedArticle, rules: tagging.Rules) -> tuple[list[str], tuple]:
-    """(themes, (force id, origin)) the rules give an article read from `item`."""
-    return (tagging.themes_for(rules, title=item.title, description=item.description,
-                               text=item.text),
-            tagging.force_for(area=item.area, title=item.title, description=item.description,
-                              text=item.text))
 
 
 def _start_worker(rules: tagging.Rules, known_sha: set[str]) -> None:
@@ -241,39 +231,32 @@ def _start_worker(rules: tagging.Rules, known_sha: set[str]) -> None:
 
 
 def _read_and_tag(files: list[Path], root: Path
-                  ) -> tuple[list[tuple], list[Problem], int, list[tuple]]:
+                  ) -> tuple[list[tuple], list[Problem], int, list[Tag]]:
     """In a worker process: `read_articles` of `files` (each article as the tuple of its
-    fields: they travel back to the main process faster than the dataclass), and the tags of
-    each."""
+    fields in their declared order: they travel back to the main process faster than the
+    dataclass), and the tags of each."""
     assert _worker is not None
     rules, known_sha = _worker
     parsed, problems, unchanged = read_articles(files, root=root, known_sha=known_sha)
     return ([tuple(vars(a).values()) for a in parsed], problems, unchanged,
-            [_tags_of(a, rules) for a in parsed])
+            [tags_of(a, rules) for a in parsed])
 
 
 def read_in_parallel(
     files: list[Path], *, root: Path, known_sha: set[str], rules: tagging.Rules,
-    progress: Callable[[int], None] | None = None, workers: int | None = None,
-) -> tuple[list[ParsedArticle], list[Problem], int, Tags]:
+    workers: int | None = None,
+) -> Iterator[Chunk]:
     """`read_articles` shared among `workers` processes (default: one a core), which tag
-    what they read too; results in the order of `files`."""
-    parsed: list[ParsedArticle] = []
-    problems: list[Problem] = []
-    unchanged, tags = 0, {}
+    what they read too: (articles, problems, unchanged, tags, files covered) of each chunk of
+    files, in the files' order, as they come."""
     chunks = [files[at:at + _CHUNK] for at in range(0, len(files), _CHUNK)]
     with ProcessPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4),
                              initializer=_start_worker, initargs=(rules, known_sha)) as pool:
         for chunk, (got, bad, same, tagged) in zip(chunks, pool.map(
-                _read_and_tag, chunks, [root] * len(chunks))):
+                _read_and_tag, chunks, [root] * len(chunks)), strict=True):
             articles = [ParsedArticle(*fields) for fields in got]
-            parsed += articles
-            problems += bad
-            unchanged += same
-            tags.update(zip((a.path for a in articles), tagged))
-            if progress:
-                progress(len(chunk))
-    return parsed, problems, unchanged, tags
+            tags = {a.path: tag for a, tag in zip(articles, tagged, strict=True)}
+            yield articles, bad, same, tags, len(chunk)
 
 
 def import_articles(
@@ -284,9 +267,9 @@ def import_articles(
     """Import the article file or folder at `path`; see the module docstring.
 
     ``strict``: any bad file fails the whole import (`InputError`, nothing written).
-    ``progress`` is called with 1 per file read, ``on_total`` once with the number of files,
-    ``on_stage`` with a description of the next stage ("saving 9,998 articles").
-    The caller commits.
+    ``progress`` is called with the number of files read as they are, ``on_total`` once
+    with the number of files, ``on_stage`` with a description of the next stage ("saving
+    9,998 articles"). The caller commits.
     """
     with _collector_paused():
         return _import_articles(session, path=Path(path), strict=strict, progress=progress,
@@ -321,193 +304,33 @@ def _import_articles(
         raise InputError(f"{root}: no article files (.md or .html) found")
     rules = rules or tagging.load_rules()
     known_sha = set(session.scalars(select(Source.sha256).where(Source.kind == KIND)))
-    tags: Tags = {}
+    chunks: Iterable[Chunk]
     if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        parsed, problems, report.unchanged, tags = read_in_parallel(
-            files, root=root, known_sha=known_sha, rules=rules, progress=progress)
+        chunks = read_in_parallel(files, root=root, known_sha=known_sha, rules=rules)
     else:
-        parsed, problems, report.unchanged = read_articles(files, root=root,
-                                                           known_sha=known_sha,
-                                                           progress=progress)
-    report.problems = problems
-    if problems and (strict or not parsed and not report.unchanged):
+        chunks = [(*read_articles(files, root=root, known_sha=known_sha, progress=progress),
+                   {}, 0)]
+    # Each chunk is written as it comes (`ArticleWriter`): the database works on the first
+    # files while the workers read the others.
+    writer = ArticleWriter(session, report=report, rules=rules, files=len(files),
+                           display=lambda name: _display(Path(name), root))
+    problems: list[Problem] = []
+    read = 0
+    for parsed, bad, unchanged, tags, covered in chunks:
+        writer.add(parsed, tags, files=covered or len(files))
+        problems += bad
+        report.unchanged += unchanged
+        read += len(parsed)
+        if progress and covered:
+            progress(covered)
+    if problems and (strict or not read and not report.unchanged):
         raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
                          + ("; nothing was written" if strict else ""), problems)
     if on_stage:
-        on_stage(f"saving {len(parsed):,} articles")
-    store_articles(session, parsed, report=report, rules=rules, root=root, tags=tags)
+        on_stage(f"saving {read:,} articles")
+    writer.finish()
+    report.problems = problems + writer.clashes
     if strict and report.problems:  # clashes found while storing; the caller rolls back
         raise InputError(f"{root}: {len(report.problems)} files could not be imported; "
                          "nothing was written", report.problems)
     return report
-
-
-def store_articles(
-    session: Session, parsed: list[ParsedArticle], *, report: ImportReport,
-    rules: tagging.Rules, root: Path, tags: Tags | None = None,
-) -> None:
-    """Write `parsed` articles: new rows, or updates of the rows with the same URL or text.
-    The same article twice in one import is stored once (the later file wins). `tags`: the
-    rules' tags of the articles by path, where worked out already."""
-    tags = dict(tags or {})
-    for item in parsed:
-        if item.path not in tags:
-            tags[item.path] = _tags_of(item, rules)
-    by_url: dict[str, int] = {}
-    by_hash: dict[str, int] = {}
-    for art_id, url, chash in session.execute(
-        select(Article.id, Article.url, Article.content_hash)
-    ):
-        if url:
-            by_url[url] = art_id
-        by_hash[chash] = art_id
-    now = datetime.now(UTC)
-    new: dict[int, ParsedArticle] = {}  # slot -> latest file for a new article
-    new_url: dict[str, int] = {}
-    new_hash: dict[str, int] = {}
-    updates: dict[int, ParsedArticle] = {}
-    merged: list[ParsedArticle] = []  # files another file of this import supersedes
-    for item in parsed:
-        existing = (by_url.get(item.url) if item.url else None) or by_hash.get(item.content_hash)
-        clash = by_hash.get(item.content_hash)
-        if existing is not None and clash is not None and clash != existing:
-            report.problems.append(Problem(
-                _display(Path(item.path), root),
-                f"same text as stored article {clash} but the URL of article {existing}: "
-                "skipped (remove one of them first)"))
-            continue
-        if existing is not None:
-            if existing in updates:
-                report.duplicates += 1
-                merged.append(updates[existing])
-            updates[existing] = item
-            continue
-        slot = (new_url.get(item.url) if item.url else None)
-        slot = slot if slot is not None else new_hash.get(item.content_hash)
-        if slot is None:
-            slot = len(new)
-        else:
-            report.duplicates += 1
-            merged.append(new[slot])
-        new[slot] = item
-        if item.url:
-            new_url[item.url] = slot
-        new_hash[item.content_hash] = slot
-    source_ids = _insert_sources(session, new=[*new.values(), *updates.values()],
-                                 merged=merged, now=now)
-    ids = _insert_articles(session, list(new.values()), tags=tags, source_ids=source_ids,
-                           now=now, held=len(by_hash))
-    theme_rows = []
-    for item in new.values():
-        art_id = ids[item.content_hash]
-        theme_rows += [(art_id, t, "rule") for t in tags[item.path][0]]
-        report.article_ids.append(art_id)
-    _insert_themes(session, theme_rows)
-    report.imported = len(new)
-    if updates:
-        stored = {a.id: a for a in session.scalars(select(Article).where(
-            Article.id.in_(list(updates))))}
-        session.execute(delete(ArticleTheme).where(ArticleTheme.article_id.in_(list(updates))))
-        theme_rows = []
-        for art_id, item in updates.items():
-            _fill(stored[art_id], item, source_ids[item.sha256], now)
-            themes, (force_id, origin) = tags[item.path]
-            stored[art_id].force_id, stored[art_id].force_origin = force_id, origin
-            theme_rows += [(art_id, t, "rule") for t in themes]
-            report.article_ids.append(art_id)
-        session.flush()
-        _insert_themes(session, theme_rows)
-        # deferred: the service loads the figures check (~0.1 s); only updates need it
-        from parity.library.service import apply_corrections
-
-        apply_corrections(session, article_ids=list(updates), rules=rules)
-        report.updated = len(updates)
-    session.flush()
-
-
-def _insert_themes(session: Session, rows: list[tuple[int, str, str]]) -> None:
-    """Insert (article id, theme, origin) rows in bulk."""
-    insert_rows(session.connection(), ArticleTheme.__table__,  # type: ignore[arg-type]
-                ("article_id", "theme", "origin"), rows)
-
-
-def _insert_sources(session: Session, *, new: list[ParsedArticle], merged: list[ParsedArticle],
-                    now: datetime) -> dict[str, int]:
-    """{sha256: source id}: a source for each file stored (row_count 1) and for each file
-    another file of this import superseded (row_count 0: known too, so that importing the
-    folder again changes nothing), inserted in bulk (`parity.store.bulk`)."""
-    connection = session.connection()
-    stamp = _to_driver(connection, Source.__table__.c.imported_at)(now)
-    rows: dict[str, tuple] = {}
-    for items, count in ((new, 1), (merged, 0)):
-        for item in items:
-            if item.sha256 not in rows:
-                rows[item.sha256] = (KIND, _file_name(item.path), item.sha256, stamp, count)
-    if not rows:
-        return {}
-    insert_rows(connection, Source.__table__,  # type: ignore[arg-type]
-                ("kind", "file_name", "sha256", "imported_at", "row_count"), list(rows.values()))
-    # (kind, sha256) is unique, and this import's sources are the article sources stamped now
-    return {sha: source_id for source_id, sha in session.execute(
-        select(Source.id, Source.sha256).where(Source.kind == KIND, Source.imported_at == now))}
-
-
-ARTICLE_COLUMNS = ("source_id", "url", "content_hash", "title", "description", "area",
-                   "published", "format", "file_name", "body", "text", "imported_at",
-                   "updated_at", "force_id", "force_origin")
-
-
-def _insert_articles(session: Session, items: list[ParsedArticle], *, tags: Tags,
-                     source_ids: dict[str, int], now: datetime, held: int) -> dict[str, int]:
-    """Insert `items` as new articles in bulk, the full-text index filled for all of them at
-    once (`fts.bulk_load`); returns {content hash: article id} (at least for these)."""
-    if not items:
-        return {}
-    connection = session.connection()
-    table = Article.__table__
-    stamp = _to_driver(connection, table.c.imported_at)(now)
-    published = _to_driver(connection, table.c.published)
-    rows = [(source_ids[item.sha256], item.url, item.content_hash, item.title, item.description,
-             item.area, published(item.published), item.format,
-             _file_name(item.path), item.body, item.text, stamp, stamp, *tags[item.path][1])
-            for item in items]
-    first_source = min(row[0] for row in rows)
-    ids: dict[str, int] = {}
-
-    def load() -> list[int]:
-        insert_rows(connection, table, ARTICLE_COLUMNS, rows)  # type: ignore[arg-type]
-        # content_hash is unique; this import's new articles point at its new sources
-        ids.update((chash, art_id) for art_id, chash in session.execute(
-            select(Article.id, Article.content_hash).where(Article.source_id >= first_source)))
-        return [ids[item.content_hash] for item in items]
-
-    fts.bulk_load(connection, load, held=held, adding=len(items))
-    return ids
-
-
-def _to_driver(connection: Connection, column: Column) -> Callable[[object], object]:
-    """How a value of `column` is handed to the driver: as SQLAlchemy would hand it (SQLite
-    keeps dates and times as text in SQLAlchemy's format), or as it is for COPY (psycopg
-    adapts it)."""
-    dialect = connection.dialect
-    process = None if copies(connection) else \
-        column.type.dialect_impl(dialect).bind_processor(dialect)
-    return process or (lambda value: value)
-
-
-def _file_name(path: str) -> str:
-    return os.path.basename(path)[:500]
-
-
-def _fields(item: ParsedArticle, source_id: int, now: datetime) -> dict:
-    """The stored columns of an article read from `item`."""
-    return {"source_id": source_id, "url": item.url, "content_hash": item.content_hash,
-            "title": item.title, "description": item.description, "area": item.area,
-            "published": item.published, "format": item.format,
-            "file_name": _file_name(item.path), "body": item.body, "text": item.text,
-            "updated_at": now}
-
-
-def _fill(article: Article, item: ParsedArticle, source_id: int, now: datetime) -> None:
-    for key, value in _fields(item, source_id, now).items():
-        setattr(article, key, value)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
-from functools import lru_cache
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml

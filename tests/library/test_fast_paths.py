@@ -3,6 +3,7 @@ YAML loader reads it, and the one compiled matcher of theme phrases as a word-by
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,21 +103,29 @@ def _stored(session) -> list[tuple]:  # noqa: ANN001
     themes: dict[int, list[str]] = {}
     for art_id, theme in session.execute(select(ArticleTheme.article_id, ArticleTheme.theme)):
         themes.setdefault(art_id, []).append(theme)
-    return sorted((a.file_name, a.title, a.url, a.text, a.force_id, a.force_origin,
-                   sorted(themes.get(a.id, []))) for a in session.scalars(select(Article)))
+    from parity.store.models import Source
+
+    sources = sorted((s.file_name, s.sha256, s.row_count)
+                     for s in session.scalars(select(Source).where(Source.kind == "article")))
+    return [*sorted((a.file_name, a.title, a.url, a.text, a.force_id, a.force_origin,
+                     sorted(themes.get(a.id, []))) for a in session.scalars(select(Article))),
+            sources]
 
 
 def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path, monkeypatch):
-    """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes: the
-    same rows, themes, forces, problems and counts as read in one process, a second time too."""
+    """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes, and
+    written chunk by chunk as they come: the same rows, themes, forces, sources, problems and
+    counts as read in one process and written at once, a second time too; repeats of an
+    article in later chunks (the later file wins) included."""
     from parity.library import importer
     from parity.library.samples import write_corpus
 
     folder = tmp_path / "md"
     write_corpus(folder, count=60, seed=7)
-    first = sorted(folder.rglob("*.md"))[0]
+    first, *_, last = sorted(folder.rglob("*.md"))
     (folder / "zz-empty.md").write_text("")
     (folder / "zz-copy.md").write_bytes(first.read_bytes() + b"\n")  # the same article again
+    (folder / "a-same.md").write_bytes(last.read_bytes())  # the same bytes, read first
     results = []
     for parallel_from in (10_000, 5):
         monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
@@ -128,5 +137,214 @@ def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path
                             report.duplicates, [(p.file, p.message) for p in report.problems],
                             _stored(db)))
         db.rollback()
-    assert results[0][:4] == (60, 0, 0, 1) and results[0][4] and results[1][2] == 61 and results[0][5]
+    assert results[0][:4] == (60, 0, 0, 2) and results[0][4] and results[1][2] == 62 and results[0][5]
     assert results[:2] == results[2:]
+
+
+def _every_pass(markdown: str) -> str:
+    """`render.markdown_to_text` as it was before its passes were skipped where they cannot
+    change the text: every pattern over the whole text, in the same order."""
+    import html as html_lib
+
+    from parity.library import render as r
+
+    text = r._join_soft_breaks(r._drop_blocks(markdown))
+    text = r._FENCE.sub("", text)
+    text = r._RULE.sub("", text)
+    text = r._TABLE_RULE.sub("", text)
+    text = r._SETEXT.sub("", text)
+    text = r._HEADING.sub("", text)
+    text = r._CLOSING_HASHES.sub("", text)
+    text = r._QUOTE.sub("", text)
+    text = r._BULLET.sub("", text)
+    text = r._REFDEF.sub("", text)
+    text = r._IMAGE.sub(r"\1", text)
+    text = r._LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = r._AUTOLINK.sub(r"\1", text)
+    text = r._TAG.sub("", text)
+    text = r._EMPHASIS.sub(r._emphasis_text, text)
+    text = r._EMPHASIS.sub(r._emphasis_text, text)
+    text = html_lib.unescape(text.replace("|", " "))
+    text = r._SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return r._BLANKS.sub("\n", "\n".join(lines)).strip()
+
+
+# Pieces of Markdown that start, end or stand for what the passes remove, with the spacing
+# around them that decides whether they do
+MARKS = st.sampled_from([
+    "#", "##", "###", " #", "\t#", "# ", "> ", ">", "- ", "-", "---", "- - -", "***", "___",
+    "* ", "+ ", "1. ", "12) ", "\u0663. ", "===", "=", "```", "~~~", "|", "| --- |", ":---",
+    "[", "]", "[a]: http://x", "](", "![a](b)", "[a](http://x)", "[a][b]", "<", ">",
+    "<http://x>", "<b>", "<!-- c -->", "<script>x</script>", "*", "**", "_", "__", "~~", "`",
+    "&amp;", "&", "\n", "\n", "\n\n", "  ", " ", "\t", "\r", "\v", "\f", "word", "Kent", "a"])
+MARKDOWN = st.lists(MARKS, max_size=40).map("".join)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(MARKDOWN)
+def test_markdown_to_text_skips_only_passes_that_change_nothing(markdown):
+    from parity.library.render import markdown_to_text
+
+    assert markdown_to_text(markdown) == _every_pass(markdown)
+
+
+def test_markdown_to_text_of_the_sample_corpus_is_unchanged(tmp_path):
+    from parity.library.render import markdown_to_text
+    from parity.library.samples import write_corpus
+    from parity.library.validation import split_front_matter
+
+    for path in write_corpus(tmp_path, count=200, seed=11):
+        body = split_front_matter(path.read_text(encoding="utf-8"))[1].strip()
+        assert markdown_to_text(body) == _every_pass(body)
+
+
+def test_article_files_are_those_a_sorted_recursive_glob_finds(tmp_path):
+    """The folder walk finds what ``sorted(folder.rglob("*"))`` filtered found before, in the
+    same order: hidden files and folders skipped, suffixes in any case, links to files kept,
+    links to folders not followed, "a-b/" after "a/" as sorted paths compare."""
+    from parity.library.importer import HTML_SUFFIXES, MARKDOWN_SUFFIXES, article_files
+
+    for name in ("a/b.md", "a-b/c.md", "a/z/y.MD", "a.md", "b.html", "c.HTM", "d.txt",
+                 ".hidden.md", ".git/x.md", "a/.d/e.md", "e.markdown", "f.mdown", "g.",
+                 "B/upper.md", "noext", "deep/er/and/deeper/x.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "folder.md").mkdir()
+    (tmp_path / "link.md").symlink_to(tmp_path / "a.md")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+
+    def globbed(path):  # noqa: ANN001, ANN202
+        return [item for item in sorted(path.rglob("*"))
+                if not any(part.startswith(".") for part in item.relative_to(path).parts)
+                and item.is_file() and item.suffix.lower() in MARKDOWN_SUFFIXES | HTML_SUFFIXES]
+
+    assert article_files(tmp_path) == globbed(tmp_path)
+    assert len(article_files(tmp_path)) == 11
+    assert article_files(tmp_path / "a.md") == [tmp_path / "a.md"]
+
+
+QUERIES = ["women", "menopause support", '"flexible working"', "mentoring OR coaching",
+           "promot*", "recruitment"]
+
+
+def _index_definition(session) -> list:  # noqa: ANN001
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "sqlite":
+        return list(session.execute(text(
+            "SELECT type, name, sql FROM sqlite_master WHERE name LIKE 'library_fts%' "
+            "ORDER BY name")))
+    return list(session.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'library_articles' "
+        "AND schemaname = current_schema() ORDER BY indexname")))
+
+
+def _found(session) -> dict[str, list[int]]:  # noqa: ANN001
+    from parity.library import service
+
+    return {q: sorted(h["id"] for h in service.search(session, query=q, limit=1000)["hits"])
+            for q in QUERIES}
+
+
+def test_articles_loaded_in_bulk_are_indexed_as_row_by_row(db, tmp_path):
+    """The full-text index filled once after a large import (`fts.bulk_load`) finds what an
+    index built row by row finds, a second import (fewer articles than held) and an update
+    included; the index, its trigger and their SQL are as they were afterwards."""
+    from sqlalchemy import func, select, text
+
+    from parity.library.importer import import_articles
+    from parity.library.models import Article
+    from parity.library.samples import write_corpus
+
+    write_corpus(tmp_path / "a", count=60, seed=3)
+    write_corpus(tmp_path / "b", count=20, seed=4)
+    before = _index_definition(db)
+    first = import_articles(db, path=tmp_path / "a")
+    second = import_articles(db, path=tmp_path / "b")
+    db.flush()
+    assert first.imported + second.imported == db.scalar(select(func.count()).select_from(Article))
+    assert _index_definition(db) == before
+    some = db.get(Article, first.article_ids[0])
+    some.text, some.title = "A menopause support group for women in the control room.", "Cafe"
+    db.flush()
+    found = _found(db)
+    assert found["women"] and found["promot*"] and some.id in found["menopause support"]
+    if db.get_bind().dialect.name == "sqlite":
+        held = db.scalar(text("SELECT count(*) FROM library_fts_docsize"))
+        assert held == first.imported + second.imported
+        db.execute(text("INSERT INTO library_fts(library_fts) VALUES ('integrity-check')"))
+        db.execute(text("INSERT INTO library_fts(library_fts) VALUES ('rebuild')"))
+    else:
+        vector = ("setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+                  "setweight(to_tsvector('english', coalesce(description, '')), 'B') || "
+                  "setweight(to_tsvector('english', coalesce(text, '')), 'C')")
+        assert not db.scalar(text(f"SELECT count(*) FROM library_articles "
+                                  f"WHERE search_vector IS DISTINCT FROM {vector}"))
+        db.execute(text("SET LOCAL enable_indexscan = off"))
+        db.execute(text("SET LOCAL enable_bitmapscan = off"))
+    assert _found(db) == found  # the index rebuilt from the rows, or not used at all
+
+
+def test_a_bulk_load_waits_for_no_reader_on_postgresql(pg_engines, tmp_path, monkeypatch):
+    """Where another transaction holds a lock on the articles table (a reader, another
+    import), the import does not drop the index (it would wait, and could deadlock): its
+    rows go into the index one by one, and searches find them the same."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from parity.library import fts
+    from parity.library.importer import import_articles
+    from parity.library.samples import write_corpus
+
+    locked: list[bool] = []
+    take = fts._locked_now
+    monkeypatch.setattr(fts, "_locked_now", lambda c: locked.append(take(c)) or locked[-1])
+    write_corpus(tmp_path / "a", count=30, seed=5)
+    engine = pg_engines["empty"]
+    with engine.connect() as reader, Session(engine) as session:
+        reader.execute(text("SELECT count(*) FROM library_articles"))  # holds its lock
+        try:
+            before = _index_definition(session)
+            report = import_articles(session, path=tmp_path / "a")
+            session.flush()
+            assert locked == [False]
+            assert report.imported == 30 and _index_definition(session) == before
+            found = _found(session)
+            assert found["women"]
+            session.execute(text("SET LOCAL enable_indexscan = off"))
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            assert _found(session) == found
+        finally:
+            session.rollback()
+            reader.rollback()
+
+
+def test_an_import_refused_late_leaves_the_index_as_it_was(db, tmp_path, monkeypatch):
+    """Articles are written as they are read: a bad file near the end of a strict import
+    comes after rows were written and the index put aside. The import is refused (exit 2,
+    the file named) and, rolled back, leaves no row and the index, its trigger and their SQL
+    as they were; the same folder without the bad file then imports and is found."""
+    from sqlalchemy import func, select
+
+    from parity.errors import InputError
+    from parity.library import importer
+    from parity.library.models import Article
+    from parity.library.samples import write_corpus
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(importer, "_CHUNK", 7)
+    write_corpus(tmp_path / "md", count=40, seed=9)
+    (tmp_path / "md" / "zz-bad.md").write_text("no front matter here\n")
+    before = _index_definition(db)
+    with pytest.raises(InputError) as refused:
+        importer.import_articles(db, path=tmp_path / "md", strict=True)
+    assert [p.file for p in refused.value.problems] == ["zz-bad.md"]
+    db.rollback()
+    assert _index_definition(db) == before
+    assert not db.scalar(select(func.count()).select_from(Article))
+    (tmp_path / "md" / "zz-bad.md").unlink()
+    report = importer.import_articles(db, path=tmp_path / "md")
+    db.flush()
+    assert report.imported == 40 and _found(db)["women"]
+    db.rollback()

@@ -10,8 +10,6 @@ from typing import Annotated
 import typer
 
 from parity.errors import InputError
-from parity.library.claims import official_label
-from parity.library.samples import write_corpus
 from parity.library.validation import BadFile, parse_date
 from parity.present.commands import (
     JsonOption,
@@ -111,6 +109,8 @@ def synth_articles_cmd(
     """Write made-up force news articles (Markdown with front matter, or saved HTML pages)."""
     if count < 1 or not 0 <= html_share <= 1:
         raise InputError("--count must be at least 1 and --html-share between 0 and 1")
+    from parity.library.samples import write_corpus  # deferred: only this command writes articles
+
     paths = write_corpus(folder, count=count, seed=seed, html_share=html_share)
     console().print(f"wrote {len(paths):,} articles under {folder}")
 
@@ -257,6 +257,7 @@ def check_cmd(
 def _print_check(result: dict) -> None:
     from rich.table import Table  # deferred: rich costs ~0.5 s at start-up
 
+    from parity.library.claims import official_label  # deferred: only the check prints claims
 
     out = console()
     out.print(f"[bold]{result.get('title') or result.get('name')}[/bold] "

@@ -145,17 +145,18 @@ class _Matcher:
     every word that can start a phrase; only there are the phrases that start with it tried."""
 
     pattern: re.Pattern
-    exact: dict[str, tuple[tuple[int, Phrase, re.Pattern | None], ...]]
-    prefixed: tuple[tuple[str, int, Phrase], ...]  # one-word phrases ending in *
-    known: dict[str, tuple[tuple[int, Phrase, re.Pattern | None], ...]]
+    # (theme's index, phrase's place in the theme's `Theme.parsed`, pattern of its other words)
+    exact: dict[str, tuple[tuple[int, int, re.Pattern | None], ...]]
+    prefixed: tuple[tuple[str, int, int], ...]  # one-word phrases ending in *: (root, index, place)
+    known: dict[str, tuple[tuple[int, int, re.Pattern | None], ...]]
 
-    def starting(self, word: str) -> tuple[tuple[int, Phrase, re.Pattern | None], ...]:
-        """(theme's index, phrase, pattern of its other words) of the phrases that can start
-        with `word`, in the rules' order."""
+    def starting(self, word: str) -> tuple[tuple[int, int, re.Pattern | None], ...]:
+        """(theme's index, phrase's place, pattern of its other words) of the phrases that can
+        start with `word`, in the rules' order."""
         found = self.known.get(word)
         if found is None:
             found = (*self.exact.get(word, ()),
-                     *((index, phrase, None) for root, index, phrase in self.prefixed
+                     *((index, place, None) for root, index, place in self.prefixed
                        if word.startswith(root)))
             if len(self.known) < 100_000:
                 self.known[word] = found
@@ -205,12 +206,12 @@ def _make_matcher(rules: Rules) -> _Matcher:
     exact: dict[str, list] = {}
     prefixed = []
     for index, theme in enumerate(rules.themes):
-        for phrase in theme.parsed:
+        for place, phrase in enumerate(theme.parsed):
             if len(phrase.words) == 1 and phrase.prefix:
-                prefixed.append((phrase.words[0], index, phrase))
+                prefixed.append((phrase.words[0], index, place))
             else:
                 exact.setdefault(phrase.words[0], []).append(
-                    (index, phrase, _phrase_pattern(phrase)))
+                    (index, place, _phrase_pattern(phrase)))
     alternation = _trie({*exact, *(root for root, _, _ in prefixed)}) or "(?!)"
     pattern = re.compile(rf" (?:{alternation})[^ ]*")
     return _Matcher(pattern, {k: tuple(v) for k, v in exact.items()}, tuple(prefixed), {})
@@ -227,31 +228,31 @@ def theme_matches(rules: Rules, *, title: str, description: str | None, text: st
     line = " " + " ".join(words_of(f"{title} \x00 {description or ''} \x00 {text}"))
     title_end = len(" ".join(words_of(title))) + 1
     matcher = _matcher(rules)
-    spans: dict[int, dict[Phrase, list[tuple[int, int]]]] = {}
+    # {theme's index: {phrase's place in the theme (longest first): spans}}
+    spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
     for found in matcher.pattern.finditer(line):
         start, end = found.span()
-        for index, phrase, tail in matcher.starting(line[start + 1:end]):
+        for index, place, tail in matcher.starting(line[start + 1:end]):
             stop = end
             if tail is not None:
                 rest = tail.match(line, end)
                 if rest is None:
                     continue
                 stop = rest.end()
-            spans.setdefault(index, {}).setdefault(phrase, []).append((start + 1, stop))
+            spans.setdefault(index, {}).setdefault(place, []).append((start + 1, stop))
     out: dict[str, dict[str, int]] = {}
-    for index, theme in enumerate(rules.themes):
-        if index not in spans:
-            continue
-        by_phrase = spans[index]
+    for index in sorted(spans):
+        theme, by_place = rules.themes[index], spans[index]
         counts: dict[str, int] = {}
         taken: set[int] = set()  # the characters of the line a mention took
-        for phrase in theme.parsed:
-            for start, end in by_phrase.get(phrase, ()):
+        for place in sorted(by_place):
+            written = theme.parsed[place].written
+            for start, end in by_place[place]:
                 if taken and not taken.isdisjoint(range(start, end)):
                     continue
                 taken.update(range(start, end))
                 weight = TITLE_WEIGHT if start < title_end else 1
-                counts[phrase.written] = counts.get(phrase.written, 0) + weight
+                counts[written] = counts.get(written, 0) + weight
         if counts:
             out[theme.id] = counts
     return out

@@ -10,6 +10,7 @@ import hashlib
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
@@ -153,7 +154,16 @@ def parse_date(value: object, *, key: str = "publish.date") -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = " ".join(str(value).replace(",", ", ").split()).replace(" ,", ",")
+    found = _date_from_text(str(value))
+    if found is None:
+        raise BadFile(f"{key}: cannot read the date {value!r}; expected e.g. '22 Nov 2019' or "
+                      "'2019-11-22'")
+    return found
+
+
+@lru_cache(maxsize=4096)  # articles of one day share their date; strptime is slow
+def _date_from_text(value: str) -> date | None:
+    text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = _SEPT.sub("Sep", _TIME.sub("", text))
     for fmt in DATE_FORMATS:
@@ -162,15 +172,14 @@ def parse_date(value: object, *, key: str = "publish.date") -> date | None:
         except ValueError:
             continue
     try:
-        return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00")).date()
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
     except ValueError:
         pass
     try:  # as in feeds and e-mail: "Fri, 22 Nov 2019 10:00:00 GMT"
-        return parsedate_to_datetime(str(value).strip()).date()
+        return parsedate_to_datetime(value.strip()).date()
     except (TypeError, ValueError, IndexError, OverflowError):
         pass
-    raise BadFile(f"{key}: cannot read the date {value!r}; expected e.g. '22 Nov 2019' or "
-                  "'2019-11-22'")
+    return None
 
 
 def normalise_url(value: object) -> str | None:

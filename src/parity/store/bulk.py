@@ -33,7 +33,9 @@ def _copy_rows(connection: Connection, table: Table, columns: Sequence[str],
             copy.write_row(tuple(row))
 
 
-def _copies(connection: Connection) -> bool:
+def copies(connection: Connection) -> bool:
+    """True where `insert_rows` loads with COPY (psycopg adapts each value itself; elsewhere
+    the values go to the driver's executemany as they are)."""
     return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
 
 
@@ -42,7 +44,7 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str],
     """Insert `rows` (tuples in the order of `columns`) into `table`; returns the row count."""
     if not rows:
         return 0
-    if _copies(connection):
+    if copies(connection):
         _copy_rows(connection, table, columns, rows)
         return len(rows)
     style = connection.dialect.paramstyle
@@ -60,7 +62,7 @@ def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
     if not rows:
         return 0
     connection = session.connection()
-    if _copies(connection):
+    if copies(connection):
         columns = [c.name for c in table.columns
                    if (c.name in rows[0] or not c.primary_key) and c.name != "id"]
         _copy_rows(connection, table, columns, [[row.get(c) for c in columns] for row in rows])

@@ -140,12 +140,11 @@ def _is_blank(engine: Engine) -> bool:
 def _build_blank(engine: Engine) -> None:
     from sqlalchemy import Column, MetaData, String, Table  # deferred: sqlalchemy costs ~0.3 s at start-up
 
-
     import_all_models()
     version = Table("alembic_version", MetaData(),
                     Column("version_num", String(32), primary_key=True, nullable=False))
     with engine.begin() as conn:
-        Base.metadata.create_all(conn)
+        Base.metadata.create_all(conn, checkfirst=False)  # blank: no table to look for
         version.create(conn)
         conn.execute(version.insert(), [{"version_num": rev} for rev in sorted(stamp_revisions())])
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from parity.errors import Problem
@@ -224,7 +224,7 @@ def _insert_themes(connection: Connection, rows: list[tuple[int, str, str]]) -> 
                 ("article_id", "theme", "origin"), rows)
 
 
-def _to_driver(connection: Connection, column: Column) -> Callable[[object], object]:
+def _to_driver(connection: Connection, column: ColumnElement) -> Callable[[object], object]:
     """How a value of `column` is handed to the driver: as SQLAlchemy would hand it (SQLite
     keeps dates and times as text in SQLAlchemy's format), or as it is for COPY (psycopg
     adapts it)."""

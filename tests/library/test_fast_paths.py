@@ -114,10 +114,10 @@ def _stored(session) -> list[tuple]:  # noqa: ANN001
 
 def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path, monkeypatch):
     """Past `PARALLEL_FROM` files the articles are read and tagged in worker processes, and
-    written chunk by chunk as they come: the same rows, themes, forces, sources, problems and
+    written batch by batch as they come: the same rows, themes, forces, sources, problems and
     counts as read in one process and written at once, a second time too; repeats of an
-    article in later chunks (the later file wins) included."""
-    from parity.library import importer
+    article in later batches (the later file wins) included."""
+    from parity.library import importer, saving
     from parity.library.samples import write_corpus
 
     folder = tmp_path / "md"
@@ -130,6 +130,7 @@ def test_reading_in_worker_processes_stores_what_one_process_stores(db, tmp_path
     for parallel_from in (10_000, 5):
         monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
         monkeypatch.setattr(importer, "_CHUNK", 7)
+        monkeypatch.setattr(saving, "BATCH", 5)
         for _ in range(2):
             report = importer.import_articles(db, path=folder)
             db.flush()
@@ -328,12 +329,13 @@ def test_an_import_refused_late_leaves_the_index_as_it_was(db, tmp_path, monkeyp
     from sqlalchemy import func, select
 
     from parity.errors import InputError
-    from parity.library import importer
+    from parity.library import importer, saving
     from parity.library.models import Article
     from parity.library.samples import write_corpus
 
     monkeypatch.setattr(importer, "PARALLEL_FROM", 5)
     monkeypatch.setattr(importer, "_CHUNK", 7)
+    monkeypatch.setattr(saving, "BATCH", 5)
     write_corpus(tmp_path / "md", count=40, seed=9)
     (tmp_path / "md" / "zz-bad.md").write_text("no front matter here\n")
     before = _index_definition(db)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from parity.errors import Problem
@@ -37,6 +37,7 @@ ARTICLE_COLUMNS = ("source_id", "url", "content_hash", "title", "description", "
                    "published", "format", "file_name", "body", "text", "imported_at",
                    "updated_at", "force_id", "force_origin")
 SOURCE_COLUMNS = ("kind", "file_name", "sha256", "imported_at", "row_count")
+BATCH = 1000  # new articles written at a time (fewer statements; the rest waits for `finish`)
 
 
 class ArticleWriter:
@@ -76,7 +77,6 @@ class ArticleWriter:
         """Take `items` (the articles read from the next `files` files, in order) with their
         tags where known."""
         self.seen += files
-        fresh = len(self.latest)  # the first slot this call may open
         for item in items:
             self.tags[item.path] = tags.get(item.path) or tags_of(item, self.rules)
             url, chash = item.url, item.content_hash
@@ -106,13 +106,15 @@ class ArticleWriter:
             if url:
                 self.new_url[url] = slot
             self.new_hash[chash] = slot
-        if len(self.latest) > fresh:
-            self._insert(self.latest[fresh:])
+        if len(self.latest) - len(self.ids) >= BATCH:
+            self._insert(self.latest[len(self.ids):])
 
     def finish(self) -> None:
         """Fill the full-text index for the new rows; give the rows of repeated articles
         their latest file and write the updates; the sources' files and counts; the report's
         counts and ids."""
+        if len(self.latest) > len(self.ids):
+            self._insert(self.latest[len(self.ids):])
         self.index.close()
         self._settle_sources()
         latest = {self.ids[slot]: item for slot, item in enumerate(self.latest)
@@ -222,7 +224,7 @@ def _insert_themes(connection: Connection, rows: list[tuple[int, str, str]]) -> 
                 ("article_id", "theme", "origin"), rows)
 
 
-def _to_driver(connection: Connection, column: Column) -> Callable[[object], object]:
+def _to_driver(connection: Connection, column: ColumnElement) -> Callable[[object], object]:
     """How a value of `column` is handed to the driver: as SQLAlchemy would hand it (SQLite
     keeps dates and times as text in SQLAlchemy's format), or as it is for COPY (psycopg
     adapts it)."""

@@ -1,5 +1,6 @@
-"""Helpers the test modules and conftest files share: PostgreSQL databases of their own, and
-sessions on a copy of a SQLite template or rolled back on PostgreSQL."""
+"""Helpers the test modules and conftest files share: PostgreSQL databases of their own,
+sessions on a copy of a SQLite template or rolled back on PostgreSQL, and the SQL statements
+a block sends."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session
 
 from parity.store import make_engine, upgrade
@@ -77,3 +79,18 @@ def rolled_back_session(engine: Engine) -> Iterator[Session]:
     session.close()
     outer.rollback()
     conn.close()
+
+
+@contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[str]]:
+    """The SQL of every statement `engine` sends within the block, in order."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001, ANN002
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

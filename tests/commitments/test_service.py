@@ -3,11 +3,11 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from parity.commitments import service
 from parity.errors import InputError
 from parity.workforce import service as ws
+from tests.helpers import statements_sent
 
 from .conftest import MENTORING_URL, at, kent_senior, mentoring_articles
 
@@ -267,18 +267,12 @@ def test_a_report_build_works_each_status_out_once_with_the_same_figures(wf_db, 
     as_of = date(2023, 3, 30)
     plain = {f: service.status(wf_db, force_id=f, as_of=as_of) for f in ("kent", "essex")}
     summary = service.status_summary(wf_db, as_of=as_of)
-    statements: list[str] = []
-    engine = wf_db.get_bind()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
     with ws.reads_kept():
         assert service.status_summary(wf_db, as_of=as_of) == summary
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(wf_db.get_bind()) as statements:
             kept = {f: service.status(wf_db, force_id=f, as_of=as_of) for f in plain}
             kept["kent"][0]["status"] = "changed by a caller"
             again = service.status(wf_db, force_id="kent", as_of=as_of)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
     assert statements == []  # every force's status was worked out for the summary
     assert again == plain["kent"] and kept["essex"] == plain["essex"]
     manual = next(i for i in again if i["ref"] == "national-2019-3")

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from parity.context import metrics, service
 from parity.errors import InputError
 from parity.workforce import service as workforce
+from tests.helpers import statements_sent
 
 
 def test_paygap_series_keyed_by_snapshot_year(ctx_db):
@@ -144,16 +144,10 @@ def test_a_report_build_reads_the_returns_once_with_the_same_figures(ctx_db):
     plain_totals = service.paygap_check_totals(ctx_db, police_only=True)
     plain = {f: service.paygap_history(ctx_db, force_id=f) for f in ("kent", "essex")}
     plain_crime = {f: service.crime_history(ctx_db, force_id=f) for f in ("kent", "essex")}
-    statements: list[str] = []
-    engine = ctx_db.get_bind()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
     with workforce.reads_kept():
         assert service.paygap_checks(ctx_db, police_only=True) == plain_checks
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(ctx_db.get_bind()) as statements:
             assert service.paygap_check_totals(ctx_db, police_only=True) == plain_totals
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert statements == []  # the checks were run once
         kept = {f: service.paygap_history(ctx_db, force_id=f) for f in plain}
         kept_crime = {f: service.crime_history(ctx_db, force_id=f) for f in plain}

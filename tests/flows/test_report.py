@@ -3,9 +3,10 @@ per force, with charts, sources and the OGL attribution; never a force's HR extr
 
 from __future__ import annotations
 
+import numpy as np
 from lxml import html as lxml_html
 
-from parity.flows import outlooks, report, service
+from parity.flows import outlooks, projection, report, service, simulations
 from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.present.format import pct
@@ -69,3 +70,35 @@ def test_the_section_is_in_a_built_report(wf_db):
     headings = [" ".join(h.text_content().split()) for h in doc.xpath("//h2|//h3")]
     assert "Projections to parity" in headings and "Projection to parity" in headings
     assert any("Police officer uplift" in s for s in built.sources)
+
+
+def test_outlooks_worked_out_ahead_in_workers_equal_those_worked_out_here(wf_db):
+    """`report.prepare` starts the national outlooks in worker processes; what the section then
+    takes from them is what the same projection gives in this process."""
+    areas = ["England and Wales", "kent", "essex", "dyfed-powys", "city-of-london"]
+    outlooks._OUTLOOKS.clear()
+    here = {a: outlooks.public_outlook(wf_db, area=a, from_year=2023, years=12, runs=60)
+            for a in areas}
+    outlooks._OUTLOOKS.clear()
+    outlooks.start(wf_db, areas=areas, from_year=2023, years=12, runs=60)
+    try:
+        assert len(simulations._PENDING) == len(areas)  # handed to the workers
+        ahead = {a: outlooks.public_outlook(wf_db, area=a, from_year=2023, years=12, runs=60)
+                 for a in areas}
+        assert simulations._PENDING == {}  # every job taken, none worked out again here
+    finally:
+        simulations.stop()
+        outlooks._OUTLOOKS.clear()
+    assert ahead == here
+    assert ahead["kent"]["scenarios"][0]["years"] != ahead["essex"]["scenarios"][0]["years"]
+
+
+def test_a_job_is_taken_only_for_its_own_inputs():
+    stock = np.array([[900, 400, 0], [200, 60, 0], [60, 15, 0], [20, 5, 0], [8, 2, 0],
+                      [3, 1, 0], [1, 0, 0]])
+    rates = projection.Rates.defaults()
+    args = {"from_year": 2023, "years": 5, "runs": 20, "seed": 0, "target": None}
+    one = simulations.key("Kent", stock, rates, [projection.Scenario()], **args)
+    other = simulations.key("Kent", stock + 1, rates, [projection.Scenario()], **args)
+    assert one != other
+    assert simulations.take(one) is None  # nothing started: worked out where asked

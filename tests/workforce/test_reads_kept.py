@@ -3,17 +3,12 @@ and a caller changing its answer changes nothing kept."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from parity.workforce import service
+from tests.helpers import statements_sent
 
 
 def test_the_same_count_twice_reads_the_database_once(wf_db):
-    statements: list[str] = []
-    engine = wf_db.get_bind()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(wf_db.get_bind()) as statements:
         plain = service.counts_by_year_and_sex(wf_db, force_ids=["kent"], years=[2022, 2023])
         with service.reads_kept():
             before = len(statements)
@@ -25,30 +20,21 @@ def test_the_same_count_twice_reads_the_database_once(wf_db):
             service.counts_by_force_and_sex(wf_db, year=2023, force_ids=["kent"])
             during = len(statements) - before
         outside = service.counts_by_year_and_sex(wf_db, force_ids=["kent"], years=[2022, 2023])
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert during == 2  # one read for each question
     assert again == plain == outside and again[1][2023]["female"] > 0
     assert by_force[1]["kent"] == plain[1][2023]
 
 
 def test_force_by_force_every_force_is_read_at_once_from_the_second(wf_db):
-    statements: list[str] = []
-    engine = wf_db.get_bind()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
     forces = service.forces_with_data(wf_db)
     assert len(forces) > 2
     alone = {f: service.counts_by_year_and_sex(wf_db, force_ids=[f], ranks=("constable",))
              for f in forces}
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        with service.reads_kept():
-            kept = {f: service.counts_by_year_and_sex(wf_db, force_ids=[f], ranks=("constable",))
-                    for f in forces}
-            again = service.counts_by_year_and_sex(wf_db, force_ids=[forces[0]],
-                                                   ranks=("constable",))
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    with statements_sent(wf_db.get_bind()) as statements, service.reads_kept():
+        kept = {f: service.counts_by_year_and_sex(wf_db, force_ids=[f], ranks=("constable",))
+                for f in forces}
+        again = service.counts_by_year_and_sex(wf_db, force_ids=[forces[0]],
+                                               ranks=("constable",))
     assert len(statements) == 2  # the first force alone, then every force at once
     assert kept == alone and again == alone[forces[0]]
 

@@ -56,9 +56,15 @@ def public_outlook(session: Session, *, area: str, from_year: int, years: int = 
 
     Kept in memory (per process) until the official table held changes: the report and the
     force pages ask for the same outlooks again."""
-    key = ("outlook", _official_fingerprint(session), area, from_year, years, runs, seed)
+    key = _kept_as(_official_fingerprint(session), area, from_year, years, runs, seed)
     return _remembered(key, lambda: _public_outlook(session, area=area, from_year=from_year,
                                                     years=years, runs=runs, seed=seed))
+
+
+def _kept_as(fingerprint: tuple, area: str, from_year: int, years: int, runs: int,
+             seed: int) -> tuple:
+    """The key an area's outlook is kept under."""
+    return ("outlook", fingerprint, area, from_year, years, runs, seed)
 
 
 def _remembered(key: tuple, compute: Callable[[], dict]) -> dict:
@@ -147,7 +153,7 @@ def start(session: Session, *, areas: list[str], from_year: int, years: int = 30
     jobs = []
     fingerprint = _official_fingerprint(session)
     for area in areas:
-        if ("outlook", fingerprint, area, from_year, years, runs, seed) in _OUTLOOKS:
+        if _kept_as(fingerprint, area, from_year, years, runs, seed) in _OUTLOOKS:
             continue
         resolved = resolve_area(area)
         stock, found = service._start_stock(session, resolved.force_ids, from_year)

@@ -235,12 +235,12 @@ class PublicCache:
             await pending.wait()
             if key not in self.entries:  # the first one's answer was not kept: compute anew
                 return None
-        if scope["method"] == "HEAD":
-            return None
         event = self._pending[key] = asyncio.Event()
         try:
             self.misses += 1
-            entry = await self._compute(scope, receive)
+            # a HEAD not yet kept is answered as its GET is (the same headers, its ETag among
+            # them), the body left out when sent
+            entry = await self._compute({**scope, "method": "GET"}, receive)
             if _keepable(entry):
                 self._keep(key, entry)
                 return entry

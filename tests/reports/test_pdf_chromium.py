@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pikepdf
 import pypdfium2
@@ -194,3 +195,14 @@ def test_when_the_contents_do_not_match_the_whole_report_is_printed_again(tmp_pa
         assert found and int(found.group(1)) == starts[f"s{i}"], i
     assert f"Page {pages} of {pages}" in texts[-1]
     assert matterhorn.failures(path) == [] and matterhorn.declares_pdf_ua(path)
+
+
+def test_a_relative_output_path_prints(tmp_path, monkeypatch):
+    """`parity report build --out out/report --pdf`, as `make run` writes it: the PDF's folder
+    given relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+    html = ('<!doctype html><html lang="en-GB"><head><title>t</title></head><body>'
+            '<h1>Relative</h1><p>Printed from a relative path.</p></body></html>')
+    pages = write_pdf_chromium(html, Path("out") / "report" / "r.pdf", title="Relative")
+    assert pages == 1
+    assert (tmp_path / "out" / "report" / "r.pdf").read_bytes()[:5] == b"%PDF-"

@@ -219,7 +219,7 @@ class Page:
     def open(self, source: Path) -> None:
         """Load `source` (a local HTML file) and wait for its load event; any other request
         (a stylesheet, an image, a frame) is failed."""
-        self.allowed = source.as_uri()
+        self.allowed = source.resolve().as_uri()  # a relative path too (`--out out/report`)
         self.browser.forget(self.session)
         result = self.browser.call("Page.navigate", {"url": self.allowed},
                                    session=self.session)

@@ -17,6 +17,7 @@ import importlib.abc
 import io
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +61,13 @@ def read_sheets(path: Path | str, *, only: list[str] | None = None,
     times its reading).
     """
     path = Path(path)
+    soon = _SOON.pop(_soon_key(path, only, bundled), None)
+    if soon is not None:
+        return soon.take()
+    return _read_sheets(path, only, bundled)
+
+
+def _read_sheets(path: Path, only: list[str] | None, bundled: bool) -> list[Sheet]:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if not path.is_file():
@@ -83,6 +91,61 @@ def read_sheets(path: Path | str, *, only: list[str] | None = None,
             raise InputError(f"{path.name}: sheet {name!r} cannot be read ({exc})") from exc
         sheets.append(Sheet(name, rows))
     return sheets
+
+
+class _Reading(threading.Thread):
+    """`read_sheets` of one file, in a thread of its own (`read_sheets_soon`)."""
+
+    def __init__(self, path: Path, only: list[str] | None, bundled: bool):
+        super().__init__(name=f"reading {path.name}", daemon=True)
+        self.args_ = (path, only, bundled)
+        self.sheets: list[Sheet] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        path, only, bundled = self.args_
+        try:
+            self.sheets = _read_sheets(path, only, bundled)
+        except BaseException as exc:  # handed to the thread that takes the sheets
+            self.error = exc
+
+    def take(self) -> list[Sheet]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.sheets is not None
+        return self.sheets
+
+
+_SOON: dict[tuple, _Reading] = {}
+
+
+def _soon_key(path: Path, only: list[str] | None, bundled: bool) -> tuple | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns,
+            tuple(only) if only is not None else None, bundled)
+
+
+def read_sheets_soon(path: Path | str, *, only: list[str] | None = None,
+                     bundled: bool = False) -> None:
+    """Start reading a spreadsheet as `read_sheets` would, in a thread, for a command that has
+    other work first (importing the database layer, opening a connection, making the schema of
+    a new database): calamine lets go of the interpreter's lock while it parses, so the file is
+    read on the other core meanwhile. The next `read_sheets` of the same file (same size and
+    modification time, same `only` and `bundled`) takes what was read, or raises what reading
+    it raised. CSV files and missing files are left to `read_sheets`."""
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return
+    key = _soon_key(path, only, bundled)
+    if key is None or key in _SOON or not path.is_file():
+        return
+    reading = _Reading(path, only, bundled)
+    _SOON[key] = reading
+    reading.start()
 
 
 def decode_text(raw: bytes, name: str) -> str:

@@ -99,3 +99,24 @@ def test_a_blank_database_built_from_the_models_equals_the_migrated_one(tmp_path
     finally:
         for n in names:
             drop_pg_database(n)
+
+
+def test_the_written_schema_is_what_the_models_give_now():
+    """`parity.store.schema`'s files are generated: a model changed without writing them
+    again fails here (and the blank-database test above holds them to the migrations)."""
+    import subprocess
+    import sys
+
+    from parity.store import migrate, schema
+
+    for engine in schema.ENGINES:
+        # in a new process: tests here add tables of their own to the models' metadata
+        now = subprocess.run(
+            [sys.executable, "-c", "import sys; from parity.store import schema; "
+             f"sys.stdout.write(schema.rendered({engine!r}))"],
+            capture_output=True, text=True, check=True, encoding="utf-8").stdout
+        assert migrate.schema_file(engine).read_text(encoding="utf-8") == now, (
+            f"{migrate.schema_file(engine).name} is out of date: run `python -m parity.store.schema`")
+        made = migrate.schema_statements(engine)
+        assert made is not None and any(s.startswith("CREATE TABLE workforce_counts") for s in made)
+        assert made[-1].startswith("INSERT INTO alembic_version")

@@ -2,8 +2,8 @@
 
 SQLite by default (a file in the working directory), PostgreSQL through
 ``PARITY_DATABASE_URL=postgresql+psycopg://...``. Domains define their tables on
-`parity.store.base.Base` and read and write them through their own ``service.py``. Every write to the data changes the
-data version (`parity.store.version`), which the web's caches are keyed by.
+`parity.store.base.Base` and read and write them through their own ``service.py``. Every
+write to the data changes the data version (`parity.store.version`), which the web's caches are keyed by.
 """
 
 from parity.store.base import Base

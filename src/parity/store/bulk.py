@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.orm import Session
 
 from parity.store.version import mark_written
@@ -71,6 +71,60 @@ def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
     session.execute(insert(table), rows)
     return len(rows)
 
+
+@contextmanager
+def indexes_after(connection: Connection, *tables: Table) -> Iterator[bool]:
+    """Load empty tables first and index them after, on PostgreSQL: for the block, each table
+    of `tables` that holds no row loses its secondary indexes and its unique and foreign-key
+    constraints, which are made again, as they were, when the block ends (PostgreSQL's own
+    advice for populating a table: one index build is several times quicker than keeping the
+    index row by row, and one check of every foreign key at once quicker than a check per
+    row). The block is given True when it did so. All in the connection's transaction: an
+    error in the block, or a row the rebuilt constraints refuse, rolls everything back, the
+    indexes included. The primary key stays. Elsewhere (SQLite keeps its constraints in the
+    table's definition), or for a table that holds rows, nothing changes."""
+    if connection.dialect.name != "postgresql":
+        yield False
+        return
+    kept: list[tuple[str, list[str], list[str]]] = []  # table, drop statements, make statements
+    for table in tables:
+        name = connection.dialect.identifier_preparer.quote(table.name)
+        if connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {name})")).scalar():
+            continue
+        drops, makes = _secondary(connection, name)
+        for sql in drops:
+            connection.exec_driver_sql(sql)
+        kept.append((name, drops, makes))
+    yield bool(kept)
+    for _name, _drops, makes in kept:
+        for sql in makes:
+            connection.exec_driver_sql(sql)
+
+
+def _secondary(connection: Connection, table: str) -> tuple[list[str], list[str]]:
+    """The statements dropping `table`'s unique and foreign-key constraints and its other
+    secondary indexes, and those making them again, read from PostgreSQL's catalogue (so
+    that they are the database's own, whatever made them). Indexes go after the data,
+    foreign keys last."""
+    constraints = connection.execute(text(
+        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = CAST(:t AS regclass) AND contype IN ('u', 'f') "
+        # a unique constraint another table's foreign key rests on stays
+        "AND NOT (contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint f "
+        "WHERE f.contype = 'f' AND f.conindid = pg_constraint.conindid)) "
+        "ORDER BY contype DESC, conname"),
+        {"t": table}).all()
+    indexes = connection.execute(text(
+        "SELECT CAST(i.indexrelid AS regclass)::text, pg_get_indexdef(i.indexrelid) "
+        "FROM pg_index i WHERE i.indrelid = CAST(:t AS regclass) AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+        "ORDER BY 1"), {"t": table}).all()
+    quote = connection.dialect.identifier_preparer.quote
+    drops = [f"ALTER TABLE {table} DROP CONSTRAINT {quote(n)}" for n, _, _ in constraints]
+    drops += [f"DROP INDEX {index}" for index, _ in indexes]
+    makes = [definition for _, definition in indexes]
+    makes += [f"ALTER TABLE {table} ADD CONSTRAINT {quote(n)} {d}" for n, _, d in constraints]
+    return drops, makes
 
 
 @contextmanager

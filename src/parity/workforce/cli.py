@@ -44,12 +44,17 @@ def import_workforce_cmd(
 
     Each import is an edition; the latest published edition gives the current figures of each
     force-year it covers, whatever the order of import (see `parity editions`)."""
-    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-    from parity.workforce.importer import DEFAULT_FILE, import_workforce
+    # deferred: columns pulls in the spreadsheet reader; only the import needs it
+    from parity.workforce.columns import DEFAULT_FILE, read_soon
 
     day = _date(published) if published else None
+    path = path or DEFAULT_FILE
+    read_soon(path)  # on the other core, while the database layer loads and the schema is made
+    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
+    from parity.workforce.importer import import_workforce
+
     with session() as s:
-        result = import_workforce(s, path=path or DEFAULT_FILE, published=day)
+        result = import_workforce(s, path=path, published=day)
     if as_json:
         emit_json(result.__dict__)
         return

@@ -13,9 +13,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from parity.errors import InputError, Problem
-from parity.tabular import Sheet, cell_text
+from parity.tabular import Sheet, cell_text, read_sheets_soon
+
+# The Home Office table shipped with Parity (31 March 2007 to 2023).
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / (
+    "open-data-table-police-workforce-260723.ods"
+)
+
+
+def is_bundled(path: Path) -> bool:
+    """True for the table shipped with Parity (read as tested, without the reading budget of
+    a file a user hands over)."""
+    return path.resolve() == DEFAULT_FILE
+
+
+def read_soon(path: Path) -> None:
+    """Start reading the table at `path` while the command prepares the database
+    (`parity.tabular.read_sheets_soon`); `parity.workforce.importer.parse` takes it."""
+    read_sheets_soon(path, bundled=is_bundled(path))
 
 # meaning -> the headers accepted for it, the 2023 edition's first.
 ALIASES: dict[str, tuple[str, ...]] = {

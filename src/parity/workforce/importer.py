@@ -21,11 +21,18 @@ from sqlalchemy.orm import Session
 from parity import vocabulary as v
 from parity.errors import InputError, Problem
 from parity.forces import registry
-from parity.store.bulk import insert_rows
+from parity.store.bulk import indexes_after, insert_rows
 from parity.store.provenance import add_source, find_source, sha256_of
 from parity.tabular import Sheet, cell_text, gc_paused, read_sheets, round_figure
 from parity.workforce import editions
-from parity.workforce.columns import REQUIRED, Layout, find_layout, letter
+from parity.workforce.columns import (
+    DEFAULT_FILE,
+    REQUIRED,
+    Layout,
+    find_layout,
+    is_bundled,
+    letter,
+)
 from parity.workforce.models import WorkforceCount, WorkforceEdition, WorkforceEditionCount
 
 KIND = "workforce"
@@ -33,9 +40,6 @@ KIND = "workforce"
 COLUMNS = (
     "As at 31 March...", "Geo code", "Force Name", "Region", "Sex", "Rank description",
     "Worker type", "Total (headcount)", "Total (FTE)",
-)
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / (
-    "open-data-table-police-workforce-260723.ods"
 )
 MAX_PROBLEMS = 200
 MAX_COUNT = 1_000_000  # no force has a million people; larger is a damaged cell
@@ -128,9 +132,7 @@ def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
     column.
     """
     path = Path(path)
-    # the bundled table is Parity's own file, not one a user hands over
-    bundled = path.resolve() == DEFAULT_FILE
-    sheet, layout = find_table(path, read_sheets(path, bundled=bundled))
+    sheet, layout = find_table(path, read_sheets(path, bundled=is_bundled(path)))
     problems = _Problems(path.name, sheet.name)
     col = layout.col
     reg = registry()
@@ -333,10 +335,13 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
                         note=f"published {published.isoformat()}")
     columns = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
                "headcount", "fte")
-    insert_rows(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
-                columns, [(source.id, *(r[c] for c in columns[1:])) for r in rows])
     editions.add_edition(session, source_id=source.id, published=published)
-    winner = editions.make_current(session)
+    # A first import fills empty tables: indexed once filled (`indexes_after`), not row by row.
+    with indexes_after(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
+                       WorkforceCount.__table__):  # type: ignore[arg-type]
+        insert_rows(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
+                    columns, [(source.id, *(r[c] for c in columns[1:])) for r in rows])
+        winner = editions.make_current(session)
     won = {pair for pair, sid in winner.items() if sid == source.id}
     return ImportResult(
         file=path.name, status="imported", rows=len(rows), years=sorted({y for y, _ in covered}),

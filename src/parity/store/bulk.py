@@ -92,13 +92,16 @@ def indexes_after(connection: Connection, *tables: Table) -> Iterator[bool]:
         if connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {name})")).scalar():
             continue
         drops, makes = _secondary(connection, name)
-        for sql in drops:
-            connection.exec_driver_sql(sql)
+        _script(connection, drops)
         kept.append((name, drops, makes))
     yield bool(kept)
-    for _name, _drops, makes in kept:
-        for sql in makes:
-            connection.exec_driver_sql(sql)
+    _script(connection, [sql for _name, _drops, makes in kept for sql in makes])
+
+
+def _script(connection: Connection, statements: list[str]) -> None:
+    """Statements without parameters sent to PostgreSQL at once (one round trip)."""
+    if statements:
+        connection.exec_driver_sql(";\n".join(statements))
 
 
 def _secondary(connection: Connection, table: str) -> tuple[list[str], list[str]]:

@@ -91,9 +91,27 @@ def is_current(engine: Engine) -> bool:
 
 def current_revisions(engine: Engine) -> frozenset[str]:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
+        if not _has_tables(conn, "alembic_version"):
             return frozenset()
         return frozenset(r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version")))
+
+
+# Whether the database holds a table (or the one named), asked of the catalogue directly: the
+# inspector compiles queries of its own on first use, tens of milliseconds of every command.
+_HAS_TABLES = {
+    "postgresql": "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+                  "WHERE schemaname = current_schema(){and_name})",
+    "sqlite": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table'{and_name})",
+}
+
+
+def _has_tables(conn, name: str | None = None) -> bool:  # noqa: ANN001
+    sql = _HAS_TABLES.get(conn.dialect.name)
+    if sql is None:
+        return inspect(conn).has_table(name) if name else bool(inspect(conn).get_table_names())
+    and_name = (" AND tablename = :name" if conn.dialect.name == "postgresql"
+                else " AND name = :name") if name else ""
+    return bool(conn.execute(text(sql.format(and_name=and_name)), {"name": name}).scalar())
 
 
 def upgrade(engine: Engine, *, migrations_only: bool = False) -> None:
@@ -138,7 +156,7 @@ def _forget_implied(conn) -> None:  # noqa: ANN001
 
 def _is_blank(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return not inspect(conn).get_table_names()
+        return not _has_tables(conn)
 
 
 def _build_blank(engine: Engine) -> None:
@@ -147,14 +165,11 @@ def _build_blank(engine: Engine) -> None:
     script = schema_statements(engine.dialect.name)
     if script is not None:
         with engine.begin() as conn:
-            driver = conn.connection.driver_connection
             if engine.dialect.name == "postgresql":
-                driver.execute(";\n".join(script))  # type: ignore[union-attr]  # one round trip
+                conn.exec_driver_sql(";\n".join(script))  # one round trip
             else:
-                cursor = driver.cursor()  # type: ignore[union-attr]
-                for statement in script:
-                    cursor.execute(statement)
-                cursor.close()
+                for statement in script:  # SQLite's driver runs one statement a call
+                    conn.exec_driver_sql(statement)
         return
     from sqlalchemy import Column, MetaData, String, Table  # deferred: sqlalchemy costs ~0.3 s at start-up
 

@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -339,8 +340,9 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
     # A first import fills empty tables: indexed once filled (`indexes_after`), not row by row.
     with indexes_after(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
                        WorkforceCount.__table__):  # type: ignore[arg-type]
+        values = itemgetter(*columns[1:])
         insert_rows(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
-                    columns, [(source.id, *(r[c] for c in columns[1:])) for r in rows])
+                    columns, [(source.id, *values(r)) for r in rows])
         winner = editions.make_current(session)
     won = {pair for pair, sid in winner.items() if sid == source.id}
     return ImportResult(

@@ -86,3 +86,43 @@ def test_report_build_bad_year_exits_2(sqlite_url, tmp_path):
     assert run.code == 2
     assert "no workforce data for 31 March 1999" in run.stderr
     assert not out.exists()
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="chromium (scripts/debian-packages.txt) missing")
+def test_a_build_that_fails_after_chromium_started_leaves_nothing_behind(sqlite_url, tmp_path):
+    """Chromium starts with the command (`parity.reports.chromium.start_early`); a build
+    refused afterwards closes it and takes away the folders made for it."""
+    import os
+
+    out = tmp_path / "new" / "out"
+    run = parity("report", "build", "--year", "1900", "--out", str(out), "--pdf",
+                 "--engine", "chromium", db_url=sqlite_url)
+    assert run.code == 2
+    assert "no workforce data for 31 March 1900" in run.stderr
+    assert not (tmp_path / "new").exists()  # neither the folder nor its parent stays
+    assert not _browsers_in(tmp_path), "a browser started for the PDF was left running"
+    # an existing folder stays, with what it held
+    out.mkdir(parents=True)
+    (out / "kept.txt").write_text("mine", encoding="utf-8")
+    run = parity("report", "build", "--force", "Nowhere", "--out", str(out), "--pdf",
+                 "--engine", "chromium", db_url=sqlite_url)
+    assert run.code == 2 and "unknown force 'Nowhere'" in run.stderr
+    assert os.listdir(out) == ["kept.txt"]
+    assert not _browsers_in(tmp_path)
+
+
+def _browsers_in(folder) -> set[int]:  # noqa: ANN001
+    """The running processes whose command line names a print folder under `folder`."""
+    import os
+
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                line = fh.read()
+            if b".parity-print-" in line and str(folder).encode() in line:
+                found.add(int(pid))
+        except OSError:
+            continue
+    return found

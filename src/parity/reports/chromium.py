@@ -73,6 +73,54 @@ def chromium_path() -> str:
     return found
 
 
+class _Early:
+    """A Chromium started before the report is built, for the PDF to be written in `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        # the folders made for it (the output folder and any missing above it), to go if unused
+        self.made = [f for f in (folder, *folder.parents) if not f.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self.tmp = tempfile.TemporaryDirectory(prefix=".parity-print-", dir=folder)
+        work = Path(self.tmp.name)
+        try:
+            self.browser = Browser(chromium_path(), profile=work / "profile",
+                                   log=work / "chromium.log", timeout=TIMEOUT)
+        except BaseException:
+            self._remove()
+            raise
+
+    def discard(self) -> None:
+        self.browser.close()
+        self._remove()
+
+    def _remove(self) -> None:
+        self.tmp.cleanup()
+        for made in self.made:  # the deepest first
+            try:
+                made.rmdir()  # only if nothing else was written there
+            except OSError:
+                break
+
+
+_EARLY: dict[Path, _Early] = {}
+
+
+def start_early(folder: Path) -> None:
+    """Start Chromium now for a PDF `write_pdf_chromium` will write in `folder`: the browser
+    starts (about half a second of its own processes' work) while the command loads its modules
+    and builds the report, rather than after. The command calls `discard_early` as it ends."""
+    key = folder.resolve()
+    if key not in _EARLY:
+        _EARLY[key] = _Early(key)
+
+
+def discard_early() -> None:
+    """Close the browsers started early and not used (the command failed before its PDF) and
+    remove their files, and the folders made for them if still empty."""
+    while _EARLY:
+        _EARLY.popitem()[1].discard()
+
+
 def css_string(text: str) -> str:
     """`text` as a CSS string: quotes, backslashes and line ends escaped."""
     out = []
@@ -197,10 +245,13 @@ def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> in
     from parity.reports.pdfua import as_pdf_ua
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".parity-print-", dir=path.parent) as tmp:
+    early = _EARLY.pop(path.parent.resolve(), None)  # started with the command (`start_early`)
+    with early.tmp if early is not None else tempfile.TemporaryDirectory(
+            prefix=".parity-print-", dir=path.parent) as tmp:
         folder = Path(tmp)
-        with Browser(chromium_path(), profile=folder / "profile", log=folder / "chromium.log",
-                     timeout=TIMEOUT) as browser:
+        with early.browser if early is not None else Browser(
+                chromium_path(), profile=folder / "profile", log=folder / "chromium.log",
+                timeout=TIMEOUT) as browser:
             # Chromium starts (about half a second) while the HTML is prepared for it
             first = prepare(html, None, title=title)
             links, wanted = _links(html)

@@ -46,6 +46,32 @@ def build_cmd(
 ) -> None:
     """Build the national report, with one section per force, as HTML with its
     accompanying tables (ODS and XLSX), and PDF; or one force's own report."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine}: expected auto, weasyprint or chromium")
+    if pdf:
+        # deferred: the engine's module is needed only with --pdf
+        from parity.reports.chromium import chromium_path, find_chromium, start_early
+
+        if engine == "auto":
+            # Chromium draws the national report several times faster (decision 0800)
+            engine = "chromium" if find_chromium() else "weasyprint"
+        elif engine == "chromium":
+            chromium_path()  # no Chromium: said before anything is built or written
+        if engine == "chromium":
+            start_early(out)  # the browser starts while the modules load and the report builds
+    try:
+        _build_and_write(year=year, force=force, out=out, pdf=pdf, engine=engine,
+                         previous=previous, as_json=as_json)
+    finally:
+        if pdf and engine == "chromium":
+            # deferred: imported above with --pdf
+            from parity.reports.chromium import discard_early
+
+            discard_early()
+
+
+def _build_and_write(*, year: int | None, force: str | None, out: Path, pdf: bool, engine: str,
+                     previous: Path | None, as_json: bool) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -55,17 +81,6 @@ def build_cmd(
     # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
     from parity.workforce import service as workforce
 
-    if engine not in ENGINES:
-        raise InputError(f"--engine {engine}: expected auto, weasyprint or chromium")
-    if pdf:
-        # deferred: the engine's module is needed only with --pdf
-        from parity.reports.chromium import chromium_path, find_chromium
-
-        if engine == "auto":
-            # Chromium draws the national report several times faster (decision 0800)
-            engine = "chromium" if find_chromium() else "weasyprint"
-        elif engine == "chromium":
-            chromium_path()  # no Chromium: said before anything is built or written
     err = Console(stderr=True)
     with session() as s:
         # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast

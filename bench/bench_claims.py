@@ -39,6 +39,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("PARITY_DATABASE_URL", f"sqlite:///{tmp}/bench.db")
         from parity.commands import session as open_session
+
         from parity.library.check import check_document
         from parity.workforce.service import ensure_loaded
 

@@ -291,8 +291,8 @@ class External(Provider):
 
     def series(self, session: Session, ctx: Context) -> Series:
         if ctx.force_id is None:
-            return Series(reason=f"{self.kind.replace('_', ' ')} indicators are measured force by force; there "
-                                 "is no England and Wales figure")
+            return Series(reason=f"{self.kind.replace('_', ' ')} indicators are measured force "
+                                 "by force; there is no England and Wales figure")
         function = self.load()
         if isinstance(function, str):
             return Series(reason=function)

@@ -78,8 +78,8 @@ def sentence(text: str | None) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "signed": signed, "direction": direction,
-    "sentence": sentence, "suppressed": suppressed, "words": words,
+    "pct": pct, "points": points, "number": number, "ordinal": ordinal, "signed": signed,
+    "direction": direction, "sentence": sentence, "suppressed": suppressed, "words": words,
     "for_readers": for_programmers,
 }
 

@@ -6,8 +6,9 @@ way a user otherwise would (`_peers.py`): pandas + calamine read and `to_sql` (b
 and calamine + COPY (PostgreSQL). Medians and ratios printed (`_common.Contest`). Floors: the
 SQLite command at most 1.5 s (the foundation issue); on PostgreSQL within 1.5x of calamine +
 COPY (issue 13). The same command on a copy of the table (as a user downloads an edition: read
-under the budget for untrusted spreadsheets) is timed too. A representation query is timed
-in-process too (marked so; floor < 20 ms).
+under the budget for untrusted spreadsheets) is timed too, and, for scale, a process that only
+imports the command's modules. A representation query is timed in-process too (marked so;
+floor < 20 ms).
 
     .venv/bin/python bench/bench_workforce.py [--runs 5] [--no-postgres]
 """
@@ -96,6 +97,10 @@ def main() -> None:
             Contender("pandas + calamine, to_sql (a script)",
                       [sys.executable, str(PEERS), "sheet-pandas", table, urls[2]],
                       before=lambda: _fresh_pg(names[2])),
+            # what the command spends before any work: its modules, imported in a new process
+            Contender("(the command's modules alone, no work)",
+                      [sys.executable, "-c", "import parity.cli, parity.workforce.cli, "
+                       "parity.workforce.importer, sqlalchemy.dialects.postgresql.psycopg"]),
             Contender("parity import workforce (a downloaded copy)",
                       [PARITY, "import", "workforce", str(download)],
                       env={"PARITY_DATABASE_URL": urls[3]},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from parity.errors import InputError
 from parity.flows.importer import import_hr
@@ -213,3 +213,25 @@ def test_the_bulk_paths_store_each_cell_as_given(db, tmp_path, monkeypatch):
     assert (left.event, left.rank, left.leaving_reason, left.worker_type_before,
             left.rank_before, left.year) == ("leaving", "", "retirement", "staff", "", 2022)
     assert stored[4].fte == pytest.approx(0.6)
+
+
+def test_a_first_hr_extract_on_postgresql_ends_with_its_index(db, tiny_extract):  # noqa: ANN001
+    """The HR import loads an empty ``hr_events`` first and indexes it after (on PostgreSQL)."""
+
+    def indexes() -> list:
+        return sorted(db.execute(text(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = 'hr_events'::regclass")).all())
+
+    postgres = db.get_bind().dialect.name == "postgresql"
+    before = indexes() if postgres else None
+    import_hr(db, path=tiny_extract, force="gwent")
+    assert db.scalar(text("SELECT count(*) FROM hr_events")) > 0
+    if postgres:
+        assert [n for n, _ in before] == ["ix_hr_events_force_year", "pk_hr_events"]
+        assert indexes() == before
+    # a second force's extract goes into a table holding rows: the index is kept throughout
+    import_hr(db, path=tiny_extract, force="dyfed-powys")
+    assert db.scalar(text("SELECT count(DISTINCT force_id) FROM hr_events")) == 2
+    if postgres:
+        assert indexes() == before

@@ -104,3 +104,4 @@ def test_a_file_changed_after_its_reading_began_is_read_again(tmp_path):
     shutil.copy(cut, table)  # another file under the same name: other size and time
     with pytest.raises(InputError, match="table.ods: not a readable spreadsheet"):
         read_sheets(table)
+

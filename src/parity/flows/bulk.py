@@ -35,7 +35,7 @@ from sqlalchemy import Connection, insert
 from parity.calendar import flows_year, flows_years
 from parity.flows.models import HrEvent
 from parity.flows.validation import Events
-from parity.store.bulk import copying
+from parity.store.bulk import copying, indexes_after
 from parity.store.version import mark_written
 
 EVENT_COLUMNS = (
@@ -63,8 +63,10 @@ def insert_events(connection: Connection, ev: Events, *, source_id: int,
     dialect = connection.dialect.name
     if dialect == "postgresql" and connection.dialect.driver == "psycopg":
         encoding = connection.connection.driver_connection.info.encoding  # type: ignore[union-attr]
-        with copying(connection, HrEvent.__table__, COPY_COLUMNS,  # type: ignore[arg-type]
-                     binary=True) as send:
+        # a first extract fills an empty table: indexed once it is in (`indexes_after`)
+        with indexes_after(connection, HrEvent.__table__), \
+                copying(connection, HrEvent.__table__, COPY_COLUMNS,  # type: ignore[arg-type]
+                        binary=True) as send:
             for chunk in _copy_chunks(ev, source_id=source_id, force_id=force_id,
                                       encoding=encoding):
                 send(chunk)

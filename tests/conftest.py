@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # tests start inherit it.
 TODAY = "2026-11-28"
 os.environ.setdefault("PARITY_TODAY", TODAY)
+# Projections kept between processes (`parity.flows.simulations`) go to a folder of this run's
+# own, not the user's cache; servers and commands the tests start inherit it.
+os.environ.setdefault("PARITY_CACHE_DIR", tempfile.mkdtemp(prefix="parity-test-cache-"))
 
 
 def _find_shared_data() -> Path:

@@ -6,7 +6,8 @@ Home Office stock and the national default rates: public, so shown on the force 
 forces' table and API, and in the report. They depend only on the official table held and
 the arguments, so each process keeps the answers until the workforce sources change; the
 national report, which wants 44 of them, starts them all at once in worker processes
-(`start`, `parity.flows.simulations`).
+(`start`, `parity.flows.simulations`). Their simulated runs are also kept on disk for the
+next process that asks (`simulations.answer`): the next report build or web worker reads them.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _public_outlook(session: Session, *, area: str, from_year: int, years: int, 
     first, *extra = _scenarios()
     return service._project(session, area=area, from_year=from_year, years=years,
                             scenario=first, runs=runs, seed=seed, target=None, own_rates=False,
-                            side_by_side=False, extra=extra)
+                            side_by_side=False, extra=extra, keep=True)
 
 
 def outlook_row(result: dict) -> dict:

@@ -359,7 +359,8 @@ def _default_rates():  # noqa: ANN202
 
 def _project(session: Session, *, area: str, from_year: int, years: int, scenario,  # noqa: ANN001
              runs: int, seed: int, target: float | None, own_rates: bool,
-             side_by_side: bool, extra: list | None = None, rates=None) -> dict:  # noqa: ANN001
+             side_by_side: bool, extra: list | None = None, rates=None,  # noqa: ANN001
+             keep: bool = False) -> dict:
 
     chosen = scenario or pj.Scenario()
     _check_projection(years, runs, target, chosen)
@@ -374,10 +375,10 @@ def _project(session: Session, *, area: str, from_year: int, years: int, scenari
     chosen_all = (standard_scenarios(chosen) if side_by_side else [chosen]) + (extra or [])
     job = simulations.key(resolved.name, stock, rates, chosen_all, from_year=from_year,
                           years=years, runs=runs, seed=seed, target=target)
-    results = simulations.take(job)  # worked out ahead (`outlooks.start`), else here
-    if results is None:
-        results = simulations.run(stock, rates, chosen_all, from_year=from_year, years=years,
-                                  runs=runs, seed=seed, target=target)
+    # worked out ahead (`outlooks.start`), or kept by an earlier process, else here
+    results = simulations.answer(job, keep=keep, stock=stock, rates=rates, scenarios=chosen_all,
+                                 from_year=from_year, years=years, runs=runs, seed=seed,
+                                 target=target)
     main = next(r for r in results if r["settings"] == chosen.settings())
     effective = rates.under(chosen)
     return {

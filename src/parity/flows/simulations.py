@@ -12,20 +12,34 @@ and the seed), so an answer can never be taken for other inputs.
 Workers are forked (Linux): they inherit the loaded modules and start in milliseconds; they
 only compute, never touching the database. Where fork is not available, nothing is started
 and every projection is worked out in the process that asks.
+
+Answers asked to be kept (`answer` with ``keep``: the public outlooks, a bounded set) are also
+written to a folder of kept answers (`kept_folder`), so that the next process asking the same
+question (the next report build, a web worker) reads them instead of simulating again: a JSON
+file per job, named by a digest of the job's key and of the code that works answers out
+(`projection`, this module, numpy's version), holding the key itself, which must match. A file
+unreadable, damaged or for another key is ignored and written again; a folder that cannot be
+written is simply not used. At most `KEPT_FILES` files are kept, the oldest going first.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from parity.flows import projection as pj
 
 FEW = 4  # fewer jobs than this are not worth the workers' start (a force's own report)
+KEPT_FILES = 2000  # some 40 MB of kept answers: every force's outlooks for many years
+OFF = "none"  # PARITY_CACHE_DIR=none: no answer is kept on disk
 _PENDING: dict[tuple, Future] = {}
 _POOL: list[ProcessPoolExecutor] = []
 
@@ -56,8 +70,9 @@ def run(stock: np.ndarray, rates: pj.Rates, scenarios: list[pj.Scenario], *, fro
 
 def start(jobs: list[tuple[tuple, dict]]) -> None:
     """Start `jobs` ((key, keyword arguments of `run`), in the order they will be wanted) in
-    worker processes, one per core; jobs already started are not started again."""
-    wanted = [(k, kwargs) for k, kwargs in jobs if k not in _PENDING]
+    worker processes, one per core; jobs already started, or whose answers are kept
+    (`kept`), are not started again."""
+    wanted = [(k, kwargs) for k, kwargs in jobs if k not in _PENDING and kept(k) is None]
     if len(wanted) < FEW or "fork" not in multiprocessing.get_all_start_methods():
         return
     if not _POOL:
@@ -85,3 +100,84 @@ def stop() -> None:
     _PENDING.clear()
     while _POOL:
         _POOL.pop().shutdown(wait=True, cancel_futures=True)
+
+
+def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: ANN003
+    """The answer of the job keyed `k` (`run`'s keyword arguments `kwargs`): taken from a
+    worker (`take`), else with `keep` from the kept answers (`kept`), else worked out here;
+    with `keep`, kept for the next process that asks."""
+    results = take(k)
+    if results is None and keep:
+        results = kept(k)
+        if results is not None:
+            return results
+    if results is None:
+        results = run(**kwargs)
+    if keep:
+        _keep(k, results)
+    return results
+
+
+def kept_folder() -> Path | None:
+    """Where answers are kept: ``PARITY_CACHE_DIR`` (``none``: nowhere), else the user's cache
+    folder (``$XDG_CACHE_HOME`` or ``~/.cache``), in a ``parity/projections`` folder."""
+    chosen = os.environ.get("PARITY_CACHE_DIR")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", OFF) else Path(chosen) / "projections"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "parity" / "projections"
+
+
+@cache
+def _code() -> str:
+    """A digest of what works the answers out: this module, `projection` and numpy's version
+    (another version may draw other random numbers)."""
+    digest = hashlib.sha256(np.__version__.encode())
+    for path in (Path(__file__), Path(pj.__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file(k: tuple) -> Path | None:
+    folder = kept_folder()
+    if folder is None:
+        return None
+    name = hashlib.sha256(f"{_code()}\n{k!r}".encode()).hexdigest()[:40]
+    return folder / f"{name}.json"
+
+
+def kept(k: tuple) -> list[dict] | None:
+    """The kept answer of the job keyed `k`, or None (none kept, or the file is unreadable,
+    damaged, or not this job's)."""
+    path = _file(k)
+    if path is None:
+        return None
+    try:
+        held = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(held, dict) or held.get("key") != repr(k) \
+            or not isinstance(held.get("results"), list):
+        return None
+    return held["results"]
+
+
+def _keep(k: tuple, results: list[dict]) -> None:
+    """Write the answer of `k` for the next process (atomically: a reader sees the whole file
+    or none); the oldest files go past `KEPT_FILES`. Nothing when it cannot be written."""
+    path = _file(k)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         suffix=".part", delete=False) as fh:
+            json.dump({"key": repr(k), "results": results}, fh)
+        os.replace(fh.name, path)
+        files = list(path.parent.glob("*.json"))
+        if len(files) > KEPT_FILES:
+            by_age = sorted(files, key=lambda f: f.stat().st_mtime)
+            for old in by_age[:len(files) - KEPT_FILES]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return

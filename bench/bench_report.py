@@ -13,6 +13,10 @@ bundled data:
 3. the HTML and tables alone, the force's against the national, which a force's report no
    longer builds.
 
+The projections' simulated runs are kept between builds (`parity.flows.simulations`): the
+builds timed read those the first build kept, as a user's second build does; "no projections
+kept" times the first build of all, its folder emptied before each run.
+
 `bench_report_pdf.py` compares the PDF engines alone and what each PDF keeps.
 
     .venv/bin/python bench/bench_report.py [--runs 3] [--force Kent] [--no-national]
@@ -51,7 +55,11 @@ def main() -> None:
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
     folder = Path(tempfile.mkdtemp(prefix="parity-bench-report-"))
-    env = {"PARITY_DATABASE_URL": f"sqlite:///{folder / 'parity.db'}"}
+    # the projections' runs kept between builds (`parity.flows.simulations`): in a folder of
+    # the benchmark's own, filled by the first build below, as a user's earlier build fills it
+    env = {"PARITY_DATABASE_URL": f"sqlite:///{folder / 'parity.db'}",
+           "PARITY_CACHE_DIR": str(folder / "kept")}
+    cold = folder / "cold"
     has_chromium = Path(CHROMIUM).exists()
     try:
         subprocess.run([PARITY, "import", "bundled"], env={**os.environ, **env}, check=True,
@@ -73,6 +81,13 @@ def main() -> None:
                                     [PARITY, *argv, "--pdf", "--engine", engine, "--out",
                                      str(folder / f"{name}-{engine}")], env=env)
                           for engine in engines if has_chromium or engine != "chromium"]
+            if has_chromium and "chromium" in engines:
+                # the first build of all: no projection kept by an earlier one
+                contenders.append(Contender(
+                    f"the same, no projections kept ({name}, first build)",
+                    [PARITY, *argv, "--pdf", "--engine", "chromium", "--out",
+                     str(folder / f"{name}-cold")], env={**env, "PARITY_CACHE_DIR": str(cold)},
+                    before=lambda: shutil.rmtree(cold, ignore_errors=True)))
             if args.against and has_chromium:
                 contenders.append(Contender(
                     f"the same, --engine chromium of {args.against}",

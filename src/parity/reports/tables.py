@@ -25,9 +25,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 from lxml import etree
 from lxml import html as lxml_html
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from parity.present.cells import neutralise
 
@@ -275,32 +272,120 @@ def write_tables(items: list[Numbered], *, xlsx: Path, ods: Path, title: str,
     _write_ods(sheets, ods)
 
 
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# characters XML 1.0 cannot hold (a spreadsheet program refuses the whole file for one)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BUILTIN_FORMATS = {"#,##0": 3}  # number formats every spreadsheet program knows by id
+_SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+
+
+def _column_letters(index: int) -> str:
+    """The column letters of the 0-based `index` (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _write_xlsx(sheets: list[tuple[str, list[list[str]], int]], path: Path) -> None:
-    # write-only: rows streamed out as they are made (several times faster for a national
-    # report's tables than cells kept in a worksheet)
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """The sheets as an Office Open XML workbook, its XML written directly (openpyxl's cell
+    objects took most of the time of writing a national report's tables): text as inline
+    strings, numbers with the report's number formats, the title and header rows bold."""
+    formats: dict[str, int] = {}  # number format -> its style (cellXfs) index
+    custom: dict[str, int] = {}  # number format -> its numFmt id (164 and up are one's own)
+
+    def style(number_format: str) -> int:
+        if number_format not in formats:
+            if number_format not in _BUILTIN_FORMATS:
+                custom[number_format] = 164 + len(custom)
+            formats[number_format] = 2 + len(formats)  # 0: plain, 1: bold text
+        return formats[number_format]
+
+    names = []
+    documents = []
     for name, rows, header_rows in sheets:
-        sheet = book.create_sheet(name)
+        if not name or len(name) > 31 or _SHEET_NAME_FORBIDDEN & set(name) \
+                or name.lower() in {n.lower() for n in names}:
+            raise ValueError(f"not a sheet name a spreadsheet program accepts: {name!r}")
+        names.append(name)
+        parts = [_XML_DECLARATION, f'<worksheet xmlns="{_XLSX_MAIN}"><sheetData>']
+        add = parts.append
         for r, row in enumerate(rows, start=1):
-            out: list[WriteOnlyCell | None] = []
-            for text in row:
+            add(f'<row r="{r}">')
+            for c, text in enumerate(row):
                 kind, value = cell_value(text) if r > header_rows else ("text", text)
                 if kind == "empty":
-                    out.append(None)
                     continue
-                value = neutralise(value)  # a cell that could run as a formula stays text
-                cell = WriteOnlyCell(sheet, value=value)
+                ref = f"{_column_letters(c)}{r}"
+                if kind == "text" or not isinstance(value, float):
+                    shown_text = _NOT_XML.sub("", str(neutralise(value)))
+                    space = ' xml:space="preserve"' if shown_text != shown_text.strip() else ""
+                    bold = ' s="1"' if r <= header_rows else ""
+                    add(f'<c r="{ref}"{bold} t="inlineStr"><is><t{space}>'
+                        f"{xml_escape(shown_text)}</t></is></c>")
+                    continue
                 if kind in FORMATS:
-                    cell.number_format = FORMATS[kind]
-                elif kind == "number":
-                    cell.number_format = "#,##0" + ("." + "0" * _decimals(text)
-                                                    if _decimals(text) else "")
-                if r <= header_rows:
-                    cell.font = bold
-                out.append(cell)
-            sheet.append(out)
-    book.save(path)
+                    number_format = FORMATS[kind]
+                else:
+                    decimals = _decimals(text)
+                    number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
+                add(f'<c r="{ref}" s="{style(number_format)}"><v>{value!r}</v></c>')
+            add("</row>")
+        add("</sheetData></worksheet>")
+        documents.append("".join(parts))
+    number_formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{xml_escape(f, _QUOTES)}"/>'
+                             for f, i in custom.items())
+    number_xfs = "".join(
+        f'<xf numFmtId="{custom.get(f, _BUILTIN_FORMATS.get(f))}" fontId="0" fillId="0" '
+        'borderId="0" xfId="0" applyNumberFormat="1"/>' for f in formats)
+    styles = (f'{_XML_DECLARATION}<styleSheet xmlns="{_XLSX_MAIN}">'
+              + (f'<numFmts count="{len(custom)}">{number_formats}</numFmts>' if custom else "")
+              + '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+              '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+              '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+              '<fill><patternFill patternType="gray125"/></fill></fills>'
+              '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+              '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+              f'borderId="0"/></cellStyleXfs><cellXfs count="{2 + len(formats)}">'
+              '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+              '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+              f'{number_xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" '
+              'xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+    workbook = (f'{_XML_DECLARATION}<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_REL}">'
+                "<sheets>" + "".join(
+                    f'<sheet name="{xml_escape(n, _QUOTES)}" sheetId="{i}" r:id="rId{i}"/>'
+                    for i, n in enumerate(names, start=1)) + "</sheets></workbook>")
+    relations = (f'{_XML_DECLARATION}<Relationships xmlns="{_XLSX_PACKAGE_REL}">' + "".join(
+        f'<Relationship Id="rId{i}" Type="{_XLSX_REL}/worksheet" '
+        f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
+        + f'<Relationship Id="rId{len(names) + 1}" Type="{_XLSX_REL}/styles" '
+        'Target="styles.xml"/></Relationships>')
+    types = (f'{_XML_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="rels" ContentType="application/'
+             'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+             'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+             f'ContentType="{_XLSX_TYPE}.sheet.main+xml"/><Override PartName="/xl/styles.xml" '
+             f'ContentType="{_XLSX_TYPE}.styles+xml"/>' + "".join(
+                 f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                 f'ContentType="{_XLSX_TYPE}.worksheet+xml"/>'
+                 for i in range(1, len(names) + 1)) + "</Types>")
+    package = (f'{_XML_DECLARATION}<Relationships xmlns="{_XLSX_PACKAGE_REL}"><Relationship '
+               f'Id="rId1" Type="{_XLSX_REL}/officeDocument" Target="xl/workbook.xml"/>'
+               "</Relationships>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", types)
+        book.writestr("_rels/.rels", package)
+        book.writestr("xl/workbook.xml", workbook)
+        book.writestr("xl/_rels/workbook.xml.rels", relations)
+        book.writestr("xl/styles.xml", styles)
+        for i, document in enumerate(documents, start=1):
+            book.writestr(f"xl/worksheets/sheet{i}.xml", document)
 
 
 _ODS_NAMESPACES = (

@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
@@ -254,10 +255,12 @@ def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> in
                 timeout=TIMEOUT) as browser:
             # Chromium starts (about half a second) while the HTML is prepared for it
             first = prepare(html, None, title=title)
-            links, wanted = _links(html)
             page = browser.page()
             printed = folder / "first.pdf"
-            _print(page, first, folder / "first.html", printed)
+            with ThreadPoolExecutor(max_workers=1) as aside:
+                read = aside.submit(_links, html)  # while Chromium prints (this thread waits)
+                _print(page, first, folder / "first.html", printed)
+                links, wanted = read.result()
             spliced = None
             if wanted:
                 pages = start_pages(printed)

@@ -423,3 +423,54 @@ def test_malformed_rows_are_measured_as_the_general_rule_measures_them(tmp_path,
         general = scanned(path, monkeypatch, chunk=chunk, general_only=True)
         assert scanned(path, monkeypatch, chunk=chunk) == general
         assert general[0][0] >= 61
+
+
+_FRAGMENTS = [b"table-", b"<table:table-row>", b"</table:table-row>", b"/>", b">", b"<",
+              b"<table:table-cell>", b'table:number-rows-repeated="70000"',
+              b'table:number-columns-repeated="300"', b"value-type=", b":p>", b":p ", b"\n",
+              b"<table:covered-table-cell/>", b"<t:table-row>", b"<!--", b"-->"]
+
+
+def _outcome(path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int,
+             general_only: bool) -> list[tuple[int, int]] | str:
+    try:
+        return scanned(path, monkeypatch, chunk=chunk, general_only=general_only)
+    except budget._Refusal as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("sheet_starts", [False, True])
+def test_damaged_sheets_are_never_measured_smaller_than_by_the_general_rule(
+        tmp_path, monkeypatch, sheet_starts):
+    """Crafted sheets with fragments of tags inserted and bytes cut out at random: the same
+    measure (or refusal) as the general rule's; with sheet starts put inside rows too (which
+    the plain path does not look for), never fewer cells."""
+    fragments = _FRAGMENTS + [b"<table:table>"] * sheet_starts * 3
+    larger = 0
+    for seed in range(40):
+        rng = random.Random(1000 + seed)
+        base = crafted(rng, tmp_path / "base.ods")
+
+        def damage(xml: bytes, rng: random.Random = rng) -> bytes:
+            out = bytearray(xml)
+            for _ in range(rng.randint(1, 6)):
+                at = rng.randrange(200, len(out))
+                if rng.random() < 0.5:
+                    out[at:at] = rng.choice(fragments)
+                else:
+                    del out[at:at + rng.randint(1, 30)]
+            return bytes(out)
+
+        path = rewritten(base, tmp_path / f"damaged-{seed}.ods", damage)
+        for chunk in (None, 997):
+            fast = _outcome(path, monkeypatch, chunk, general_only=False)
+            general = _outcome(path, monkeypatch, chunk, general_only=True)
+            if fast == general:
+                continue
+            assert sheet_starts, (seed, chunk, fast, general)
+            larger += 1
+            if isinstance(general, str):  # the general rule refused: so must the plain path
+                assert isinstance(fast, str), (seed, chunk, fast, general)
+            elif not isinstance(fast, str):
+                assert sum(r * c for r, c in fast) > sum(r * c for r, c in general)
+    assert larger > 0 if sheet_starts else larger == 0

@@ -245,8 +245,15 @@ def _walk_xlsx(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Grid:
 # element by element with patterns, as the general rule (`_OdsScan._general`) says.
 _ODS_ROW = re.compile(rb"<(/?)(?:[\w.-]+:)?(table-row|table)(?=[\s/>])([^>]*?)(/?)>")
 _ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])")
-_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d{1,12})"')
-_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
+_ENORMOUS = 10 ** 18  # any repeat of more digits counts as this: past every limit
+
+
+def _repeats(digits: bytes) -> int:
+    """A repeat's count; one of more than 18 digits as `_ENORMOUS` (never read as 1, nor
+    handed whole to `int`, which refuses strings of thousands of digits)."""
+    return int(digits) if len(digits) <= 18 else _ENORMOUS
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?table-row>")
 _LONGEST_ROW = 64 * _CHUNK
 _PLAIN_ROW_END = b"</table:table-row>"
@@ -330,7 +337,7 @@ class _OdsScan:
                     self.row = 0
             elif not closing:
                 found = _ROWS_REPEATED.search(attributes)
-                repeats = int(found.group(1)) if found else 1
+                repeats = _repeats(found.group(1)) if found else 1
                 start = match.end()
                 if empty:
                     self.row += repeats
@@ -389,12 +396,12 @@ class _OdsScan:
         if repeated and repeated != sum(map(bytes.count, rows, repeat(b"columns-repeated"),
                                             ends)):
             # some before a row's last value (or in a row's own tag: counted again, harmless)
-            columns = [n + sum(int(r) - 1 for r in _COLUMNS_REPEATED.findall(row, content, end))
+            columns = [n + sum(_repeats(r) - 1 for r in _COLUMNS_REPEATED.findall(row, content, end))
                        for n, row, content, end in zip(columns, rows, contents, ends, strict=True)]
         if max(map(bytes.find, rows, repeat(b"rows-repeated"), repeat(0), tag_ends)) >= 0:
             found = [_ROWS_REPEATED.search(row, 0, end) for row, end in zip(rows, tag_ends,
                                                                              strict=True)]
-            reached = list(accumulate([int(f.group(1)) if f else 1 for f in found],
+            reached = list(accumulate([_repeats(f.group(1)) if f else 1 for f in found],
                                       initial=self.row))
         else:
             reached = range(self.row, self.row + len(rows) + 1)
@@ -427,7 +434,8 @@ def _last_value_column(row: bytes) -> int:
         return 0
     end = row.find(b">", last)
     head = row[:end + 1 if end >= 0 else len(row)]
-    return len(_ODS_CELL.findall(head)) + sum(int(n) - 1 for n in _COLUMNS_REPEATED.findall(head))
+    return len(_ODS_CELL.findall(head)) + sum(_repeats(n) - 1
+                                            for n in _COLUMNS_REPEATED.findall(head))
 
 
 # --- YAML and Markdown ----------------------------------------------------------------------

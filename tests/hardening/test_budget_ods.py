@@ -474,3 +474,27 @@ def test_damaged_sheets_are_never_measured_smaller_than_by_the_general_rule(
             elif not isinstance(fast, str):
                 assert sum(r * c for r, c in fast) > sum(r * c for r, c in general)
     assert larger > 0 if sheet_starts else larger == 0
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+@pytest.mark.parametrize("attribute", ["number-rows-repeated", "number-columns-repeated"])
+def test_a_repeat_of_many_digits_is_refused_not_read_as_one(tmp_path, monkeypatch, chunk,
+                                                           attribute):
+    """A repeat written with more digits than any sheet needs (13 and 4,500 here) is past
+    every limit: once read as a single row or cell, it let the file through."""
+    for digits in ("1" * 13, "9" * 4500):
+        cell = ('<table:table-cell office:value-type="float" office:value="1"/>'
+                if attribute == "number-rows-repeated" else
+                f'<table:table-cell table:{attribute}="{digits}" office:value-type="float" '
+                'office:value="1"/>')
+        row_attribute = f' table:{attribute}="{digits}"' if "rows" in attribute else ""
+        rows = (_wide_rows(3, 4) + f"<table:table-row{row_attribute}>{cell}</table:table-row>"
+                + _wide_rows(2, 4))
+        path = ods(f'<table:table table:name="A">{rows}</table:table>', tmp_path / "many.ods")
+        message = refusal(path, monkeypatch, chunk=chunk)
+        assert message == refusal(path, monkeypatch, chunk=chunk, general_only=True)
+        if len(digits) == 13 or chunk is None:
+            assert message.startswith("many.ods: too large to read safely (content.xml has a "
+                                      "value at row ")
+        else:  # pieces of a few hundred bytes: refused first as a tag no chunk holds
+            assert message.startswith("many.ods: too large to read safely (")

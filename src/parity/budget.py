@@ -157,20 +157,33 @@ def _no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     return head
 
 
+_ENORMOUS = 10 ** 18  # a row, column or repeat written with more digits counts as this
+
+
+def _count(digits: bytes) -> int:
+    """A row number or a repeat's count as written; one of more than 18 digits (leading
+    zeros aside) as `_ENORMOUS`: past every limit, never read as 1 nor handed whole to `int`
+    (which refuses strings of thousands of digits)."""
+    digits = digits.lstrip(b"0") or b"0"
+    return int(digits) if len(digits) <= 18 else _ENORMOUS
+
+
 # XLSX: a cell's position is its r="B7"; the declared dimension is checked too, since a reader
 # may size its grid from it. The farthest row and column are found by collecting the distinct
 # references of a chunk at C speed; only a sheet whose cells omit r= (allowed: each is then the
 # next) is walked tag by tag.
-_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="\$?([A-Z]{1,3})\$?(\d{1,9})'
-                        rb'(?::\$?([A-Z]{1,3})\$?(\d{1,9}))?"')
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,12})"')  # as every writer puts it
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\b[^>]*?\bref="\$?([A-Z]+)\$?(\d+)'
+                        rb'(?::\$?([A-Z]+)\$?(\d+))?"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')  # as every writer puts it
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
 _XLSX_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
-_R = re.compile(rb'\br="\$?([A-Z]{0,3})\$?(\d{0,12})"')
+_R = re.compile(rb'\br="\$?([A-Z]*)\$?(\d*)"')
 _UNPOSITIONED_CELLS = 1_000_000
 
 
 def _column_number(letters: bytes) -> int:
+    if len(letters) > 12:  # past every limit (XFD, the last column a reader knows, is 3)
+        return _ENORMOUS
     number = 0
     for letter in letters:
         number = number * 26 + letter - 64
@@ -189,17 +202,20 @@ def _xlsx_grid(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Grid:
     for chunk in _chunks(archive, member):
         for found in _DIMENSION.finditer(chunk):
             last_column, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
-            declared = _Grid(int(last_row), _column_number(last_column))
+            declared = _Grid(_count(last_row), _column_number(last_column))
             if declared.cells() > MAX_CELLS:
-                raise _Refusal(f"{member.filename} declares a sheet to {last_column.decode()}"
-                               f"{last_row.decode()} ({declared.cells():,} cells)")
+                corner = (last_column + last_row).decode()
+                if len(corner) > 20:  # a hostile file's thousands of digits, not repeated
+                    corner = f"{corner[:12]}... ({len(corner):,} characters)"
+                raise _Refusal(f"{member.filename} declares a sheet to {corner} "
+                               f"({declared.cells():,} cells)")
         refs = _CELL_REF.findall(chunk)
         cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
         unpositioned += cells + len(_PREFIXED_CELL.findall(chunk)) - len(refs)
         rows = {row for _column, row in refs}
         columns = {column for column, _row in refs}
         if rows:
-            grid.rows = max(grid.rows, int(_longest(rows).lstrip(b"0") or b"0"))
+            grid.rows = max(grid.rows, _count(_longest({r.lstrip(b"0") for r in rows})))
         if columns:
             grid.columns = max(grid.columns, _column_number(_longest(columns)))
         if grid.cells() > MAX_CELLS:
@@ -220,11 +236,11 @@ def _walk_xlsx(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Grid:
         for match in _XLSX_TAG.finditer(chunk):
             ref = _R.search(match.group(2))
             if match.group(1) == b"row":
-                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                row = _count(ref.group(2)) if ref and ref.group(2) else row + 1
                 column = 0
             elif ref and ref.group(1):
                 column = _column_number(ref.group(1))
-                row = int(ref.group(2)) if ref.group(2) else row
+                row = _count(ref.group(2)) if ref.group(2) else row
             else:
                 column += 1
             grid.rows, grid.columns = max(grid.rows, row), max(grid.columns, column)
@@ -247,13 +263,6 @@ _ODS_ROW = re.compile(rb"<(/?)(?:[\w.-]+:)?(table-row|table)(?=[\s/>])([^>]*?)(/
 _ODS_CELL = re.compile(rb"<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])")
 _ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
-_ENORMOUS = 10 ** 18  # any repeat of more digits counts as this: past every limit
-
-
-def _repeats(digits: bytes) -> int:
-    """A repeat's count; one of more than 18 digits as `_ENORMOUS` (never read as 1, nor
-    handed whole to `int`, which refuses strings of thousands of digits)."""
-    return int(digits) if len(digits) <= 18 else _ENORMOUS
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?table-row>")
 _LONGEST_ROW = 64 * _CHUNK
 _PLAIN_ROW_END = b"</table:table-row>"
@@ -337,7 +346,7 @@ class _OdsScan:
                     self.row = 0
             elif not closing:
                 found = _ROWS_REPEATED.search(attributes)
-                repeats = _repeats(found.group(1)) if found else 1
+                repeats = _count(found.group(1)) if found else 1
                 start = match.end()
                 if empty:
                     self.row += repeats
@@ -396,12 +405,12 @@ class _OdsScan:
         if repeated and repeated != sum(map(bytes.count, rows, repeat(b"columns-repeated"),
                                             ends)):
             # some before a row's last value (or in a row's own tag: counted again, harmless)
-            columns = [n + sum(_repeats(r) - 1 for r in _COLUMNS_REPEATED.findall(row, content, end))
+            columns = [n + sum(_count(r) - 1 for r in _COLUMNS_REPEATED.findall(row, content, end))
                        for n, row, content, end in zip(columns, rows, contents, ends, strict=True)]
         if max(map(bytes.find, rows, repeat(b"rows-repeated"), repeat(0), tag_ends)) >= 0:
             found = [_ROWS_REPEATED.search(row, 0, end) for row, end in zip(rows, tag_ends,
                                                                              strict=True)]
-            reached = list(accumulate([_repeats(f.group(1)) if f else 1 for f in found],
+            reached = list(accumulate([_count(f.group(1)) if f else 1 for f in found],
                                       initial=self.row))
         else:
             reached = range(self.row, self.row + len(rows) + 1)
@@ -434,7 +443,7 @@ def _last_value_column(row: bytes) -> int:
         return 0
     end = row.find(b">", last)
     head = row[:end + 1 if end >= 0 else len(row)]
-    return len(_ODS_CELL.findall(head)) + sum(_repeats(n) - 1
+    return len(_ODS_CELL.findall(head)) + sum(_count(n) - 1
                                             for n in _COLUMNS_REPEATED.findall(head))
 
 

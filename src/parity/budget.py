@@ -268,7 +268,6 @@ _LONGEST_ROW = 64 * _CHUNK
 _PLAIN_ROW_END = b"</table:table-row>"
 _PLAIN_ROW = b"<table:table-row"
 _PLAIN_CELL = b"<table:table-cell"
-_SPACE = b" \t\r\n"
 _SPACE_OR_END = frozenset(b" \t\r\n>")
 _HALVED = 64 * 1024  # a piece that is not plain, but longer, is halved
 

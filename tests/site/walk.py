@@ -45,7 +45,7 @@ def public_pages(client, *, limit: int = 400) -> list[str]:  # noqa: ANN001
 
 
 # Kent and the Met (the largest), City of London (the smallest: its groups suppressed or
-# missing) and British Transport Police (not territorial: no crime figures, its own pay gap)
+# missing) and British Transport Police (not territorial: no police force area of its own)
 SAMPLED_FORCES = ("kent", "metropolitan", "city-of-london", "british-transport-police")
 
 

@@ -350,3 +350,106 @@ def test_an_import_refused_late_leaves_the_index_as_it_was(db, tmp_path, monkeyp
     db.flush()
     assert report.imported == 40 and _found(db)["women"]
     db.rollback()
+
+
+def _reading_ahead(folder, monkeypatch, *, before_know=None):  # noqa: ANN001, ANN202
+    """A `ReadAhead` of `folder` (7 files a chunk, from 5 files on) whose workers have read
+    every chunk before the database is asked what it holds, as when they outrun a command's
+    start; `before_know` runs first (in this process, before the workers start)."""
+    from parity.library import importer
+
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(importer, "_CHUNK", 7)
+    if before_know:
+        before_know()
+    ahead = importer.ReadAhead(folder)
+    for future in ahead._futures:
+        future.result()  # every chunk read before `know`
+    return ahead
+
+
+def test_files_read_before_the_database_said_what_it_holds_count_as_unchanged(
+        db, tmp_path, monkeypatch):
+    """Workers that read files before `know` (the database not yet open) read them whole; the
+    files imported before are then counted as unchanged, as when they are skipped unread, and
+    a file imported before that would now be refused is too (its bytes were taken then)."""
+    from parity.library import importer
+    from parity.library.samples import write_corpus
+    from parity.library.validation import BadFile
+
+    folder = tmp_path / "md"
+    write_corpus(folder, count=40, seed=3)
+    first = importer.import_articles(db, path=folder)
+    db.flush()
+    assert (first.imported, first.unchanged, first.problems) == (40, 0, [])
+    held = _stored(db)
+    new = folder / "zz-new.md"
+    new.write_text("---\ntitle: Mentoring scheme for women in custody suites\n---\n\n"
+                   "A new mentoring scheme pairs women sergeants with inspectors.\n")
+    refused_now = sorted(folder.rglob("*.md"))[3]
+
+    def stricter_reader() -> None:  # the workers are forked after this: they inherit it
+        plain = importer.parse_markdown
+
+        def parse(path, data, sha256):  # noqa: ANN001, ANN202
+            if path == refused_now:
+                raise BadFile("refused by a stricter reader")
+            return plain(path, data, sha256)
+        monkeypatch.setattr(importer, "parse_markdown", parse)
+
+    ahead = _reading_ahead(folder, monkeypatch, before_know=stricter_reader)
+    again = importer.import_articles(db, path=folder, ahead=ahead)
+    db.flush()
+    assert (again.imported, again.updated, again.unchanged, again.problems) == (1, 0, 40, [])
+    titles = [row[1] for row in _stored(db)[0:-1]]
+    assert "Mentoring scheme for women in custody suites" in titles
+    assert len(_stored(db)[-1]) == len(held[-1]) + 1  # one source more: the new file's
+
+
+def test_files_read_before_the_database_was_asked_store_what_reading_after_stores(
+        db, tmp_path, monkeypatch):
+    from parity.library import importer
+    from parity.library.samples import write_corpus
+
+    folder = tmp_path / "md"
+    write_corpus(folder, count=30, seed=5)
+    (folder / "zz-empty.md").write_text("")
+    ahead = _reading_ahead(folder, monkeypatch)
+    early = importer.import_articles(db, path=folder, ahead=ahead)
+    db.flush()
+    stored_early = _stored(db)
+    db.rollback()
+    late = importer.import_articles(db, path=folder)  # workers started after `know`
+    db.flush()
+    assert early.imported == late.imported == 30
+    assert [(p.file, p.message) for p in early.problems] == \
+        [(p.file, p.message) for p in late.problems] == [("zz-empty.md", "the file is empty")]
+    assert stored_early == _stored(db)
+
+
+def test_the_reading_ahead_needs_no_database_layer_and_stops_its_workers(tmp_path):
+    """`parity import articles` starts reading before it loads SQLAlchemy (about 0.3 s) and
+    opens the database; a command that fails after (here: a database it cannot open) stops
+    the workers and leaves no file behind."""
+    import os
+    import subprocess
+    import sys
+
+    from parity.library.samples import write_corpus
+
+    write_corpus(tmp_path / "md", count=450, seed=1)
+    probe = ("import sys; from parity.library.importer import ReadAhead; "
+             f"a = ReadAhead({str(tmp_path / 'md')!r}); "
+             "print(len(a.files), 'sqlalchemy' in sys.modules, a._pool is not None); a.close()")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["450", "False", "True"]
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch),
+           "PARITY_DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"}
+    done = subprocess.run([sys.executable, "-m", "parity", "import", "articles",
+                           str(tmp_path / "md")], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode != 0
+    assert list(scratch.iterdir()) == []  # the folder the workers were told of, removed

@@ -64,20 +64,24 @@ def import_articles_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Import best-practice articles: Markdown with YAML front matter, or saved web pages."""
+    # deferred: the readers and the theme rules; `parity --help` stays fast
+    from parity.library.importer import ReadAhead, import_articles
+
+    # The files are read in worker processes from here on, while this one loads the database
+    # layer and opens the database (`ReadAhead`).
+    ahead = ReadAhead(path)
     from rich.console import Console  # deferred: rich costs ~0.5 s at start-up
 
     # deferred: rich costs ~0.5 s at start-up
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-    from parity.library.importer import import_articles
-
     err = Console(stderr=True)
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True) as bar, session() as s:
+    with ahead, Progress("[progress.description]{task.description}", BarColumn(),
+                         MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                         transient=True) as bar, session() as s:
         task = bar.add_task("reading articles", total=None)
         report = import_articles(
-            s, path=path, strict=strict,
+            s, path=path, strict=strict, ahead=ahead,
             on_total=lambda n: bar.update(task, total=n),
             progress=lambda n: bar.advance(task, n),
             on_stage=lambda text: bar.update(task, description=text),

@@ -14,18 +14,17 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from parity.budget import MAX_MARKDOWN_CHARS
 from parity.errors import InputError, Problem
 from parity.library import render, tagging
-from parity.library.saving import KIND, ArticleWriter, Tag, tags_of
 from parity.library.schemas import ImportReport, ParsedArticle
 from parity.library.validation import (
     BadFile,
@@ -37,8 +36,14 @@ from parity.library.validation import (
     split_front_matter,
     text_field,
 )
-from parity.store.models import Source
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# No SQLAlchemy here: `ReadAhead` starts reading an import's files in worker processes before
+# the command has loaded the database layer (`parity.library.saving`, loaded when writing).
+KIND = "article"  # the kind of an article file's source
+Tag = tuple[list[str], tuple[str | None, str | None]]  # (themes, (force id, origin))
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 MAX_BYTES = 5 * 1024 * 1024
@@ -195,12 +200,15 @@ def _display(path: Path, root: Path) -> str:
 
 
 def read_articles(
-    files: Iterable[Path], *, root: Path, known_sha: set[str] | None = None,
-    progress: Callable[[int], None] | None = None,
+    files: Iterable[Path], *, root: Path, known_sha: Container[str] | None = None,
+    progress: Callable[[int], None] | None = None, problem_sha: list[str | None] | None = None,
 ) -> tuple[list[ParsedArticle], list[Problem], int]:
-    """(articles read, problems, files skipped because their bytes were imported before)."""
+    """(articles read, problems, files skipped because their bytes were imported before).
+    `problem_sha`, if given, gets the sha256 of each problem's bytes (None where the file
+    could not be read), in the problems' order."""
     parsed, problems, unchanged = [], [], 0
     for path in files:
+        sha256 = None
         try:
             data, sha256 = _read(path)
             if known_sha is not None and sha256 in known_sha:
@@ -211,51 +219,157 @@ def read_articles(
                 parsed.append(parse_markdown(path, data, sha256))
         except BadFile as exc:
             problems.append(Problem(_display(path, root), str(exc)))
+            if problem_sha is not None:
+                problem_sha.append(sha256)
         except OSError as exc:
             problems.append(Problem(_display(path, root), f"cannot read the file: {exc.strerror}"))
+            if problem_sha is not None:
+                problem_sha.append(sha256)
         if progress:
             progress(1)
     return parsed, problems, unchanged
+
+
+def tags_of(item: ParsedArticle, rules: tagging.Rules) -> Tag:
+    """(themes, (force id, origin)) the rules give an article read from `item`."""
+    return (tagging.themes_for(rules, title=item.title, description=item.description,
+                               text=item.text),
+            tagging.force_for(area=item.area, title=item.title, description=item.description,
+                              text=item.text))
 
 
 Tags = dict[str, Tag]  # path -> (themes, (force id, origin))
 Chunk = tuple[list[ParsedArticle], list[Problem], int, Tags, int]  # ... and files covered
 PARALLEL_FROM = 400  # files from which reading and tagging are shared among processes
 _CHUNK = 200  # files a worker process reads at a time
-_worker: tuple[tagging.Rules, set[str]] | None = None  # a worker process's rules, known sha256
+_worker: tuple[tagging.Rules, _KnownSoon] | None = None  # a worker process's
 
 
-def _start_worker(rules: tagging.Rules, known_sha: set[str]) -> None:
+class _KnownSoon:
+    """In a worker process: the sha256 of the files imported before, from the file the main
+    process writes once it knows them (`ReadAhead.know`); none until then. Looked for at each
+    file read until it is there."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.held: frozenset[str] | None = None
+
+    def __contains__(self, sha256: object) -> bool:
+        if self.held is None:
+            if not os.path.exists(self.path):
+                return False
+            self.held = frozenset(Path(self.path).read_text("ascii").split())
+        return sha256 in self.held
+
+
+def _start_worker(rules: tagging.Rules, known: str) -> None:
     global _worker
-    _worker = (rules, known_sha)
+    gc.disable()  # see `_collector_paused`
+    _worker = (rules, _KnownSoon(known))
 
 
 def _read_and_tag(files: list[Path], root: Path
-                  ) -> tuple[list[tuple], list[Problem], int, list[Tag]]:
+                  ) -> tuple[list[tuple], list[Problem], list[str | None], int, list[Tag]]:
     """In a worker process: `read_articles` of `files` (each article as the tuple of its
     fields in their declared order: they travel back to the main process faster than the
-    dataclass), and the tags of each."""
+    dataclass), the sha256 of each problem's file, and the tags of each article. Files
+    imported before are skipped once the main process has said which they are."""
     assert _worker is not None
-    rules, known_sha = _worker
-    parsed, problems, unchanged = read_articles(files, root=root, known_sha=known_sha)
-    return ([tuple(vars(a).values()) for a in parsed], problems, unchanged,
+    rules, known = _worker
+    problem_sha: list[str | None] = []
+    parsed, problems, unchanged = read_articles(files, root=root, known_sha=known,
+                                                problem_sha=problem_sha)
+    return ([tuple(vars(a).values()) for a in parsed], problems, problem_sha, unchanged,
             [tags_of(a, rules) for a in parsed])
 
 
-def read_in_parallel(
-    files: list[Path], *, root: Path, known_sha: set[str], rules: tagging.Rules,
-    workers: int | None = None,
-) -> Iterator[Chunk]:
-    """`read_articles` shared among `workers` processes (default: one a core), which tag
-    what they read too: (articles, problems, unchanged, tags, files covered) of each chunk of
-    files, in the files' order, as they come."""
-    chunks = [files[at:at + _CHUNK] for at in range(0, len(files), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4),
-                             initializer=_start_worker, initargs=(rules, known_sha)) as pool:
-        for chunk, (got, bad, same, tagged) in zip(chunks, pool.map(
-                _read_and_tag, chunks, [root] * len(chunks)), strict=True):
-            articles = [ParsedArticle(*fields) for fields in got]
-            tags = {a.path: tag for a, tag in zip(articles, tagged, strict=True)}
+class ReadAhead:
+    """An import's files, read and tagged in worker processes (one a core, at most four) from
+    the moment it is made: a command makes it before loading the database layer and opening
+    the database (about 0.5 s), so the workers read while it does. Which files were imported
+    before is known only once the database is open (`know`): the files the workers read
+    before then are read whole, and those imported before are counted as unchanged here
+    instead; from then on the workers skip them (the sha256 of their bytes is all they read).
+
+    Fewer than `PARALLEL_FROM` files, or one core: nothing is read ahead, and `chunks`
+    reads them in this process. Use it as a context manager (the workers stop at its end)."""
+
+    def __init__(self, path: Path | str, *, rules: tagging.Rules | None = None,
+                 workers: int | None = None) -> None:
+        self.root = Path(path)
+        self.files = article_files(self.root)
+        if not self.files:
+            raise InputError(f"{self.root}: no article files (.md or .html) found")
+        self.rules = rules or tagging.load_rules()
+        self.known: set[str] | None = None
+        self._folder: str | None = None  # where `know` writes them for the workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+        if len(self.files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return
+        self._chunks = [self.files[at:at + _CHUNK] for at in range(0, len(self.files), _CHUNK)]
+        self._folder = tempfile.mkdtemp(prefix="parity-import-")
+        self._pool = ProcessPoolExecutor(max_workers=workers or min(os.cpu_count() or 1, 4),
+                                         initializer=_start_worker,
+                                         initargs=(self.rules, self._known_path()))
+        # the worker processes start (fork) at the first chunk handed over
+        self._futures = [self._pool.submit(_read_and_tag, chunk, self.root)
+                         for chunk in self._chunks]
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (what they have not begun is dropped)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _known_path(self) -> str:
+        assert self._folder is not None
+        return os.path.join(self._folder, "known.txt")
+
+    def know(self, known_sha: set[str]) -> None:
+        """The sha256 of the files imported before: from now on the workers skip those files
+        (written to a file, whole, under the name they look for)."""
+        self.known = known_sha
+        if self._folder is not None:
+            path = self._known_path()
+            Path(path + ".part").write_text("\n".join(known_sha), encoding="ascii")
+            os.replace(path + ".part", path)
+
+    def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[Chunk]:
+        """(articles, problems, unchanged, tags, files covered) of each chunk of files, in
+        the files' order, as they come (`know` first). Without workers: one chunk, read here,
+        `progress` called a file at a time (with workers, the caller counts chunks)."""
+        known = self.known
+        assert known is not None, "know() first"
+        if self._pool is None:
+            yield (*read_articles(self.files, root=self.root, known_sha=known,
+                                  progress=progress), {}, 0)
+            return
+        for chunk, future in zip(self._chunks, self._futures, strict=True):
+            got, bad, bad_sha, same, tagged = future.result()
+            articles, tags = [], {}
+            for fields, tag in zip(got, tagged, strict=True):
+                if fields[2] in known:  # read before `know`: imported before
+                    same += 1
+                    continue
+                article = ParsedArticle(*fields)
+                articles.append(article)
+                tags[article.path] = tag
+            if known:
+                kept = [i for i, sha in enumerate(bad_sha) if sha not in known]
+                same += len(bad) - len(kept)
+                bad = [bad[i] for i in kept]
             yield articles, bad, same, tags, len(chunk)
 
 
@@ -263,17 +377,22 @@ def import_articles(
     session: Session, *, path: Path | str, strict: bool = False,
     progress: Callable[[int], None] | None = None, on_total: Callable[[int], None] | None = None,
     on_stage: Callable[[str], None] | None = None, rules: tagging.Rules | None = None,
+    ahead: ReadAhead | None = None,
 ) -> ImportReport:
     """Import the article file or folder at `path`; see the module docstring.
 
     ``strict``: any bad file fails the whole import (`InputError`, nothing written).
     ``progress`` is called with the number of files read as they are, ``on_total`` once
     with the number of files, ``on_stage`` with a description of the next stage ("saving
-    9,998 articles"). The caller commits.
+    9,998 articles"). ``ahead``: the reading of `path`, begun before the session was
+    opened (`ReadAhead`, made with the same rules); this call closes it. The caller commits.
     """
     with _collector_paused():
-        return _import_articles(session, path=Path(path), strict=strict, progress=progress,
-                                on_total=on_total, on_stage=on_stage, rules=rules)
+        if ahead is None:
+            ahead = ReadAhead(path, rules=rules)
+        with ahead:
+            return _import_articles(session, ahead=ahead, strict=strict, progress=progress,
+                                    on_total=on_total, on_stage=on_stage)
 
 
 @contextmanager
@@ -291,32 +410,28 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _import_articles(
-    session: Session, *, path: Path, strict: bool, progress: Callable[[int], None] | None,
-    on_total: Callable[[int], None] | None, on_stage: Callable[[str], None] | None,
-    rules: tagging.Rules | None,
+    session: Session, *, ahead: ReadAhead, strict: bool,
+    progress: Callable[[int], None] | None, on_total: Callable[[int], None] | None,
+    on_stage: Callable[[str], None] | None,
 ) -> ImportReport:
-    root = path
-    files = article_files(root)
+    # deferred: the database layer (~0.3 s) loads while `ReadAhead`'s workers read
+    from sqlalchemy import select
+
+    from parity.library.saving import ArticleWriter
+    from parity.store.models import Source
+
+    root, files, rules = ahead.root, ahead.files, ahead.rules
     report = ImportReport(path=str(root), files=len(files))
     if on_total:
         on_total(len(files))
-    if not files:
-        raise InputError(f"{root}: no article files (.md or .html) found")
-    rules = rules or tagging.load_rules()
-    known_sha = set(session.scalars(select(Source.sha256).where(Source.kind == KIND)))
-    chunks: Iterable[Chunk]
-    if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        chunks = read_in_parallel(files, root=root, known_sha=known_sha, rules=rules)
-    else:
-        chunks = [(*read_articles(files, root=root, known_sha=known_sha, progress=progress),
-                   {}, 0)]
+    ahead.know(set(session.scalars(select(Source.sha256).where(Source.kind == KIND))))
     # Each chunk is written as it comes (`ArticleWriter`): the database works on the first
     # files while the workers read the others.
     writer = ArticleWriter(session, report=report, rules=rules, files=len(files),
                            display=lambda name: _display(Path(name), root))
     problems: list[Problem] = []
     read = 0
-    for parsed, bad, unchanged, tags, covered in chunks:
+    for parsed, bad, unchanged, tags, covered in ahead.chunks(progress):
         writer.add(parsed, tags, files=covered or len(files))
         problems += bad
         report.unchanged += unchanged

@@ -26,13 +26,12 @@ from sqlalchemy.orm import Session
 
 from parity.errors import Problem
 from parity.library import fts, tagging
+from parity.library.importer import KIND, Tag, tags_of
 from parity.library.models import Article, ArticleTheme
 from parity.library.schemas import ImportReport, ParsedArticle
 from parity.store.bulk import copies, insert_rows
 from parity.store.models import Source
 
-KIND = "article"
-Tag = tuple[list[str], tuple[str | None, str | None]]  # (themes, (force id, origin))
 ARTICLE_COLUMNS = ("source_id", "url", "content_hash", "title", "description", "area",
                    "published", "format", "file_name", "body", "text", "imported_at",
                    "updated_at", "force_id", "force_origin")
@@ -208,14 +207,6 @@ class ArticleWriter:
             theme_rows += [(art_id, theme, "rule") for theme in themes]
         session.flush()
         _insert_themes(self.connection, theme_rows)
-
-
-def tags_of(item: ParsedArticle, rules: tagging.Rules) -> Tag:
-    """(themes, (force id, origin)) the rules give an article read from `item`."""
-    return (tagging.themes_for(rules, title=item.title, description=item.description,
-                               text=item.text),
-            tagging.force_for(area=item.area, title=item.title, description=item.description,
-                              text=item.text))
 
 
 def _insert_themes(connection: Connection, rows: list[tuple[int, str, str]]) -> None:

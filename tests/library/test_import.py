@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -182,6 +183,38 @@ def test_strict_import_writes_nothing(db, corpus):
     assert caught.value.problems[0].file == "broken.md"
     db.rollback()
     assert count(db) == 0
+
+
+def test_a_refused_strict_import_ends_the_copy_under_way_and_writes_nothing(
+        db, tmp_path, monkeypatch):
+    """A batch of new articles is still going in (PostgreSQL: its COPY left open while the
+    next files are read) when a bad file fails a strict import: the COPY is ended as failed,
+    the rollback leaves the session usable, nothing is written, and the next import works."""
+    from parity.library import saving
+    from parity.library.samples import write_corpus
+
+    monkeypatch.setattr(saving, "BATCH", 5)
+    write_corpus(tmp_path / "md", count=12, seed=2)
+    (tmp_path / "md" / "zz-broken.md").write_text("---\ntitle: [x\n---\nText\n")
+    refused: list[InputError] = []
+
+    def refuse_and_roll_back() -> None:  # in a thread: a COPY left open would hang it
+        try:
+            import_articles(db, path=tmp_path / "md", strict=True)
+        except InputError as exc:
+            refused.append(exc)
+        db.rollback()
+
+    worker = threading.Thread(target=refuse_and_roll_back, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the rollback hung: a COPY was left open"
+    assert refused[0].problems[0].file == "zz-broken.md"
+    assert (count(db), count(db, Source)) == (0, 0)
+    (tmp_path / "md" / "zz-broken.md").unlink()
+    report = import_articles(db, path=tmp_path / "md")
+    db.flush()
+    assert (report.imported, count(db), count(db, Source)) == (12, 12, 12)
 
 
 def test_the_same_file_twice_changes_nothing(lib_db, corpus):

@@ -265,6 +265,7 @@ class _KnownSoon:
 def _start_worker(rules: tagging.Rules, known: str) -> None:
     global _worker
     gc.disable()  # see `_collector_paused`
+    os.nice(10)
     _worker = (rules, _KnownSoon(known))
 
 
@@ -431,19 +432,23 @@ def _import_articles(
                            display=lambda name: _display(Path(name), root))
     problems: list[Problem] = []
     read = 0
-    for parsed, bad, unchanged, tags, covered in ahead.chunks(progress):
-        writer.add(parsed, tags, files=covered or len(files))
-        problems += bad
-        report.unchanged += unchanged
-        read += len(parsed)
-        if progress and covered:
-            progress(covered)
-    if problems and (strict or not read and not report.unchanged):
-        raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be imported"
-                         + ("; nothing was written" if strict else ""), problems)
-    if on_stage:
-        on_stage(f"saving {read:,} articles")
-    writer.finish()
+    try:
+        for parsed, bad, unchanged, tags, covered in ahead.chunks(progress):
+            writer.add(parsed, tags, files=covered or len(files))
+            problems += bad
+            report.unchanged += unchanged
+            read += len(parsed)
+            if progress and covered:
+                progress(covered)
+        if problems and (strict or not read and not report.unchanged):
+            raise InputError(f"{root}: {len(problems)} of {len(files)} files could not be "
+                             "imported" + ("; nothing was written" if strict else ""), problems)
+        if on_stage:
+            on_stage(f"saving {read:,} articles")
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
     report.problems = problems + writer.clashes
     if strict and report.problems:  # clashes found while storing; the caller rolls back
         raise InputError(f"{root}: {len(report.problems)} files could not be imported; "

@@ -133,6 +133,26 @@ def _secondary(connection: Connection, table: str) -> tuple[list[str], list[str]
 
 
 @contextmanager
+def copying_rows(connection: Connection, table: Table,
+                 columns: Sequence[str]) -> Iterator[Callable[[Sequence], None]]:
+    """As `copying`, for rows of Python values in the order of `columns` (psycopg adapts each
+    value, as for `insert_rows`): the block is given a function that takes a row. The rows are
+    turned into COPY's text in the calling thread, and sent by psycopg's while the block goes
+    on; leaving the block waits until the server has them all. Nothing else may use the
+    connection meanwhile."""
+    from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
+
+    mark_written(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with driver.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
+            yield copy.write_row
+
+
+@contextmanager
 def copying(connection: Connection, table: Table, columns: Sequence[str], *,
             binary: bool = False) -> Iterator[Callable[[bytes], None]]:
     """PostgreSQL's COPY FROM STDIN of data already in COPY's format (its text format, or

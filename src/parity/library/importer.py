@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from parity.budget import MAX_MARKDOWN_CHARS
 from parity.errors import InputError, Problem
 from parity.library import render, tagging
-from parity.library.schemas import ImportReport, ParsedArticle
+from parity.library.schemas import KIND, ImportReport, ParsedArticle
+from parity.library.tagging import Tag, tags_of
 from parity.library.validation import (
     BadFile,
     content_hash,
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 
 # No SQLAlchemy here: `ReadAhead` starts reading an import's files in worker processes before
 # the command has loaded the database layer (`parity.library.saving`, loaded when writing).
-KIND = "article"  # the kind of an article file's source
-Tag = tuple[list[str], tuple[str | None, str | None]]  # (themes, (force id, origin))
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 MAX_BYTES = 5 * 1024 * 1024
@@ -230,14 +229,6 @@ def read_articles(
     return parsed, problems, unchanged
 
 
-def tags_of(item: ParsedArticle, rules: tagging.Rules) -> Tag:
-    """(themes, (force id, origin)) the rules give an article read from `item`."""
-    return (tagging.themes_for(rules, title=item.title, description=item.description,
-                               text=item.text),
-            tagging.force_for(area=item.area, title=item.title, description=item.description,
-                              text=item.text))
-
-
 Tags = dict[str, Tag]  # path -> (themes, (force id, origin))
 Chunk = tuple[list[ParsedArticle], list[Problem], int, Tags, int]  # ... and files covered
 PARALLEL_FROM = 400  # files from which reading and tagging are shared among processes
@@ -418,8 +409,8 @@ def _import_articles(
     # deferred: the database layer (~0.3 s) loads while `ReadAhead`'s workers read
     from sqlalchemy import select
 
-    from parity.library.saving import ArticleWriter
-    from parity.store.models import Source
+    from parity.library.saving import ArticleWriter  # deferred: as above (SQLAlchemy)
+    from parity.store.models import Source  # deferred: as above (SQLAlchemy)
 
     root, files, rules = ahead.root, ahead.files, ahead.rules
     report = ImportReport(path=str(root), files=len(files))

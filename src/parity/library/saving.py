@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from parity.errors import Problem
 from parity.library import fts, tagging
-from parity.library.importer import KIND, Tag, tags_of
 from parity.library.models import Article, ArticleTheme
-from parity.library.schemas import ImportReport, ParsedArticle
+from parity.library.schemas import KIND, ImportReport, ParsedArticle
+from parity.library.tagging import Tag, tags_of
 from parity.store.bulk import copies, copying_rows, insert_rows
 from parity.store.models import Source
 

@@ -7,6 +7,8 @@ from datetime import date
 
 from parity.errors import Problem
 
+KIND = "article"  # the kind of an article file's source (`parity.store.models.Source`)
+
 
 @dataclass
 class ParsedArticle:

@@ -26,6 +26,7 @@ import yaml
 from parity.budget import load_yaml
 from parity.errors import InputError, Problem
 from parity.forces import registry
+from parity.library.schemas import ParsedArticle
 
 DEFAULT_RULES = Path(__file__).with_name("themes.yaml")
 RULES_ENV = "PARITY_LIBRARY_THEMES"
@@ -256,6 +257,16 @@ def theme_matches(rules: Rules, *, title: str, description: str | None, text: st
         if counts:
             out[theme.id] = counts
     return out
+
+
+Tag = tuple[list[str], tuple[str | None, str | None]]  # (themes, (force id, origin))
+
+
+def tags_of(item: ParsedArticle, rules: Rules) -> Tag:
+    """(themes, (force id, origin)) the rules give an article read from `item`."""
+    return (themes_for(rules, title=item.title, description=item.description, text=item.text),
+            force_for(area=item.area, title=item.title, description=item.description,
+                      text=item.text))
 
 
 def themes_for(rules: Rules, *, title: str, description: str | None, text: str) -> list[str]:

@@ -15,9 +15,13 @@ Loopback only; every server is stopped at the end. The machine's load is printed
 shared two-core machine the figures vary with it, and wrk and the servers share the cores.
 
     .venv/bin/python bench/bench_web.py [--quick] [--seconds S] [--rounds R]
-                                         [--connections C] [--workers W]
+                                         [--connections C] [--workers W] [--postgres ADMIN]
 
 ``--quick``: 3 seconds an address, one round (a smoke run that the script works).
+``--postgres ADMIN_URL`` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test): Parity
+serves a scratch PostgreSQL database loaded with the same bundled data (created there and
+dropped at the end), as a deployment would; Datasette, which reads SQLite files only, keeps
+serving the SQLite copy.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _common import PARITY, load
+from _common import PARITY, create_pg_database, drop_pg_database, load
 
 HOST = "127.0.0.1"
 MAX_SECONDS = 60  # per address and round
@@ -151,13 +155,16 @@ def wrk(url: str, *, seconds: float, connections: int, script: Path) -> tuple[in
     return requests, micros / 1e6, p50 / 1000, p95 / 1000, status + socket_errors
 
 
+def load_bundled(url: str, what: str) -> None:
+    t = time.perf_counter()
+    subprocess.run([PARITY, "import", "bundled"], env={**os.environ, "PARITY_DATABASE_URL": url},
+                   check=True, stdout=subprocess.DEVNULL, timeout=900)
+    print(f"parity import bundled into {what}: {time.perf_counter() - t:.1f} s")
+
+
 def prepare(folder: Path) -> Path:
     db = folder / "bench.db"
-    t = time.perf_counter()
-    subprocess.run([PARITY, "import", "bundled"], env={**os.environ,
-                   "PARITY_DATABASE_URL": f"sqlite:///{db}"}, check=True,
-                   stdout=subprocess.DEVNULL, timeout=900)
-    print(f"parity import bundled into a new SQLite file: {time.perf_counter() - t:.1f} s")
+    load_bundled(f"sqlite:///{db}", "a new SQLite file")
     (folder / "metadata.json").write_text(json.dumps(
         {"databases": {"bench": {"queries": {name: {"sql": " ".join(sql.split())}
                                              for name, sql in QUERIES.items()}}}}))
@@ -184,6 +191,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="parity serve --workers")
+    parser.add_argument("--postgres", metavar="ADMIN_URL", help="serve Parity from a scratch "
+                        "PostgreSQL database made on this server (Datasette keeps SQLite)")
     args = parser.parse_args()
     seconds = 3 if args.quick else max(1.0, min(args.seconds, MAX_SECONDS))
     rounds = 1 if args.quick else max(1, min(args.rounds, 10))
@@ -194,20 +203,26 @@ def main() -> None:
     if not datasette_bin.exists():
         raise SystemExit("datasette is not installed (pip install 'datasette>=0.65')")
 
+    engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"bench_web: {connections} connections, {seconds:g} s an address, {rounds} "
-          f"round(s), parity serve --workers {args.workers}; {load()}")
+          f"round(s), parity serve --workers {args.workers} on {engine}; {load()}")
     folder = Path(tempfile.mkdtemp(prefix="parity-bench-web-"))
     script = folder / "report.lua"
     script.write_text(WRK_SCRIPT)
     servers: list[subprocess.Popen] = []
+    scratch = f"parity_bench_web_{os.getpid()}"
     try:
         db = prepare(folder)
+        url = f"sqlite:///{db}"
+        if args.postgres:
+            url = create_pg_database(args.postgres, scratch)
+            load_bundled(url, "a new PostgreSQL database")
         port, peer_port = free_port(), free_port()
         parity = f"http://{HOST}:{port}"
         datasette = f"http://{HOST}:{peer_port}"
         servers.append(start([PARITY, "serve", "--no-load", "--host", HOST, "--port", str(port),
                               "--no-access-log", "--workers", str(args.workers)],
-                             {"PARITY_DATABASE_URL": f"sqlite:///{db}"},
+                             {"PARITY_DATABASE_URL": url},
                              parity + "/api/v1/forces", "parity serve"))
         servers.append(start([str(datasette_bin), "serve", str(db), "--host", HOST, "--port",
                               str(peer_port), "--metadata", str(folder / "metadata.json")],
@@ -240,7 +255,10 @@ def main() -> None:
         for proc in servers:
             stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
+        if args.postgres:
+            drop_pg_database(args.postgres, scratch)
 
+    print(f"\nParity on {engine}, Datasette on SQLite")
     print(f"\n{'address':20} {'server':10} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'errors':>6} {'cold ms':>8} {'Parity/Datasette req/s':>23}")
     for label, _, theirs in ADDRESSES:

@@ -233,7 +233,7 @@ Tags = dict[str, Tag]  # path -> (themes, (force id, origin))
 Chunk = tuple[list[ParsedArticle], list[Problem], int, Tags, int]  # ... and files covered
 PARALLEL_FROM = 400  # files from which reading and tagging are shared among processes
 _CHUNK = 200  # files a worker process reads at a time
-_worker: tuple[tagging.Rules, _KnownSoon] | None = None  # a worker process's
+_worker: tuple[tagging.Rules, _KnownSoon] | None = None  # a worker process's rules, files held
 
 
 class _KnownSoon:

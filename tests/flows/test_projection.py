@@ -200,3 +200,37 @@ def test_a_bad_rates_file_names_rows_and_columns(tmp_path):
         read_rates(_rates_file(tmp_path / "cols.csv", "rank,leaving\nConstable,0.1\n"))
     with pytest.raises(InputError, match="no rates found"):
         read_rates(_rates_file(tmp_path / "empty.csv", "rank,sex,leaving_rate,promotion_rate\n"))
+
+
+def _bands_by_definition(sims: np.ndarray) -> list[dict]:
+    """Each year's median and 5th-95th percentile band of each group's share of women over
+    the runs, worked out group by group and year by year from the definition (runs where the
+    group is empty left out; None where it is empty in every run)."""
+    years = []
+    for t in range(sims.shape[0]):
+        entry: dict = {"share_female": {}, "share_female_low": {}, "share_female_high": {}}
+        for name, ranks in pj.GROUPS.items():
+            cells = sims[t][:, list(ranks), :]  # (runs, the group's ranks, sexes)
+            female = cells[..., pj.FEMALE].sum(axis=1).astype(float)
+            total = cells.sum(axis=(1, 2)).astype(float)
+            shares = [f / n for f, n in zip(female, total, strict=True) if n > 0]
+            low, mid, high = (np.percentile(shares, [5, 50, 95]).tolist() if shares
+                              else [None, None, None])
+            entry["share_female_low"][name] = low
+            entry["share_female"][name] = mid
+            entry["share_female_high"][name] = high
+        years.append(entry)
+    return years
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.int64, (4, 7, NR, NS), elements=st.sampled_from([0, 0, 1, 2, 7, 40, 900])))
+def test_the_summary_bands_are_the_percentiles_of_each_groups_share(sims):
+    """`summarise` (every group's shares in one product with the groups' membership, every
+    percentile in one call) gives what the definition gives, to the last bit, empty groups
+    and the "other" sex included."""
+    got = pj.summarise(sims, from_year=2023)["years"]
+    want = _bands_by_definition(sims)
+    for year, expected in zip(got, want, strict=True):
+        for key in ("share_female", "share_female_low", "share_female_high"):
+            assert year[key] == expected[key]

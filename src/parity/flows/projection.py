@@ -154,21 +154,27 @@ def expected_path(stock: np.ndarray, rates: Rates, scenario: Scenario, *, years:
 def group_shares(stocks: np.ndarray) -> dict[str, np.ndarray]:
     """{group: share of women} over the last two axes (ranks, sexes) of `stocks`; NaN where a
     group is empty."""
-    # women and everyone per rank once (two reductions), then each group sums its ranks
-    female_by_rank = stocks[..., FEMALE].astype(float)
-    total_by_rank = stocks.sum(axis=-1, dtype=float)
-    out = {}
-    for name, ranks in GROUPS.items():
-        first, last = ranks[0], ranks[-1] + 1
-        if ranks == tuple(range(first, last)):  # contiguous ranks: a slice, no copy
-            total = total_by_rank[..., first:last].sum(axis=-1)
-            female = female_by_rank[..., first:last].sum(axis=-1)
-        else:
-            total = total_by_rank[..., list(ranks)].sum(axis=-1)
-            female = female_by_rank[..., list(ranks)].sum(axis=-1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[name] = np.where(total > 0, female / np.where(total > 0, total, 1), np.nan)
-    return out
+    stacked = _group_shares(stocks)
+    return {name: stacked[i] for i, name in enumerate(GROUPS)}
+
+
+# which ranks each group sums (ranks x groups, in `GROUPS` order)
+_MEMBERS = np.array([[1.0 if rank in ranks else 0.0 for ranks in GROUPS.values()]
+                     for rank in range(len(RANKS))])
+
+
+def _group_shares(stocks: np.ndarray) -> np.ndarray:
+    """The shares of `group_shares`, stacked: (groups, *the leading axes of `stocks`)."""
+    # women and everyone per rank, then every group's sums in one product with the groups'
+    # membership (whole numbers well under 2**53: exact in any order of summing)
+    female = stocks[..., FEMALE].astype(float) @ _MEMBERS
+    everyone = stocks[..., 0].astype(float)
+    for sex in range(1, stocks.shape[-1]):  # quicker than a sum over a short last axis
+        everyone += stocks[..., sex]
+    total = everyone @ _MEMBERS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(total > 0, female / np.where(total > 0, total, 1), np.nan)
+    return np.moveaxis(shares, -1, 0)
 
 
 def parity_years(senior: np.ndarray, reference: np.ndarray, first_year: int) -> np.ndarray:
@@ -191,9 +197,9 @@ def summarise(stocks: np.ndarray, *, from_year: int, target: float | None = None
     and ``parity_year_by_runs`` (the 25th, 50th and 75th percentile of the runs' parity
     years, None where fewer runs than that reach it).
     """
-    shares = group_shares(stocks)  # {group: (years, runs)}
-    names = list(shares)
-    stacked = np.stack([shares[g] for g in names])  # (groups, years, runs)
+    stacked = np.ascontiguousarray(_group_shares(stocks))  # (groups, years, runs)
+    names = list(GROUPS)
+    shares = {g: stacked[i] for i, g in enumerate(names)}
     missing = np.isnan(stacked)
     empty = missing.all(axis=2)
     # every group's percentiles in one call; where some runs emptied a group, those years
@@ -203,14 +209,14 @@ def summarise(stocks: np.ndarray, *, from_year: int, target: float | None = None
         q[:, g, t] = np.nanpercentile(stacked[g, t], [low, 50, high])
     q[:, empty] = np.nan
     bands = {g: (q[0, i], q[1, i], q[2, i]) for i, g in enumerate(names)}
-
-    def value(x: float) -> float | None:
-        return None if np.isnan(x) else float(x)
-
+    # as Python floats, None for NaN (x != x only for NaN), (band, year, group)
+    by_year = [[[None if x != x else x for x in row] for row in band]
+               for band in np.moveaxis(q, 1, 2).tolist()]
+    low_, mid_, high_ = by_year
     years = [{"year": from_year + t,
-              "share_female": {g: value(b[1][t]) for g, b in bands.items()},
-              "share_female_low": {g: value(b[0][t]) for g, b in bands.items()},
-              "share_female_high": {g: value(b[2][t]) for g, b in bands.items()}}
+              "share_female": dict(zip(names, mid_[t], strict=True)),
+              "share_female_low": dict(zip(names, low_[t], strict=True)),
+              "share_female_high": dict(zip(names, high_[t], strict=True))}
              for t in range(stocks.shape[0])]
     senior, everyone = shares["senior"], shares["all"]
     reference = everyone if target is None else np.full_like(senior, target)

@@ -17,7 +17,6 @@ of the import superseded, ``row_count`` 0) and full-text index.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -168,30 +167,29 @@ class ArticleWriter:
                  _file_name(item.path), item.body, item.text, self.stamp, self.stamp,
                  *self.tags[item.path][1]) for item in items]
         self.sent += len(items)
-        copy = ExitStack()
-        if copies(self.connection):
-            write = copy.enter_context(copying_rows(
-                self.connection, Article.__table__, ARTICLE_COLUMNS))  # type: ignore[arg-type]
-            try:
-                for row in rows:
-                    write(row)
-            except BaseException:
-                copy.__exit__(*sys.exc_info())
-                raise
-        else:
+        if not copies(self.connection):
             insert_rows(self.connection, Article.__table__,  # type: ignore[arg-type]
                         ARTICLE_COLUMNS, rows)
-        self.pending = (items, copy)
-        if not copies(self.connection):
-            self._settle()
+            self._inserted(items)
+            return
+        with ExitStack() as copy:  # an error while writing ends the COPY as failed
+            write = copy.enter_context(copying_rows(
+                self.connection, Article.__table__, ARTICLE_COLUMNS))  # type: ignore[arg-type]
+            for row in rows:
+                write(row)
+            self.pending = (items, copy.pop_all())  # left open: `_settle` ends it
 
     def _settle(self) -> None:
-        """The rows of the last batch in (their COPY ended): their ids, and their themes."""
+        """The last batch's COPY ended (the server has its rows), and `_inserted`."""
         if self.pending is None:
             return
         items, copy = self.pending
         self.pending = None
         copy.close()
+        self._inserted(items)
+
+    def _inserted(self, items: list[ParsedArticle]) -> None:
+        """The rows of `items` in: their ids, and their themes."""
         # content_hash is unique: the ids of the rows just inserted
         ids = dict(self.session.execute(select(Article.content_hash, Article.id).where(
             Article.content_hash.in_([item.content_hash for item in items]))).all())

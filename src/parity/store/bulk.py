@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.orm import Session
@@ -18,17 +19,29 @@ from sqlalchemy.orm import Session
 from parity.store.version import mark_written
 
 
-def _copy_rows(connection: Connection, table: Table, columns: Sequence[str],
-               rows: Sequence[Sequence]) -> None:
-    """PostgreSQL's COPY FROM STDIN through psycopg, in the connection's transaction (marked
-    as a write to the data: COPY goes past SQLAlchemy's events)."""
+@contextmanager
+def _copy(connection: Connection, table: Table, columns: Sequence[str], *,
+          binary: bool = False, queued: bool = False) -> Iterator[Any]:
+    """psycopg's COPY FROM STDIN into `table`'s `columns`, in the connection's transaction
+    (marked as a write to the data: COPY goes past SQLAlchemy's events); `queued`: sent by a
+    thread of psycopg's while the block goes on, leaving the block waiting for the server."""
     mark_written(connection)
     quote = connection.dialect.identifier_preparer.quote
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
-        f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    ) as copy:
+    sql = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+           + (" (FORMAT BINARY)" if binary else ""))
+    from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
+
+    with driver.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor) if queued else None) as copy:
+            yield copy
+
+
+def _copy_rows(connection: Connection, table: Table, columns: Sequence[str],
+               rows: Sequence[Sequence]) -> None:
+    """PostgreSQL's COPY FROM STDIN of `rows` through psycopg (`_copy`)."""
+    with _copy(connection, table, columns) as copy:
         for row in rows:
             copy.write_row(tuple(row))
 
@@ -140,16 +153,8 @@ def copying_rows(connection: Connection, table: Table,
     turned into COPY's text in the calling thread, and sent by psycopg's while the block goes
     on; leaving the block waits until the server has them all. Nothing else may use the
     connection meanwhile."""
-    from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
-
-    mark_written(connection)
-    quote = connection.dialect.identifier_preparer.quote
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with driver.cursor() as cursor:  # type: ignore[attr-defined]
-        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
-            yield copy.write_row
+    with _copy(connection, table, columns, queued=True) as copy:
+        yield copy.write_row
 
 
 @contextmanager
@@ -162,14 +167,5 @@ def copying(connection: Connection, table: Table, columns: Sequence[str], *,
     server reads them as they come; leaving the block waits until it has them all. In the
     connection's transaction, marked as a write to the data (COPY goes past SQLAlchemy's
     events)."""
-    from psycopg.copy import QueuedLibpqWriter  # deferred: only PostgreSQL connections get here
-
-    mark_written(connection)
-    quote = connection.dialect.identifier_preparer.quote
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    sql = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-           + (" (FORMAT BINARY)" if binary else ""))
-    with driver.cursor() as cursor:  # type: ignore[attr-defined]
-        with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
-            yield copy.write
+    with _copy(connection, table, columns, binary=binary, queued=True) as copy:
+        yield copy.write

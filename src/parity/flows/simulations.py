@@ -170,9 +170,12 @@ def _keep(k: tuple, results: list[dict]) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # `json.dumps`, not `json.dump`: dump encodes in Python (about 20 ms an area on a
+        # first national build, 45 areas), dumps in C
+        text = json.dumps({"key": repr(k), "results": results})
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
                                          suffix=".part", delete=False) as fh:
-            json.dump({"key": repr(k), "results": results}, fh)
+            fh.write(text)
         os.replace(fh.name, path)
         files = list(path.parent.glob("*.json"))
         if len(files) > KEPT_FILES:

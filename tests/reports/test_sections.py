@@ -79,3 +79,44 @@ def test_a_malformed_section_fails_the_build(wf_db, demo_domain):
     with pytest.raises(TypeError, match="parity.zz_demo.report.section must return None or "
                                         "a dict with 'title' and 'html'"):
         build_report(wf_db, year=2023, force="Kent", with_national=True)
+
+
+LAST = '''
+import parity.reports.sections as _sections
+
+GATHERED_LAST = True
+ASKED = []
+
+
+def section(session, *, year, force_id):
+    # what had been asked for when this domain is: every other domain's section of every place
+    ASKED.append((force_id, len(_sections._ASKED_SO_FAR)))
+    return {"title": "Asked last", "html": "<p class='last'>" + (force_id or "national") + "</p>"}
+'''
+
+
+def test_a_domain_gathered_last_is_asked_after_the_others_and_keeps_its_place(
+        wf_db, demo_domain, monkeypatch):
+    # without GATHERED_LAST, the demo domain (last by name) would be asked for in the national
+    # part before any of Kent's sections
+    asked: list = []
+    monkeypatch.setattr(sections, "_ASKED_SO_FAR", asked, raising=False)
+    collect = sections.collect
+
+    def counting(session, functions, *, year, force_id):  # noqa: ANN001, ANN202
+        asked.extend((d, force_id) for d in functions if d != "zz_demo")
+        return collect(session, functions, year=year, force_id=force_id)
+
+    monkeypatch.setattr(sections, "collect", counting)
+    demo_domain(LAST)
+    first, last = sections.split(sections.discover())
+    assert "zz_demo" in last and "zz_demo" not in first and "flows" in last
+    report = build_report(wf_db, year=2023, force="Kent", with_national=True)
+    module = sys.modules["parity.zz_demo.report"]
+    everything = len(first) * 2  # the national part and Kent's, every domain asked first
+    assert [n for _, n in module.ASKED] and all(n >= everything for _, n in module.ASKED)
+    # in its place all the same: the domains' order (by name), the section last of Kent's
+    kent = [s.domain for s in report.forces[0]["sections"]]
+    assert kent == sorted(kent) and kent[-1] == "zz_demo"
+    doc = lxml_html.fromstring(report.html)
+    assert doc.xpath("//div[@id='force-kent-zz_demo']//p[@class='last']")[0].text == "kent"

@@ -27,6 +27,8 @@ from parity.forces import registry
 from parity.present.templating import render_fragment
 
 HERE = Path(__file__).parent / "templates"
+# the sections wait on the projections `prepare` starts: asked for after the other domains'
+GATHERED_LAST = True
 YEARS = 30
 SOURCES = [
     "Home Office, Police workforce, England and Wales: open data table, officers by rank and "

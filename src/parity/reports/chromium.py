@@ -47,11 +47,15 @@ from parity.reports.pdf import add_alt_text
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
 PLACEHOLDER = "000"
 CSS = """
+@media screen { body { display: none; } }
 .toc a { display: flex; align-items: baseline; }
 .toc a .toc-leader { flex: 1 1 0; min-width: 3mm; overflow: hidden; white-space: nowrap; color: #5f6470;
   margin: 0 1mm; font-weight: normal; }
 .toc a .toc-page { color: #5f6470; font-weight: normal; }
 """
+# The first rule: the page is printed, never shown, so Chromium lays it out for print alone.
+# Shown on its screen as well, the report took it about 1.2 s longer to open and print (198
+# pages; the same PDF, byte for byte in size and pages), 4 December 2026.
 RUNNING = ('@page {name} {{ @top-right {{ content: {text}; font-size: 8pt; color: #5f6470; }} }}'
            '\n#{ident} {{ page: {name}; }}')
 TIMEOUT = 600

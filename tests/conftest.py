@@ -53,6 +53,9 @@ os.environ.setdefault("PARITY_TODAY", TODAY)
 # Projections kept between processes (`parity.flows.simulations`) go to a folder of this run's
 # own, not the user's cache; servers and commands the tests start inherit it.
 os.environ.setdefault("PARITY_CACHE_DIR", tempfile.mkdtemp(prefix="parity-test-cache-"))
+# no outlooks worked out ahead in the background after each import (tests/flows/test_warm.py
+# starts one on purpose)
+os.environ.setdefault("PARITY_WARM", "off")
 
 
 def _find_shared_data() -> Path:

@@ -7,7 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from parity.cli import app
 from parity.workforce.importer import DEFAULT_FILE
 from tests.cli_runner import parity
 
@@ -215,3 +217,23 @@ def test_queries_on_an_empty_database_say_what_to_do(tmp_path):
         assert run.code == 2 and run.stdout == "", command
         assert run.stderr.startswith("error: no workforce data"), run.stderr
         assert "`parity import workforce`" in run.stderr and " in 0" not in run.stderr
+
+
+def test_an_import_that_changes_the_table_starts_the_warm_up_and_one_that_does_not_does_not(
+        sqlite_url, monkeypatch, make_csv):
+    """`parity.flows.warm` is started (`work_ahead`) once the official table held changes:
+    a new edition imported, or another edition made current; not by a file held already."""
+    started: list[str] = []
+    monkeypatch.setattr("parity.workforce.cli.work_ahead", started.append)
+    monkeypatch.setenv("PARITY_DATABASE_URL", sqlite_url)
+    runner = CliRunner()
+    again = runner.invoke(app, ["import", "workforce"])  # the bundled table, already held
+    assert again.exit_code == 0, again.output
+    assert "nothing changed" in again.output and started == []
+    newer = make_csv("newer-edition-2024-07-25.csv", years={2023})
+    result = runner.invoke(app, ["import", "workforce", str(newer)])
+    assert result.exit_code == 0, result.output
+    assert started == ["parity.flows.warm"]
+    chosen = runner.invoke(app, ["editions", "use", "latest"])
+    assert chosen.exit_code == 0, chosen.output
+    assert started == ["parity.flows.warm"] * 2

@@ -35,6 +35,7 @@ def equal_rates_scenario():  # noqa: ANN201
 
 
 OUTLOOK_SCENARIOS = ("baseline", "equal_rates", "all_three")
+YEARS = 30  # how far ahead: the report, the force pages and the warm-up (`parity.flows.warm`)
 
 
 _OUTLOOKS: dict[tuple, dict] = {}
@@ -48,7 +49,7 @@ def _official_fingerprint(session: Session) -> tuple:
                                  .order_by(Source.sha256)))
 
 
-def public_outlook(session: Session, *, area: str, from_year: int, years: int = 30,
+def public_outlook(session: Session, *, area: str, from_year: int, years: int = YEARS,
                    runs: int = RUNS, seed: int = 0) -> dict:
     """`public_projection` of `area` under three scenarios only: current rates
     (``baseline``), women promoted and leaving at men's rates (``equal_rates``) and that with
@@ -107,7 +108,7 @@ def outlook_row(result: dict) -> dict:
     }
 
 
-def forces_outlook(session: Session, *, from_year: int, years: int = 30, runs: int = RUNS,
+def forces_outlook(session: Session, *, from_year: int, years: int = YEARS, runs: int = RUNS,
                    seed: int = 0, force_ids: list[str] | None = None) -> dict:
     """`outlook_row` for England and Wales and for each territorial force (or `force_ids`),
     from public inputs only: the official stock on 31 March `from_year` and the national
@@ -146,7 +147,7 @@ def _forces_outlook(session: Session, *, from_year: int, years: int, runs: int, 
             "national": national, "forces": rows}
 
 
-def start(session: Session, *, areas: list[str], from_year: int, years: int = 30,
+def start(session: Session, *, areas: list[str], from_year: int, years: int = YEARS,
           runs: int = RUNS, seed: int = 0) -> None:
     """Start working out the outlooks of `areas` (England and Wales, forces ...; in the
     order they will be asked for) in worker processes, for `public_outlook` to take; areas

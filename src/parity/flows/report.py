@@ -29,7 +29,7 @@ from parity.present.templating import render_fragment
 HERE = Path(__file__).parent / "templates"
 # the sections wait on the projections `prepare` starts: asked for after the other domains'
 GATHERED_LAST = True
-YEARS = 30
+YEARS = outlooks.YEARS
 SOURCES = [
     "Home Office, Police workforce, England and Wales: open data table, officers by rank and "
     "sex on 31 March (the starting stock of the projections). Contains public sector "

@@ -13,6 +13,10 @@ Workers are forked (Linux): they inherit the loaded modules and start in millise
 only compute, never touching the database. Where fork is not available, nothing is started
 and every projection is worked out in the process that asks.
 
+After the official table changes, a process of its own works the public outlooks out ahead
+and keeps them (`parity.flows.warm`), holding a lock meanwhile (`warming`): a process wanting
+an answer not kept yet waits for it to end (`wait_for_warming`), then reads the answer kept.
+
 Answers asked to be kept (`answer` with ``keep``: the public outlooks, a bounded set) are also
 written to a folder of kept answers (`kept_folder`), so that the next process asking the same
 question (the next report build, a web worker) reads them instead of simulating again: a JSON
@@ -24,12 +28,16 @@ written is simply not used. At most `KEPT_FILES` files are kept, the oldest goin
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -38,10 +46,13 @@ import numpy as np
 from parity.flows import projection as pj
 
 FEW = 4  # fewer jobs than this are not worth the workers' start (a force's own report)
+WAIT = 120.0  # the longest a process waits for a warm-up (`parity.flows.warm`) to finish
+LOCK = "warming.lock"
 KEPT_FILES = 2000  # some 40 MB of kept answers: every force's outlooks for many years
 OFF = "none"  # PARITY_CACHE_DIR=none: no answer is kept on disk
 _PENDING: dict[tuple, Future] = {}
 _POOL: list[ProcessPoolExecutor] = []
+_WARMER = [False]  # True in the warm-up's own process, which waits for no one
 
 
 def key(area: str, stock: np.ndarray, rates: pj.Rates, scenarios: list[pj.Scenario], *,
@@ -73,6 +84,8 @@ def start(jobs: list[tuple[tuple, dict]]) -> None:
     worker processes, one per core; jobs already started, or whose answers are kept
     (`kept`), are not started again."""
     wanted = [(k, kwargs) for k, kwargs in jobs if k not in _PENDING and kept(k) is None]
+    if wanted and wait_for_warming():  # a warm-up was working these very answers out
+        wanted = [(k, kwargs) for k, kwargs in wanted if kept(k) is None]
     if len(wanted) < FEW or "fork" not in multiprocessing.get_all_start_methods():
         return
     if not _POOL:
@@ -109,6 +122,8 @@ def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: AN
     results = take(k)
     if results is None and keep:
         results = kept(k)
+        if results is None and wait_for_warming():
+            results = kept(k)  # kept by the warm-up waited for
         if results is not None:
             return results
     if results is None:
@@ -116,6 +131,53 @@ def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: AN
     if keep:
         _keep(k, results)
     return results
+
+
+@contextmanager
+def warming() -> Iterator[None]:
+    """Hold the kept answers' warm-up lock (waiting for another warm-up to end first): the
+    processes that want an answer not kept yet wait for it to be released
+    (`wait_for_warming`) rather than work the same answers out. Nothing where answers are not
+    kept."""
+    folder = kept_folder()
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _WARMER[0] = True
+        try:
+            yield
+        finally:
+            _WARMER[0] = False
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_warming(timeout: float = WAIT) -> bool:
+    """Wait (at most `timeout` seconds) while a warm-up holds the lock (`warming`); whether one
+    was waited for. Immediate when none runs: a lock tried, not a process asked."""
+    folder = kept_folder()
+    if folder is None or _WARMER[0]:
+        return False
+    try:
+        handle = open(folder / LOCK, encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
+        return False  # never warmed here
+    with handle:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return waited
+                waited = True
+                time.sleep(0.05)
+                continue
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return waited
 
 
 def kept_folder() -> Path | None:

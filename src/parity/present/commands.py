@@ -109,6 +109,20 @@ def session(*loaders: Callable[[Any], object]) -> Iterator[Any]:
         yield s
 
 
+def work_ahead(module: str) -> None:
+    """Start ``python -m module`` in a detached process of its own, to work out ahead what the
+    next commands and pages will ask for (`parity.flows.warm`: the public outlooks, after the
+    official table changes); this command does not wait for it. Not with ``PARITY_WARM=off``
+    (the tests; a benchmark timing one command alone)."""
+    if os.environ.get("PARITY_WARM", "").strip().lower() in ("off", "0", "no", "false"):
+        return
+    import subprocess  # deferred: only commands that change the official table start one
+
+    subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.DEVNULL,  # noqa: S603
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, close_fds=True)
+
+
 _TABLE_FILES: contextvars.ContextVar[tuple[str | None, str | None] | None] = \
     contextvars.ContextVar("table_files", default=None)
 

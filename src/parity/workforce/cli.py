@@ -21,7 +21,11 @@ from parity.present.commands import (
     pct,
     points,
     session,
+    work_ahead,
 )
+
+# started once the official table held changes: the public outlooks worked out ahead
+WARM = "parity.flows.warm"
 
 MEASURE = typer.Option("fte", "--measure", help="fte or headcount.")
 GROUP = typer.Option("all", "--group",
@@ -55,6 +59,8 @@ def import_workforce_cmd(
 
     with session() as s:
         result = import_workforce(s, path=path, published=day)
+    if result.status == "imported":
+        work_ahead(WARM)
     if as_json:
         emit_json(result.__dict__)
         return
@@ -149,6 +155,7 @@ def editions_use_cmd(
 
     with session() as s:
         result = editions.use_edition(s, edition)
+    work_ahead(WARM)
     if as_json:
         emit_json(result)
         return

@@ -1,0 +1,74 @@
+"""The public outlooks worked out ahead, once the official table changes.
+
+An import of the Home Office workforce table (or another edition made current) changes the
+stock every public outlook starts from, so the outlooks kept (`parity.flows.simulations`) are
+for figures no longer held. Right after such a command has committed, it starts this module in
+a detached process of its own (``python -m parity.flows.warm``, `parity.present.commands.
+work_ahead`) and returns: the outlooks the report and the force pages show for the latest
+year held (England and Wales and every force, three scenarios each; about 7 s of CPU) are
+worked out here, at a lower priority than the user's commands, and kept for every process
+that asks next. A report built or a page opened meanwhile waits for this process
+(`simulations.wait_for_warming`) instead of working the same outlooks out a second time.
+
+Nothing is done when answers are not kept (``PARITY_CACHE_DIR=none``) or with
+``PARITY_WARM=off`` (the tests, and benchmarks timing one command alone).
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.orm import Session
+
+from parity.errors import InputError
+from parity.flows import outlooks, simulations
+from parity.flows.defaults import RUNS
+from parity.forces import registry
+from parity.workforce import service as workforce
+
+
+def areas() -> list[str]:
+    """What the report and the force pages show: England and Wales, the territorial forces,
+    then the national forces (British Transport Police), in the order the report asks."""
+    reg = registry()
+    return ["England and Wales", *(f.id for f in reg.territorial()),
+            *(f.id for f in reg.forces if f.kind == "national")]
+
+
+def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
+    """Work out and keep the public outlooks of the latest year held (of `only`, if given: the
+    tests), holding the warm-up lock; the areas with an outlook."""
+    years = workforce.years_available(session)
+    if not years:
+        return []
+    year = years[-1]
+    done = []
+    with simulations.warming():
+        chosen = only if only is not None else areas()
+        outlooks.start(session, areas=chosen, from_year=year, years=outlooks.YEARS, runs=RUNS)
+        try:
+            for area in chosen:
+                try:
+                    outlooks.public_outlook(session, area=area, from_year=year, years=outlooks.YEARS,
+                                            runs=RUNS)
+                except InputError:
+                    continue  # no official figures for that area that year
+                done.append(area)
+        finally:
+            simulations.stop()
+    return done
+
+
+def main() -> None:
+    if simulations.kept_folder() is None:
+        return  # nowhere to keep them
+    os.nice(10)  # below the user's own commands
+    # deferred: the database layer, for this process alone
+    from parity.store import make_engine, session_scope
+
+    with session_scope(make_engine()) as session:
+        warm(session)
+
+
+if __name__ == "__main__":
+    main()

@@ -35,7 +35,7 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
@@ -122,7 +122,7 @@ def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: AN
     results = take(k)
     if results is None and keep:
         results = kept(k)
-        if results is None and wait_for_warming():
+        if results is None and wait_for_warming(until=lambda: _is_kept(k)):
             results = kept(k)  # kept by the warm-up waited for
         if results is not None:
             return results
@@ -154,9 +154,11 @@ def warming() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def wait_for_warming(timeout: float = WAIT) -> bool:
-    """Wait (at most `timeout` seconds) while a warm-up holds the lock (`warming`); whether one
-    was waited for. Immediate when none runs: a lock tried, not a process asked."""
+def wait_for_warming(timeout: float = WAIT, *, until: Callable[[], bool] | None = None) -> bool:
+    """Wait (at most `timeout` seconds) while a warm-up holds the lock (`warming`), or only
+    `until` it answers True (one answer kept: a page wanting one area need not wait for all
+    45); whether one was waited for. Immediate when none runs: a lock tried, not a process
+    asked."""
     folder = kept_folder()
     if folder is None or _WARMER[0]:
         return False
@@ -171,8 +173,8 @@ def wait_for_warming(timeout: float = WAIT) -> bool:
             try:
                 fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return waited
+                if time.monotonic() > deadline or (until is not None and until()):
+                    return True
                 waited = True
                 time.sleep(0.05)
                 continue
@@ -206,6 +208,11 @@ def _file(k: tuple) -> Path | None:
         return None
     name = hashlib.sha256(f"{_code()}\n{k!r}".encode()).hexdigest()[:40]
     return folder / f"{name}.json"
+
+
+def _is_kept(k: tuple) -> bool:
+    path = _file(k)
+    return path is not None and path.exists()
 
 
 def kept(k: tuple) -> list[dict] | None:

@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 from sqlalchemy.orm import Session
 
 from parity.flows import outlooks, service, views
+from parity.flows.defaults import RUNS
 from parity.flows.importer import import_hr
 from parity.flows.projection import Scenario
 from parity.present.format import pct
@@ -120,7 +121,7 @@ def test_force_panel_shows_the_projected_parity_year(client, session):  # noqa: 
     panel = doc.xpath("//section[@id='panel-flows']")[0]
     assert text_of(panel.xpath("h2")[0]) == "Projection to parity"
     expected = service.public_projection(session, area="kent", from_year=2023,
-                                         years=views.DEFAULT_YEARS, runs=views.PANEL_RUNS,
+                                         years=outlooks.YEARS, runs=RUNS,
                                          side_by_side=False)
     text = text_of(panel)
     # Kent, 31 March 2023, headcount: 31.7% of senior officers are women.

@@ -89,6 +89,14 @@ def _public_outlook(session: Session, *, area: str, from_year: int, years: int, 
                             side_by_side=False, extra=extra, keep=True)
 
 
+def panel(session: Session, *, area: str, from_year: int) -> dict:
+    """The projection a force's page shows (`views.force_panel`): `service.public_projection`
+    under current rates alone, over `YEARS`, its runs kept on disk so that every web worker
+    and the warm-up (`parity.flows.warm`) share them."""
+    return service.public_projection(session, area=area, from_year=from_year, years=YEARS,
+                                     runs=RUNS, side_by_side=False, keep=True)
+
+
 def outlook_row(result: dict) -> dict:
     """The figures of a `public_outlook` for a table: the senior and all-officer shares of
     women at the start and (median) at the end, and per scenario the parity year and the

@@ -422,15 +422,17 @@ def project(session: Session, *, area: str, from_year: int, years: int, scenario
 
 def public_projection(session: Session, *, area: str, from_year: int, years: int,
                       scenario=None, runs: int = RUNS, seed: int = 0,  # noqa: ANN001
-                      target: float | None = None, side_by_side: bool = True) -> dict:
+                      target: float | None = None, side_by_side: bool = True,
+                      keep: bool = False) -> dict:
     """`project` built only from public inputs: the official Home Office stock and the
     national default rates, whether or not an HR extract is held for the area, so that it may
     be shown on public pages and in the report. The same document as `project` (for an area
     without an extract, equal to it). ``side_by_side=False`` runs the chosen scenario alone
-    (``scenarios`` then holds just that one)."""
+    (``scenarios`` then holds just that one). With `keep`, the runs are kept on disk for the
+    next process asking (`simulations.answer`)."""
     return _project(session, area=area, from_year=from_year, years=years, scenario=scenario,
                     runs=runs, seed=seed, target=target, own_rates=False,
-                    side_by_side=side_by_side)
+                    side_by_side=side_by_side, keep=keep)
 
 
 def _rates_dict(rates) -> dict:  # noqa: ANN001

@@ -15,7 +15,8 @@ and every projection is worked out in the process that asks.
 
 After the official table changes, a process of its own works the public outlooks out ahead
 and keeps them (`parity.flows.warm`), holding a lock meanwhile (`warming`): a process wanting
-an answer not kept yet waits for it to end (`wait_for_warming`), then reads the answer kept.
+many answers not kept yet (the national report) waits for it to end (`wait_for_warming`), then
+reads what was kept; a single answer (a page, a force's report) is worked out at once.
 
 Answers asked to be kept (`answer` with ``keep``: the public outlooks, a bounded set) are also
 written to a folder of kept answers (`kept_folder`), so that the next process asking the same
@@ -35,7 +36,7 @@ import multiprocessing
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
@@ -84,7 +85,9 @@ def start(jobs: list[tuple[tuple, dict]]) -> None:
     worker processes, one per core; jobs already started, or whose answers are kept
     (`kept`), are not started again."""
     wanted = [(k, kwargs) for k, kwargs in jobs if k not in _PENDING and kept(k) is None]
-    if wanted and wait_for_warming():  # a warm-up was working these very answers out
+    if len(wanted) >= FEW and wait_for_warming():
+        # a warm-up was working these very answers out (a national report started right
+        # after an import): what it kept is read, not worked out a second time
         wanted = [(k, kwargs) for k, kwargs in wanted if kept(k) is None]
     if len(wanted) < FEW or "fork" not in multiprocessing.get_all_start_methods():
         return
@@ -122,8 +125,6 @@ def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: AN
     results = take(k)
     if results is None and keep:
         results = kept(k)
-        if results is None and wait_for_warming(until=lambda: _is_kept(k)):
-            results = kept(k)  # kept by the warm-up waited for
         if results is not None:
             return results
     if results is None:
@@ -154,11 +155,9 @@ def warming() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def wait_for_warming(timeout: float = WAIT, *, until: Callable[[], bool] | None = None) -> bool:
-    """Wait (at most `timeout` seconds) while a warm-up holds the lock (`warming`), or only
-    `until` it answers True (one answer kept: a page wanting one area need not wait for all
-    45); whether one was waited for. Immediate when none runs: a lock tried, not a process
-    asked."""
+def wait_for_warming(timeout: float = WAIT) -> bool:
+    """Wait (at most `timeout` seconds) while a warm-up holds the lock (`warming`); whether one
+    was waited for. Immediate when none runs: a lock tried, not a process asked."""
     folder = kept_folder()
     if folder is None or _WARMER[0]:
         return False
@@ -173,7 +172,7 @@ def wait_for_warming(timeout: float = WAIT, *, until: Callable[[], bool] | None 
             try:
                 fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:
-                if time.monotonic() > deadline or (until is not None and until()):
+                if time.monotonic() > deadline:
                     return True
                 waited = True
                 time.sleep(0.05)
@@ -208,11 +207,6 @@ def _file(k: tuple) -> Path | None:
         return None
     name = hashlib.sha256(f"{_code()}\n{k!r}".encode()).hexdigest()[:40]
     return folder / f"{name}.json"
-
-
-def _is_kept(k: tuple) -> bool:
-    path = _file(k)
-    return path is not None and path.exists()
 
 
 def kept(k: tuple) -> list[dict] | None:

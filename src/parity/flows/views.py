@@ -56,7 +56,6 @@ DEFAULT_YEARS = 30
 MAX_YEARS = 50
 DEFAULT_RUNS = RUNS
 MAX_RUNS = 1000  # a request runs up to six scenarios: at the cap, about a second
-PANEL_RUNS = RUNS
 FORCES_RUNS = RUNS
 GROUPS = ("senior", "all", "middle", "superintending", "chief_officer")
 GROUP_LABELS = {
@@ -356,9 +355,7 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     """The force's projected parity year under current (national default) rates, from the
     official stock of 31 March `year`; None when the force has no figures that year."""
     try:
-        result = service.public_projection(session, area=force_id, from_year=year,
-                                           years=DEFAULT_YEARS, runs=PANEL_RUNS,
-                                           side_by_side=False)
+        result = outlooks.panel(session, area=force_id, from_year=year)
     except InputError:
         return None
     chart = service.chart_data(result)

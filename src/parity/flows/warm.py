@@ -7,8 +7,9 @@ a detached process of its own (``python -m parity.flows.warm``, `parity.present.
 work_ahead`) and returns: the outlooks the report and the force pages show for the latest
 year held (England and Wales and every force, three scenarios each; about 7 s of CPU) are
 worked out here, at a lower priority than the user's commands, and kept for every process
-that asks next. A report built or a page opened meanwhile waits for this process
-(`simulations.wait_for_warming`) instead of working the same outlooks out a second time.
+that asks next, and so are the projections the force pages show (`outlooks.panel`). A national
+report built meanwhile waits for this process (`simulations.wait_for_warming`) instead of
+working the same outlooks out a second time; a page opened meanwhile works out its own.
 
 Nothing is done when answers are not kept (``PARITY_CACHE_DIR=none``) or with
 ``PARITY_WARM=off`` (the tests, and benchmarks timing one command alone).
@@ -47,6 +48,13 @@ def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
         chosen = only if only is not None else areas()
         outlooks.start(session, areas=chosen, from_year=year, years=outlooks.YEARS, runs=RUNS)
         try:
+            # the force pages' projections here while the workers simulate the outlooks: a
+            # page opened meanwhile works its own out rather than waiting
+            for area in chosen:
+                try:
+                    outlooks.panel(session, area=area, from_year=year)
+                except InputError:
+                    continue
             for area in chosen:
                 try:
                     outlooks.public_outlook(session, area=area, from_year=year, years=outlooks.YEARS,

@@ -141,3 +141,74 @@ def test_concurrent_requests_compute_a_page_once(anon) -> None:  # noqa: ANN001,
     assert {r.status_code for r in answers} == {200}
     assert len({r.content for r in answers}) == 1
     assert cache.misses == misses + 1
+
+
+def test_the_national_figures_are_read_once_per_data_version_for_every_force_page(
+        anon, monkeypatch) -> None:  # noqa: ANN001, F811
+    """After a data change each worker makes each force page anew: the England and Wales
+    figures they all compare with are read for the first and kept for the others, and read
+    again once the data change."""
+    from parity.workforce import service
+
+    leagues: list[int] = []
+    league = service.league
+
+    def counted(session, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        leagues.append(kwargs["year"])
+        return league(session, **kwargs)
+
+    monkeypatch.setattr(service, "league", counted)
+    engine = anon.app.state.engine
+    with Session(engine) as s:  # a new data version: no page kept, no figures kept
+        s.execute(text("UPDATE workforce_counts SET fte = fte + 1 WHERE force_id = 'kent' "
+                       "AND year = 2023 AND sex = 'female' AND rank = 'chief_superintendent'"))
+        s.commit()
+    try:
+        first = anon.get("/forces/essex?year=2023")
+        after_first = len(leagues)
+        assert after_first > 0
+        kent = anon.get("/forces/kent?year=2023")
+        assert first.status_code == kent.status_code == 200
+        assert len(leagues) == after_first  # Kent's page: the figures Essex's read
+        kent_senior = kent.text
+    finally:
+        with Session(engine) as s:
+            s.execute(text("UPDATE workforce_counts SET fte = fte - 1 WHERE force_id = 'kent' "
+                           "AND year = 2023 AND sex = 'female' "
+                           "AND rank = 'chief_superintendent'"))
+            s.commit()
+    again = anon.get("/forces/kent?year=2023")
+    assert len(leagues) > after_first  # the data changed: read again
+    assert again.text != kent_senior  # and the page shows the figures as they are now
+
+
+def test_pages_not_kept_are_made_a_few_at_a_time(anon, monkeypatch) -> None:  # noqa: ANN001, F811
+    """Many readers asking for many pages no one has made yet (after a data change): the
+    process makes `MAKING_AT_ONCE` at a time, the others queued, not all at once."""
+    from parity.web import caching
+
+    cache = anon.app.state.page_cache
+    cache.clear()
+    at_once, most = [0], [0]
+    compute = cache._compute
+
+    async def counting(scope, receive):  # noqa: ANN001, ANN202
+        at_once[0] += 1
+        most[0] = max(most[0], at_once[0])
+        try:
+            return await compute(scope, receive)
+        finally:
+            at_once[0] -= 1
+
+    monkeypatch.setattr(cache, "_compute", counting)
+    paths = [f"/forces/{f}?year=2022" for f in ("essex", "kent", "surrey", "dorset", "durham",
+                                                 "gwent")]
+
+    async def many() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=anon.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(*(client.get(p) for p in paths))
+
+    answers = asyncio.run(many())
+    assert {r.status_code for r in answers} == {200}
+    assert most[0] == caching.MAKING_AT_ONCE

@@ -235,12 +235,13 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
     if has_returns:
         snapshot = service.latest_complete_year(session, on_or_before=year)
         if snapshot is not None:
+            history = service.paygap_history(session, force_id=force.id)  # read once
             paygap = {
                 "comparison": service.paygap_comparison(session, force_id=force.id,
                                                         snapshot_year=snapshot),
-                "history": [h for h in service.paygap_history(session, force_id=force.id)
-                            if h["snapshot_year"] == snapshot][0],
-                "late_submissions": service.late_submissions(session, force_id=force.id),
+                "history": [h for h in history if h["snapshot_year"] == snapshot][0],
+                # as `service.late_submissions` gives them
+                "late_submissions": [h["snapshot_year"] for h in history if h["submitted_late"]],
             }
     crime = None
     if has_crime:

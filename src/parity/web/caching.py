@@ -58,6 +58,7 @@ Send = Callable[[Message], Awaitable[None]]
 SKIPPED = (*PRIVATE_PREFIXES, "/static")
 DEFAULT_MAX_AGE = 60  # seconds a proxy may serve a public answer without asking again
 VERSION_TTL = 1.0  # seconds between reads of the data version (per process)
+MAKING_AT_ONCE = 2  # public answers not kept yet that one process makes at the same time
 MAX_ENTRIES = 2048
 MAX_BYTES = 64 * 1024 * 1024  # all answers kept, per process
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -152,6 +153,10 @@ class PublicCache:
         self._read_at = 0.0
         self._changes = -1
         self._pending: dict[tuple, asyncio.Event] = {}
+        # Pages made at once by this process: a few, the others queued. After the data change,
+        # readers ask for many pages no one has made yet; made all at once in the thread pool
+        # (40 threads sharing the interpreter), every one of them finished late.
+        self._making: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         if state is not None:
             state.page_cache = self
 
@@ -240,7 +245,8 @@ class PublicCache:
             self.misses += 1
             # a HEAD not yet kept is answered as its GET is (the same headers, its ETag among
             # them), the body left out when sent
-            entry = await self._compute({**scope, "method": "GET"}, receive)
+            async with self._making_now():
+                entry = await self._compute({**scope, "method": "GET"}, receive)
             if _keepable(entry):
                 self._keep(key, entry)
                 return entry
@@ -248,6 +254,14 @@ class PublicCache:
         finally:
             del self._pending[key]
             event.set()
+
+    def _making_now(self) -> asyncio.Semaphore:
+        """The limit on pages made at once, of the running event loop (one per server process;
+        a test may run the app in several loops one after another)."""
+        loop = asyncio.get_running_loop()
+        if self._making is None or self._making[0] is not loop:
+            self._making = (loop, asyncio.Semaphore(MAKING_AT_ONCE))
+        return self._making[1]
 
     async def _compute(self, scope: Scope, receive: Receive) -> Entry:
         start: dict = {}

@@ -33,11 +33,15 @@ class NationalCache:
     """England and Wales figures and league tables computed once and shared by every force
     (the report asks for 44 force sections; a web request for one)."""
 
-    def __init__(self, session: Session, *, year: int, measure: str = "fte"):
+    def __init__(self, session: Session, *, year: int, measure: str = "fte",
+                 memory: dict | None = None):
+        """`memory` (a dict, empty at first) keeps the figures beyond this object: the web
+        passes the same one to every request of a data version (`views._national`)."""
         self.session, self.year, self.measure = session, year, measure
-        self._trends: dict[str, dict] = {}
-        self._leagues: dict[str, dict] = {}
-        self._lines: dict[tuple, dict] = {}
+        memory = {} if memory is None else memory
+        self._trends: dict[str, dict] = memory.setdefault(("trends", year, measure), {})
+        self._leagues: dict[str, dict] = memory.setdefault(("leagues", year, measure), {})
+        self._lines: dict[tuple, dict] = memory.setdefault(("lines", year, measure), {})
 
     def trend(self, group: str) -> dict:
         if group not in self._trends:

@@ -70,7 +70,7 @@ def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
 def main() -> None:
     if simulations.kept_folder() is None:
         return  # nowhere to keep them
-    os.nice(10)  # below the user's own commands
+    os.nice(19)  # the lowest priority: the user's commands and the web server first
     # deferred: the database layer, for this process alone
     from parity.store import make_engine, session_scope
 

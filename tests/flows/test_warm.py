@@ -147,3 +147,18 @@ def test_the_module_runs_as_a_command_and_does_nothing_where_nothing_is_kept(sql
     done = subprocess.run([sys.executable, "-m", "parity.flows.warm"], env=env, timeout=60,
                           capture_output=True, text=True)
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_the_warm_up_runs_below_everything_else_in_its_own_session():
+    """In a session of its own (as `work_ahead` starts it), nice alone would not yield to the
+    web server where the kernel schedules sessions as groups: the group's niceness is set too."""
+    code = ("import os\n"
+            "from parity.flows import warm\n"
+            "os.setsid()\n"
+            "warm._lowest_priority()\n"
+            "group = open('/proc/self/autogroup').read().split()[-1] "
+            "if os.path.exists('/proc/self/autogroup') else '19'\n"
+            "print(os.nice(0), group)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["19", "19"]

@@ -67,10 +67,24 @@ def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
     return done
 
 
+def _lowest_priority() -> None:
+    """The user's commands and the web server first. `nice` alone is not enough: this process
+    runs in a session of its own (`work_ahead`), and where the kernel groups processes by
+    session for scheduling (``sched_autogroup``), the session's group shares the CPU with the
+    web server's as an equal whatever the niceness inside it; so the group's own niceness is
+    set too (/proc/self/autogroup: a process may lower its own group's priority)."""
+    os.nice(19)
+    try:
+        with open("/proc/self/autogroup", "w", encoding="ascii") as group:
+            group.write("19")
+    except OSError:
+        pass  # no autogroups here (another kernel setting or system): niceness alone holds
+
+
 def main() -> None:
     if simulations.kept_folder() is None:
         return  # nowhere to keep them
-    os.nice(19)  # the lowest priority: the user's commands and the web server first
+    _lowest_priority()
     # deferred: the database layer, for this process alone
     from parity.store import make_engine, session_scope
 

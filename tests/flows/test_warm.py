@@ -162,3 +162,11 @@ def test_the_warm_up_runs_below_everything_else_in_its_own_session():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=True)
     assert done.stdout.split() == ["19", "19"]
+
+
+def test_a_folder_that_cannot_be_written_warms_without_a_lock(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PARITY_CACHE_DIR", str(blocker))
+    with simulations.warming():
+        assert simulations.wait_for_warming(timeout=0.1) is False

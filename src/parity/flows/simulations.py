@@ -136,16 +136,20 @@ def answer(k: tuple, *, keep: bool = False, **kwargs) -> list[dict]:  # noqa: AN
 
 @contextmanager
 def warming() -> Iterator[None]:
-    """Hold the kept answers' warm-up lock (waiting for another warm-up to end first): the
-    processes that want an answer not kept yet wait for it to be released
-    (`wait_for_warming`) rather than work the same answers out. Nothing where answers are not
-    kept."""
+    """Hold the kept answers' warm-up lock (waiting for another warm-up to end first): a
+    process wanting many answers not kept yet waits for it to be released (`start`,
+    `wait_for_warming`) rather than work the same answers out. No lock where answers are not
+    kept, or where the folder cannot be written."""
     folder = kept_folder()
-    if folder is None:
+    try:
+        if folder is None:
+            raise OSError("answers are not kept")
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK, "a", encoding="utf-8") as handle:
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         _WARMER[0] = True
         try:

@@ -443,11 +443,13 @@ def holds_crime(session: Session) -> bool:
     return session.scalar(select(C.id).limit(1)) is not None
 
 
-def late_submissions(session: Session, *, force_id: str) -> list[int]:
+def late_submissions(session: Session, *, force_id: str,
+                     history: list[dict] | None = None) -> list[int]:
     """Snapshot years in which the force's return was flagged as submitted after the
-    deadline."""
-    return [h["snapshot_year"] for h in paygap_history(session, force_id=force_id)
-            if h["submitted_late"]]
+    deadline; from its `paygap_history` when the caller has read it already."""
+    if history is None:
+        history = paygap_history(session, force_id=force_id)
+    return [h["snapshot_year"] for h in history if h["submitted_late"]]
 
 
 # --- joined views ------------------------------------------------------------------------

@@ -240,8 +240,8 @@ def force_panel(session: Session, *, force_id: str, year: int) -> dict | None:
                 "comparison": service.paygap_comparison(session, force_id=force.id,
                                                         snapshot_year=snapshot),
                 "history": [h for h in history if h["snapshot_year"] == snapshot][0],
-                # as `service.late_submissions` gives them
-                "late_submissions": [h["snapshot_year"] for h in history if h["submitted_late"]],
+                "late_submissions": service.late_submissions(session, force_id=force.id,
+                                                             history=history),
             }
     crime = None
     if has_crime:

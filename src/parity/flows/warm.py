@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from parity.errors import InputError
 from parity.flows import outlooks, simulations
-from parity.flows.defaults import RUNS
 from parity.forces import registry
 from parity.workforce import service as workforce
 
@@ -46,7 +45,7 @@ def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
     done = []
     with simulations.warming():
         chosen = only if only is not None else areas()
-        outlooks.start(session, areas=chosen, from_year=year, years=outlooks.YEARS, runs=RUNS)
+        outlooks.start(session, areas=chosen, from_year=year)
         try:
             # the force pages' projections here while the workers simulate the outlooks: a
             # page opened meanwhile works its own out rather than waiting
@@ -54,14 +53,10 @@ def warm(session: Session, *, only: list[str] | None = None) -> list[str]:
                 try:
                     outlooks.panel(session, area=area, from_year=year)
                 except InputError:
-                    continue
-            for area in chosen:
-                try:
-                    outlooks.public_outlook(session, area=area, from_year=year, years=outlooks.YEARS,
-                                            runs=RUNS)
-                except InputError:
                     continue  # no official figures for that area that year
                 done.append(area)
+            for area in done:
+                outlooks.public_outlook(session, area=area, from_year=year)
         finally:
             simulations.stop()
     return done

@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from parity.reports.main_points import main_points
 from parity.workforce import findings
-from parity.workforce.models import WorkforceCount as W
+from parity.workforce.models import WorkforceEditionCount as W  # the one edition's rows
 
 
 def by_rule(points) -> dict:  # noqa: ANN001

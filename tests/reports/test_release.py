@@ -155,7 +155,7 @@ def test_revisions_against_the_previous_edition(wf_db, tmp_path):
     # the publisher revises 2015: the edition lists the change
     from sqlalchemy import update
 
-    from parity.workforce.models import WorkforceCount as W
+    from parity.workforce.models import WorkforceEditionCount as W  # the one edition's rows
     wf_db.execute(update(W).where(W.year == 2015, W.worker_type == "officer",
                                   W.rank == "constable", W.sex == "female",
                                   W.force_id == "metropolitan-police").values(fte=W.fte * 0.5))

@@ -14,15 +14,15 @@ from parity.store.bulk import indexes_after, insert_rows
 from parity.tabular import read_sheets, read_sheets_soon
 from parity.workforce.columns import DEFAULT_FILE
 from parity.workforce.importer import import_workforce
-from parity.workforce.models import WorkforceCount, WorkforceEditionCount
+from parity.workforce.models import WorkforceCount, WorkforceCurrent, WorkforceEditionCount
 
-TABLES = (WorkforceEditionCount.__table__, WorkforceCount.__table__)
+TABLES = (WorkforceEditionCount.__table__, WorkforceCurrent.__table__)
 
 
 def _catalogue(session) -> dict:  # noqa: ANN001
     """Every index and constraint of the workforce tables, as PostgreSQL defines them."""
     out = {}
-    for table in ("workforce_counts", "workforce_edition_counts"):
+    for table in ("workforce_current", "workforce_edition_counts"):
         out[table] = (
             sorted(session.execute(text(
                 "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
@@ -40,12 +40,13 @@ def test_a_first_import_on_postgresql_leaves_the_indexes_as_they_were(db):  # no
             assert deferred is False  # SQLite keeps its constraints in the table's definition
         return
     before = _catalogue(db)
-    assert len(before["workforce_counts"][0]) == 5  # the primary key and four others
+    assert len(before["workforce_edition_counts"][0]) == 2  # the primary key and the unique one
+    assert len(before["workforce_current"][1]) == 2  # the primary key and the foreign key
     with indexes_after(db.connection(), *TABLES) as deferred:  # type: ignore[arg-type]
         assert deferred is True
         during = _catalogue(db)
         # no index left, the primary keys included: nothing refers to these tables' rows
-        assert during["workforce_counts"] == ([], [])
+        assert during["workforce_current"] == ([], [])
         assert during["workforce_edition_counts"] == ([], [])
     assert _catalogue(db) == before
     result = import_workforce(db, path=DEFAULT_FILE)  # the importer's own use of it

@@ -59,3 +59,43 @@ def test_held_figures_become_an_edition(old_database):  # noqa: ANN001
     assert [tuple(r) for r in rows] == [(1, "essex", 20.0), (1, "kent", 10.0),
                                         (2, "police-scotland", 30.0)]
     engine.dispose()
+
+
+def test_held_current_figures_become_a_view_of_the_editions_rows(old_database):  # noqa: ANN001
+    """workforce_0003: the current figures held as a copy become, force-year by force-year,
+    the edition they were copied from (``workforce_current``), read through the view."""
+    from alembic import command
+
+    engine = old_database
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "workforce_0002")
+        for sid, day in ((1, date(2023, 7, 26)), (2, date(2024, 7, 25))):
+            conn.execute(text("INSERT INTO sources (id, kind, file_name, sha256, imported_at, "
+                              "row_count) VALUES (:i, 'workforce', :f, :sha, :at, 2)"),
+                         {"i": sid, "f": f"edition-{sid}.ods", "sha": str(sid) * 64,
+                          "at": datetime(2025, 1, sid, tzinfo=UTC)})
+            conn.execute(text("INSERT INTO workforce_editions (source_id, published, in_use) "
+                              "VALUES (:i, :d, :u)"), {"i": sid, "d": day, "u": False})
+        rows = ((1, 2, "kent", 10.0), (1, 3, "essex", 20.0), (2, 2, "kent", 11.0),
+                (2, 3, "essex", 21.0))
+        for sid, row, force, head in rows:
+            conn.execute(text(
+                "INSERT INTO workforce_edition_counts (source_id, source_row, year, force_id, "
+                "worker_type, rank, sex, headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', "
+                "'constable', 'female', :h, :h)"), {"s": sid, "r": row, "f": force, "h": head})
+        # held as current: Kent from the second edition, Essex from the first (as a choice
+        # made with `parity editions use` would leave them)
+        for sid, row, force, head in (rows[2], rows[1]):
+            conn.execute(text(
+                "INSERT INTO workforce_counts (source_id, source_row, year, force_id, "
+                "worker_type, rank, sex, headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', "
+                "'constable', 'female', :h, :h)"), {"s": sid, "r": row, "f": force, "h": head})
+    upgrade(engine, migrations_only=True)
+    with engine.connect() as conn:
+        current = conn.execute(text("SELECT year, force_id, source_id FROM workforce_current "
+                                    "ORDER BY force_id")).all()
+        figures = conn.execute(text("SELECT force_id, source_id, headcount FROM "
+                                    "workforce_counts ORDER BY force_id")).all()
+    assert [tuple(r) for r in current] == [(2023, "essex", 1), (2023, "kent", 2)]
+    assert [tuple(r) for r in figures] == [("essex", 1, 20.0), ("kent", 2, 11.0)]
+    engine.dispose()

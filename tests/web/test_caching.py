@@ -79,7 +79,7 @@ def test_a_change_to_the_data_changes_the_answer_and_its_tag(anon) -> None:  # n
     before = anon.get(path)
     engine = anon.app.state.engine
     with Session(engine) as s:
-        s.execute(text("UPDATE workforce_counts SET fte = fte + 100 WHERE force_id = 'kent' "
+        s.execute(text("UPDATE workforce_edition_counts SET fte = fte + 100 WHERE force_id = 'kent' "
                        "AND year = 2023 AND sex = 'female' AND rank = 'chief_superintendent'"))
         s.commit()
     try:
@@ -90,7 +90,7 @@ def test_a_change_to_the_data_changes_the_answer_and_its_tag(anon) -> None:  # n
                         ).status_code == 200
     finally:
         with Session(engine) as s:
-            s.execute(text("UPDATE workforce_counts SET fte = fte - 100 WHERE force_id = 'kent' "
+            s.execute(text("UPDATE workforce_edition_counts SET fte = fte - 100 WHERE force_id = 'kent' "
                            "AND year = 2023 AND sex = 'female' "
                            "AND rank = 'chief_superintendent'"))
             s.commit()
@@ -160,7 +160,7 @@ def test_the_national_figures_are_read_once_per_data_version_for_every_force_pag
     monkeypatch.setattr(service, "league", counted)
     engine = anon.app.state.engine
     with Session(engine) as s:  # a new data version: no page kept, no figures kept
-        s.execute(text("UPDATE workforce_counts SET fte = fte + 1 WHERE force_id = 'kent' "
+        s.execute(text("UPDATE workforce_edition_counts SET fte = fte + 1 WHERE force_id = 'kent' "
                        "AND year = 2023 AND sex = 'female' AND rank = 'chief_superintendent'"))
         s.commit()
     try:
@@ -173,7 +173,7 @@ def test_the_national_figures_are_read_once_per_data_version_for_every_force_pag
         kent_senior = kent.text
     finally:
         with Session(engine) as s:
-            s.execute(text("UPDATE workforce_counts SET fte = fte - 1 WHERE force_id = 'kent' "
+            s.execute(text("UPDATE workforce_edition_counts SET fte = fte - 1 WHERE force_id = 'kent' "
                            "AND year = 2023 AND sex = 'female' "
                            "AND rank = 'chief_superintendent'"))
             s.commit()

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, text
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
+from parity.store.raw import Raw
+from parity.store.raw import indexes_after as raw_indexes_after
 from parity.store.version import mark_written
 
 
@@ -87,62 +89,13 @@ def insert_dicts(session: Session, table: Table, rows: list[dict]) -> int:
 
 @contextmanager
 def indexes_after(connection: Connection, *tables: Table) -> Iterator[bool]:
-    """Load empty tables first and index them after, on PostgreSQL: for the block, each table
-    of `tables` that holds no row loses its secondary indexes and its primary key, unique and
-    foreign-key constraints, which are made again, as they were, when the block ends
-    (PostgreSQL's own advice for populating a table: one index build is several times quicker
-    than keeping the index row by row — 306,412 HR events: the primary key kept during COPY
-    cost 0.3 s of the server's time, built after 0.1 s — and one check of every foreign key
-    at once quicker than a check per row). A key or unique constraint another table's foreign
-    key rests on stays. The block is given True when it did so. All in the connection's
-    transaction: an error in the block, or a row the rebuilt constraints refuse, rolls
-    everything back, the indexes included. Elsewhere (SQLite keeps its constraints in the
-    table's definition), or for a table that holds rows, nothing changes."""
-    if connection.dialect.name != "postgresql":
-        yield False
-        return
-    kept: list[tuple[str, list[str], list[str]]] = []  # table, drop statements, make statements
-    for table in tables:
-        name = connection.dialect.identifier_preparer.quote(table.name)
-        if connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {name})")).scalar():
-            continue
-        drops, makes = _secondary(connection, name)
-        _script(connection, drops)
-        kept.append((name, drops, makes))
-    yield bool(kept)
-    _script(connection, [sql for _name, _drops, makes in kept for sql in makes])
-
-
-def _script(connection: Connection, statements: list[str]) -> None:
-    """Statements without parameters sent to PostgreSQL at once (one round trip)."""
-    if statements:
-        connection.exec_driver_sql(";\n".join(statements))
-
-
-def _secondary(connection: Connection, table: str) -> tuple[list[str], list[str]]:
-    """The statements dropping `table`'s primary key, unique and foreign-key constraints and
-    its other secondary indexes, and those making them again, read from PostgreSQL's
-    catalogue (so that they are the database's own, whatever made them). Indexes go after the
-    data, then unique constraints and the primary key, foreign keys last."""
-    constraints = connection.execute(text(
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = CAST(:t AS regclass) AND contype IN ('u', 'p', 'f') "
-        # a key another table's foreign key rests on stays
-        "AND NOT (contype IN ('u', 'p') AND EXISTS (SELECT 1 FROM pg_constraint f "
-        "WHERE f.contype = 'f' AND f.conindid = pg_constraint.conindid)) "
-        "ORDER BY contype DESC, conname"),
-        {"t": table}).all()
-    indexes = connection.execute(text(
-        "SELECT CAST(i.indexrelid AS regclass)::text, pg_get_indexdef(i.indexrelid) "
-        "FROM pg_index i WHERE i.indrelid = CAST(:t AS regclass) AND NOT i.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
-        "ORDER BY 1"), {"t": table}).all()
-    quote = connection.dialect.identifier_preparer.quote
-    drops = [f"ALTER TABLE {table} DROP CONSTRAINT {quote(n)}" for n, _, _ in constraints]
-    drops += [f"DROP INDEX {index}" for index, _ in indexes]
-    makes = [definition for _, definition in indexes]
-    makes += [f"ALTER TABLE {table} ADD CONSTRAINT {quote(n)} {d}" for n, _, d in constraints]
-    return drops, makes
+    """Load empty tables first and index them after, on PostgreSQL: `parity.store.raw.
+    indexes_after` on the connection's DB-API connection, in its transaction (306,412 HR
+    events: the primary key kept during COPY cost 0.3 s of the server's time, built after
+    0.1 s). The block is given True when it dropped anything."""
+    raw = Raw.of_connection(connection)
+    with raw_indexes_after(raw, [table.name for table in tables]) as deferred:
+        yield deferred
 
 
 @contextmanager

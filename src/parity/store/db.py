@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,13 +9,10 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-DEFAULT_URL = "sqlite:///parity.db"
+from parity.store.raw import DEFAULT_URL as DEFAULT_URL
+from parity.store.raw import database_url
+
 _MADE: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine made in this process
-
-
-def database_url(url: str | None = None) -> str:
-    """The database URL: the argument, else ``PARITY_DATABASE_URL``, else ./parity.db (SQLite)."""
-    return url or os.environ.get("PARITY_DATABASE_URL") or DEFAULT_URL
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

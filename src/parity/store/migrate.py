@@ -16,12 +16,11 @@ from sqlalchemy import Engine, inspect, text
 
 from parity.discovery import domain_modules
 from parity.store.base import Base
+from parity.store.raw import SEPARATOR as SEPARATOR
+from parity.store.raw import schema_file as schema_file
+from parity.store.raw import schema_statements
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The schema of a blank database written out for each engine (`parity.store.schema` writes it);
-# a line between two statements (a trigger's body holds semicolons of its own).
-SCHEMA = Path(__file__).parent / "schema"
-SEPARATOR = "\n-- next statement\n"
 
 
 def _config(connection=None):  # noqa: ANN001, ANN202
@@ -180,21 +179,6 @@ def _build_blank(engine: Engine) -> None:
         Base.metadata.create_all(conn, checkfirst=False)  # blank: no table to look for
         version.create(conn)
         conn.execute(version.insert(), [{"version_num": rev} for rev in sorted(stamp_revisions())])
-
-
-def schema_file(engine: str) -> Path:
-    return SCHEMA / f"{engine}.sql"
-
-
-def schema_statements(engine: str) -> list[str] | None:
-    """The statements of the schema written out for `engine` ("postgresql", "sqlite"), or
-    None when there is none."""
-    path = schema_file(engine)
-    if not path.exists():
-        return None
-    chunks = path.read_text(encoding="utf-8").split(SEPARATOR)
-    return [c.strip() for c in chunks
-            if any(line.strip() and not line.lstrip().startswith("--") for line in c.splitlines())]
 
 
 def import_all_models() -> None:

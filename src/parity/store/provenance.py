@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,14 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parity.store.models import Source
-
-
-def sha256_of(path: Path | str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from parity.store.raw import sha256_of as sha256_of
 
 
 def find_source(session: Session, *, kind: str, sha256: str) -> Source | None:

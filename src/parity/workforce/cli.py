@@ -53,12 +53,16 @@ def import_workforce_cmd(
 
     day = _date(published) if published else None
     path = path or DEFAULT_FILE
-    read_soon(path)  # on the other core, while the database layer loads and the schema is made
-    # deferred: loads sqlalchemy (~0.3 s); `parity --help` stays fast
-    from parity.workforce.importer import import_workforce
+    read_soon(path)  # on the other core, while the database module loads and connects
+    # deferred: the reader and a DB-API connection of its own, no SQLAlchemy (issue 13)
+    from parity.workforce.importer import import_file
 
-    with session() as s:
-        result = import_workforce(s, path=path, published=day)
+    result = import_file(path, published=day)
+    if result is None:  # a database that needs a migration first: the usual way
+        from parity.workforce.importer import import_workforce  # deferred: as import_file
+
+        with session() as s:
+            result = import_workforce(s, path=path, published=day)
     if result.status == "imported":
         work_ahead(WARM)
     if as_json:
@@ -66,17 +70,23 @@ def import_workforce_cmd(
         return
     current = "; ".join(result.current) or "none"
     if result.status == "unchanged":
-        console().print(f"{result.file}: already held as {result.edition}; nothing changed. "
-                        f"Current figures: {current}.")
+        _say(f"{result.file}: already held as {result.edition}; nothing changed. "
+             f"Current figures: {current}.")
         return
     span = f"{result.years[0]}–{result.years[-1]}" if result.years else ""
-    console().print(
-        f"{result.file}: imported {result.rows:,} rows ({result.forces} forces, {span}) as "
-        f"{result.edition}"
-        + (f", replacing {result.replaced_rows:,} earlier rows." if result.replaced_rows else "."))
+    _say(f"{result.file}: imported {result.rows:,} rows ({result.forces} forces, {span}) as "
+         f"{result.edition}"
+         + (f", replacing {result.replaced_rows:,} earlier rows." if result.replaced_rows
+            else "."))
     if result.not_current_force_years:
-        console().print(f"{result.not_current_force_years} of its force-years keep the figures "
-                        f"of a later or chosen edition. Current figures: {current}.")
+        _say(f"{result.not_current_force_years} of its force-years keep the figures "
+             f"of a later or chosen edition. Current figures: {current}.")
+
+
+def _say(line: str) -> None:
+    """A line of plain text on stdout (Rich, the tables' printer, would cost this command
+    more than its COPY)."""
+    typer.echo(line)
 
 
 def _date(text: str) -> date:

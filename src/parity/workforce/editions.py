@@ -2,105 +2,40 @@
 
 Every import of the table is an edition: the file (its `Source`), the day the Home Office
 published it, and its rows as published (``workforce_edition_counts``). The current figures
-(``workforce_counts``, which every reader uses) are made from the editions held: for each
-force-year, the rows of the latest *published* edition covering it, whatever the order the
-files were imported in (between two editions published the same day, the one imported last),
-except where an edition chosen with ``parity editions use`` covers it. `make_current` rebuilds
-them from the editions' rows, so that going back to an edition and forward again gives the very
-figures each one gave.
+(the view ``workforce_counts``, which every reader uses) are made from the editions held: for
+each force-year, the rows of the latest *published* edition covering it, whatever the order
+the files were imported in (between two editions published the same day, the one imported
+last), except where an edition chosen with ``parity editions use`` covers it.
+``workforce_current`` names that edition for each force-year (`make_current`; decision 0901),
+so that going back to an edition and forward again gives the very figures each one gave.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from parity import vocabulary as v
 from parity.errors import InputError
 from parity.forces import registry
 from parity.store.models import Source
-from parity.workforce.models import WorkforceCount as W
+from parity.store.raw import Raw
+from parity.workforce import loading
+from parity.workforce.loading import describe as describe
+from parity.workforce.loading import published_from_name as published_from_name
+from parity.workforce.loading import spans as spans
+from parity.workforce.models import WorkforceCurrent as W
 from parity.workforce.models import WorkforceEdition as E
 from parity.workforce.models import WorkforceEditionCount as EC
 
-COPIED = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
-          "headcount", "fte")
-# The Home Office puts the publication day in the file name, day month year:
-# open-data-table-police-workforce-260723.ods is 26 July 2023. An ISO date (2024-07-25) in a
-# name is read too.
-_DDMMYY = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)")
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-
-
-def published_from_name(name: str) -> date | None:
-    """The publication date a file name carries (``...-260723.ods``, ``...-2024-07-25.csv``),
-    or None."""
-    for pattern, order in ((_ISO, "ymd"), (_DDMMYY, "dmy")):
-        for m in pattern.finditer(name):
-            a, b, c = (int(g) for g in m.groups())
-            y, mo, d = (a, b, c) if order == "ymd" else (2000 + c, b, a)
-            try:
-                return date(y, mo, d)
-            except ValueError:
-                continue
-    return None
-
-
-def describe(published: date) -> str:
-    """How pages and messages name an edition: "the edition published 26 July 2023"."""
-    return f"the edition published {published.day} {published:%B %Y}"
-
-
-def _order(editions: list[E]) -> list[E]:
-    """Editions from the one that yields to every other to the one that wins: by publication
-    date, then by import (source id); the edition in use last of all."""
-    return sorted(editions, key=lambda e: (bool(e.in_use), e.published, e.source_id))
-
 
 def make_current(session: Session) -> dict[tuple[int, str], int]:
-    """Make the current figures those of the editions held; returns {(year, force): source
-    id}. Only the force-years whose edition changes are rewritten (from that edition's rows),
-    so that the others stay as they were, row for row."""
-    ranked = {e.source_id: i for i, e in enumerate(_order(list(session.scalars(select(E)))))}
-    winner: dict[tuple[int, str], int] = {}
-    covers: dict[int, int] = defaultdict(int)  # force-years each edition covers
-    for source_id, year, force_id in session.execute(
-            select(EC.source_id, EC.year, EC.force_id).distinct()):
-        covers[source_id] += 1
-        held = winner.get((year, force_id))
-        if held is None or ranked[source_id] > ranked[held]:
-            winner[(year, force_id)] = source_id
-    now = {(year, force_id): source_id for source_id, year, force_id in session.execute(
-        select(W.source_id, W.year, W.force_id).distinct())}
-    stale: dict[int, list[str]] = defaultdict(list)
-    for pair in now.keys() | winner.keys():
-        if now.get(pair) != winner.get(pair) and pair in now:
-            stale[pair[0]].append(pair[1])
-    for year, force_ids in sorted(stale.items()):
-        session.execute(delete(W).where(W.year == year, W.force_id.in_(sorted(force_ids))))
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for (year, force_id), source_id in winner.items():
-        if now.get((year, force_id)) != source_id:
-            groups[(source_id, year)].append(force_id)
-    by_source: dict[int, list[tuple[int, list[str]]]] = defaultdict(list)
-    for (source_id, year), force_ids in sorted(groups.items()):
-        by_source[source_id].append((year, force_ids))
-    copied = select(*(getattr(EC, c) for c in COPIED))
-    for source_id, years in by_source.items():
-        if sum(len(force_ids) for _, force_ids in years) == covers[source_id]:
-            # all the edition's force-years (a first import): its rows in one statement
-            parts = [copied.where(EC.source_id == source_id).order_by(EC.year, EC.source_row)]
-        else:
-            parts = [copied.where(EC.source_id == source_id, EC.year == year,
-                                  EC.force_id.in_(sorted(force_ids))).order_by(EC.source_row)
-                     for year, force_ids in years]
-        for part in parts:
-            session.execute(insert(W).from_select(list(COPIED), part))
-    return winner
+    """Make the current figures those of the editions held, in the session's transaction;
+    returns {(year, force): source id} (`parity.workforce.loading.make_current`)."""
+    return loading.make_current(Raw.of(session, writes=True))
 
 
 def add_edition(session: Session, *, source_id: int, published: date) -> None:
@@ -170,23 +105,7 @@ def current_editions(session: Session, *, years: list[int] | None = None,
     """The editions the current figures come from (for these years and forces, if given):
     [{"id", "file", "published", "name", "years"}], latest published first: the source note
     under every page and the report names them."""
-    query = select(W.source_id, W.year).distinct()
-    if years is not None:
-        query = query.where(W.year.in_(years))
-    if force_ids is not None:
-        query = query.where(W.force_id.in_(force_ids))
-    years_of: dict[int, set[int]] = defaultdict(set)
-    for source_id, year in session.execute(query):
-        years_of[source_id].add(year)
-    if not years_of:
-        return []
-    out = []
-    for edition, source in session.execute(select(E, Source).join(
-            Source, Source.id == E.source_id).where(E.source_id.in_(list(years_of)))):
-        out.append({"id": edition.source_id, "file": source.file_name,
-                    "published": edition.published, "name": describe(edition.published),
-                    "in_use": bool(edition.in_use), "years": sorted(years_of[edition.source_id])})
-    return sorted(out, key=lambda e: (e["published"], e["id"]), reverse=True)
+    return loading.current_editions(Raw.of(session), years=years, force_ids=force_ids)
 
 
 def diff(session: Session, a: str | int, b: str | int) -> dict:
@@ -228,17 +147,6 @@ def diff(session: Session, a: str | int, b: str | int) -> dict:
         "years_dropped": sorted(years_old - years_new),
         "rows_only_in_old": only_old, "rows_only_in_new": only_new,
     }
-
-
-def spans(years: list[int]) -> str:
-    """2007 to 2018, 2020 (runs of consecutive years)."""
-    runs: list[list[int]] = []
-    for year in sorted(years):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]} to {r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def source_note(session: Session, *, years: list[int] | None = None,

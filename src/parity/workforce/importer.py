@@ -1,363 +1,130 @@
 """Importer for the Home Office *Police workforce, England and Wales* open data table.
 
 Reads the table as published (ODS, sheet ``Data``) or saved as CSV or XLSX by a spreadsheet
-program, its columns matched by meaning (`parity.workforce.columns`), validates every row, and
-stores it all-or-nothing as an edition (`parity.workforce.editions`): the latest published
-edition gives the current figures of each force-year it covers, whatever the import order. A
-file already imported (same SHA-256) changes nothing.
+program, its columns matched by meaning (`parity.workforce.columns`), validates every row
+(`parity.workforce.parsing`), and stores it all-or-nothing as an edition
+(`parity.workforce.loading`): the latest published edition gives the current figures of each
+force-year it covers, whatever the import order. A file already imported (same SHA-256)
+changes nothing.
+
+``parity import workforce`` takes `import_file`: on a connection of its own, without
+SQLAlchemy, where it can; `import_workforce` does the same in a session's transaction.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from parity.errors import InputError
+from parity.store.raw import Raw, connect, ready, sha256_of
+from parity.tabular import gc_paused
+from parity.workforce import loading
+from parity.workforce.columns import DEFAULT_FILE
+from parity.workforce.loading import KIND as KIND
+from parity.workforce.loading import ImportResult as ImportResult
+from parity.workforce.parsing import COLUMNS as COLUMNS
+from parity.workforce.parsing import find_table as find_table
+from parity.workforce.parsing import parse
 
-from parity import vocabulary as v
-from parity.errors import InputError, Problem
-from parity.forces import registry
-from parity.store.bulk import indexes_after, insert_rows
-from parity.store.provenance import add_source, find_source, sha256_of
-from parity.tabular import Sheet, cell_text, gc_paused, read_sheets, round_figure
-from parity.workforce import editions
-from parity.workforce.columns import (
-    DEFAULT_FILE,
-    REQUIRED,
-    Layout,
-    find_layout,
-    is_bundled,
-    letter,
-)
-from parity.workforce.models import WorkforceCount, WorkforceEdition, WorkforceEditionCount
-
-KIND = "workforce"
-# The columns as the 2023 edition names them; `parity.workforce.columns` matches others.
-COLUMNS = (
-    "As at 31 March...", "Geo code", "Force Name", "Region", "Sex", "Rank description",
-    "Worker type", "Total (headcount)", "Total (FTE)",
-)
-MAX_PROBLEMS = 200
-MAX_COUNT = 1_000_000  # no force has a million people; larger is a damaged cell
-_NOT_APPLICABLE = {"", "n/a", "na", ".."}
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
-@dataclass
-class ImportResult:
-    file: str
-    status: str  # imported | unchanged
-    rows: int = 0
-    years: list[int] = field(default_factory=list)
-    forces: int = 0
-    replaced_rows: int = 0
-    source_id: int | None = None
-    published: date | None = None
-    edition: str | None = None  # "the edition published 26 July 2023"
-    current: list[str] = field(default_factory=list)  # the editions the current figures use
-    current_force_years: int = 0  # the force-years this edition now supplies
-    not_current_force_years: int = 0  # those a later (or chosen) edition supplies instead
+def _checked(path: Path) -> str:
+    """The SHA-256 of the file at `path` ("" when there is none: `parse` says so)."""
+    if path.exists() and not path.is_file():
+        raise InputError(f"{path}: a folder, not a file; expected the open data table")
+    return sha256_of(path) if path.exists() else ""
 
 
-class _Problems:
-    def __init__(self, file: str, sheet: str | None):
-        self.file, self.sheet = file, sheet
-        self.items: list[Problem] = []
-
-    def add(self, row: int | None, column: str | None, message: str) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(Problem(self.file, message, self.sheet, row, column))
-
-    def raise_if_any(self, reason: str) -> None:
-        if self.items:
-            count = len(self.items)
-            more = "+" if count >= MAX_PROBLEMS else ""
-            noun = "problem" if count == 1 else "problems"
-            raise InputError(f"{self.file}: {reason} ({count}{more} {noun})", self.items)
+def _rows(path: Path) -> list[dict]:
+    with gc_paused():
+        rows, _covered = parse(path)
+    return rows
 
 
-def find_table(path: Path, sheets: list[Sheet]) -> tuple[Sheet, Layout]:
-    """The sheet whose first row is the open data table's header (its columns matched by
-    meaning, `parity.workforce.columns`) and where each column is, or a clear refusal."""
-    found = find_layout(path.name, sheets)
-    if found is None:
-        raise _not_the_table(path, sheets)
-    return found
-
-
-def _not_the_table(path: Path, sheets: list[Sheet]) -> InputError:
-    """The refusal of a file none of whose sheets is the table, with what each sheet starts
-    with (sheet, row, column), so that one can see what was given instead."""
-    names = ", ".join(repr(s.name) for s in sheets if s.name) or "(CSV)"
-    items = [Problem(path.name, "no sheet starts with the columns " + ", ".join(COLUMNS)
-                     + f" (or their aliases, docs/workforce.md); sheets found: {names}")]
-    for sheet in sheets:
-        top = next((i for i, r in enumerate(sheet.rows) if any(cell_text(c) for c in r)), None)
-        if top is None:
-            continue
-        cells = sheet.rows[top]
-        column = next(i for i, c in enumerate(cells) if cell_text(c))
-        text = cell_text(cells[column])
-        text = text if len(text) <= 90 else text[:89] + "…"
-        items.append(Problem(path.name, f"expected the header {COLUMNS[0]!r}, found {text!r}",
-                             sheet.name, top + 1, letter(column)))
-    return InputError(f"{path.name}: not a Home Office workforce open data table", items)
-
-
-def _number(value: object) -> float | None:
-    """A count cell: a number, '-' for zero (as printed in the tables), or None if not one
-    (NaN, infinities and counts beyond `MAX_COUNT` are not)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = cell_text(value).replace(",", "")
-        if text == "-":
-            return 0.0
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-    return number if math.isfinite(number) and abs(number) <= MAX_COUNT else None
-
-
-def parse(path: Path | str) -> tuple[list[dict], set[tuple[int, str]]]:
-    """Validate the whole file; return the rows to store and the (year, force) pairs covered.
-
-    Raises `InputError` listing every problem found (up to 200), naming file, sheet, row and
-    column.
-    """
-    path = Path(path)
-    sheet, layout = find_table(path, read_sheets(path, bundled=is_bundled(path)))
-    problems = _Problems(path.name, sheet.name)
-    col = layout.col
-    reg = registry()
-    force_cache: dict[object, str | None] = {}
-    label_cache: dict[tuple[str, str], str | None] = {}
-
-    def label(table_name: str, table: dict[str, str], value: object) -> str | None:
-        key = (table_name, str(value))
-        if key not in label_cache:
-            label_cache[key] = v.lookup(table, cell_text(value))
-        return label_cache[key]
-
-    out: list[dict] = []
-    seen: dict[tuple, int] = {}
-    years: dict[object, int | None] = {}
-    start = layout.header_row + 2
-    width = layout.width
-    at = layout.index
-    i_year, i_force, i_sex, i_rank, i_type, i_head, i_fte = (at[m] for m in REQUIRED)
-    i_code = at.get("geo_code")
-    after = sorted(at.items(), key=lambda item: item[1])
-    for number, cells in sheet.numbered(start):
-        if len(cells) < width:
-            if any(cell_text(c) for c in cells):
-                cut = next(m for m, i in after if i >= len(cells))
-                problems.add(number, col(cut),
-                             f"the row ends after {len(cells)} columns; expected {width}")
-            continue
-        year_v, force_v, sex_v, rank_v, type_v, head_v, fte_v = (
-            cells[i_year], cells[i_force], cells[i_sex], cells[i_rank], cells[i_type],
-            cells[i_head], cells[i_fte])
-        code_v = cells[i_code] if i_code is not None else ""
-        if year_v == "" and force_v == "" and sex_v == "" and head_v == "":
-            if not any(cell_text(c) for c in cells[:width]):
-                continue
-        if year_v not in years:
-            y = _number(year_v)
-            years[year_v] = int(y) if y is not None and y.is_integer() and 1990 <= y <= 2100 \
-                else None
-        year = years[year_v]
-        if year is None:
-            problems.add(number, col("year"), f"expected a year such as 2023, found {cell_text(year_v)!r}")
-            continue
-        force_key = (force_v, code_v)
-        if force_key not in force_cache:
-            name = cell_text(force_v)
-            found = reg.find_force(name) if name else None
-            force_cache[force_key] = found.id if found else None
-            if found and cell_text(code_v) not in {"", "N/A"} and found.code \
-                    and cell_text(code_v) != found.code:
-                force_cache[force_key] = None  # refused below, row by row
-        force_id = force_cache[force_key]
-        if force_id is None:
-            try:
-                found = reg.force(cell_text(force_v))
-            except InputError as exc:
-                problems.add(number, col("force"), exc.reason)
-            else:
-                problems.add(number, col("geo_code"), f"geo code {cell_text(code_v)!r} does not "
-                             f"match {cell_text(force_v)!r} (expected {found.code})")
-            continue
-        sex = label("sex", v.SEXES, sex_v)
-        if sex is None:
-            problems.add(number, col("sex"), f"unknown sex category {cell_text(sex_v)!r}; expected "
-                         + ", ".join(v.SEXES.values()))
-            continue
-        worker_type = label("type", v.WORKER_TYPES, type_v)
-        if worker_type is None:
-            problems.add(number, col("worker_type"), f"unknown worker type {cell_text(type_v)!r}; expected "
-                         + ", ".join(v.WORKER_TYPES.values()))
-            continue
-        rank = label(worker_type, v.ROLES[worker_type], rank_v)
-        if rank is None:
-            problems.add(number, col("rank"), f"unknown rank {cell_text(rank_v)!r} for "
-                         f"{v.WORKER_TYPES[worker_type]}; expected "
-                         + ", ".join(v.ROLES[worker_type].values()))
-            continue
-        # Fast path for the usual case (a float read from the spreadsheet); NaN fails the
-        # comparison and goes the slow way, which refuses it.
-        headcount = head_v if type(head_v) is float and 0.0 <= head_v <= MAX_COUNT \
-            else _number(head_v)
-        if headcount is None or headcount < 0:
-            problems.add(number, col("headcount"),
-                         f"expected a headcount of 0 or more, found {cell_text(head_v)!r}")
-            continue
-        if not headcount.is_integer():
-            problems.add(number, col("headcount"),
-                         f"expected a headcount (whole people), found {cell_text(head_v)!r}")
-            continue
-        fte = fte_v if type(fte_v) is float and 0.0 <= fte_v <= MAX_COUNT else _number(fte_v)
-        if fte is None:
-            if worker_type in v.HEADCOUNT_ONLY and cell_text(fte_v).casefold() in _NOT_APPLICABLE:
-                fte = None  # not applicable: headcount only, never zero
-            else:
-                problems.add(number, col("fte"),
-                             f"expected an FTE of 0 or more, found {cell_text(fte_v)!r}")
-                continue
-        elif fte < 0:
-            problems.add(number, col("fte"), f"expected an FTE of 0 or more, found {fte:g}")
-            continue
-        elif fte > headcount + 1e-6:  # a full-time equivalent is at most one per person
-            problems.add(number, col("fte"), f"expected an FTE of at most the headcount "
-                         f"({headcount:g}), found {fte:g}")
-            continue
-        if fte is not None:
-            fte = round_figure(fte)  # as a re-saved copy gives it too
-        key = (year, force_id, worker_type, rank, sex)
-        if key in seen:
-            problems.add(number, None, f"duplicates row {seen[key]} (same year, force, sex, "
-                         "rank and worker type)")
-            continue
-        seen[key] = number
-        out.append({
-            "source_row": number, "year": year, "force_id": force_id,
-            "worker_type": worker_type, "rank": rank, "sex": sex,
-            "headcount": headcount, "fte": fte,
-        })
-    if not out and not problems.items:
-        problems.add(None, None, "the table has a header but no data rows")
-    problems.raise_if_any("refused; nothing was imported")
-    _check_complete(path.name, sheet.name, out, col("force"))
-    return out, {(r["year"], r["force_id"]) for r in out}
-
-
-def _check_complete(file: str, sheet: str | None, rows: list[dict], force_column: str) -> None:
-    """A table cut short fails: every force in a year must have the same rows as the others,
-    and every year the same Home Office forces (the 43 territorial forces and BTP) as the
-    others. Other UK forces, loaded from files of their own, are not held to the second rule."""
-    reg = registry()
-    combos: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    last_row: dict[tuple[int, str], int] = {}
-    last_row_of_year: dict[int, int] = {}
-    for r in rows:
-        combos[r["year"]][r["force_id"]].add((r["worker_type"], r["rank"], r["sex"]))
-        last_row[(r["year"], r["force_id"])] = r["source_row"]
-        last_row_of_year[r["year"]] = max(r["source_row"], last_row_of_year.get(r["year"], 0))
-    problems = _Problems(file, sheet)
-    for year, by_force in sorted(combos.items()):
-        full = set().union(*by_force.values())
-        for force_id, have in by_force.items():
-            missing = full - have
-            if missing:
-                sample = "; ".join(
-                    f"{v.WORKER_TYPES[t]} / {v.ROLES[t][r]} / {v.SEXES[s]}"
-                    for t, r, s in sorted(missing)[:3])
-                problems.add(last_row[(year, force_id)], None,
-                             f"{reg.get(force_id).name} {year} lacks {len(missing)} of the "
-                             f"{len(full)} rows the other forces have ({sample}...): "
-                             "is the file truncated?")
-    home_office = {
-        year: {f for f in by_force if reg.get(f).kind != "other_uk"}
-        for year, by_force in combos.items()
-    }
-    every = set().union(*home_office.values()) if home_office else set()
-    for year, held in sorted(home_office.items()):
-        missing_forces = sorted(reg.get(f).name for f in every - held)
-        if held and missing_forces:
-            listed = ", ".join(missing_forces[:5]) + (", ..." if len(missing_forces) > 5 else "")
-            problems.add(last_row_of_year[year], force_column,
-                         f"{year} has {len(held)} of the {len(every)} forces the other years "
-                         f"have (no rows for {listed}): is the file truncated?")
-    problems.raise_if_any("refused as incomplete; nothing was imported")
+def _published(path: Path, published: date | None) -> date:
+    published = published or loading.published_from_name(path.name)
+    if published is None:
+        raise InputError(
+            f"{path.name}: no publication date; the Home Office puts it in the file name "
+            "(open-data-table-police-workforce-260723.ods is 26 July 2023); give it with "
+            "--published YYYY-MM-DD")
+    return published
 
 
 def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
                      published: date | None = None) -> ImportResult:
     """Validate and store the table at `path` as an edition, in the session's transaction
-    (caller commits), and make the current figures again (`editions.make_current`).
+    (caller commits), and make the current figures again (`loading.make_current`).
 
     `published` is the day the edition was published; by default the date in the file name
     (the Home Office's ``...-260723.ods``). `InputError` when neither gives one. A file held
     already (same SHA-256) changes nothing and says which edition it is and which is current.
     """
     path = Path(path)
-    if path.exists() and not path.is_file():
-        raise InputError(f"{path}: a folder, not a file; expected the open data table")
-    sha = sha256_of(path) if path.exists() else ""
-    held = find_source(session, kind=KIND, sha256=sha) if sha else None
-    if held is not None:
-        edition = session.get(WorkforceEdition, held.id)
-        if edition is not None:
-            return ImportResult(file=path.name, status="unchanged", source_id=held.id,
-                                published=edition.published,
-                                edition=editions.describe(edition.published),
-                                current=_current_names(session))
-        session.delete(held)  # a file whose figures an older Parity replaced: import it anew
-        session.flush()
-    with gc_paused():
-        rows, covered = parse(path)
-    published = published or editions.published_from_name(path.name)
-    if published is None:
-        raise InputError(
-            f"{path.name}: no publication date; the Home Office puts it in the file name "
-            "(open-data-table-police-workforce-260723.ods is 26 July 2023); give it with "
-            "--published YYYY-MM-DD")
-    before = {(year, force_id): n for year, force_id, n in session.execute(
-        select(WorkforceCount.year, WorkforceCount.force_id, func.count())
-        .group_by(WorkforceCount.year, WorkforceCount.force_id))}
-    source = add_source(session, kind=KIND, path=path, sha256=sha, row_count=len(rows),
-                        note=f"published {published.isoformat()}")
-    columns = ("source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
-               "headcount", "fte")
-    editions.add_edition(session, source_id=source.id, published=published)
-    # A first import fills empty tables: indexed once filled (`indexes_after`), not row by row.
-    with indexes_after(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
-                       WorkforceCount.__table__):  # type: ignore[arg-type]
-        values = itemgetter(*columns[1:])
-        insert_rows(session.connection(), WorkforceEditionCount.__table__,  # type: ignore[arg-type]
-                    columns, [(source.id, *values(r)) for r in rows])
-        winner = editions.make_current(session)
-    won = {pair for pair, sid in winner.items() if sid == source.id}
-    return ImportResult(
-        file=path.name, status="imported", rows=len(rows), years=sorted({y for y, _ in covered}),
-        forces=len({f for _, f in covered}), replaced_rows=sum(before.get(p, 0) for p in won),
-        source_id=source.id, published=published, edition=editions.describe(published),
-        current=_current_names(session), current_force_years=len(won),
-        not_current_force_years=len(covered) - len(won),
-    )
+    sha = _checked(path)
+    answer = loading.held(Raw.of(session), path, sha) if sha else None
+    if answer is not None:
+        return answer
+    rows = _rows(path)
+    return loading.store(Raw.of(session, writes=True), path, rows, sha=sha,
+                         published=_published(path, published))
 
 
-def _current_names(session: Session) -> list[str]:
-    """The editions the current figures come from, with their years when more than one:
-    "2024 from the edition published 25 July 2024 (file)"."""
-    held = editions.current_editions(session)
-    if len(held) == 1:
-        return [f"{held[0]['name']} ({held[0]['file']})"]
-    return [f"{editions.spans(e['years'])} from {e['name']} ({e['file']})" for e in held]
+def import_file(path: Path, *, published: date | None = None,
+                url: str | None = None) -> ImportResult | None:
+    """`import_workforce` on a connection of its own to the database at `url` (default:
+    ``PARITY_DATABASE_URL``), without SQLAlchemy: committed, with the data version bumped, or
+    nothing written on any error. None, with nothing done, where it cannot: a URL
+    `parity.store.raw.connect` does not open, or a database that needs a migration (the
+    caller then takes a session). While this thread validates the rows, another connects and
+    makes the schema of a blank database (server time, not this process's)."""
+    import threading  # deferred: only the command's own connection needs it
+
+    path = Path(path)
+    sha = _checked(path)
+    opened: dict[str, object] = {}
+
+    def open_database() -> None:
+        try:
+            raw = connect(url)
+            if raw is not None and not ready(raw):
+                raw.dbapi.close()
+                raw = None
+            opened["raw"] = raw
+        except BaseException as exc:  # handed to the thread that needs the connection
+            opened["error"] = exc
+
+    opening = threading.Thread(target=open_database, name="parity-open-database", daemon=True)
+    opening.start()
+    try:
+        rows = _rows(path)
+        error = None
+    except InputError as exc:  # a file held already is not refused
+        rows, error = [], exc
+    opening.join()
+    if "error" in opened:
+        raise opened["error"]  # type: ignore[misc]
+    raw = opened["raw"]
+    if raw is None:
+        return None
+    assert isinstance(raw, Raw)
+    try:
+        raw.begin()
+        answer = loading.held(raw, path, sha) if sha else None
+        if answer is None:
+            if error is not None:
+                raise error
+            answer = loading.store(raw, path, rows, sha=sha,
+                                   published=_published(path, published))
+            raw.bump_version()
+        raw.commit()
+        return answer
+    except BaseException:
+        raw.rollback()
+        raise
+    finally:
+        raw.dbapi.close()

@@ -1,44 +1,43 @@
-"""Tables of the workforce domain: the current figures, one row per (year, force, sex, worker
-type, rank), and the editions of the open data table they come from."""
+"""Tables of the workforce domain: the editions of the open data table, every edition's rows
+as published, and which edition gives the current figures of each force-year; the current
+figures themselves are a view over those (decision 0901)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parity.store.base import Base
 
-
-class WorkforceCount(Base):
-    """Headcount and FTE as at 31 March of `year`. ``fte`` is NULL where not applicable
-    (special constables and police support volunteers are counted by headcount only)."""
-
-    __tablename__ = "workforce_counts"
-    __table_args__ = (
-        UniqueConstraint("year", "force_id", "worker_type", "rank", "sex"),
-        Index("ix_workforce_counts_force_year", "force_id", "year"),
-        Index("ix_workforce_counts_year_type", "year", "worker_type", "rank"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
-    source_row: Mapped[int] = mapped_column(Integer)
-    year: Mapped[int] = mapped_column(Integer)
-    force_id: Mapped[str] = mapped_column(String(64))
-    worker_type: Mapped[str] = mapped_column(String(16))
-    rank: Mapped[str] = mapped_column(String(40))
-    sex: Mapped[str] = mapped_column(String(32))
-    headcount: Mapped[float] = mapped_column(Float)
-    fte: Mapped[float | None] = mapped_column(Float, nullable=True)
+COLUMNS = ("id", "source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
+           "headcount", "fte")
+VIEW = "workforce_counts"
+# The current figures: each force-year's rows from the edition `workforce_current` names for it.
+VIEW_SQL = (f"CREATE VIEW {VIEW} AS SELECT " + ", ".join(f"c.{c}" for c in COLUMNS)
+            + " FROM workforce_current AS w JOIN workforce_edition_counts AS c"
+              " ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id")
 
 
 class WorkforceEdition(Base):
     """An edition of the open data table: the file imported (its `Source`) and the day its
-    publisher published it. The current figures (``workforce_counts``) come, force-year by
-    force-year, from the latest published edition covering each, or from the edition chosen
-    with ``parity editions use`` (``in_use``) where it covers them (decision 0900)."""
+    publisher published it. The current figures come, force-year by force-year, from the
+    latest published edition covering each, or from the edition chosen with ``parity editions
+    use`` (``in_use``) where it covers them (decision 0900)."""
 
     __tablename__ = "workforce_editions"
 
@@ -48,8 +47,9 @@ class WorkforceEdition(Base):
 
 
 class WorkforceEditionCount(Base):
-    """Every edition's rows as published, so that an edition can be compared with another and
-    made current again exactly (same columns as `WorkforceCount`)."""
+    """Every edition's rows as published: headcount and FTE as at 31 March of `year`.
+    ``fte`` is NULL where not applicable (special constables and police support volunteers
+    are counted by headcount only)."""
 
     __tablename__ = "workforce_edition_counts"
     __table_args__ = (
@@ -66,3 +66,46 @@ class WorkforceEditionCount(Base):
     sex: Mapped[str] = mapped_column(String(32))
     headcount: Mapped[float] = mapped_column(Float)
     fte: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class WorkforceCurrent(Base):
+    """The edition (its source id) whose rows are the current figures of a force-year
+    (`parity.workforce.editions.make_current` writes it; decision 0901)."""
+
+    __tablename__ = "workforce_current"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    force_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+
+
+# The view is not one of the tables `Base.metadata` makes (nor one the models are compared
+# with): it is made, and dropped, with the metadata's tables.
+_VIEWS = MetaData()
+counts_view = Table(
+    VIEW, _VIEWS,
+    Column("id", Integer, primary_key=True), Column("source_id", Integer),
+    Column("source_row", Integer), Column("year", Integer), Column("force_id", String(64)),
+    Column("worker_type", String(16)), Column("rank", String(40)), Column("sex", String(32)),
+    Column("headcount", Float), Column("fte", Float, nullable=True),
+)
+event.listen(Base.metadata, "after_create", DDL(VIEW_SQL))
+event.listen(Base.metadata, "before_drop", DDL(f"DROP VIEW IF EXISTS {VIEW}"))
+
+
+class WorkforceCount(Base):
+    """The current figures (read only): one row per (year, force, sex, worker type, rank), the
+    rows of the edition `WorkforceCurrent` names for the force-year."""
+
+    __table__ = counts_view
+
+    id: Mapped[int]
+    source_id: Mapped[int]
+    source_row: Mapped[int]
+    year: Mapped[int]
+    force_id: Mapped[str]
+    worker_type: Mapped[str]
+    rank: Mapped[str]
+    sex: Mapped[str]
+    headcount: Mapped[float]
+    fte: Mapped[float | None]

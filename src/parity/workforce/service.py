@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from parity import vocabulary as v
 from parity.errors import InputError
@@ -28,6 +30,27 @@ from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W
 
 T = TypeVar("T")
+
+
+class exact_sum(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """SUM whose result does not depend on the order rows come in. The current figures are a
+    view (decision 0901) whose plan PostgreSQL may change as its statistics do, and a double's
+    sum changes in its last bits with the order: summed as NUMERIC there (every figure holds
+    ten significant digits, `parity.tabular.round_figure`, so exactly). SQLite's plan does not
+    change by itself: its own SUM."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(exact_sum)
+def _sum(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"sum({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(exact_sum, "postgresql")
+def _sum_numeric(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"CAST(sum(CAST({compiler.process(element.clauses, **kw)} AS NUMERIC)) AS FLOAT)"
 
 
 def _check(group: str, measure: str, worker_type: str) -> tuple[str, ...] | None:
@@ -145,7 +168,7 @@ def _by_force_and_year(session: Session, force_ids: tuple[str, ...], worker_type
     conds = _filters(force_ids, worker_type, ranks)
     if years is not None:
         conds.append(W.year.in_(years))
-    query = (select(W.force_id, W.year, W.sex, func.sum(W.fte), func.sum(W.headcount))
+    query = (select(W.force_id, W.year, W.sex, exact_sum(W.fte), exact_sum(W.headcount))
              .where(*conds).group_by(W.force_id, W.year, W.sex))
     out: dict = {}
     for force_id, year, sex, fte_sum, head_sum in session.execute(query):
@@ -176,7 +199,7 @@ def counts_by_force_and_sex(
 def _fte_and_headcount_by(session: Session, key, conds: list) -> tuple[dict, dict]:  # noqa: ANN001
     """({key: {sex: FTE}}, {key: {sex: headcount}}) over the rows matching `conds`; a group
     whose FTE is all blank has no FTE entry."""
-    query = (select(key, W.sex, func.sum(W.fte), func.sum(W.headcount)).where(*conds)
+    query = (select(key, W.sex, exact_sum(W.fte), exact_sum(W.headcount)).where(*conds)
              .group_by(key, W.sex))
     fte: dict = defaultdict(dict)
     head: dict = defaultdict(dict)
@@ -194,7 +217,7 @@ def stock_by_rank_and_sex(
     """{rank: {sex: value}} for one year, summed over the forces given (for flows/projections)."""
     column = W.headcount if measure == "headcount" else W.fte
     query = (
-        select(W.rank, W.sex, func.sum(column))
+        select(W.rank, W.sex, exact_sum(column))
         .where(W.year == year, W.worker_type == worker_type, W.force_id.in_(list(force_ids)))
         .group_by(W.rank, W.sex)
     )
@@ -211,7 +234,7 @@ def stocks_by_rank_and_sex(
     forces given; a year without figures is left out (`stock_by_rank_and_sex`, year by
     year)."""
     query = (
-        select(W.year, W.rank, W.sex, func.sum(W.headcount))
+        select(W.year, W.rank, W.sex, exact_sum(W.headcount))
         .where(W.year.in_(list(years)), W.worker_type == worker_type,
                W.force_id.in_(list(force_ids)))
         .group_by(W.year, W.rank, W.sex)

@@ -2,16 +2,6 @@
 -- `python -m parity.store.schema`: generated, not edited (docs/store.md).
 
 -- next statement
-CREATE TABLE data_version (
-	id SERIAL NOT NULL,
-	version BIGINT NOT NULL,
-	stamp VARCHAR(32) NOT NULL,
-	changed_at BIGINT NOT NULL,
-	CONSTRAINT pk_data_version PRIMARY KEY (id)
-)
--- next statement
-INSERT INTO data_version (id, version, stamp, changed_at) VALUES (1, 0, 'initial', 0)
--- next statement
 CREATE TABLE sources (
 	id SERIAL NOT NULL,
 	kind VARCHAR(32) NOT NULL,
@@ -23,6 +13,16 @@ CREATE TABLE sources (
 	CONSTRAINT pk_sources PRIMARY KEY (id),
 	CONSTRAINT uq_sources_kind UNIQUE (kind, sha256)
 )
+-- next statement
+CREATE TABLE data_version (
+	id SERIAL NOT NULL,
+	version BIGINT NOT NULL,
+	stamp VARCHAR(32) NOT NULL,
+	changed_at BIGINT NOT NULL,
+	CONSTRAINT pk_data_version PRIMARY KEY (id)
+)
+-- next statement
+INSERT INTO data_version (id, version, stamp, changed_at) VALUES (1, 0, 'initial', 0)
 -- next statement
 CREATE TABLE users (
 	id SERIAL NOT NULL,
@@ -272,28 +272,6 @@ CREATE TABLE force_returns (
 -- next statement
 CREATE INDEX ix_force_returns_year ON force_returns (year)
 -- next statement
-CREATE TABLE workforce_counts (
-	id SERIAL NOT NULL,
-	source_id INTEGER NOT NULL,
-	source_row INTEGER NOT NULL,
-	year INTEGER NOT NULL,
-	force_id VARCHAR(64) NOT NULL,
-	worker_type VARCHAR(16) NOT NULL,
-	rank VARCHAR(40) NOT NULL,
-	sex VARCHAR(32) NOT NULL,
-	headcount FLOAT NOT NULL,
-	fte FLOAT,
-	CONSTRAINT pk_workforce_counts PRIMARY KEY (id),
-	CONSTRAINT uq_workforce_counts_year UNIQUE (year, force_id, worker_type, rank, sex),
-	CONSTRAINT fk_workforce_counts_source_id_sources FOREIGN KEY(source_id) REFERENCES sources (id)
-)
--- next statement
-CREATE INDEX ix_workforce_counts_force_year ON workforce_counts (force_id, year)
--- next statement
-CREATE INDEX ix_workforce_counts_source_id ON workforce_counts (source_id)
--- next statement
-CREATE INDEX ix_workforce_counts_year_type ON workforce_counts (year, worker_type, rank)
--- next statement
 CREATE TABLE workforce_editions (
 	source_id INTEGER NOT NULL,
 	published DATE NOT NULL,
@@ -316,6 +294,14 @@ CREATE TABLE workforce_edition_counts (
 	CONSTRAINT pk_workforce_edition_counts PRIMARY KEY (id),
 	CONSTRAINT uq_workforce_edition_counts_source_id UNIQUE (source_id, year, force_id, worker_type, rank, sex),
 	CONSTRAINT fk_workforce_edition_counts_source_id_sources FOREIGN KEY(source_id) REFERENCES sources (id)
+)
+-- next statement
+CREATE TABLE workforce_current (
+	year INTEGER NOT NULL,
+	force_id VARCHAR(64) NOT NULL,
+	source_id INTEGER NOT NULL,
+	CONSTRAINT pk_workforce_current PRIMARY KEY (year, force_id),
+	CONSTRAINT fk_workforce_current_source_id_sources FOREIGN KEY(source_id) REFERENCES sources (id)
 )
 -- next statement
 CREATE TABLE commitment_indicators (
@@ -424,6 +410,8 @@ CREATE INDEX ix_commitment_values_lookup ON commitment_values (indicator_id, for
 -- next statement
 CREATE INDEX ix_commitment_values_source_id ON commitment_values (source_id)
 -- next statement
+CREATE VIEW workforce_counts AS SELECT c.id, c.source_id, c.source_row, c.year, c.force_id, c.worker_type, c.rank, c.sex, c.headcount, c.fte FROM workforce_current AS w JOIN workforce_edition_counts AS c ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id
+-- next statement
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	PRIMARY KEY (version_num)
@@ -443,4 +431,4 @@ INSERT INTO alembic_version (version_num) VALUES ('returns_0001')
 -- next statement
 INSERT INTO alembic_version (version_num) VALUES ('store_0002')
 -- next statement
-INSERT INTO alembic_version (version_num) VALUES ('workforce_0002')
+INSERT INTO alembic_version (version_num) VALUES ('workforce_0003')

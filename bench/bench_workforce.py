@@ -100,7 +100,7 @@ def main() -> None:
             # what the command spends before any work: its modules, imported in a new process
             Contender("(the command's modules alone, no work)",
                       [sys.executable, "-c", "import parity.cli, parity.workforce.cli, "
-                       "parity.workforce.importer, sqlalchemy.dialects.postgresql.psycopg"]),
+                       "parity.workforce.importer, psycopg"]),
             Contender("parity import workforce (a downloaded copy)",
                       [PARITY, "import", "workforce", str(download)],
                       env={"PARITY_DATABASE_URL": urls[3]},

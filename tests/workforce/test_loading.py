@@ -120,3 +120,15 @@ def test_a_database_that_needs_a_migration_is_migrated_then_imported(tmp_path): 
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM workforce_counts")).scalar() == 29_304
     engine.dispose()
+
+
+def test_sqlite_reads_a_force_from_the_small_table_first(wf_db):  # noqa: ANN001
+    """The view starts from ``workforce_current`` on SQLite (CROSS JOIN), so a question
+    about one force reads that force's rows, not every edition's (decision 0901)."""
+    if wf_db.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans from its statistics")
+    plan = [r[3] for r in wf_db.execute(text(
+        "EXPLAIN QUERY PLAN SELECT year, sum(headcount) FROM workforce_counts "
+        "WHERE force_id = 'kent' AND worker_type = 'officer' GROUP BY year"))]
+    assert plan[0].startswith("SCAN w"), plan
+    assert any(step.startswith("SEARCH c USING INDEX") for step in plan), plan

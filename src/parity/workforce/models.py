@@ -27,9 +27,22 @@ from parity.store.base import Base
 COLUMNS = ("id", "source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
            "headcount", "fte")
 VIEW = "workforce_counts"
-# The current figures: each force-year's rows from the edition `workforce_current` names for it.
-VIEW_SQL = (f"CREATE VIEW {VIEW} AS SELECT " + ", ".join(f"c.{c}" for c in COLUMNS)
-            + " FROM workforce_current AS w JOIN workforce_edition_counts AS c"
+
+
+def _column(name: str) -> str:
+    # the year and force from the small table: a condition on them narrows it, not the rows
+    return f"w.{name}" if name in ("year", "force_id") else f"c.{name}"
+
+
+def view_sql(engine: str) -> str:
+    """The current figures: each force-year's rows from the edition `workforce_current` names
+    for it. SQLite, without statistics, would scan every edition's rows for a question about
+    one force; CROSS JOIN makes it start from the small table (a force's years: 4 ms -> 1.4 ms),
+    and the year and force it gives are the small table's, so that a condition on them (the
+    latest year on or before 2023) narrows that table rather than the rows (1.5 s -> 2.5 ms)."""
+    join = "CROSS JOIN" if engine == "sqlite" else "JOIN"
+    return (f"CREATE VIEW {VIEW} AS SELECT " + ", ".join(_column(c) for c in COLUMNS)
+            + f" FROM workforce_current AS w {join} workforce_edition_counts AS c"
               " ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id")
 
 
@@ -89,7 +102,8 @@ counts_view = Table(
     Column("worker_type", String(16)), Column("rank", String(40)), Column("sex", String(32)),
     Column("headcount", Float), Column("fte", Float, nullable=True),
 )
-event.listen(Base.metadata, "after_create", DDL(VIEW_SQL))
+for _engine in ("sqlite", "postgresql"):
+    event.listen(Base.metadata, "after_create", DDL(view_sql(_engine)).execute_if(dialect=_engine))
 event.listen(Base.metadata, "before_drop", DDL(f"DROP VIEW IF EXISTS {VIEW}"))
 
 

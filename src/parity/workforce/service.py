@@ -29,6 +29,9 @@ from parity.workforce.importer import KIND as KIND
 from parity.workforce.importer import import_workforce
 from parity.workforce.models import WorkforceCount as W
 
+# The force-years held (which edition gives each): what has figures, without reading them.
+from parity.workforce.models import WorkforceCurrent as C
+
 T = TypeVar("T")
 
 
@@ -248,14 +251,14 @@ def stocks_by_rank_and_sex(
 def years_available(session: Session) -> list[int]:
     """The 31 March years held, oldest first."""
     return list(kept(("workforce", "years", id(session)), lambda: tuple(
-        session.scalars(select(W.year).distinct().order_by(W.year)))))
+        session.scalars(select(C.year).distinct().order_by(C.year)))))
 
 
 def years_held(session: Session, force_ids: Iterable[str]) -> str:
     """The years the table holds for these forces, as a note for a message: "years held: 2007
     to 2023", or what to run when there are none."""
-    years = list(session.scalars(select(W.year).distinct().where(
-        W.force_id.in_(list(force_ids))).order_by(W.year)))
+    years = list(session.scalars(select(C.year).distinct().where(
+        C.force_id.in_(list(force_ids))).order_by(C.year)))
     return f"years held: {years[0]} to {years[-1]}" if years else \
         "none held: load a table with `parity import workforce`"
 
@@ -270,14 +273,14 @@ def year_or_latest(session: Session, year: int | None) -> int:
 
 
 def latest_year(session: Session, *, on_or_before: int | None = None) -> int | None:
-    query = select(func.max(W.year))
+    query = select(func.max(C.year))
     if on_or_before is not None:
-        query = query.where(W.year <= on_or_before)
+        query = query.where(C.year <= on_or_before)
     return session.scalar(query)
 
 
 def forces_with_data(session: Session) -> list[str]:
-    return list(session.scalars(select(W.force_id).distinct().order_by(W.force_id)))
+    return list(session.scalars(select(C.force_id).distinct().order_by(C.force_id)))
 
 
 def resolve_area(area: str | Area, *, include_btp: bool = False) -> Area:

@@ -416,7 +416,7 @@ CREATE INDEX ix_commitment_values_lookup ON commitment_values (indicator_id, for
 -- next statement
 CREATE INDEX ix_commitment_values_source_id ON commitment_values (source_id)
 -- next statement
-CREATE VIEW workforce_counts AS SELECT c.id, c.source_id, c.source_row, c.year, c.force_id, c.worker_type, c.rank, c.sex, c.headcount, c.fte FROM workforce_current AS w JOIN workforce_edition_counts AS c ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id
+CREATE VIEW workforce_counts AS SELECT c.id, c.source_id, c.source_row, w.year, w.force_id, c.worker_type, c.rank, c.sex, c.headcount, c.fte FROM workforce_current AS w CROSS JOIN workforce_edition_counts AS c ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id
 -- next statement
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,

@@ -16,8 +16,18 @@ depends_on = None
 
 COLUMNS = ("id", "source_id", "source_row", "year", "force_id", "worker_type", "rank", "sex",
            "headcount", "fte")
-VIEW_SQL = ("CREATE VIEW workforce_counts AS SELECT " + ", ".join(f"c.{c}" for c in COLUMNS)
-            + " FROM workforce_current AS w JOIN workforce_edition_counts AS c"
+
+
+def _column(name: str) -> str:
+    # the year and force from the small table: a condition on them narrows it, not the rows
+    return f"w.{name}" if name in ("year", "force_id") else f"c.{name}"
+
+
+def _view_sql(engine: str) -> str:
+    # SQLite, without statistics, starts from the small table only when told (CROSS JOIN)
+    join = "CROSS JOIN" if engine == "sqlite" else "JOIN"
+    return ("CREATE VIEW workforce_counts AS SELECT " + ", ".join(_column(c) for c in COLUMNS)
+            + f" FROM workforce_current AS w {join} workforce_edition_counts AS c"
               " ON c.source_id = w.source_id AND c.year = w.year AND c.force_id = w.force_id")
 
 
@@ -37,7 +47,7 @@ def upgrade() -> None:
             "INSERT INTO workforce_current (year, force_id, source_id) "
             "SELECT DISTINCT year, force_id, source_id FROM workforce_counts"))
     op.drop_table("workforce_counts")
-    op.execute(VIEW_SQL)
+    op.execute(_view_sql(conn.dialect.name))
 
 
 def downgrade() -> None:

@@ -70,8 +70,9 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
     if answer is not None:
         return answer
     rows = _rows(path)
-    return loading.store(Raw.of(session, writes=True), path, rows, sha=sha,
-                         published=_published(path, published))
+    with gc_paused():  # the rows made into tuples for COPY: no cycles among them
+        return loading.store(Raw.of(session, writes=True), path, rows, sha=sha,
+                             published=_published(path, published))
 
 
 def import_file(path: Path, *, published: date | None = None,
@@ -118,8 +119,9 @@ def import_file(path: Path, *, published: date | None = None,
         if answer is None:
             if error is not None:
                 raise error
-            answer = loading.store(raw, path, rows, sha=sha,
-                                   published=_published(path, published))
+            with gc_paused():  # the rows made into tuples for COPY: no cycles among them
+                answer = loading.store(raw, path, rows, sha=sha,
+                                       published=_published(path, published))
             raw.bump_version()
         raw.commit()
         return answer

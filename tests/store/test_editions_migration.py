@@ -14,6 +14,14 @@ from parity.store.migrate import _config
 from tests.helpers import create_pg_database, drop_pg_database
 
 
+def _constables(conn, table: str, source_id: int, row: int, force: str, head: float) -> None:  # noqa: ANN001
+    """One row of 2023's female constables (headcount and FTE `head`) into `table`."""
+    conn.execute(text(
+        f"INSERT INTO {table} (source_id, source_row, year, force_id, worker_type, rank, sex, "
+        "headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', 'constable', 'female', :h, :h)"),
+        {"s": source_id, "r": row, "f": force, "h": head})
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_database(request, tmp_path):  # noqa: ANN001, ANN201
     """An engine on a database migrated to workforce_0001 only (before editions)."""
@@ -42,10 +50,7 @@ def test_held_figures_become_an_edition(old_database):  # noqa: ANN001
                      {"sha": "b" * 64, "at": datetime(2025, 3, 4, tzinfo=UTC)})
         for sid, row, force, head in ((1, 2, "kent", 10.0), (1, 3, "essex", 20.0),
                                       (2, 2, "police-scotland", 30.0)):
-            conn.execute(text(
-                "INSERT INTO workforce_counts (source_id, source_row, year, force_id, "
-                "worker_type, rank, sex, headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', "
-                "'constable', 'female', :h, :h)"), {"s": sid, "r": row, "f": force, "h": head})
+            _constables(conn, "workforce_counts", sid, row, force, head)
     upgrade(engine, migrations_only=True)
     with engine.connect() as conn:
         editions = conn.execute(text("SELECT source_id, published, in_use FROM "
@@ -79,17 +84,11 @@ def test_held_current_figures_become_a_view_of_the_editions_rows(old_database): 
         rows = ((1, 2, "kent", 10.0), (1, 3, "essex", 20.0), (2, 2, "kent", 11.0),
                 (2, 3, "essex", 21.0))
         for sid, row, force, head in rows:
-            conn.execute(text(
-                "INSERT INTO workforce_edition_counts (source_id, source_row, year, force_id, "
-                "worker_type, rank, sex, headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', "
-                "'constable', 'female', :h, :h)"), {"s": sid, "r": row, "f": force, "h": head})
+            _constables(conn, "workforce_edition_counts", sid, row, force, head)
         # held as current: Kent from the second edition, Essex from the first (as a choice
         # made with `parity editions use` would leave them)
         for sid, row, force, head in (rows[2], rows[1]):
-            conn.execute(text(
-                "INSERT INTO workforce_counts (source_id, source_row, year, force_id, "
-                "worker_type, rank, sex, headcount, fte) VALUES (:s, :r, 2023, :f, 'officer', "
-                "'constable', 'female', :h, :h)"), {"s": sid, "r": row, "f": force, "h": head})
+            _constables(conn, "workforce_counts", sid, row, force, head)
     upgrade(engine, migrations_only=True)
     with engine.connect() as conn:
         current = conn.execute(text("SELECT year, force_id, source_id FROM workforce_current "

@@ -117,8 +117,36 @@ def lazy_app() -> TyperGroup:
 def main() -> None:
     try:
         lazy_app()()
+    except Exception as exc:
+        if not _database_unavailable(exc):
+            raise
+        sys.stderr.write(f"error: {_database_unavailable(exc)}\n")
+        raise SystemExit(1) from None
     finally:
         _leave()
+
+
+# The drivers' (and SQLAlchemy's) error for a database that cannot be reached or opened.
+_DRIVERS = ("sqlalchemy.", "psycopg", "sqlite3")
+
+
+def _database_unavailable(exc: BaseException) -> str | None:
+    """What to tell a user whose database could not be opened (a server not running, a
+    folder that does not exist), or None for any other error: a line, not a traceback."""
+    kind = type(exc)
+    if kind.__name__ != "OperationalError" or not kind.__module__.startswith(_DRIVERS):
+        return None
+    text = str(exc).split("\n(Background on this error", 1)[0]
+    opening = ("connection failed", "could not connect", "unable to open database file",
+               "connection refused", "does not exist")
+    if not any(word in text.lower() for word in opening):
+        return None
+    from parity.store.raw import database_url, shown_url  # deferred: only on this error
+
+    reason = " ".join(text.replace("(psycopg.OperationalError) ", "")
+                      .replace("(sqlite3.OperationalError) ", "").split())
+    return (f"cannot open the database {shown_url(database_url())}: {reason} "
+            "(set PARITY_DATABASE_URL; see README)")
 
 
 def _leave() -> None:

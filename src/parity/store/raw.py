@@ -36,6 +36,15 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("PARITY_DATABASE_URL") or DEFAULT_URL
 
 
+def shown_url(url: str) -> str:
+    """`url` with its password, if any, hidden: for messages."""
+    scheme, sep, rest = url.partition("://")
+    user, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in user:
+        return url
+    return f"{scheme}://{user.split(':', 1)[0]}:***@{host}"
+
+
 def schema_file(engine: str) -> Path:
     return SCHEMA / f"{engine}.sql"
 

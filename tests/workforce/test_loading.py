@@ -132,3 +132,22 @@ def test_sqlite_reads_a_force_from_the_small_table_first(wf_db):  # noqa: ANN001
         "WHERE force_id = 'kent' AND worker_type = 'officer' GROUP BY year"))]
     assert plan[0].startswith("SCAN w"), plan
     assert any(step.startswith("SEARCH c USING INDEX") for step in plan), plan
+
+
+def test_imports_at_once_into_a_blank_database_make_one_edition(two_databases):  # noqa: ANN001
+    """Four commands at once on a blank database: one makes the schema and imports, the others
+    wait for it (an advisory lock on PostgreSQL, SQLite's write lock) and find the file held."""
+    url = two_databases[0]
+    code = "from parity.cli import main; main()"
+    env = {**os.environ, "PARITY_DATABASE_URL": url, "PARITY_WARM": "off"}
+    runs = [subprocess.Popen([sys.executable, "-c", code, "import", "workforce", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                             cwd=ROOT) for _ in range(4)]
+    answers = []
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err[-2000:]
+        answers.append(json.loads(out)["status"])
+    assert sorted(answers) == ["imported", "unchanged", "unchanged", "unchanged"]
+    held = _held(url)
+    assert len(held["figures"]) == 29_304 and len(held["sources"]) == 1 and held["version"] == 1

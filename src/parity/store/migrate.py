@@ -16,9 +16,9 @@ from sqlalchemy import Engine, inspect, text
 
 from parity.discovery import domain_modules
 from parity.store.base import Base
+from parity.store.raw import SCHEMA_LOCK, schema_statements
 from parity.store.raw import SEPARATOR as SEPARATOR
 from parity.store.raw import schema_file as schema_file
-from parity.store.raw import schema_statements
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -165,6 +165,10 @@ def _build_blank(engine: Engine) -> None:
     if script is not None:
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
+                # one process at a time; another may have made it while this one waited
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                if _has_tables(conn):
+                    return
                 conn.exec_driver_sql(";\n".join(script))  # one round trip
             else:
                 for statement in script:  # SQLite's driver runs one statement a call

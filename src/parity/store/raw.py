@@ -29,6 +29,10 @@ DEFAULT_URL = "sqlite:///parity.db"
 SCHEMA = Path(__file__).parent / "schema"
 SEPARATOR = "\n-- next statement\n"
 DATA_VERSION = "data_version"
+# Keys of PostgreSQL advisory locks: one process at a time makes a blank database's schema;
+# one at a time imports an edition of the workforce table (the next one then finds it held).
+SCHEMA_LOCK = 7_283_001
+WORKFORCE_LOCK = 7_283_002
 
 
 def database_url(url: str | None = None) -> str:
@@ -193,9 +197,17 @@ class Raw:
             self.run("ROLLBACK")
 
     def begin(self) -> None:
-        """Open the transaction (PostgreSQL opens one with the first statement)."""
+        """Open the transaction (PostgreSQL opens one with the first statement). SQLite's
+        takes the write lock at once (``BEGIN IMMEDIATE``): a second writer waits for the
+        first to finish rather than fail half-way (sqlite3 waits up to 5 s)."""
         if not self.postgres:
-            self.run("BEGIN")
+            self.run("BEGIN IMMEDIATE")
+
+    def lock(self, key: int) -> None:
+        """On PostgreSQL, wait for and hold the advisory lock `key` until the transaction
+        ends (SQLite's writers are one at a time already: `begin`)."""
+        if self.postgres:
+            self.run("SELECT pg_advisory_xact_lock(?)", (key,))
 
 
 def connect(url: str | None = None) -> Raw | None:
@@ -234,6 +246,10 @@ def ready(raw: Raw) -> bool:
         return False
     raw.begin()
     try:
+        raw.lock(SCHEMA_LOCK)
+        if raw.has_tables():  # made meanwhile, by another process that held the lock
+            raw.rollback()
+            return ready(raw)
         raw.script(statements)
         raw.commit()
     except BaseException:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parity.errors import InputError
-from parity.store.raw import Raw, connect, ready, sha256_of
+from parity.store.raw import WORKFORCE_LOCK, Raw, connect, ready, sha256_of
 from parity.tabular import gc_paused
 from parity.workforce import loading
 from parity.workforce.columns import DEFAULT_FILE
@@ -66,7 +66,9 @@ def import_workforce(session: Session, *, path: Path | str = DEFAULT_FILE,
     """
     path = Path(path)
     sha = _checked(path)
-    answer = loading.held(Raw.of(session), path, sha) if sha else None
+    raw = Raw.of(session)
+    raw.lock(WORKFORCE_LOCK)  # an import of the same file meanwhile: this one finds it held
+    answer = loading.held(raw, path, sha) if sha else None
     if answer is not None:
         return answer
     rows = _rows(path)
@@ -115,6 +117,7 @@ def import_file(path: Path, *, published: date | None = None,
     assert isinstance(raw, Raw)
     try:
         raw.begin()
+        raw.lock(WORKFORCE_LOCK)  # an import of the same file meanwhile: this one finds it held
         answer = loading.held(raw, path, sha) if sha else None
         if answer is None:
             if error is not None:

@@ -5,6 +5,8 @@ The figures change only when data are written (`parity.store.version`), so a pub
 version changes. `PublicCache`, the app's outermost middleware, keeps each public answer in
 memory under (data version, path, query, signed in or not) and sends it again without running
 the page; concurrent requests for an answer not yet kept wait for the first to compute it.
+Anonymous readers' answers are also left on disk for the other processes serving the same
+database, which take them rather than make them again (`parity.web.sharing`).
 
 Each public answer carries:
 
@@ -49,6 +51,7 @@ from parity.errors import InputError
 from parity.store import make_engine
 from parity.store.version import Version, current, local_changes
 from parity.web.auth import COOKIE, PRIVATE_PREFIXES
+from parity.web.sharing import SharedPages
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -146,9 +149,11 @@ class PublicCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.code = code_fingerprint()
+        # what another worker serving this database made already (`parity.web.sharing`)
+        self.shared = SharedPages(engine.url.render_as_string(hide_password=False), self.code)
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.size = 0
-        self.hits = self.misses = self.not_modified = 0
+        self.hits = self.misses = self.not_modified = self.shared_hits = 0
         self._version: Version | None = None
         self._read_at = 0.0
         self._changes = -1
@@ -170,6 +175,7 @@ class PublicCache:
             found = current(self.engine)
             if self._version is None or found.stamp != self._version.stamp:
                 self.clear()
+                self.shared.forget_others(found.stamp)
             self._version, self._read_at, self._changes = found, time.monotonic(), changes
         return self._version  # type: ignore[return-value]
 
@@ -242,6 +248,12 @@ class PublicCache:
                 return None
         event = self._pending[key] = asyncio.Event()
         try:
+            shared = None if key[-1] else self.shared.get(key)  # never a signed-in answer
+            if shared is not None:
+                entry = Entry(shared.status, shared.headers, shared.body)
+                self.shared_hits += 1
+                self._keep(key, entry)
+                return entry
             self.misses += 1
             # a HEAD not yet kept is answered as its GET is (the same headers, its ETag among
             # them), the body left out when sent
@@ -249,6 +261,8 @@ class PublicCache:
                 entry = await self._compute({**scope, "method": "GET"}, receive)
             if _keepable(entry):
                 self._keep(key, entry)
+                if not key[-1]:
+                    self.shared.put(key, entry.status, entry.headers, entry.body)
                 return entry
             return _Uncached(entry.status, entry.headers, entry.body)
         finally:

@@ -1,0 +1,112 @@
+"""Public answers shared between the processes that serve one database.
+
+With ``parity serve --workers N`` each process keeps the public answers it has made in memory
+(`parity.web.caching.PublicCache`). After the data change (a new edition on publication
+day), every process would make every page again for itself; here the first process to make
+an answer (anonymous readers' only) leaves it on disk, and the others take it from there.
+
+Where: beside the projections' kept runs (``PARITY_CACHE_DIR``, `parity.flows.simulations.
+kept_folder`), in ``pages/<database>/<data version stamp>/``. An answer's file name is a
+digest of what it answers (the day taken as today, the path and query string), of the
+installed code and of the ``PARITY_*`` settings, so that another deployment, another day or
+another setting never takes it. The folder of a data version no longer current is removed a
+minute after the change (a process may still be reading the old version for a second). Every
+failure to read or write is ignored: the answer is then made as if nothing were shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from parity.flows.simulations import kept_folder
+
+STALE_AFTER = 60.0  # seconds after which a folder of an old data version is removed
+
+
+@dataclass
+class Shared:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class SharedPages:
+    """The shared answers of the database at `url`, made by the code `code`; nothing is
+    shared when answers are not kept on disk (``PARITY_CACHE_DIR=none``)."""
+
+    def __init__(self, url: str, code: str, folder: Path | None = None):
+        kept = folder if folder is not None else kept_folder()
+        self.root = None if kept is None else kept.parent / "pages" / _digest(url)[:16]
+        settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("PARITY_"))
+        self.salt = (code, tuple(settings))
+
+    def _file(self, key: tuple) -> Path | None:
+        if self.root is None:
+            return None
+        stamp = key[0]
+        return self.root / str(stamp) / (_digest(self.salt, key[1:])[:40] + ".page")
+
+    def get(self, key: tuple) -> Shared | None:
+        """The answer another process left for `key` (data version stamp first), or None."""
+        path = self._file(key)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head, sep, body = data.partition(b"\n")
+        if not sep:
+            return None
+        try:
+            meta = json.loads(head)
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
+            return Shared(int(meta["status"]), headers, body)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: tuple, status: int, headers: list[tuple[bytes, bytes]],
+            body: bytes) -> None:
+        """Leave the answer for `key` to the other processes (written whole, then renamed:
+        a reader never sees half of one)."""
+        path = self._file(key)
+        if path is None:
+            return
+        head = json.dumps({"status": status, "headers": [
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]}).encode()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+            with os.fdopen(handle, "wb") as out:
+                out.write(head + b"\n" + body)
+            os.replace(temporary, path)
+        except OSError:
+            return
+
+    def forget_others(self, stamp: str) -> None:
+        """Remove the folders of data versions other than `stamp` left for a minute or more."""
+        if self.root is None or not self.root.is_dir():
+            return
+        now = time.time()
+        try:
+            folders = list(self.root.iterdir())
+        except OSError:
+            return
+        for folder in folders:
+            try:
+                old = folder.name != stamp and now - folder.stat().st_mtime >= STALE_AFTER
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(folder, ignore_errors=True)

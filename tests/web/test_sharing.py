@@ -101,3 +101,16 @@ def test_old_versions_are_removed_and_nothing_is_shared_when_nothing_is_kept(
     same = SharedPages("sqlite:///x.db", "code", folder=tmp_path / "projections")
     assert same.get(key).body == b"<p>Kent</p>"
     assert SharedPages("sqlite:///y.db", "code", folder=tmp_path / "projections").get(key) is None
+
+
+def test_one_process_leaves_a_bounded_number_of_answers(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A crawler asking for endless query strings cannot fill the disk."""
+    monkeypatch.setattr(sharing, "MAX_FILES", 3)
+    pages = SharedPages("sqlite:///x.db", "code", folder=tmp_path / "projections")
+    keys = [("stamp-a", "2026-12-04", "/league", f"x={i}".encode(), False) for i in range(5)]
+    for key in keys:
+        pages.put(key, 200, [], b"<p>league</p>")
+    assert [pages.get(key) is not None for key in keys] == [True, True, True, False, False]
+    fresh = ("stamp-b", "2026-12-04", "/league", b"", False)  # a new version: a new allowance
+    pages.put(fresh, 200, [], b"<p>league</p>")
+    assert pages.get(fresh) is not None

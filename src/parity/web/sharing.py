@@ -28,6 +28,10 @@ from pathlib import Path
 from parity.flows.simulations import kept_folder
 
 STALE_AFTER = 60.0  # seconds after which a folder of an old data version is removed
+# What one process leaves for one data version at most: as much as it keeps in memory, so that
+# a crawler asking for endless query strings cannot fill the disk.
+MAX_FILES = 2048
+MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -50,6 +54,7 @@ class SharedPages:
         self.root = None if kept is None else kept.parent / "pages" / _digest(url)[:16]
         settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("PARITY_"))
         self.salt = (code, tuple(settings))
+        self._left: tuple[str, int, int] = ("", 0, 0)  # (stamp, files, bytes) left by this process
 
     def _file(self, key: tuple) -> Path | None:
         if self.root is None:
@@ -83,6 +88,10 @@ class SharedPages:
         path = self._file(key)
         if path is None:
             return
+        stamp, files, size = self._left if self._left[0] == key[0] else (str(key[0]), 0, 0)
+        if files >= MAX_FILES or size + len(body) > MAX_BYTES:
+            return
+        self._left = (stamp, files + 1, size + len(body))
         head = json.dumps({"status": status, "headers": [
             (k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]}).encode()
         try:

@@ -29,6 +29,7 @@ PAGE = "/forces/kent"
 def workers(tmp_path, sqlite_templates, monkeypatch):  # noqa: ANN001, ANN201
     """Two apps (workers) on one SQLite copy of the workforce table, sharing a kept folder."""
     monkeypatch.setenv("PARITY_CACHE_DIR", str(tmp_path / "kept"))
+    monkeypatch.setenv("PARITY_WEB_WORKERS", "2")  # as `parity serve --workers 2` sets it
     path = tmp_path / "parity.db"
     shutil.copy(sqlite_templates["workforce"], path)
     clients = [TestClient(create_app(f"sqlite:///{path}")) for _ in range(2)]
@@ -52,6 +53,16 @@ def test_a_page_made_by_one_worker_is_taken_by_the_other(workers) -> None:  # no
         200, first.content, first.headers["etag"])
     assert _cache(two).shared_hits == 1 and _cache(two).misses == 0
     assert second.headers["content-type"] == first.headers["content-type"]
+
+
+def test_one_worker_alone_shares_nothing(tmp_path, sqlite_templates, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("PARITY_CACHE_DIR", str(tmp_path / "kept"))
+    monkeypatch.delenv("PARITY_WEB_WORKERS", raising=False)
+    path = tmp_path / "parity.db"
+    shutil.copy(sqlite_templates["workforce"], path)
+    with TestClient(create_app(f"sqlite:///{path}")) as client:
+        assert client.get(PAGE).status_code == 200
+    assert not (tmp_path / "kept" / "pages").exists()
 
 
 def test_a_signed_in_answer_is_never_shared(workers) -> None:  # noqa: ANN001

@@ -51,7 +51,7 @@ from parity.errors import InputError
 from parity.store import make_engine
 from parity.store.version import Version, current, local_changes
 from parity.web.auth import COOKIE, PRIVATE_PREFIXES
-from parity.web.sharing import SharedPages
+from parity.web.sharing import SharedPages, several_workers
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -150,7 +150,8 @@ class PublicCache:
         self.max_bytes = max_bytes
         self.code = code_fingerprint()
         # what another worker serving this database made already (`parity.web.sharing`)
-        self.shared = SharedPages(engine.url.render_as_string(hide_password=False), self.code)
+        self.shared = SharedPages(engine.url.render_as_string(hide_password=False), self.code,
+                                  enabled=several_workers())
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.size = 0
         self.hits = self.misses = self.not_modified = self.shared_hits = 0

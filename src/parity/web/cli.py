@@ -18,7 +18,8 @@ def serve_cmd(
                               help="First import the bundled official data the database "
                                    "lacks (workforce, pay gap returns, crime, commitments)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
-                                help="Worker processes (uvicorn's); each keeps its own pages."),
+                                help="Worker processes (uvicorn's); each keeps its own pages, and "
+                                     "they share those they make after a change."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log",
                                     help="Log every request (one line each)."),
 ) -> None:
@@ -41,6 +42,7 @@ def serve_cmd(
         return
     # Several processes: each builds the app from the factory, on the same database.
     os.environ["PARITY_DATABASE_URL"] = database_url()
+    os.environ["PARITY_WEB_WORKERS"] = str(workers)  # they share the pages they make
     uvicorn.run("parity.web.app:create_app", factory=True, workers=workers, **options)
 
 

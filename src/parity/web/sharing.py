@@ -1,9 +1,10 @@
 """Public answers shared between the processes that serve one database.
 
-With ``parity serve --workers N`` each process keeps the public answers it has made in memory
-(`parity.web.caching.PublicCache`). After the data change (a new edition on publication
-day), every process would make every page again for itself; here the first process to make
-an answer (anonymous readers' only) leaves it on disk, and the others take it from there.
+With ``parity serve --workers N`` (which sets ``PARITY_WEB_WORKERS``) each process keeps the
+public answers it has made in memory (`parity.web.caching.PublicCache`). After the data
+change (a new edition on publication day), every process would make every page again for
+itself; here the first process to make an answer (anonymous readers' only) leaves it on disk,
+and the others take it from there. One process alone shares nothing.
 
 Where: beside the projections' kept runs (``PARITY_CACHE_DIR``, `parity.flows.simulations.
 kept_folder`), in ``pages/<database>/<data version stamp>/``. An answer's file name is a
@@ -45,12 +46,24 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def several_workers() -> bool:
+    """True when this process is one of several serving the database: ``PARITY_WEB_WORKERS``
+    (set by ``parity serve --workers N``, or by hand for several servers behind a proxy) is 2
+    or more."""
+    raw = os.environ.get("PARITY_WEB_WORKERS", "").strip()
+    return raw.isdigit() and int(raw) > 1
+
+
 class SharedPages:
     """The shared answers of the database at `url`, made by the code `code`; nothing is
-    shared when answers are not kept on disk (``PARITY_CACHE_DIR=none``)."""
+    shared when answers are not kept on disk (``PARITY_CACHE_DIR=none``) or when `enabled`
+    is false (one process alone has no one to share with)."""
 
-    def __init__(self, url: str, code: str, folder: Path | None = None):
+    def __init__(self, url: str, code: str, folder: Path | None = None, *,
+                 enabled: bool = True):
         kept = folder if folder is not None else kept_folder()
+        if not enabled:
+            kept = None
         self.root = None if kept is None else kept.parent / "pages" / _digest(url)[:16]
         settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("PARITY_"))
         self.salt = (code, tuple(settings))

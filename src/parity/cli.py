@@ -118,9 +118,10 @@ def main() -> None:
     try:
         lazy_app()()
     except Exception as exc:
-        if not _database_unavailable(exc):
+        message = _database_unavailable(exc)
+        if message is None:
             raise
-        sys.stderr.write(f"error: {_database_unavailable(exc)}\n")
+        sys.stderr.write(f"error: {message}\n")
         raise SystemExit(1) from None
     finally:
         _leave()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from parity.web import sharing
 from parity.web.auth import COOKIE
-from parity.web.sharing import SharedPages
+from parity.web.sharing import Entry, SharedPages
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -91,7 +91,7 @@ def test_old_versions_are_removed_and_nothing_is_shared_when_nothing_is_kept(
         tmp_path, monkeypatch) -> None:  # noqa: ANN001
     pages = SharedPages("sqlite:///x.db", "code", folder=tmp_path / "projections")
     key = ("stamp-a", "2026-12-04", "/forces/kent", b"", False)
-    pages.put(key, 200, [(b"content-type", b"text/html; charset=utf-8")], b"<p>Kent</p>")
+    pages.put(key, Entry(200, [(b"content-type", b"text/html; charset=utf-8")], b"<p>Kent</p>"))
     assert pages.get(key).body == b"<p>Kent</p>"
     assert pages.get(("stamp-a", "2026-12-05", "/forces/kent", b"", False)) is None
     monkeypatch.setattr(sharing, "STALE_AFTER", 0.0)
@@ -104,7 +104,7 @@ def test_old_versions_are_removed_and_nothing_is_shared_when_nothing_is_kept(
     monkeypatch.setenv("PARITY_CACHE_DIR", "none")
     assert SharedPages("sqlite:///x.db", "code").root is None
     monkeypatch.setenv("PARITY_CACHE_DIR", kept)
-    pages.put(key, 200, [], b"<p>Kent</p>")
+    pages.put(key, Entry(200, [], b"<p>Kent</p>"))
     monkeypatch.setenv("PARITY_REPORT_CONTACT", "someone else")  # another setting: not taken
     other = SharedPages("sqlite:///x.db", "code", folder=tmp_path / "projections")
     assert other.get(key) is None
@@ -120,8 +120,8 @@ def test_one_process_leaves_a_bounded_number_of_answers(tmp_path, monkeypatch) -
     pages = SharedPages("sqlite:///x.db", "code", folder=tmp_path / "projections")
     keys = [("stamp-a", "2026-12-04", "/league", f"x={i}".encode(), False) for i in range(5)]
     for key in keys:
-        pages.put(key, 200, [], b"<p>league</p>")
+        pages.put(key, Entry(200, [], b"<p>league</p>"))
     assert [pages.get(key) is not None for key in keys] == [True, True, True, False, False]
     fresh = ("stamp-b", "2026-12-04", "/league", b"", False)  # a new version: a new allowance
-    pages.put(fresh, 200, [], b"<p>league</p>")
+    pages.put(fresh, Entry(200, [], b"<p>league</p>"))
     assert pages.get(fresh) is not None

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, inspect, text
 
 from parity.discovery import domain_modules
 from parity.store.base import Base
-from parity.store.raw import SCHEMA_LOCK, schema_statements
+from parity.store.raw import SCHEMA_LOCK, Raw, schema_statements
 from parity.store.raw import SEPARATOR as SEPARATOR
 from parity.store.raw import schema_file as schema_file
 
@@ -95,22 +95,13 @@ def current_revisions(engine: Engine) -> frozenset[str]:
         return frozenset(r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version")))
 
 
-# Whether the database holds a table (or the one named), asked of the catalogue directly: the
-# inspector compiles queries of its own on first use, tens of milliseconds of every command.
-_HAS_TABLES = {
-    "postgresql": "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
-                  "WHERE schemaname = current_schema(){and_name})",
-    "sqlite": "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table'{and_name})",
-}
-
-
 def _has_tables(conn, name: str | None = None) -> bool:  # noqa: ANN001
-    sql = _HAS_TABLES.get(conn.dialect.name)
-    if sql is None:
-        return inspect(conn).has_table(name) if name else bool(inspect(conn).get_table_names())
-    and_name = (" AND tablename = :name" if conn.dialect.name == "postgresql"
-                else " AND name = :name") if name else ""
-    return bool(conn.execute(text(sql.format(and_name=and_name)), {"name": name}).scalar())
+    """Whether the database holds a table (or the one named), asked of the catalogue directly
+    (`parity.store.raw.Raw.has_tables`): the inspector compiles queries of its own on first
+    use, tens of milliseconds of every command. Other engines: the inspector."""
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        return Raw.of_connection(conn).has_tables(name)
+    return inspect(conn).has_table(name) if name else bool(inspect(conn).get_table_names())
 
 
 def upgrade(engine: Engine, *, migrations_only: bool = False) -> None:

@@ -29,6 +29,8 @@ DEFAULT_URL = "sqlite:///parity.db"
 SCHEMA = Path(__file__).parent / "schema"
 SEPARATOR = "\n-- next statement\n"
 DATA_VERSION = "data_version"
+# A connection's info key: its transaction wrote data (`parity.store.version`).
+WROTE = "parity_wrote_data"
 # Keys of PostgreSQL advisory locks: one process at a time makes a blank database's schema;
 # one at a time imports an edition of the workforce table (the next one then finds it held).
 SCHEMA_LOCK = 7_283_001
@@ -100,10 +102,8 @@ class Raw:
         session's commit bumps the data version (COPY goes past SQLAlchemy's events)."""
         session.flush()
         connection = session.connection()
-        if writes:
-            from parity.store.version import mark_written  # deferred: loads sqlalchemy; the session has it
-
-            mark_written(connection)
+        if writes:  # as `parity.store.version.mark_written` notes it
+            connection.info[WROTE] = True
         return cls.of_connection(connection)
 
     def _sql(self, sql: str) -> str:
@@ -240,7 +240,8 @@ def ready(raw: Raw) -> bool:
     heads = stamped(statements)
     if raw.has_tables("alembic_version"):
         held = frozenset(r[0] for r in raw.all("SELECT version_num FROM alembic_version"))
-        raw.commit() if raw.postgres else None
+        if raw.postgres:
+            raw.commit()  # the read's transaction ended: the import opens its own
         return held == heads
     if raw.has_tables():
         return False

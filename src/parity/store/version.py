@@ -22,8 +22,6 @@ loader (`parity.store.bulk`) calls `mark_written` itself.
 from __future__ import annotations
 
 import re
-import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,12 +30,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import Pool
 
 from parity.store.base import Base
+from parity.store.raw import DATA_VERSION, WROTE, Raw
 
-TABLE = "data_version"
+TABLE = DATA_VERSION
 # Tables whose writes change no figure: sign-in and sessions, and the store's own books.
 UNTRACKED = frozenset({TABLE, "alembic_version", "users", "user_sessions",
                        "sign_in_counters"})
-WROTE = "parity_wrote_data"
 HAS_TABLE = "parity_has_data_version"
 BUMPED = "parity_bumped_data_version"
 SAVEPOINTS = "parity_wrote_before_savepoints"
@@ -114,28 +112,15 @@ def local_changes() -> int:
 
 def _bump(connection: Connection) -> None:
     """Count one change in the transaction of `connection`, on its DB-API connection (so that
-    no SQLAlchemy event, and no flush, runs inside a commit)."""
-    raw = connection.connection.dbapi_connection
+    no SQLAlchemy event, and no flush, runs inside a commit): `parity.store.raw.Raw.
+    bump_version`, as the import that writes without SQLAlchemy counts its own."""
+    raw = Raw(connection.connection.dbapi_connection, connection.dialect.name)
     info = connection.info
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    cursor = raw.cursor()
-    try:
-        if not info.get(HAS_TABLE):
-            if connection.dialect.name == "sqlite":
-                cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                               f"AND name = '{TABLE}'")
-                info[HAS_TABLE] = cursor.fetchone() is not None
-            else:
-                cursor.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL")
-                info[HAS_TABLE] = bool(cursor.fetchone()[0])
-            if not info[HAS_TABLE]:  # a database older than the table: nothing to count in
-                del info[HAS_TABLE]
-                return
-        cursor.execute(f"UPDATE {TABLE} SET version = version + 1, stamp = {mark}, "
-                       f"changed_at = {mark} WHERE id = 1",
-                       (secrets.token_hex(16), int(time.time())))
-    finally:
-        cursor.close()
+    if not info.get(HAS_TABLE):
+        if not raw.has_tables(TABLE):  # a database older than the table: nothing to count in
+            return
+        info[HAS_TABLE] = True
+    raw.bump_version()
 
 
 @event.listens_for(Engine, "before_cursor_execute")

@@ -38,7 +38,6 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ from parity.errors import InputError
 from parity.store import make_engine
 from parity.store.version import Version, current, local_changes
 from parity.web.auth import COOKIE, PRIVATE_PREFIXES
-from parity.web.sharing import SharedPages, several_workers
+from parity.web.sharing import Entry, SharedPages, several_workers
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -89,13 +88,6 @@ def max_age_from_env() -> int:
         raise InputError(f"PARITY_CACHE_MAX_AGE: expected seconds from 0 to 86400, "
                          f"found {raw!r}")
     return int(raw)
-
-
-@dataclass
-class Entry:
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -249,12 +241,11 @@ class PublicCache:
                 return None
         event = self._pending[key] = asyncio.Event()
         try:
-            shared = None if key[-1] else self.shared.get(key)  # never a signed-in answer
-            if shared is not None:
-                entry = Entry(shared.status, shared.headers, shared.body)
+            taken = None if key[-1] else self.shared.get(key)  # never a signed-in answer
+            if taken is not None:
                 self.shared_hits += 1
-                self._keep(key, entry)
-                return entry
+                self._keep(key, taken)
+                return taken
             self.misses += 1
             # a HEAD not yet kept is answered as its GET is (the same headers, its ETag among
             # them), the body left out when sent
@@ -263,7 +254,7 @@ class PublicCache:
             if _keepable(entry):
                 self._keep(key, entry)
                 if not key[-1]:
-                    self.shared.put(key, entry.status, entry.headers, entry.body)
+                    self.shared.put(key, entry)
                 return entry
             return _Uncached(entry.status, entry.headers, entry.body)
         finally:

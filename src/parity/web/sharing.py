@@ -36,7 +36,9 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
-class Shared:
+class Entry:
+    """A public answer as kept: in a process's memory (`parity.web.caching`) or on disk here."""
+
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
@@ -75,7 +77,7 @@ class SharedPages:
         stamp = key[0]
         return self.root / str(stamp) / (_digest(self.salt, key[1:])[:40] + ".page")
 
-    def get(self, key: tuple) -> Shared | None:
+    def get(self, key: tuple) -> Entry | None:
         """The answer another process left for `key` (data version stamp first), or None."""
         path = self._file(key)
         if path is None:
@@ -90,28 +92,27 @@ class SharedPages:
         try:
             meta = json.loads(head)
             headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
-            return Shared(int(meta["status"]), headers, body)
+            return Entry(int(meta["status"]), headers, body)
         except (ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: tuple, status: int, headers: list[tuple[bytes, bytes]],
-            body: bytes) -> None:
+    def put(self, key: tuple, entry: Entry) -> None:
         """Leave the answer for `key` to the other processes (written whole, then renamed:
         a reader never sees half of one)."""
         path = self._file(key)
         if path is None:
             return
         stamp, files, size = self._left if self._left[0] == key[0] else (str(key[0]), 0, 0)
-        if files >= MAX_FILES or size + len(body) > MAX_BYTES:
+        if files >= MAX_FILES or size + len(entry.body) > MAX_BYTES:
             return
-        self._left = (stamp, files + 1, size + len(body))
-        head = json.dumps({"status": status, "headers": [
-            (k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]}).encode()
+        self._left = (stamp, files + 1, size + len(entry.body))
+        head = json.dumps({"status": entry.status, "headers": [
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in entry.headers]}).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
             with os.fdopen(handle, "wb") as out:
-                out.write(head + b"\n" + body)
+                out.write(head + b"\n" + entry.body)
             os.replace(temporary, path)
         except OSError:
             return
